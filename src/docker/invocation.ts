@@ -1,0 +1,88 @@
+// Which docker command an argv is: global flags come first (`docker -H unix:///x run ...`),
+// then the subcommand; `docker container run|create|exec` are the same as `run|create|exec`
+// (docker/cli cli/command/container/cmd.go).
+import { SdockerError } from '../errors.js';
+import { CONTAINER_FLAGS, EXEC_FLAGS, GLOBAL_FLAGS, SDOCKER_FLAGS, indexFlags } from './flags.js';
+import { parseFlags, type Item, type ParsedFlags } from './parse.js';
+
+export type ContainerSub = 'run' | 'create';
+
+export interface ContainerInvocation {
+  readonly kind: 'container';
+  readonly sub: ContainerSub;
+  /** The global flag words, as written. */
+  readonly globals: readonly Item[];
+  /** The subcommand words as written: ['run'] or ['container', 'create']. */
+  readonly path: readonly string[];
+  readonly flags: ParsedFlags;
+  readonly image: string;
+  /** The container's command: never interpreted, never altered. */
+  readonly args: readonly string[];
+}
+
+export interface ExecInvocation {
+  readonly kind: 'exec';
+  readonly globals: readonly Item[];
+  readonly path: readonly string[];
+  readonly flags: ParsedFlags;
+}
+
+export interface OwnInvocation {
+  readonly kind: 'own';
+  readonly args: readonly string[];
+}
+
+export interface PassInvocation {
+  readonly kind: 'pass';
+}
+
+export type Invocation = ContainerInvocation | ExecInvocation | OwnInvocation | PassInvocation;
+
+/** sdocker's own commands; docker has none of these names. */
+export const OWN_COMMANDS: ReadonlySet<string> = new Set(['shell-init', 'rules', 'trust']);
+
+const GLOBAL_TABLE = indexFlags(GLOBAL_FLAGS);
+const RUN_TABLE = indexFlags(CONTAINER_FLAGS, 'run', SDOCKER_FLAGS);
+const CREATE_TABLE = indexFlags(CONTAINER_FLAGS, 'create', SDOCKER_FLAGS);
+const EXEC_TABLE = indexFlags(EXEC_FLAGS, undefined, SDOCKER_FLAGS);
+const HARDENED = new Set(['run', 'create', 'exec']);
+
+export function parseInvocation(argv: readonly string[]): Invocation {
+  if (argv[0]?.startsWith('--sd-') === true) return { kind: 'own', args: argv };
+  let globals: ParsedFlags;
+  try {
+    globals = parseFlags(argv, GLOBAL_TABLE, 'docker');
+  } catch (error) {
+    // An unknown global flag: docker itself will reject it, unless it is newer than sdocker.
+    // Fail closed only where the words could still be a hardened command.
+    if (argv.some((word) => HARDENED.has(word))) throw error;
+    return { kind: 'pass' };
+  }
+  const [first, second] = globals.rest;
+  if (first === undefined || globals.items.some(isHelpOrVersion)) return { kind: 'pass' };
+  if (OWN_COMMANDS.has(first) && globals.items.length === 0) {
+    return { kind: 'own', args: globals.rest };
+  }
+  if (first === 'container' && second !== undefined && HARDENED.has(second)) {
+    return parseHardened(second, [first, second], globals.items, globals.rest.slice(2));
+  }
+  if (first === 'container' && second?.startsWith('-') === true && globals.rest.some((w) => HARDENED.has(w))) {
+    throw new SdockerError(`sdocker: flags between 'container' and its subcommand are not supported; write them after the subcommand`);
+  }
+  if (HARDENED.has(first)) return parseHardened(first, [first], globals.items, globals.rest.slice(1));
+  return { kind: 'pass' };
+}
+
+function isHelpOrVersion(item: Item): boolean {
+  return item.opts.some((opt) => opt.spec.long === 'help' || opt.spec.long === 'version');
+}
+
+function parseHardened(sub: string, path: string[], globals: readonly Item[], words: readonly string[]): Invocation {
+  const what = `docker ${path.join(' ')}`;
+  if (sub === 'exec') return { kind: 'exec', globals, path, flags: parseFlags(words, EXEC_TABLE, what) };
+  const containerSub: ContainerSub = sub === 'run' ? 'run' : 'create';
+  const flags = parseFlags(words, containerSub === 'run' ? RUN_TABLE : CREATE_TABLE, what);
+  const [image, ...args] = flags.rest;
+  if (image === undefined || flags.items.some(isHelpOrVersion)) return { kind: 'pass' };
+  return { kind: 'container', sub: containerSub, globals, path, flags, image, args };
+}

@@ -1,0 +1,112 @@
+// The grammars of docker's structured flag values, as the CLI and daemon read them.
+import { isAbsolute, resolve } from 'node:path';
+
+/** `--security-opt` (cli/command/container/opts.go parseSecurityOpts): `key=value`, legacy `key:value`, or a bare word. */
+export function parseSecurityOpt(text: string): { key: string; value: string | undefined } {
+  if (text === 'no-new-privileges') return { key: text, value: undefined };
+  if (text === 'disable') return { key: 'label', value: 'disable' };
+  const at = text.search(/[=:]/);
+  return at === -1 ? { key: text, value: undefined } : { key: text.slice(0, at), value: text.slice(at + 1) };
+}
+
+/** A host path a mount binds into the container, with where it was written. */
+export interface HostBind {
+  readonly source: string;
+  readonly target: string;
+  readonly readOnly: boolean;
+}
+
+/** `-v SRC:DST[:OPTS]`: a bind when SRC is a path (absolute, or relative as `./x`, `../x`, `~`-free); else a named or anonymous volume. */
+export function parseVolume(text: string, cwd: string): HostBind | undefined {
+  const parts = text.split(':');
+  if (parts.length < 2) return undefined;
+  const [source = '', target = '', options = ''] = parts;
+  if (!isAbsolute(source) && !source.startsWith('./') && !source.startsWith('../') && source !== '.' && source !== '..') return undefined;
+  return { source: resolve(cwd, source), target, readOnly: options.split(',').includes('ro') };
+}
+
+/** Fields of a CSV value (`--mount`), as encoding/csv reads them: commas split, double quotes group. */
+export function splitCsv(text: string): string[] {
+  const fields: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text[i] as string;
+    if (c === '"' && quoted && text[i + 1] === '"') {
+      field += '"';
+      i += 1;
+    } else if (c === '"') {
+      quoted = !quoted;
+    } else if (c === ',' && !quoted) {
+      fields.push(field);
+      field = '';
+    } else {
+      field += c;
+    }
+  }
+  fields.push(field);
+  return fields;
+}
+
+/** `--mount type=...,source=...,target=...`: the host path it binds, if any (a bind, or a local volume with `o=bind` and a `device`). */
+export function parseMount(text: string, cwd: string): (HostBind & { type: string }) | { type: string; target: string } {
+  const keys = new Map<string, string>();
+  const volumeOpts = new Map<string, string>();
+  let readOnly = false;
+  for (const field of splitCsv(text)) {
+    const eq = field.indexOf('=');
+    const key = (eq === -1 ? field : field.slice(0, eq)).trim().toLowerCase();
+    const value = eq === -1 ? '' : field.slice(eq + 1);
+    if (key === 'volume-opt') {
+      const inner = value.indexOf('=');
+      volumeOpts.set(value.slice(0, inner === -1 ? undefined : inner), inner === -1 ? '' : value.slice(inner + 1));
+    } else if (key === 'readonly' || key === 'ro') {
+      readOnly = value === '' || ['1', 'true'].includes(value.toLowerCase());
+    } else {
+      keys.set(key, value);
+    }
+  }
+  const type = keys.get('type') ?? 'volume';
+  const target = keys.get('target') ?? keys.get('dst') ?? keys.get('destination') ?? '';
+  const source = keys.get('source') ?? keys.get('src');
+  if (type === 'bind' && source !== undefined) return { type, source: resolve(cwd, source), target, readOnly };
+  const device = volumeOpts.get('device');
+  if (type === 'volume' && device !== undefined && /(^|,)r?bind($|,)/.test(volumeOpts.get('o') ?? '')) {
+    return { type, source: resolve(cwd, device), target, readOnly };
+  }
+  return { type, target };
+}
+
+/** The container path of a `--tmpfs PATH[:OPTS]`. */
+export function tmpfsTarget(text: string): string {
+  return text.split(':')[0] ?? text;
+}
+
+/** `-p [IP:][HOST:]CONTAINER[/PROTO]` split as docker/go-connections nat.splitParts does. */
+export interface PortSpec {
+  readonly ip: string | undefined;
+  readonly host: string;
+  readonly container: string;
+}
+
+export function parsePort(text: string): PortSpec {
+  const parts = text.split(':');
+  const container = parts[parts.length - 1] as string;
+  if (parts.length === 1) return { ip: undefined, host: '', container };
+  if (parts.length === 2) return { ip: undefined, host: parts[0] as string, container };
+  return { ip: parts.slice(0, -2).join(':'), host: parts[parts.length - 2] as string, container };
+}
+
+export function renderPort(spec: PortSpec): string {
+  return spec.ip === undefined ? [spec.host, spec.container].filter((p, i) => i === 1 || p !== '').join(':') : `${spec.ip}:${spec.host}:${spec.container}`;
+}
+
+/** `80`, `80/udp`, `8000-8010/tcp` as a list of `PORT/PROTO` keys (docker's ExposedPorts form). */
+export function expandPorts(text: string): string[] {
+  const [range = '', proto = 'tcp'] = text.split('/');
+  const [first = '', last = first] = range.split('-');
+  const start = Number(first);
+  const end = Number(last);
+  if (!Number.isInteger(start) || !Number.isInteger(end) || end < start || end - start > 65535) return [`${range}/${proto}`];
+  return Array.from({ length: end - start + 1 }, (_, i) => `${start + i}/${proto}`);
+}

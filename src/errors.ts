@@ -1,0 +1,15 @@
+// Typed errors carry the exit code cli.ts should return. 125 is what docker itself returns
+// for a refused or malformed `run` (the container never started); 2 is misuse of sdocker's
+// own options.
+export const EXIT_REFUSED = 125;
+export const EXIT_USAGE = 2;
+
+export class SdockerError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number = EXIT_REFUSED,
+  ) {
+    super(message);
+    this.name = 'SdockerError';
+  }
+}

@@ -1,0 +1,69 @@
+// The only module that starts processes.
+//
+// The two hot paths (passing a command through, and running the final `docker run`) use
+// node:child_process directly: they need inherited stdio, relayed signals and the child's exit
+// code, which spawn gives as is, and importing execa costs ~150 ms on these machines against
+// a budget of 10 ms over Node's own start (bench/). execa serves the captured calls, which are
+// off the hot path.
+import { spawn } from 'node:child_process';
+import { constants } from 'node:os';
+import { SdockerError } from './errors.js';
+
+/** Signals relayed to docker. A terminal sends SIGINT, SIGQUIT and SIGHUP to the whole
+ *  foreground process group, docker included; relaying them again would deliver them twice
+ *  (docker's sig-proxy would pass both to the container), so those three are relayed only when
+ *  no standard stream is a terminal. SIGTERM never comes from a terminal: always relayed. */
+const TERMINAL_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGQUIT', 'SIGHUP'];
+const RELAYED: readonly NodeJS.Signals[] = ['SIGTERM', ...TERMINAL_SIGNALS];
+
+export interface RunOptions {
+  /** Send the child's stdout to our stderr (a pull's progress must not pollute `run`'s output). */
+  readonly stdoutToStderr?: boolean;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/** Run a command with our stdio; resolves to its exit code, 128 + signal number when it was killed. */
+export function runInherit(file: string, args: readonly string[], options: RunOptions = {}): Promise<number> {
+  return new Promise((resolvePromise, rejectPromise) => {
+    const child = spawn(file, args, {
+      stdio: ['inherit', options.stdoutToStderr === true ? 2 : 'inherit', 'inherit'],
+      env: options.env ?? process.env,
+    });
+    const fromTerminal = [process.stdin, process.stdout, process.stderr].some((stream) => stream.isTTY === true);
+    const relay = (signal: NodeJS.Signals): void => {
+      if (!fromTerminal || !TERMINAL_SIGNALS.includes(signal)) child.kill(signal);
+    };
+    for (const signal of RELAYED) process.on(signal, relay);
+    const cleanUp = (): void => {
+      for (const signal of RELAYED) process.off(signal, relay);
+    };
+    child.once('error', (error: NodeJS.ErrnoException) => {
+      cleanUp();
+      rejectPromise(
+        error.code === 'ENOENT'
+          ? new SdockerError(`sdocker: '${file}' not found on PATH; install the docker client, or set SDOCKER_DOCKER to its path`, 127)
+          : error,
+      );
+    });
+    child.once('exit', (code, signal) => {
+      cleanUp();
+      resolvePromise(code ?? 128 + (signal === null ? 0 : (constants.signals[signal] ?? 0)));
+    });
+  });
+}
+
+export interface Captured {
+  readonly exitCode: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Run a command and capture its output (no shell; never throws for a non-zero exit). */
+export async function capture(file: string, args: readonly string[], input?: string): Promise<Captured> {
+  const { execa } = await import('execa');
+  const result = await execa(file, args, { reject: false, stripFinalNewline: true, ...(input === undefined ? {} : { input }) });
+  if (result.failed && result.exitCode === undefined) {
+    throw new SdockerError(`sdocker: could not run '${file}': ${result.shortMessage}`, 127);
+  }
+  return { exitCode: result.exitCode ?? 1, stdout: String(result.stdout), stderr: String(result.stderr) };
+}

@@ -1,0 +1,83 @@
+// Facts a plan depends on, gathered once and in parallel: the engine's answers and the host's
+// file system. A dry run works without an engine: what cannot be asked stays unknown.
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import type { Engine, EngineInfo } from './engine/engine.js';
+import type { EngineFacts, HostFacts, ImageFacts } from './policy/context.js';
+
+export interface GatherRequest {
+  readonly engine: Engine;
+  readonly image: string;
+  readonly apparmorProfile: string;
+  readonly dryRun: boolean;
+  /** Pull the image when it is missing (docker run's own --pull missing). */
+  readonly pull: (() => Promise<number>) | undefined;
+  /** --pull always: pull before inspecting. */
+  readonly pullFirst: boolean;
+}
+
+export interface Gathered {
+  readonly facts: EngineFacts;
+  /** Why something is unknown (dry runs only; a real run fails instead). */
+  readonly unknown: string | undefined;
+}
+
+export async function gatherFacts(request: GatherRequest): Promise<Gathered> {
+  const { engine } = request;
+  try {
+    if (request.pullFirst && request.pull !== undefined) await pullOrFail(request.pull);
+    let [image, info] = await Promise.all([engine.inspectImage(request.image), engine.info()]);
+    if (image === undefined && request.pull !== undefined && !request.pullFirst) {
+      await pullOrFail(request.pull);
+      image = await engine.inspectImage(request.image);
+    }
+    return { facts: engineFacts(image, info, engine, request.apparmorProfile), unknown: undefined };
+  } catch (error) {
+    if (!request.dryRun) throw error;
+    const unknown = { image: undefined, apparmor: undefined, apparmorLoaded: undefined, loggingDriver: undefined };
+    return { facts: unknown, unknown: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/** A failed pull ends the run with the pull's exit code, as docker run's own pull would. */
+export class PullFailed extends Error {
+  constructor(readonly exitCode: number) {
+    super('pull failed');
+  }
+}
+
+async function pullOrFail(pull: () => Promise<number>): Promise<void> {
+  const code = await pull();
+  if (code !== 0) throw new PullFailed(code);
+}
+
+function engineFacts(image: ImageFacts | undefined, info: EngineInfo, engine: Engine, profile: string): EngineFacts {
+  const local = engine.socketPath !== undefined;
+  const apparmorLoaded = !info.apparmor ? false : local ? isAppArmorLoaded(profile) : undefined;
+  return { image, apparmor: info.apparmor, apparmorLoaded, loggingDriver: info.loggingDriver };
+}
+
+/** The kernel lists loaded profiles as `NAME (MODE)` lines. */
+export function isAppArmorLoaded(profile: string, listing = '/sys/kernel/security/apparmor/profiles'): boolean {
+  if (!existsSync(listing)) return false;
+  return readFileSync(listing, 'utf8').split('\n').some((line) => line.startsWith(`${profile} (`));
+}
+
+/** Host file-system answers; for a remote engine paths are only normalised (they name the remote host's files). */
+export function hostFacts(engine: Engine): HostFacts {
+  if (engine.socketPath === undefined) {
+    return { realpath: (path) => resolve(path), engineSocket: undefined };
+  }
+  return { realpath: resolveExisting, engineSocket: resolveExisting(engine.socketPath) };
+}
+
+/** realpath of the longest existing prefix, with the rest appended: docker -v creates missing folders. */
+export function resolveExisting(path: string): string {
+  const absolute = resolve(path);
+  try {
+    return realpathSync.native(absolute);
+  } catch {
+    const parent = dirname(absolute);
+    return parent === absolute ? absolute : join(resolveExisting(parent), basename(absolute));
+  }
+}

@@ -1,0 +1,69 @@
+// From a parsed invocation and a rule context to a plan: the final docker argv, what was
+// added or rewritten and why, and what is refused. Pure: nothing here touches the engine.
+import type { ContainerInvocation, ExecInvocation } from './docker/invocation.js';
+import type { Item } from './docker/parse.js';
+import { OptionView, type RuleContext } from './policy/context.js';
+import { LIMIT_INJECTIONS } from './policy/inject/limits.js';
+import { NETWORK_INJECTIONS } from './policy/inject/network.js';
+import { SECURITY_INJECTIONS } from './policy/inject/security.js';
+import type { Addition, Injected, Notice, Rewrite } from './policy/inject/types.js';
+import { findViolations, isAllowed, type Violation } from './policy/refusals.js';
+
+export interface Plan {
+  /** The docker argv, without the `docker` word. */
+  readonly argv: readonly string[];
+  readonly additions: readonly Addition[];
+  readonly rewrites: readonly Rewrite[];
+  readonly notices: readonly Notice[];
+  /** Refusals the policy lets through (printed as warnings). */
+  readonly allowed: readonly Violation[];
+  /** Refusals that stop the run. */
+  readonly refused: readonly Violation[];
+  /** The sdocker network to create when missing. */
+  readonly network: string | undefined;
+}
+
+const INJECTIONS = [...SECURITY_INJECTIONS, ...LIMIT_INJECTIONS, ...NETWORK_INJECTIONS];
+
+/** Refusals alone: decided before the engine is asked anything, so a refused run costs nothing. */
+export function checkRefusals(ctx: RuleContext): { allowed: Violation[]; refused: Violation[] } {
+  const violations = findViolations(ctx);
+  const allowed = violations.filter((v) => isAllowed(v, ctx.policy.allow));
+  return { allowed, refused: violations.filter((v) => !allowed.includes(v)) };
+}
+
+export function planContainer(inv: ContainerInvocation, ctx: RuleContext): Plan {
+  const view = new OptionView(ctx.items);
+  const out: Injected = { additions: [], rewrites: [], notices: [], network: undefined };
+  for (const inject of INJECTIONS) inject(view, ctx, out);
+  const rewritten = new Map(out.rewrites.map((r) => [r.item, r.words]));
+  const argv = [
+    ...globalWords(inv.globals),
+    ...inv.path,
+    ...ctx.items.flatMap((item, i) => (isOwn(item) ? [] : (rewritten.get(i) ?? item.words))),
+    ...out.additions.flatMap((a) => a.words),
+    ...(inv.flags.dashdash ? ['--'] : []),
+    inv.image,
+    ...inv.args,
+  ];
+  return { argv, ...out, ...checkRefusals(ctx) };
+}
+
+export function planExec(inv: ExecInvocation, ctx: RuleContext): Plan {
+  const argv = [
+    ...globalWords(inv.globals),
+    ...inv.path,
+    ...ctx.items.flatMap((item) => (isOwn(item) ? [] : item.words)),
+    ...(inv.flags.dashdash ? ['--'] : []),
+    ...inv.flags.rest,
+  ];
+  return { argv, additions: [], rewrites: [], notices: [], network: undefined, ...checkRefusals(ctx) };
+}
+
+function isOwn(item: Item): boolean {
+  return item.opts.some((opt) => opt.spec.own === true);
+}
+
+function globalWords(globals: readonly Item[]): string[] {
+  return globals.flatMap((item) => item.words);
+}

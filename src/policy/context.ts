@@ -1,0 +1,75 @@
+// What a rule sees: the user's docker options (read-only), the merged policy, and facts
+// about the engine and the host. Rules are pure functions of this context.
+import type { Item, Opt } from '../docker/parse.js';
+import { parseBool } from '../docker/parse.js';
+import type { Policy } from './schema.js';
+
+/** Hidden aliases docker still accepts, folded onto the documented name. */
+const ALIASES: Readonly<Record<string, string>> = { net: 'network', 'net-alias': 'network-alias', 'dns-opt': 'dns-option' };
+
+export interface ImageFacts {
+  /** Config.User of the image ('' is root). */
+  readonly user: string;
+  /** Config.ExposedPorts keys, e.g. `80/tcp`. */
+  readonly exposedPorts: readonly string[];
+}
+
+/** What the engine told us; `undefined` where it could not be asked (a dry run without an engine). */
+export interface EngineFacts {
+  readonly image: ImageFacts | undefined;
+  readonly apparmor: boolean | undefined;
+  /** Whether sdocker's AppArmor profile is loaded on the engine's host. */
+  readonly apparmorLoaded: boolean | undefined;
+  readonly loggingDriver: string | undefined;
+}
+
+/** Questions about the host's file system, answered by the caller (tests pass a fake). */
+export interface HostFacts {
+  /** The path with symlinks resolved, or normalised if it does not exist. */
+  realpath(path: string): string;
+  /** The engine's own socket, resolved, when the engine is local. */
+  readonly engineSocket: string | undefined;
+}
+
+export interface RuleContext {
+  readonly sub: 'run' | 'create' | 'exec';
+  readonly items: readonly Item[];
+  readonly policy: Policy;
+  readonly facts: EngineFacts;
+  readonly host: HostFacts;
+  readonly cwd: string;
+  /** Absolute path of the seccomp profile to inject ('' for none). */
+  readonly seccompFile: string;
+}
+
+/** The user's options, by documented long name. */
+export class OptionView {
+  private readonly opts: readonly Opt[];
+
+  /** `own`: view sdocker's own `--sd-*` options instead of docker's. */
+  constructor(items: readonly Item[], own = false) {
+    this.opts = items.flatMap((item) => item.opts).filter((opt) => (opt.spec.own === true) === own);
+  }
+
+  values(long: string): string[] {
+    return this.opts.filter((opt) => canonical(opt.spec.long) === long).map((opt) => opt.value);
+  }
+
+  has(long: string): boolean {
+    return this.values(long).length > 0;
+  }
+
+  last(long: string): string | undefined {
+    return this.values(long).at(-1);
+  }
+
+  /** A bool flag's effective value; a value docker would reject counts as set (fail closed). */
+  isOn(long: string): boolean {
+    const value = this.last(long);
+    return value !== undefined && parseBool(value) !== false;
+  }
+}
+
+export function canonical(long: string): string {
+  return ALIASES[long] ?? long;
+}

@@ -1,0 +1,89 @@
+// Isolated networking: a dedicated bridge instead of docker0, and published ports bound to
+// loopback unless the user named a host address.
+import type { Item, Opt } from '../../docker/parse.js';
+import { expandPorts, parsePort, renderPort } from '../../docker/values.js';
+import { canonical, type RuleContext } from '../context.js';
+import { add, say, type Inject, type Injected } from './types.js';
+
+const ALL_INTERFACES = new Set(['0.0.0.0', '::', '[::]']);
+
+const network: Inject = (view, ctx, out) => {
+  if (view.has('network')) return;
+  const publishes = view.has('publish') || view.isOn('publish-all');
+  if (ctx.policy.network.noneWithoutPorts && !publishes) {
+    add(out, 'network', '--network', 'none');
+    return;
+  }
+  if (ctx.policy.network.name === '') return;
+  add(out, 'network', '--network', ctx.policy.network.name);
+  out.network = ctx.policy.network.name;
+};
+
+const loopbackPorts: Inject = (_view, ctx, out) => {
+  if (ctx.policy.ports.bindAddress === '') return;
+  const explicit = new Set<string>();
+  ctx.items.forEach((item, index) => {
+    if (!item.opts.some((opt) => isPublish(opt))) return;
+    const values = item.opts.map((opt) => (isPublish(opt) ? bindPort(opt.value, ctx, out, explicit) : opt.value));
+    if (values.some((value, i) => value !== item.opts[i]?.value)) {
+      const words = item.opts.flatMap((opt, i) => (isPublish(opt) ? ['-p', values[i] as string] : renderOpt(opt)));
+      out.rewrites.push({ rule: 'loopback-ports', item: index, words, note: `${item.words.join(' ')} -> ${words.join(' ')}` });
+    }
+  });
+  ctx.items.forEach((item, index) => {
+    if (!item.opts.some((opt) => canonical(opt.spec.long) === 'publish-all' && opt.value !== 'false')) return;
+    publishAll(item, index, ctx, out, explicit);
+  });
+};
+
+function isPublish(opt: Opt): boolean {
+  return opt.spec.long === 'publish';
+}
+
+/** A -p value with the bind address where it names no host address. */
+function bindPort(value: string, ctx: RuleContext, out: Injected, explicit: Set<string>): string {
+  const spec = parsePort(value);
+  expandPorts(spec.container).forEach((port) => explicit.add(port));
+  warnPrivileged(spec.host, out);
+  if (spec.ip !== undefined && spec.ip !== '') {
+    if (ALL_INTERFACES.has(spec.ip)) say(out, 'loopback-ports', 'warning', `-p ${value} publishes on every host interface`);
+    return value;
+  }
+  return renderPort({ ...spec, ip: bindAddress(ctx) });
+}
+
+/** -P publishes every exposed port on every interface: replaced by one loopback -p per port. */
+function publishAll(item: Item, index: number, ctx: RuleContext, out: Injected, explicit: Set<string>): void {
+  const image = ctx.facts.image;
+  if (image === undefined) {
+    say(out, 'loopback-ports', 'warning', 'image not inspected: -P kept as written, on every interface');
+    return;
+  }
+  const exposed = [...image.exposedPorts, ...ctx.items.flatMap((it) => it.opts).filter((o) => o.spec.long === 'expose').flatMap((o) => expandPorts(o.value))];
+  const ports = [...new Set(exposed)].filter((port) => !explicit.has(port));
+  const bind = bindAddress(ctx);
+  const rest = item.opts.filter((opt) => canonical(opt.spec.long) !== 'publish-all').flatMap(renderOpt);
+  const words = [...rest, ...ports.flatMap((port) => ['-p', `${bind}::${port}`])];
+  out.rewrites.push({ rule: 'loopback-ports', item: index, words, note: `${item.words.join(' ')} -> ${words.join(' ') || '(nothing exposed)'}` });
+}
+
+/** The profile's bind address as -p takes it: an IPv6 address in brackets. */
+function bindAddress(ctx: RuleContext): string {
+  const address = ctx.policy.ports.bindAddress;
+  return address.includes(':') && !address.startsWith('[') ? `[${address}]` : address;
+}
+
+function warnPrivileged(host: string, out: Injected): void {
+  const first = Number(host.split('-')[0]);
+  if (host !== '' && Number.isInteger(first) && first > 0 && first < 1024) {
+    say(out, 'loopback-ports', 'warning', `host port ${host} is a privileged port (CIS 5.7)`);
+  }
+}
+
+/** An option written out in its long form, so it can stand alone outside its cluster. */
+export function renderOpt(opt: Opt): string[] {
+  if (opt.spec.kind === 'bool') return [opt.value === 'true' ? `--${opt.spec.long}` : `--${opt.spec.long}=${opt.value}`];
+  return [`--${opt.spec.long}=${opt.value}`];
+}
+
+export const NETWORK_INJECTIONS: readonly Inject[] = [network, loopbackPorts];

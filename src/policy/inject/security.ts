@@ -1,0 +1,111 @@
+// Least privilege: capabilities, no-new-privileges, seccomp, AppArmor, read-only root with
+// writable tmpfs, and a non-root user. A value the user set is kept: sdocker only adds.
+import { parseBool } from '../../docker/parse.js';
+import { parseSecurityOpt, parseMount, parseVolume, tmpfsTarget } from '../../docker/values.js';
+import type { OptionView, RuleContext } from '../context.js';
+import { normalizeCap } from '../refusals.js';
+import { add, say, type Inject, type Injected } from './types.js';
+
+const capDrop: Inject = (view, ctx, out) => {
+  const dropped = view.values('cap-drop').flatMap((v) => v.split(',')).map(normalizeCap);
+  if (!dropped.includes('ALL')) add(out, 'cap-drop', '--cap-drop', 'ALL');
+  const added = new Set(view.values('cap-add').flatMap((v) => v.split(',')).map(normalizeCap));
+  for (const cap of ctx.policy.capabilities.add.map(normalizeCap)) {
+    if (!added.has(cap)) add(out, 'cap-drop', '--cap-add', cap);
+  }
+};
+
+function securityOpts(view: OptionView): Map<string, string | undefined> {
+  return new Map(view.values('security-opt').map((text) => {
+    const { key, value } = parseSecurityOpt(text);
+    return [key, value];
+  }));
+}
+
+const noNewPrivileges: Inject = (view, ctx, out) => {
+  if (!ctx.policy.noNewPrivileges || securityOpts(view).has('no-new-privileges')) return;
+  add(out, 'no-new-privileges', '--security-opt', 'no-new-privileges');
+};
+
+const seccomp: Inject = (view, ctx, out) => {
+  if (ctx.seccompFile === '' || securityOpts(view).has('seccomp')) return;
+  add(out, 'seccomp', '--security-opt', `seccomp=${ctx.seccompFile}`);
+};
+
+const apparmor: Inject = (view, ctx, out) => {
+  const { profile, required } = ctx.policy.apparmor;
+  if (profile === '' || securityOpts(view).has('apparmor')) return;
+  const { apparmor: present, apparmorLoaded } = ctx.facts;
+  if (present === true && apparmorLoaded === true) {
+    add(out, 'apparmor', '--security-opt', `apparmor=${profile}`);
+    return;
+  }
+  const level = required ? 'error' : 'notice';
+  const fix = required ? '; run it on a host with AppArmor, or set apparmor.required: false' : '';
+  if (present === undefined) say(out, 'apparmor', level, `could not ask the engine whether it has AppArmor; leaving the AppArmor option out${fix}`);
+  else if (!present) say(out, 'apparmor', level, `the engine has no AppArmor; skipping the AppArmor profile${fix}`);
+  else say(out, 'apparmor', level, `AppArmor profile '${profile}' is not loaded on the engine's host; docker's default profile applies (load it with apparmor_parser -r -W apparmor/${profile})${fix}`);
+};
+
+const readOnly: Inject = (view, ctx, out) => {
+  if (view.has('read-only')) {
+    if (parseBool(view.last('read-only') ?? '') === false) say(out, 'read-only', 'warning', 'root filesystem left writable (--read-only=false)');
+    return;
+  }
+  if (ctx.policy.readOnly) add(out, 'read-only', '--read-only');
+};
+
+/** Container paths the user already mounts something on. */
+function mountedTargets(view: OptionView, ctx: RuleContext): Set<string> {
+  const targets = view.values('tmpfs').map(tmpfsTarget);
+  for (const value of view.values('volume')) targets.push(parseVolume(value, ctx.cwd)?.target ?? value.split(':')[1] ?? value);
+  for (const value of view.values('mount')) targets.push(parseMount(value, ctx.cwd).target);
+  return new Set(targets.map((target) => target.replace(/\/+$/, '') || '/'));
+}
+
+const tmpfs: Inject = (view, ctx, out) => {
+  const readOnlyRoot = view.has('read-only') ? view.isOn('read-only') : ctx.policy.readOnly;
+  if (!readOnlyRoot) return;
+  const taken = mountedTargets(view, ctx);
+  const { paths, options, size } = ctx.policy.tmpfs;
+  const owner = ownerOptions(runUser(view, ctx).user, out);
+  for (const path of paths.filter((p) => !taken.has(p))) {
+    const opts = [options, size === '' ? '' : `size=${size}`, ...owner].filter((o) => o !== '').join(',');
+    add(out, 'tmpfs', '--tmpfs', opts === '' ? path : `${path}:${opts}`);
+  }
+};
+
+/** runc applies the image's mode to a tmpfs and ignores `mode=`, so ownership is the way to let a non-root user write. */
+function ownerOptions(user: string | undefined, out: Injected): string[] {
+  if (user === undefined || /^(root|0)(:|$)/.test(user)) return [];
+  const match = /^(\d+)(?::(\d+))?$/.exec(user);
+  if (match === null) {
+    say(out, 'tmpfs', 'notice', `user '${user}' is a name: the tmpfs mounts stay owned by root (give the user as UID:GID to let it write there)`);
+    return [];
+  }
+  return match[2] === undefined ? [`uid=${match[1]}`] : [`uid=${match[1]}`, `gid=${match[2]}`];
+}
+
+export function isRootUser(user: string): boolean {
+  return user === '' || /^(root|0)(:|$)/.test(user);
+}
+
+/** The user the container will run as, and who chose it. */
+export function runUser(view: OptionView, ctx: RuleContext): { user: string | undefined; from: 'command line' | 'image' | 'profile' | 'nobody' } {
+  const given = view.last('user');
+  if (given !== undefined) return { user: given, from: 'command line' };
+  const image = ctx.facts.image;
+  if (image !== undefined && !isRootUser(image.user)) return { user: image.user, from: 'image' };
+  if (ctx.policy.user !== '') return { user: ctx.policy.user, from: 'profile' };
+  return { user: undefined, from: 'nobody' };
+}
+
+const user: Inject = (view, ctx, out) => {
+  const { user: chosen, from } = runUser(view, ctx);
+  if (from === 'profile' && chosen !== undefined) add(out, 'user', '--user', chosen);
+  if (from === 'command line' && chosen !== undefined && isRootUser(chosen)) say(out, 'user', 'warning', `the container runs as root (--user ${chosen})`);
+  if (from === 'nobody') say(out, 'user', 'warning', 'the container runs as root: the profile sets no user');
+  if (from === 'profile' && ctx.facts.image === undefined) say(out, 'user', 'notice', 'image not inspected: assuming it runs as root');
+};
+
+export const SECURITY_INJECTIONS: readonly Inject[] = [capDrop, noNewPrivileges, seccomp, apparmor, readOnly, tmpfs, user];

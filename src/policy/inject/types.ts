@@ -1,0 +1,41 @@
+// What an injection rule returns: flags to add, user items to rewrite, and things to say.
+import type { OptionView, RuleContext } from '../context.js';
+import type { InjectId, RuleId } from '../rules.js';
+
+export interface Addition {
+  readonly rule: InjectId;
+  readonly words: readonly string[];
+}
+
+/** A user item replaced by other words (published ports bound to loopback). */
+export interface Rewrite {
+  readonly rule: InjectId;
+  readonly item: number;
+  readonly words: readonly string[];
+  readonly note: string;
+}
+
+export interface Notice {
+  readonly rule: RuleId | undefined;
+  /** error: the run cannot go on (the strict profile's AppArmor requirement). */
+  readonly level: 'error' | 'warning' | 'notice';
+  readonly text: string;
+}
+
+export interface Injected {
+  readonly additions: Addition[];
+  readonly rewrites: Rewrite[];
+  readonly notices: Notice[];
+  /** The sdocker network the container joins, to be created when missing. */
+  network: string | undefined;
+}
+
+export type Inject = (view: OptionView, ctx: RuleContext, out: Injected) => void;
+
+export function add(out: Injected, rule: InjectId, ...words: string[]): void {
+  out.additions.push({ rule, words });
+}
+
+export function say(out: Injected, rule: RuleId | undefined, level: Notice['level'], text: string): void {
+  out.notices.push({ rule, level, text: `sdocker: ${text}` });
+}

@@ -1,0 +1,100 @@
+// Where policy comes from, in merge order (later wins): profiles/default.yml <- the chosen
+// profile <- user config <- project .sdocker.yml (tightening only until trusted) <- command line.
+// Data folders resolve from the package, never from the working directory.
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SdockerError, EXIT_USAGE } from '../errors.js';
+import { mergeLayers, splitTightening } from './merge.js';
+import { validateLayer, type Layer, type Policy } from './schema.js';
+import { digest, isTrusted } from './trust.js';
+
+export const PROFILES_DIR = fileURLToPath(new URL('../../../profiles/', import.meta.url));
+/** profiles/*.yml parsed at build time (scripts/compile-profiles.mjs), keyed by content hash. */
+const COMPILED = fileURLToPath(new URL('../../profiles.json', import.meta.url));
+
+export interface LoadRequest {
+  readonly profile: string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly cwd: string;
+  readonly cliAllow: readonly string[];
+}
+
+export interface LoadedPolicy {
+  readonly policy: Policy;
+  /** The files merged, in order. */
+  readonly sources: readonly string[];
+  readonly warnings: readonly string[];
+}
+
+export function listProfiles(): string[] {
+  return readdirSync(PROFILES_DIR)
+    .filter((name) => name.endsWith('.yml'))
+    .map((name) => name.slice(0, -4))
+    .sort();
+}
+
+export async function loadPolicy(request: LoadRequest): Promise<LoadedPolicy> {
+  const names = request.profile === 'default' ? ['default'] : ['default', request.profile];
+  if (!/^[a-z0-9][a-z0-9._-]*$/.test(request.profile) || !existsSync(join(PROFILES_DIR, `${request.profile}.yml`))) {
+    throw new SdockerError(`sdocker: unknown profile '${request.profile}'; available: ${listProfiles().join(', ')}`, EXIT_USAGE);
+  }
+  const sources = names.map((name) => join(PROFILES_DIR, `${name}.yml`));
+  const layers = await Promise.all(sources.map(readBundled));
+  const warnings: string[] = [];
+  const userFile = userConfigPath(request.env);
+  if (userFile !== undefined && existsSync(userFile)) {
+    layers.push(await readLayer(userFile));
+    sources.push(userFile);
+  }
+  const projectFile = findProjectConfig(request.cwd);
+  if (projectFile !== undefined) {
+    const text = readFileSync(projectFile, 'utf8');
+    const layer = await parseLayer(text, projectFile);
+    if (isTrusted(projectFile, text, request.env)) {
+      layers.push(layer);
+    } else {
+      const { tight, loose } = splitTightening(mergeLayers(layers), layer);
+      layers.push(tight);
+      for (const key of loose) {
+        warnings.push(`sdocker: ignoring '${key}' from ${projectFile}: it loosens the policy and the file is not trusted; review it, then run 'sdocker trust ${projectFile}'`);
+      }
+    }
+    sources.push(projectFile);
+  }
+  layers.push(validateLayer({ allow: [...request.cliAllow] }, 'the command line'));
+  return { policy: mergeLayers(layers) as unknown as Policy, sources, warnings };
+}
+
+export function userConfigPath(env: NodeJS.ProcessEnv): string | undefined {
+  const base = env['XDG_CONFIG_HOME'] || (env['HOME'] ? join(env['HOME'], '.config') : undefined);
+  return base === undefined ? undefined : join(base, 'sdocker', 'config.yml');
+}
+
+/** The nearest .sdocker.yml from `cwd` up to the root. */
+export function findProjectConfig(cwd: string): string | undefined {
+  for (let dir = cwd; ; dir = dirname(dir)) {
+    const file = join(dir, '.sdocker.yml');
+    if (existsSync(file)) return file;
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+let compiled: Record<string, Layer> | undefined;
+
+/** A bundled profile: the build's parsed copy when the file is unchanged, else parsed now. */
+async function readBundled(file: string): Promise<Layer> {
+  const text = readFileSync(file, 'utf8');
+  compiled ??= existsSync(COMPILED) ? (JSON.parse(readFileSync(COMPILED, 'utf8')) as Record<string, Layer>) : {};
+  const hit = compiled[digest(text)];
+  return hit ?? parseLayer(text, file);
+}
+
+async function readLayer(file: string): Promise<Layer> {
+  return parseLayer(readFileSync(file, 'utf8'), file);
+}
+
+export async function parseLayer(text: string, file: string): Promise<Layer> {
+  const { parseYamlData } = await import('../yaml.js');
+  return validateLayer(parseYamlData(text, file), file);
+}

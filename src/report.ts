@@ -1,0 +1,54 @@
+// What sdocker says: the dry-run report, and the lines a real run prints on stderr.
+import type { Plan } from './plan.js';
+import { refusalMessage, type Violation } from './policy/refusals.js';
+import { REFUSALS, ruleRow } from './policy/rules.js';
+
+/** A word as a POSIX shell would need it, so a printed command can be pasted back. */
+export function shellQuote(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
+}
+
+export function allowedWarning(violation: Violation): string {
+  const row = REFUSALS[violation.rule];
+  return `sdocker: warning: allowing ${violation.what} (rule ${violation.rule}, CIS ${row.cis}): ${row.why}`;
+}
+
+export interface ReportInput {
+  readonly plan: Plan;
+  readonly docker: string;
+  readonly sources: readonly string[];
+  readonly warnings: readonly string[];
+  readonly unknown: string | undefined;
+  readonly networkExists: boolean | undefined;
+}
+
+export function renderDryRun(input: ReportInput): string {
+  const { plan } = input;
+  const lines = [`# sdocker dry run: nothing was started. Policy: ${input.sources.join(' <- ')}`];
+  lines.push([input.docker, ...plan.argv].map(shellQuote).join(' '), '');
+  if (plan.additions.length > 0) {
+    lines.push('added:');
+    const rows = plan.additions.map((a) => [a.words.map(shellQuote).join(' '), a.rule] as const);
+    const width = Math.max(...rows.map(([flags]) => flags.length));
+    for (const [flags, rule] of rows) {
+      const row = ruleRow(rule);
+      lines.push(`  ${flags.padEnd(width)}  ${rule} (CIS ${row.cis}): ${row.why}`);
+    }
+  }
+  section(lines, 'rewritten:', plan.rewrites.map((r) => `${r.note}  ${r.rule} (CIS ${ruleRow(r.rule).cis}): ${ruleRow(r.rule).why}`));
+  section(lines, 'refused:', plan.refused.map(refusalMessage));
+  section(lines, 'allowed by policy:', plan.allowed.map(allowedWarning));
+  const said = [...input.warnings, ...plan.notices.map((n) => n.text)];
+  if (input.unknown !== undefined) said.push(`sdocker: the engine could not be asked (${input.unknown}); facts it would give are assumed`);
+  section(lines, 'notes:', said);
+  if (plan.network !== undefined) {
+    const state = input.networkExists === true ? 'exists' : input.networkExists === false ? 'would be created' : 'created if missing';
+    lines.push('', `network: ${plan.network} (${state}; bridge, inter-container traffic off)`);
+  }
+  return `${lines.join('\n').trimEnd()}\n`;
+}
+
+function section(lines: string[], title: string, entries: readonly string[]): void {
+  if (entries.length === 0) return;
+  lines.push(title, ...entries.map((entry) => `  ${entry}`));
+}

@@ -1,0 +1,39 @@
+// Shell functions that send only the hardened subcommands through sdocker: every other docker
+// command runs docker directly, so `docker ps` costs nothing extra.
+export const SHELLS = ['bash', 'zsh', 'fish'] as const;
+export type Shell = (typeof SHELLS)[number];
+
+const POSIX = `# sdocker: docker's container-creating commands go through sdocker; the rest go straight
+# to docker. Add to ~/.bashrc or ~/.zshrc:  eval "$(sdocker shell-init SHELL)"
+docker() {
+  case "\${1-}" in
+    run|create|exec|-*) command sdocker "$@" ;;
+    container)
+      case "\${2-}" in
+        run|create|exec|-*) command sdocker "$@" ;;
+        *) command docker "$@" ;;
+      esac ;;
+    *) command docker "$@" ;;
+  esac
+}
+`;
+
+const FISH = `# sdocker: docker's container-creating commands go through sdocker; the rest go straight
+# to docker. Add to ~/.config/fish/config.fish:  sdocker shell-init fish | source
+function docker --wraps docker --description 'docker, hardened by sdocker'
+    set -l sub $argv[1]
+    if test "$sub" = container
+        set sub $argv[2]
+    end
+    switch "$sub"
+        case run create exec '-*'
+            command sdocker $argv
+        case '*'
+            command docker $argv
+    end
+end
+`;
+
+export function shellInit(shell: Shell): string {
+  return shell === 'fish' ? FISH : POSIX.replace('SHELL', shell);
+}
