@@ -1,6 +1,6 @@
 // Isolated networking: a dedicated bridge instead of docker0, and published ports bound to
 // loopback unless the user named a host address.
-import type { Item, Opt } from '../../docker/parse.js';
+import { parseBool, type Opt } from '../../docker/parse.js';
 import { expandPorts, parsePort, renderPort } from '../../docker/values.js';
 import { canonical, type RuleContext } from '../context.js';
 import { add, say, type Inject, type Injected } from './types.js';
@@ -21,18 +21,16 @@ const network: Inject = (view, ctx, out) => {
 
 const loopbackPorts: Inject = (_view, ctx, out) => {
   if (ctx.policy.ports.bindAddress === '') return;
-  const explicit = new Set<string>();
+  // -P publishes only exposed ports that no -p names, so collect the named ones first.
+  const opts = ctx.items.flatMap((item) => item.opts);
+  const explicit = new Set(opts.filter(isPublish).flatMap((opt) => expandPorts(parsePort(opt.value).container)));
   ctx.items.forEach((item, index) => {
-    if (!item.opts.some((opt) => isPublish(opt))) return;
-    const values = item.opts.map((opt) => (isPublish(opt) ? bindPort(opt.value, ctx, out, explicit) : opt.value));
-    if (values.some((value, i) => value !== item.opts[i]?.value)) {
-      const words = item.opts.flatMap((opt, i) => (isPublish(opt) ? ['-p', values[i] as string] : renderOpt(opt)));
-      out.rewrites.push({ rule: 'loopback-ports', item: index, words, note: `${item.words.join(' ')} -> ${words.join(' ')}` });
-    }
-  });
-  ctx.items.forEach((item, index) => {
-    if (!item.opts.some((opt) => canonical(opt.spec.long) === 'publish-all' && opt.value !== 'false')) return;
-    publishAll(item, index, ctx, out, explicit);
+    if (!item.opts.some((opt) => isPublish(opt) || isPublishAll(opt))) return;
+    const parts = item.opts.map((opt) => (isPublish(opt) ? ['-p', bindPort(opt.value, ctx, out)] : isPublishAll(opt) ? publishAll(ctx, out, explicit) : renderOpt(opt)));
+    const unchanged = item.opts.every((opt, i) => !isPublishAll(opt) && (!isPublish(opt) || parts[i]?.[1] === opt.value));
+    if (unchanged) return;
+    const words = parts.flat();
+    out.rewrites.push({ rule: 'loopback-ports', item: index, words, note: `${item.words.join(' ')} -> ${words.join(' ') || '(nothing exposed)'}` });
   });
 };
 
@@ -40,10 +38,13 @@ function isPublish(opt: Opt): boolean {
   return opt.spec.long === 'publish';
 }
 
+function isPublishAll(opt: Opt): boolean {
+  return opt.spec.long === 'publish-all' && parseBool(opt.value) !== false;
+}
+
 /** A -p value with the bind address where it names no host address. */
-function bindPort(value: string, ctx: RuleContext, out: Injected, explicit: Set<string>): string {
+function bindPort(value: string, ctx: RuleContext, out: Injected): string {
   const spec = parsePort(value);
-  expandPorts(spec.container).forEach((port) => explicit.add(port));
   warnPrivileged(spec.host, out);
   if (spec.ip !== undefined && spec.ip !== '') {
     if (ALL_INTERFACES.has(spec.ip)) say(out, 'loopback-ports', 'warning', `-p ${value} publishes on every host interface`);
@@ -53,18 +54,15 @@ function bindPort(value: string, ctx: RuleContext, out: Injected, explicit: Set<
 }
 
 /** -P publishes every exposed port on every interface: replaced by one loopback -p per port. */
-function publishAll(item: Item, index: number, ctx: RuleContext, out: Injected, explicit: Set<string>): void {
+function publishAll(ctx: RuleContext, out: Injected, explicit: ReadonlySet<string>): string[] {
   const image = ctx.facts.image;
   if (image === undefined) {
     say(out, 'loopback-ports', 'warning', 'image not inspected: -P kept as written, on every interface');
-    return;
+    return ['--publish-all'];
   }
   const exposed = [...image.exposedPorts, ...ctx.items.flatMap((it) => it.opts).filter((o) => o.spec.long === 'expose').flatMap((o) => expandPorts(o.value))];
   const ports = [...new Set(exposed)].filter((port) => !explicit.has(port));
-  const bind = bindAddress(ctx);
-  const rest = item.opts.filter((opt) => canonical(opt.spec.long) !== 'publish-all').flatMap(renderOpt);
-  const words = [...rest, ...ports.flatMap((port) => ['-p', `${bind}::${port}`])];
-  out.rewrites.push({ rule: 'loopback-ports', item: index, words, note: `${item.words.join(' ')} -> ${words.join(' ') || '(nothing exposed)'}` });
+  return ports.flatMap((port) => ['-p', `${bindAddress(ctx)}::${port}`]);
 }
 
 /** The profile's bind address as -p takes it: an IPv6 address in brackets. */

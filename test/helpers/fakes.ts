@@ -1,0 +1,87 @@
+// Fakes for unit tests of argument building: an engine that answers from data and records
+// what it was asked to create, and a runner that records the docker argv instead of running it.
+import type { Engine, EngineInfo, NetworkState } from '../../src/engine/engine.js';
+import { main, type Deps } from '../../src/main.js';
+import type { ImageFacts } from '../../src/policy/context.js';
+
+export interface FakeEngineOptions {
+  images?: Record<string, ImageFacts>;
+  info?: EngineInfo;
+  networks?: Record<string, NetworkState>;
+  unreachable?: boolean;
+}
+
+export class FakeEngine implements Engine {
+  readonly endpoint = 'fake://engine';
+  readonly socketPath = '/var/run/docker.sock';
+  readonly created: string[] = [];
+  readonly asked: string[] = [];
+
+  constructor(private readonly options: FakeEngineOptions = {}) {}
+
+  private check(what: string): void {
+    this.asked.push(what);
+    if (this.options.unreachable === true) throw new (class extends Error {})('engine unreachable');
+  }
+
+  async inspectImage(ref: string): Promise<ImageFacts | undefined> {
+    this.check(`image ${ref}`);
+    return (this.options.images ?? { alpine: { user: '', exposedPorts: [] } })[ref];
+  }
+
+  async info(): Promise<EngineInfo> {
+    this.check('info');
+    return this.options.info ?? { apparmor: false, loggingDriver: 'json-file' };
+  }
+
+  async inspectNetwork(name: string): Promise<NetworkState | undefined> {
+    this.check(`network ${name}`);
+    return this.options.networks?.[name];
+  }
+
+  async createNetwork(name: string): Promise<void> {
+    this.check(`create ${name}`);
+    this.created.push(name);
+  }
+}
+
+export interface MainResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  runs: { file: string; args: readonly string[] }[];
+  engine: FakeEngine;
+}
+
+export interface RunMainOptions extends FakeEngineOptions {
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  exitCode?: number;
+}
+
+/** main() with fakes; HOME and XDG dirs point at an empty folder so no real config leaks in. */
+export async function runMain(argv: readonly string[], options: RunMainOptions = {}): Promise<MainResult> {
+  const engine = new FakeEngine(options);
+  const result: MainResult = { code: -1, stdout: '', stderr: '', runs: [], engine };
+  const deps: Deps = {
+    env: options.env ?? { HOME: '/nonexistent-home', XDG_CONFIG_HOME: '/nonexistent-home/.config' },
+    cwd: options.cwd ?? '/',
+    stdout: (text) => (result.stdout += text),
+    stderr: (text) => (result.stderr += text),
+    docker: 'docker',
+    run: async (file, args) => {
+      result.runs.push({ file, args });
+      return options.exitCode ?? 0;
+    },
+    engineFor: () => engine,
+  };
+  result.code = await main(argv, deps);
+  return result;
+}
+
+/** The docker argv of the one run a hardened command made. */
+export function dockerArgv(result: MainResult): readonly string[] {
+  const run = result.runs.at(-1);
+  if (run === undefined) throw new Error(`docker was not run; stderr: ${result.stderr}`);
+  return run.args;
+}
