@@ -17,7 +17,7 @@ export function parseYamlData(text: string, file: string): unknown {
   if (error !== undefined) {
     const where = error.linePos?.[0];
     const position = where === undefined ? '' : `${where.line}:${where.col}:`;
-    const message = error.message.split('\n')[0] ?? error.code;
+    const message = (error.message.split('\n')[0] ?? error.code).replace(/ at line \d+, column \d+:?$/, '');
     throw new SdockerError(`sdocker: ${file}:${position} ${message}`, EXIT_USAGE);
   }
   return doc.toJS();

@@ -87,7 +87,7 @@ async function readBundled(file: string): Promise<Layer> {
   const text = readFileSync(file, 'utf8');
   compiled ??= existsSync(COMPILED) ? (JSON.parse(readFileSync(COMPILED, 'utf8')) as Record<string, Layer>) : {};
   const hit = compiled[digest(text)];
-  return hit ?? parseLayer(text, file);
+  return hit === undefined ? parseLayer(text, file) : validateLayer(hit, file);
 }
 
 async function readLayer(file: string): Promise<Layer> {

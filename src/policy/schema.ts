@@ -52,7 +52,7 @@ export function validateLayer(value: unknown, file: string): Layer {
 
 function validateObject(value: unknown, shape: Shape, file: string, prefix: string): Layer {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw badKey(file, prefix || '(top level)', 'must be a mapping of keys');
+    throw badKey(file, prefix.replace(/\.$/, '') || '(top level)', 'must be a mapping of keys');
   }
   const out: Layer = {};
   for (const [key, child] of Object.entries(value)) {
