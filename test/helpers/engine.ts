@@ -1,0 +1,67 @@
+// Engine tests run against a real dockerd (started by scripts/engine-up). With no engine they
+// fail with the reason: an engine test never skips silently.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+
+export const IMAGE = 'sdocker-test/busybox:1';
+export const USER_IMAGE = 'sdocker-test/busybox-user:1';
+
+let reason: string | undefined | null = null;
+
+/** Why the engine cannot be used, or undefined when it answers and the test images exist. */
+export function engineProblem(): string | undefined {
+  if (reason !== null) return reason;
+  const info = spawnSync('docker', ['info', '--format', '{{.ServerVersion}}'], { encoding: 'utf8', timeout: 20_000 });
+  if (info.status !== 0) return (reason = `no Docker engine answers (${(info.stderr || info.error?.message || '').trim().split('\n')[0]}); run 'bash scripts/engine-up' as root`);
+  const images = spawnSync('docker', ['image', 'inspect', IMAGE, USER_IMAGE], { encoding: 'utf8' });
+  if (images.status !== 0) return (reason = "the test images are missing; run 'bash scripts/test-images'");
+  return (reason = undefined);
+}
+
+export function docker(...args: string[]): string {
+  return execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+}
+
+export function dockerStatus(...args: string[]): number {
+  return spawnSync('docker', args, { stdio: 'ignore' }).status ?? -1;
+}
+
+/** A container name unique to this test, removed by `removeContainers`. */
+export function uniqueName(prefix = 'sdtest'): string {
+  return `${prefix}-${randomBytes(4).toString('hex')}`;
+}
+
+export function removeContainers(...names: string[]): void {
+  if (names.length > 0) spawnSync('docker', ['rm', '-f', ...names], { stdio: 'ignore' });
+}
+
+export function containerExists(name: string): boolean {
+  return docker('ps', '-a', '--filter', `name=^/${name}$`, '--format', '{{.Names}}') === name;
+}
+
+// Docker's inspect output, as far as these tests read it.
+export interface Inspect {
+  Config: { User: string; Image: string };
+  HostConfig: {
+    CapDrop: string[] | null;
+    CapAdd: string[] | null;
+    ReadonlyRootfs: boolean;
+    Tmpfs: Record<string, string> | null;
+    SecurityOpt: string[] | null;
+    Memory: number;
+    MemorySwap: number;
+    NanoCpus: number;
+    PidsLimit: number | null;
+    Ulimits: { Name: string; Soft: number; Hard: number }[] | null;
+    RestartPolicy: { Name: string; MaximumRetryCount: number };
+    LogConfig: { Type: string; Config: Record<string, string> };
+    PortBindings: Record<string, { HostIp: string; HostPort: string }[]> | null;
+    NetworkMode: string;
+    Privileged: boolean;
+  };
+  NetworkSettings: { Networks: Record<string, { IPAddress: string }>; Ports: Record<string, { HostIp: string; HostPort: string }[] | null> };
+}
+
+export function inspect(name: string): Inspect {
+  return JSON.parse(docker('inspect', name))[0] as Inspect;
+}
