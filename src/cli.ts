@@ -1,6 +1,5 @@
 #!/usr/bin/env node
 // The only file that reads process.argv and sets process.exitCode.
-import { chooseEngine } from './engine/choose.js';
 import { runInherit } from './exec.js';
 import { main } from './main.js';
 
@@ -12,5 +11,6 @@ process.exitCode = await main(process.argv.slice(2), {
   stderr: (text) => process.stderr.write(text),
   docker,
   run: (file, args, options) => runInherit(file, args, options),
-  engineFor: (inv) => chooseEngine(inv.globals, process.env, docker),
+  // Loaded only for run/create/exec: a passed-through command never loads the engine client.
+  engineFor: async (inv) => (await import('./engine/choose.js')).chooseEngine(inv.globals, process.env, docker),
 });

@@ -7,6 +7,7 @@
 // off the hot path.
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
+import { isatty } from 'node:tty';
 import { SdockerError } from './errors.js';
 
 /** Signals relayed to docker. A terminal sends SIGINT, SIGQUIT and SIGHUP to the whole
@@ -29,7 +30,8 @@ export function runInherit(file: string, args: readonly string[], options: RunOp
       stdio: ['inherit', options.stdoutToStderr === true ? 2 : 'inherit', 'inherit'],
       env: options.env ?? process.env,
     });
-    const fromTerminal = [process.stdin, process.stdout, process.stderr].some((stream) => stream.isTTY === true);
+    // isatty, not process.stdin.isTTY: the process.stdin getter builds a stream we never use.
+    const fromTerminal = [0, 1, 2].some((fd) => isatty(fd));
     const relay = (signal: NodeJS.Signals): void => {
       if (!fromTerminal || !TERMINAL_SIGNALS.includes(signal)) child.kill(signal);
     };

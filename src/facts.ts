@@ -2,7 +2,7 @@
 // file system. A dry run works without an engine: what cannot be asked stays unknown.
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import type { Engine, EngineInfo } from './engine/engine.js';
+import type { Engine, EngineInfo, NetworkState } from './engine/engine.js';
 import type { EngineFacts, HostFacts, ImageFacts } from './policy/context.js';
 
 export interface GatherRequest {
@@ -14,28 +14,35 @@ export interface GatherRequest {
   readonly pull: (() => Promise<number>) | undefined;
   /** --pull always: pull before inspecting. */
   readonly pullFirst: boolean;
+  /** The network the run will likely join, asked about at the same time as the rest. */
+  readonly network: string | undefined;
 }
 
 export interface Gathered {
   readonly facts: EngineFacts;
   /** Why something is unknown (dry runs only; a real run fails instead). */
   readonly unknown: string | undefined;
+  /** The state of `network`: undefined when it does not exist or was not asked about. */
+  readonly network: NetworkState | undefined;
 }
 
 export async function gatherFacts(request: GatherRequest): Promise<Gathered> {
   const { engine } = request;
   try {
     if (request.pullFirst && request.pull !== undefined) await pullOrFail(request.pull);
+    const network = request.network === undefined ? undefined : engine.inspectNetwork(request.network);
+    // Awaited below; until then a failure must not count as unhandled when another question fails first.
+    network?.catch(() => undefined);
     let [image, info] = await Promise.all([engine.inspectImage(request.image), engine.info()]);
     if (image === undefined && request.pull !== undefined && !request.pullFirst) {
       await pullOrFail(request.pull);
       image = await engine.inspectImage(request.image);
     }
-    return { facts: engineFacts(image, info, engine, request.apparmorProfile), unknown: undefined };
+    return { facts: engineFacts(image, info, engine, request.apparmorProfile), unknown: undefined, network: await network };
   } catch (error) {
     if (!request.dryRun) throw error;
     const unknown = { image: undefined, apparmor: undefined, apparmorLoaded: undefined, loggingDriver: undefined };
-    return { facts: unknown, unknown: error instanceof Error ? error.message : String(error) };
+    return { facts: unknown, unknown: error instanceof Error ? error.message : String(error), network: undefined };
   }
 }
 

@@ -1,7 +1,7 @@
 // Hardening run, create and exec: refusals first (before the engine is asked anything, so a
 // refused run starts and creates nothing), then the engine's facts, the plan, and docker.
 import type { ContainerInvocation, ExecInvocation } from './docker/invocation.js';
-import type { Engine } from './engine/engine.js';
+import type { Engine, NetworkState } from './engine/engine.js';
 import { EXIT_REFUSED, EXIT_USAGE, SdockerError } from './errors.js';
 import { gatherFacts, hostFacts, PullFailed } from './facts.js';
 import type { Deps } from './main.js';
@@ -41,7 +41,7 @@ async function hardenOrThrow(inv: ContainerInvocation | ExecInvocation, deps: De
   const own = ownOptions(new OptionView(items, true), deps.env);
   const loaded = await loadPolicy({ profile: own.profile, env: deps.env, cwd: deps.cwd, cliAllow: own.allow });
   checkAllowList(loaded.policy.allow);
-  const engine = deps.engineFor(inv);
+  const engine = await deps.engineFor(inv);
   const base: RuleContext = {
     sub: inv.kind === 'exec' ? 'exec' : inv.sub,
     items,
@@ -58,9 +58,11 @@ async function hardenOrThrow(inv: ContainerInvocation | ExecInvocation, deps: De
   const view = new OptionView(items);
   const pullPolicy = view.last('pull') ?? 'missing';
   const pull = own.dryRun || pullPolicy === 'never' ? undefined : () => deps.run(deps.docker, pullArgs(inv, view), { stdoutToStderr: true });
-  const gathered = await gatherFacts({ engine, image: inv.image, apparmorProfile: loaded.policy.apparmor.profile, dryRun: own.dryRun, pull, pullFirst: pullPolicy === 'always' });
+  const network = view.has('network') || loaded.policy.network.name === '' ? undefined : loaded.policy.network.name;
+  const gathered = await gatherFacts({ engine, image: inv.image, apparmorProfile: loaded.policy.apparmor.profile, dryRun: own.dryRun, pull, pullFirst: pullPolicy === 'always', network });
   const plan = planContainer(inv, { ...base, facts: gathered.facts });
-  const networkExists = plan.network === undefined || gathered.unknown !== undefined ? undefined : await ensureNetwork(engine, plan.network, own.dryRun);
+  const known = plan.network === network ? gathered.network : await engineNetwork(engine, plan.network);
+  const networkExists = plan.network === undefined || gathered.unknown !== undefined ? undefined : await ensureNetwork(engine, plan.network, known, own.dryRun);
   return finish(plan, said, gathered.unknown, networkExists);
 }
 
@@ -110,9 +112,12 @@ function pullArgs(inv: ContainerInvocation, view: OptionView): string[] {
   return [...globals, 'pull', ...(platform === undefined ? [] : ['--platform', platform]), ...(view.isOn('quiet') ? ['--quiet'] : []), inv.image];
 }
 
+async function engineNetwork(engine: Engine, name: string | undefined): Promise<NetworkState | undefined> {
+  return name === undefined ? undefined : engine.inspectNetwork(name);
+}
+
 /** The sdocker network exists (or is created now); refuses a same-named network sdocker did not create. */
-async function ensureNetwork(engine: Engine, name: string, dryRun: boolean): Promise<boolean> {
-  const state = await engine.inspectNetwork(name);
+async function ensureNetwork(engine: Engine, name: string, state: NetworkState | undefined, dryRun: boolean): Promise<boolean> {
   if (state !== undefined && !state.managed) {
     throw new SdockerError(`sdocker: network '${name}' exists but sdocker did not create it (no io.sdocker.managed label); remove it, or set network.name in your config`);
   }

@@ -1,8 +1,8 @@
 // main(argv, deps) -> exit code. Decides between passing a command through, sdocker's own
 // commands, and hardening run/create/exec; cli.ts is the only caller that touches process.
-// Only the parser is loaded up front: a passed-through command pays for nothing else.
+// Nothing is loaded up front but a word check: a passed-through command pays for nothing else.
 import type { ContainerInvocation, ExecInvocation } from './docker/invocation.js';
-import { parseInvocation } from './docker/invocation.js';
+import { mayNeedSdocker } from './docker/words.js';
 import type { Engine } from './engine/engine.js';
 import { SdockerError } from './errors.js';
 
@@ -15,11 +15,13 @@ export interface Deps {
   readonly docker: string;
   /** Run a command with inherited stdio; resolves to its exit code. */
   readonly run: (file: string, args: readonly string[], options?: { stdoutToStderr?: boolean }) => Promise<number>;
-  readonly engineFor: (inv: ContainerInvocation | ExecInvocation) => Engine;
+  readonly engineFor: (inv: ContainerInvocation | ExecInvocation) => Promise<Engine>;
 }
 
 export async function main(argv: readonly string[], deps: Deps): Promise<number> {
   try {
+    if (!mayNeedSdocker(argv)) return await deps.run(deps.docker, argv);
+    const { parseInvocation } = await import('./docker/invocation.js');
     const inv = parseInvocation(argv);
     if (inv.kind === 'pass') return await deps.run(deps.docker, argv);
     if (inv.kind === 'own') return await (await import('./commands.js')).runOwn(inv.args, deps);

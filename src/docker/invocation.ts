@@ -4,6 +4,7 @@
 import { SdockerError } from '../errors.js';
 import { CONTAINER_FLAGS, EXEC_FLAGS, GLOBAL_FLAGS, SDOCKER_FLAGS, indexFlags } from './flags.js';
 import { parseFlags, type Item, type ParsedFlags } from './parse.js';
+import { HARDENED, OWN_COMMANDS } from './words.js';
 
 export type ContainerSub = 'run' | 'create';
 
@@ -38,14 +39,10 @@ export interface PassInvocation {
 
 export type Invocation = ContainerInvocation | ExecInvocation | OwnInvocation | PassInvocation;
 
-/** sdocker's own commands; docker has none of these names. */
-export const OWN_COMMANDS: ReadonlySet<string> = new Set(['shell-init', 'rules', 'trust']);
-
 const GLOBAL_TABLE = indexFlags(GLOBAL_FLAGS);
 const RUN_TABLE = indexFlags(CONTAINER_FLAGS, 'run', SDOCKER_FLAGS);
 const CREATE_TABLE = indexFlags(CONTAINER_FLAGS, 'create', SDOCKER_FLAGS);
 const EXEC_TABLE = indexFlags(EXEC_FLAGS, undefined, SDOCKER_FLAGS);
-const HARDENED = new Set(['run', 'create', 'exec']);
 
 export function parseInvocation(argv: readonly string[]): Invocation {
   if (argv[0]?.startsWith('--sd-') === true) return { kind: 'own', args: argv };

@@ -1,14 +1,9 @@
-// The engine's HTTP API over its unix socket (node:http, ~7 ms to load): asking through the
-// socket costs a few milliseconds where each `docker` CLI call costs tens.
-import { request } from 'node:http';
+// The engine's HTTP API over its unix socket: asking through the socket costs a few
+// milliseconds where each `docker` CLI call costs tens.
 import { SdockerError } from '../errors.js';
+import { exchange, type Reply } from './http10.js';
 import { MANAGED_LABEL, NETWORK_OPTIONS, hasAppArmor, imageFacts, type Engine, type EngineInfo, type NetworkState } from './engine.js';
 import type { ImageFacts } from '../policy/context.js';
-
-interface Reply {
-  readonly status: number;
-  readonly body: string;
-}
 
 export class SocketEngine implements Engine {
   readonly endpoint: string;
@@ -52,20 +47,12 @@ export class SocketEngine implements Engine {
     return JSON.parse(reply.body) as T;
   }
 
-  private call(method: string, path: string, body?: string): Promise<Reply> {
-    return new Promise((resolvePromise, rejectPromise) => {
-      const headers = body === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
-      const req = request({ socketPath: this.socketPath, method, path, headers, timeout: 30_000 }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => resolvePromise({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-      });
-      req.on('timeout', () => req.destroy(new Error('no answer in 30 s')));
-      req.on('error', (error: NodeJS.ErrnoException) => {
-        const reason = error.code ?? error.message;
-        rejectPromise(new SdockerError(`sdocker: cannot reach the Docker engine at ${this.endpoint} (${reason}); is dockerd running?`));
-      });
-      req.end(body);
-    });
+  private async call(method: string, path: string, body?: string): Promise<Reply> {
+    try {
+      return await exchange(this.socketPath, method, path, body, 30_000);
+    } catch (error) {
+      const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+      throw new SdockerError(`sdocker: cannot reach the Docker engine at ${this.endpoint} (${reason}); is dockerd running?`);
+    }
   }
 }

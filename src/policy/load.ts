@@ -2,15 +2,15 @@
 // profile <- user config <- project .sdocker.yml (tightening only until trusted) <- command line.
 // Data folders resolve from the package, never from the working directory.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SdockerError, EXIT_USAGE } from '../errors.js';
 import { mergeLayers, splitTightening } from './merge.js';
 import { validateLayer, type Layer, type Policy } from './schema.js';
-import { digest, isTrusted } from './trust.js';
+
 
 export const PROFILES_DIR = fileURLToPath(new URL('../../../profiles/', import.meta.url));
-/** profiles/*.yml parsed at build time (scripts/compile-profiles.mjs), keyed by content hash. */
+/** profiles/*.yml parsed at build time (scripts/compile-profiles.mjs), with the text each came from. */
 const COMPILED = fileURLToPath(new URL('../../profiles.json', import.meta.url));
 
 export interface LoadRequest {
@@ -51,6 +51,7 @@ export async function loadPolicy(request: LoadRequest): Promise<LoadedPolicy> {
   if (projectFile !== undefined) {
     const text = readFileSync(projectFile, 'utf8');
     const layer = await parseLayer(text, projectFile);
+    const { isTrusted } = await import('./trust.js');
     if (isTrusted(projectFile, text, request.env)) {
       layers.push(layer);
     } else {
@@ -80,14 +81,14 @@ export function findProjectConfig(cwd: string): string | undefined {
   }
 }
 
-let compiled: Record<string, Layer> | undefined;
+let compiled: Record<string, { text: string; data: Layer }> | undefined;
 
 /** A bundled profile: the build's parsed copy when the file is unchanged, else parsed now. */
 async function readBundled(file: string): Promise<Layer> {
   const text = readFileSync(file, 'utf8');
-  compiled ??= existsSync(COMPILED) ? (JSON.parse(readFileSync(COMPILED, 'utf8')) as Record<string, Layer>) : {};
-  const hit = compiled[digest(text)];
-  return hit === undefined ? parseLayer(text, file) : validateLayer(hit, file);
+  compiled ??= existsSync(COMPILED) ? (JSON.parse(readFileSync(COMPILED, 'utf8')) as typeof compiled) : {};
+  const hit = compiled?.[basename(file)];
+  return hit?.text === text ? validateLayer(hit.data, file) : parseLayer(text, file);
 }
 
 async function readLayer(file: string): Promise<Layer> {

@@ -22,8 +22,7 @@ function readStore(env: NodeJS.ProcessEnv): TrustStore {
   }
 }
 
-/** The hash trust and the build's compiled profiles are keyed by. */
-export function digest(text: string): string {
+function digest(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 

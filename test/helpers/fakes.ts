@@ -73,7 +73,7 @@ export async function runMain(argv: readonly string[], options: RunMainOptions =
       result.runs.push({ file, args });
       return options.exitCode ?? 0;
     },
-    engineFor: () => engine,
+    engineFor: async () => engine,
   };
   result.code = await main(argv, deps);
   return result;
