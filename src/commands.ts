@@ -2,8 +2,9 @@
 // when one is used, so passing a command through to docker never pays for commander.
 import { Command, CommanderError } from 'commander';
 import type { Deps } from './main.js';
-import { findProjectConfig } from './policy/load.js';
-import { INJECTIONS, REFUSALS, type RuleRow } from './policy/rules.js';
+import { findProjectConfig, loadPolicy } from './policy/load.js';
+import { INJECTIONS, REFUSALS, type InjectId, type RuleRow } from './policy/rules.js';
+import type { Policy } from './policy/schema.js';
 import { trustFile } from './policy/trust.js';
 import { SHELLS, shellInit, type Shell } from './shell.js';
 import { SdockerError, EXIT_USAGE } from './errors.js';
@@ -27,8 +28,12 @@ export async function runOwn(args: readonly string[], deps: Deps): Promise<numbe
   program
     .command('rules')
     .option('--markdown', 'as a Markdown table (the README\'s)')
-    .description('list every refusal and every injected default, with its CIS id and reason')
-    .action((options: { markdown?: boolean }) => deps.stdout(options.markdown === true ? rulesMarkdown() : rulesText()));
+    .option('--profile <name>', 'show the values of this profile', 'default')
+    .description('list every refusal and every injected default, with its CIS id, value and reason')
+    .action(async (options: { markdown?: boolean; profile: string }) => {
+      const { policy } = await loadPolicy({ profile: options.profile, env: {}, cwd: '/', cliAllow: [] });
+      deps.stdout(options.markdown === true ? rulesMarkdown(policy) : rulesText(policy));
+    });
   program
     .command('trust')
     .argument('[file]', "the project's .sdocker.yml (default: the nearest one)")
@@ -61,19 +66,45 @@ async function version(): Promise<string> {
   return pkg.version;
 }
 
-function rows(): [string, 'refuses' | 'adds', RuleRow][] {
+type Row = [id: string, kind: 'refuses' | 'adds', row: RuleRow, value: string];
+
+function rows(policy: Policy): Row[] {
   return [
-    ...Object.entries(REFUSALS).map(([id, row]) => [id, 'refuses', row] as [string, 'refuses', RuleRow]),
-    ...Object.entries(INJECTIONS).map(([id, row]) => [id, 'adds', row] as [string, 'adds', RuleRow]),
+    ...Object.entries(REFUSALS).map(([id, row]): Row => [id, 'refuses', row, '']),
+    ...Object.entries(INJECTIONS).map(([id, row]): Row => [id, 'adds', row, injectedValue(id as InjectId, policy)]),
   ];
 }
 
-function rulesText(): string {
-  const width = Math.max(...rows().map(([id]) => id.length));
-  return rows().map(([id, kind, row]) => `${id.padEnd(width)}  ${kind.padEnd(7)}  CIS ${row.cis.padEnd(4)}  ${row.title}: ${row.why}\n`).join('');
+/** What the profile injects for a rule, as a user would write it. */
+function injectedValue(id: InjectId, p: Policy): string {
+  const values: Record<InjectId, string> = {
+    'cap-drop': ['--cap-drop ALL', ...p.capabilities.add.map((cap) => `--cap-add ${cap}`)].join(' '),
+    'no-new-privileges': p.noNewPrivileges ? 'no-new-privileges' : 'off',
+    seccomp: p.seccomp || "off (docker's default)",
+    apparmor: `${p.apparmor.profile || 'off'}${p.apparmor.required ? ' (required)' : ''}`,
+    'read-only': p.readOnly ? '--read-only' : 'off',
+    tmpfs: `${p.tmpfs.paths.join(', ')} (${[p.tmpfs.options, `size=${p.tmpfs.size}`].join(',')},uid/gid of the run user)`,
+    memory: p.limits.memory ? `${p.limits.memory}, swap ${p.limits.memory}` : 'off',
+    cpus: p.limits.cpus || 'off',
+    'pids-limit': p.limits.pids > 0 ? String(p.limits.pids) : 'off',
+    'ulimit-nofile': p.limits.nofile ? `nofile=${p.limits.nofile}` : 'off',
+    user: p.user || 'off',
+    restart: p.restart || 'off',
+    'log-limits': `max-size=${p.logging.maxSize} max-file=${p.logging.maxFile}`,
+    network: p.network.noneWithoutPorts ? `${p.network.name}; none without published ports` : p.network.name || 'off',
+    'loopback-ports': p.ports.bindAddress || 'off',
+  };
+  return values[id];
 }
 
-export function rulesMarkdown(): string {
-  const header = '| rule | sdocker | CIS | what | why |\n|---|---|---|---|---|\n';
-  return header + rows().map(([id, kind, row]) => `| \`${id}\` | ${kind} | ${row.cis} | ${row.title.replaceAll('|', '\\|')} | ${row.why.replaceAll('|', '\\|')} |\n`).join('');
+function rulesText(policy: Policy): string {
+  const all = rows(policy);
+  const width = Math.max(...all.map(([id]) => id.length));
+  return all.map(([id, kind, row, value]) => `${id.padEnd(width)}  ${kind.padEnd(7)}  CIS ${row.cis.padEnd(4)}  ${row.title}${value ? ` [${value}]` : ''}: ${row.why}\n`).join('');
+}
+
+export function rulesMarkdown(policy: Policy): string {
+  const cell = (text: string): string => text.replaceAll('|', '\\|');
+  const header = '| rule | sdocker | CIS | what | default profile | why |\n|---|---|---|---|---|---|\n';
+  return header + rows(policy).map(([id, kind, row, value]) => `| \`${id}\` | ${kind} | ${row.cis} | ${cell(row.title)} | ${value ? `\`${cell(value)}\`` : ''} | ${cell(row.why)} |\n`).join('');
 }
