@@ -140,6 +140,17 @@ test('exec --privileged is refused on a real container; exec works', async (t) =
   t.is(ok.stdout, '65534\n');
 });
 
+test('-H and DOCKER_HOST reach the same engine: through the docker CLI, and through the socket', async (t) => {
+  const viaCli = await runCli(['-H', 'unix:///var/run/docker.sock', 'run', '--rm', USER_IMAGE, 'id', '-u']);
+  t.is(viaCli.code, 0, viaCli.stderr);
+  t.is(viaCli.stdout, '1000\n', 'the image user was read through `docker -H ... image inspect`');
+  const viaEnv = await runCli(['run', '--rm', IMAGE, 'id', '-u'], { DOCKER_HOST: 'unix:///var/run/docker.sock' });
+  t.is(viaEnv.stdout, '65534\n');
+  const nowhere = await runCli(['run', '--rm', IMAGE, 'true'], { DOCKER_HOST: 'unix:///nonexistent.sock' });
+  t.is(nowhere.code, 125);
+  t.is(nowhere.stderr, 'sdocker: cannot reach the Docker engine at unix:///nonexistent.sock (ENOENT); is dockerd running?\n');
+});
+
 test('a tty works through sdocker run -it', async (t) => {
   // script(1) gives sdocker a pseudo-terminal, as an interactive shell would.
   const tty = spawnSync('script', ['-qec', `${process.execPath} ${CLI} run -it --rm ${IMAGE} sh -c 'tty; exit 3'`, '/dev/null'], { encoding: 'utf8', input: '' });
