@@ -60,7 +60,9 @@ const nodeStart = median(Array.from({ length: ROUNDS }, () => time([process.exec
 console.log(`node -e 0 (Node's own start): ${nodeStart.toFixed(1)} ms median over ${ROUNDS}\n`);
 console.log(`${'pair (median ms over ' + ROUNDS + ' rounds)'.padEnd(58)} ${'baseline'.padStart(8)} ${'candidate'.padStart(9)} ${'added'.padStart(8)}`);
 
+const FLOOR = fileURLToPath(new URL('./floor.cjs', import.meta.url));
 paired('docker ps  vs  sdocker ps (passthrough)', ['docker', 'ps'], sdocker(['ps']));
+paired('docker ps via a 5-line Node wrapper  vs  sdocker ps', [process.execPath, FLOOR, 'docker', 'ps'], sdocker(['ps']));
 const dir = mkdtempSync(join(tmpdir(), 'sdocker-bench-'));
 const snippet = join(dir, 'init.bash');
 writeFileSync(snippet, spawnSync(process.execPath, [CLI, 'shell-init', 'bash'], { encoding: 'utf8' }).stdout);
