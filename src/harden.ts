@@ -61,8 +61,8 @@ async function hardenOrThrow(inv: ContainerInvocation | ExecInvocation, deps: De
   const network = view.has('network') || loaded.policy.network.name === '' ? undefined : loaded.policy.network.name;
   const gathered = await gatherFacts({ engine, image: inv.image, apparmorProfile: loaded.policy.apparmor.profile, dryRun: own.dryRun, pull, pullFirst: pullPolicy === 'always', network });
   const plan = planContainer(inv, { ...base, facts: gathered.facts });
-  const known = plan.network === network ? gathered.network : await engineNetwork(engine, plan.network);
-  const networkExists = plan.network === undefined || gathered.unknown !== undefined ? undefined : await ensureNetwork(engine, plan.network, known, own.dryRun);
+  // plan.network, when set, is the policy's network: its state was asked for with the other facts.
+  const networkExists = plan.network === undefined || gathered.unknown !== undefined ? undefined : await ensureNetwork(engine, plan.network, gathered.network, own.dryRun);
   return finish(plan, said, gathered.unknown, networkExists);
 }
 
@@ -110,10 +110,6 @@ function pullArgs(inv: ContainerInvocation, view: OptionView): string[] {
   const platform = view.last('platform');
   const globals = inv.globals.flatMap((item) => item.words);
   return [...globals, 'pull', ...(platform === undefined ? [] : ['--platform', platform]), ...(view.isOn('quiet') ? ['--quiet'] : []), inv.image];
-}
-
-async function engineNetwork(engine: Engine, name: string | undefined): Promise<NetworkState | undefined> {
-  return name === undefined ? undefined : engine.inspectNetwork(name);
 }
 
 /** The sdocker network exists (or is created now); refuses a same-named network sdocker did not create. */
