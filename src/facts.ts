@@ -10,8 +10,8 @@ export interface GatherRequest {
   readonly image: string;
   readonly apparmorProfile: string;
   readonly dryRun: boolean;
-  /** Pull the image when it is missing (docker run's own --pull missing). */
-  readonly pull: (() => Promise<number>) | undefined;
+  /** Pull the image (`missing`: because it is not present); undefined: never pull. */
+  readonly pull: ((missing: boolean) => Promise<number>) | undefined;
   /** --pull always: pull before inspecting. */
   readonly pullFirst: boolean;
   /** The network the run will likely join, asked about at the same time as the rest. */
@@ -29,13 +29,13 @@ export interface Gathered {
 export async function gatherFacts(request: GatherRequest): Promise<Gathered> {
   const { engine } = request;
   try {
-    if (request.pullFirst && request.pull !== undefined) await pullOrFail(request.pull);
+    if (request.pullFirst && request.pull !== undefined) await pullOrFail(request.pull, false);
     const network = request.network === undefined ? undefined : engine.inspectNetwork(request.network);
     // Awaited below; until then a failure must not count as unhandled when another question fails first.
     network?.catch(() => undefined);
     let [image, info] = await Promise.all([engine.inspectImage(request.image), engine.info()]);
     if (image === undefined && request.pull !== undefined && !request.pullFirst) {
-      await pullOrFail(request.pull);
+      await pullOrFail(request.pull, true);
       image = await engine.inspectImage(request.image);
     }
     return { facts: engineFacts(image, info, engine, request.apparmorProfile), unknown: undefined, network: await network };
@@ -46,15 +46,15 @@ export async function gatherFacts(request: GatherRequest): Promise<Gathered> {
   }
 }
 
-/** A failed pull ends the run with the pull's exit code, as docker run's own pull would. */
+/** A failed pull ends the run, as a failed pull ends docker run. */
 export class PullFailed extends Error {
   constructor(readonly exitCode: number) {
-    super('pull failed');
+    super(`pull failed with exit code ${exitCode}`);
   }
 }
 
-async function pullOrFail(pull: () => Promise<number>): Promise<void> {
-  const code = await pull();
+async function pullOrFail(pull: (missing: boolean) => Promise<number>, missing: boolean): Promise<void> {
+  const code = await pull(missing);
   if (code !== 0) throw new PullFailed(code);
 }
 

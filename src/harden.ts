@@ -31,7 +31,8 @@ export async function harden(inv: ContainerInvocation | ExecInvocation, deps: De
   try {
     return await hardenOrThrow(inv, deps);
   } catch (error) {
-    if (error instanceof PullFailed) return error.exitCode;
+    // docker run exits 125 when its own pull fails; so does sdocker (docker pull said why).
+    if (error instanceof PullFailed) return EXIT_REFUSED;
     throw error;
   }
 }
@@ -57,7 +58,11 @@ async function hardenOrThrow(inv: ContainerInvocation | ExecInvocation, deps: De
   if (inv.kind === 'exec') return finish(planExec(inv, base), said, undefined, undefined);
   const view = new OptionView(items);
   const pullPolicy = view.last('pull') ?? 'missing';
-  const pull = own.dryRun || pullPolicy === 'never' ? undefined : () => deps.run(deps.docker, pullArgs(inv, view), { stdoutToStderr: true });
+  const pull = own.dryRun || pullPolicy === 'never' ? undefined : (missing: boolean) => {
+    // docker run's own words before it pulls a missing image.
+    if (missing) deps.stderr(`Unable to find image '${inv.image}' locally\n`);
+    return deps.run(deps.docker, pullArgs(inv, view), { stdoutToStderr: true });
+  };
   const network = view.has('network') || loaded.policy.network.name === '' ? undefined : loaded.policy.network.name;
   const gathered = await gatherFacts({ engine, image: inv.image, apparmorProfile: loaded.policy.apparmor.profile, dryRun: own.dryRun, pull, pullFirst: pullPolicy === 'always', network });
   const plan = planContainer(inv, { ...base, facts: gathered.facts });

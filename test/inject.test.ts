@@ -171,12 +171,13 @@ test("the user's own seccomp profile is kept", async (t) => {
   t.deepEqual(valuesOf(argv, '--security-opt'), ['seccomp=/my/profile.json', 'no-new-privileges']);
 });
 
-test('a missing image is pulled first, as docker run does; a failed pull ends the run', async (t) => {
+test('a missing image is pulled first, as docker run does; a failed pull ends the run with 125', async (t) => {
   const pulled = await runMain(['run', '--platform', 'linux/amd64', 'ghost:1'], { images: {} });
   t.deepEqual(pulled.runs[0]?.args, ['pull', '--platform', 'linux/amd64', 'ghost:1']);
   t.is(pulled.runs.length, 2);
+  t.regex(pulled.stderr, /^Unable to find image 'ghost:1' locally$/m);
   const failed = await runMain(['run', 'ghost:1'], { images: {}, exitCode: 1 });
-  t.is(failed.code, 1);
+  t.is(failed.code, 125, 'as docker run when its pull fails');
   t.is(failed.runs.length, 1, 'only the pull ran');
   const never = await runMain(['run', '--pull=never', 'ghost:1'], { images: {} });
   t.is(never.runs.length, 1, 'no pull: docker reports the missing image itself');

@@ -57,7 +57,7 @@ function bindPort(value: string, ctx: RuleContext, out: Injected): string {
 function publishAll(ctx: RuleContext, out: Injected, explicit: ReadonlySet<string>): string[] {
   const image = ctx.facts.image;
   if (image === undefined) {
-    say(out, 'loopback-ports', 'warning', 'image not inspected: -P kept as written, on every interface');
+    say(out, 'loopback-ports', 'warning', 'the image is not present locally, so its exposed ports are unknown: -P kept as written, on every interface');
     return ['--publish-all'];
   }
   const exposed = [...image.exposedPorts, ...ctx.items.flatMap((it) => it.opts).filter((o) => o.spec.long === 'expose').flatMap((o) => expandPorts(o.value))];

@@ -105,7 +105,7 @@ const user: Inject = (view, ctx, out) => {
   if (from === 'profile' && chosen !== undefined) add(out, 'user', '--user', chosen);
   if (from === 'command line' && chosen !== undefined && isRootUser(chosen)) say(out, 'user', 'warning', `the container runs as root (--user ${chosen})`);
   if (from === 'nobody') say(out, 'user', 'warning', 'the container runs as root: the profile sets no user');
-  if (from === 'profile' && ctx.facts.image === undefined) say(out, 'user', 'notice', 'image not inspected: assuming it runs as root');
+  if (from === 'profile' && ctx.facts.image === undefined) say(out, 'user', 'notice', 'the image is not present locally: assuming it runs as root');
 };
 
 export const SECURITY_INJECTIONS: readonly Inject[] = [capDrop, noNewPrivileges, seccomp, apparmor, readOnly, tmpfs, user];
