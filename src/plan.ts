@@ -5,7 +5,7 @@ import type { Item } from './docker/parse.js';
 import { OptionView, type RuleContext } from './policy/context.js';
 import { LIMIT_INJECTIONS } from './policy/inject/limits.js';
 import { NETWORK_INJECTIONS } from './policy/inject/network.js';
-import { SECURITY_INJECTIONS } from './policy/inject/security.js';
+import { SECURITY_INJECTIONS, isRootUser } from './policy/inject/security.js';
 import type { Addition, Injected, Notice, Rewrite } from './policy/inject/types.js';
 import { findViolations, isAllowed, type Violation } from './policy/refusals.js';
 
@@ -57,7 +57,10 @@ export function planExec(inv: ExecInvocation, ctx: RuleContext): Plan {
     ...(inv.flags.dashdash ? ['--'] : []),
     ...inv.flags.rest,
   ];
-  return { argv, additions: [], rewrites: [], notices: [], network: undefined, ...checkRefusals(ctx) };
+  const user = new OptionView(ctx.items).last('user');
+  // CIS 5.23: exec as root gives the command root's capabilities in the container.
+  const notices: Notice[] = user !== undefined && isRootUser(user) ? [{ rule: undefined, level: 'warning', text: `sdocker: exec runs as root (--user ${user}, CIS 5.23)` }] : [];
+  return { argv, additions: [], rewrites: [], notices, network: undefined, ...checkRefusals(ctx) };
 }
 
 function isOwn(item: Item): boolean {

@@ -1,7 +1,7 @@
 // What sdocker says: the dry-run report, and the lines a real run prints on stderr.
 import type { Plan } from './plan.js';
 import { refusalMessage, type Violation } from './policy/refusals.js';
-import { REFUSALS, ruleRow } from './policy/rules.js';
+import { REFUSALS, ruleRow, type RuleId } from './policy/rules.js';
 
 /** A word as a POSIX shell would need it, so a printed command can be pasted back. */
 export function shellQuote(word: string): string {
@@ -28,7 +28,10 @@ export function renderDryRun(input: ReportInput): string {
   lines.push([input.docker, ...plan.argv].map(shellQuote).join(' '), '');
   if (plan.additions.length > 0) {
     lines.push('added:');
-    const rows = plan.additions.map((a) => [a.words.map(shellQuote).join(' '), a.rule] as const);
+    // One row a rule: --memory and --memory-swap share one reason.
+    const byRule = new Map<string, string[]>();
+    for (const a of plan.additions) byRule.set(a.rule, [...(byRule.get(a.rule) ?? []), ...a.words.map(shellQuote)]);
+    const rows = [...byRule].map(([rule, words]) => [words.join(' '), rule as RuleId] as const);
     const width = Math.max(...rows.map(([flags]) => flags.length));
     for (const [flags, rule] of rows) {
       const row = ruleRow(rule);

@@ -94,6 +94,9 @@ test('exec --privileged is refused; plain exec passes', async (t) => {
   const plain = await runMain(['exec', '-it', 'c1', 'sh', '-c', 'id']);
   t.is(plain.code, 0);
   t.deepEqual(plain.runs[0]?.args, ['exec', '-it', 'c1', 'sh', '-c', 'id']);
+  const root = await runMain(['exec', '-u', '0', 'c1', 'id']);
+  t.is(root.code, 0);
+  t.regex(root.stderr, /^sdocker: warning: exec runs as root \(--user 0, CIS 5\.23\)$/m);
 });
 
 test('words after the image are never interpreted', async (t) => {
