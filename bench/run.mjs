@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const CLI = fileURLToPath(new URL('../dist/src/cli.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../dist/bin/sdocker.js', import.meta.url));
 const IMAGE = 'sdocker-test/busybox:1';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
 const sdocker = (args) => [process.execPath, CLI, ...args];

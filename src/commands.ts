@@ -2,6 +2,9 @@
 // when one is used, so passing a command through to docker never pays for commander.
 import { Command, CommanderError } from 'commander';
 import type { Deps } from './main.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from './paths.js';
 import { findProjectConfig, loadPolicy } from './policy/load.js';
 import { INJECTIONS, REFUSALS, type InjectId, type RuleRow } from './policy/rules.js';
 import type { Policy } from './policy/schema.js';
@@ -61,8 +64,7 @@ Every other command and option is docker's: see docker --help.
 `;
 
 async function version(): Promise<string> {
-  const { readFileSync } = await import('node:fs');
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string };
   return pkg.version;
 }
 

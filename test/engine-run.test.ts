@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { CLI, runCli } from './helpers/cli.js';
 import { IMAGE, USER_IMAGE, containerExists, docker, engineProblem, inspect, removeContainers, uniqueName } from './helpers/engine.js';
-import { SECCOMP_DIR } from '../src/policy/seccomp.js';
+import { SECCOMP_DIR } from '../src/paths.js';
 
 test.before(() => {
   const problem = engineProblem();

@@ -3,15 +3,12 @@
 // Data folders resolve from the package, never from the working directory.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { COMPILED_PROFILES as COMPILED, PROFILES_DIR } from '../paths.js';
 import { SdockerError, EXIT_USAGE } from '../errors.js';
 import { mergeLayers, splitTightening } from './merge.js';
 import { validateLayer, type Layer, type Policy } from './schema.js';
 
 
-export const PROFILES_DIR = fileURLToPath(new URL('../../../profiles/', import.meta.url));
-/** profiles/*.yml parsed at build time (scripts/compile-profiles.mjs), with the text each came from. */
-const COMPILED = fileURLToPath(new URL('../../profiles.json', import.meta.url));
 
 export interface LoadRequest {
   readonly profile: string;

@@ -3,10 +3,9 @@
 // path), so the path must exist on the machine running sdocker.
 import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { SECCOMP_DIR } from '../paths.js';
 import { SdockerError, EXIT_USAGE } from '../errors.js';
 
-export const SECCOMP_DIR = fileURLToPath(new URL('../../../seccomp/', import.meta.url));
 
 /** Absolute path of the profile, or '' when the policy sets none (docker's own default applies). */
 export function resolveSeccomp(name: string): string {

@@ -3,7 +3,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-export const CLI = fileURLToPath(new URL('../../src/cli.js', import.meta.url));
+// The bundle users run (scripts/bundle.mjs), not tsc's modules.
+export const CLI = fileURLToPath(new URL('../../bin/sdocker.js', import.meta.url));
 export const FAKE_DOCKER = fileURLToPath(new URL('../fixtures/fake-docker.js', import.meta.url));
 chmodSync(FAKE_DOCKER, 0o755);
 
