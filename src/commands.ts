@@ -80,7 +80,7 @@ function rows(policy: Policy): Row[] {
 /** What the profile injects for a rule, as a user would write it. */
 function injectedValue(id: InjectId, p: Policy): string {
   const values: Record<InjectId, string> = {
-    'cap-drop': ['--cap-drop ALL', ...p.capabilities.add.map((cap) => `--cap-add ${cap}`)].join(' '),
+    'cap-drop': ['--cap-drop ALL', ...p.capabilities.add.map((cap) => `--cap-add ${cap}`), ...p.capabilities.asRoot.map((cap) => `--cap-add ${cap} (as root)`)].join(' '),
     'no-new-privileges': p.noNewPrivileges ? 'no-new-privileges' : 'off',
     seccomp: p.seccomp || "off (docker's default)",
     apparmor: `${p.apparmor.profile || 'off'}${p.apparmor.required ? ' (required)' : ''}`,

@@ -1,10 +1,12 @@
 // Where policy comes from, in merge order (later wins): profiles/default.yml <- the chosen
-// profile <- user config <- project .sdocker.yml (tightening only until trusted) <- command line.
+// profile <- the image's profile (profiles/images/) <- user config <- project .sdocker.yml
+// (tightening only until trusted) <- command line.
 // Data folders resolve from the package, never from the working directory.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { COMPILED_PROFILES as COMPILED, PROFILES_DIR } from '../paths.js';
 import { SdockerError, EXIT_USAGE } from '../errors.js';
+import { findImageProfile, type ImageProfile } from './images.js';
 import { mergeLayers, splitTightening } from './merge.js';
 import { validateLayer, type Layer, type Policy } from './schema.js';
 
@@ -12,6 +14,8 @@ import { validateLayer, type Layer, type Policy } from './schema.js';
 
 export interface LoadRequest {
   readonly profile: string;
+  /** The image to be run: its image profile, if one matches, is merged after the chosen profile. */
+  readonly image?: string;
   readonly env: NodeJS.ProcessEnv;
   readonly cwd: string;
   readonly cliAllow: readonly string[];
@@ -22,6 +26,8 @@ export interface LoadedPolicy {
   /** The files merged, in order. */
   readonly sources: readonly string[];
   readonly warnings: readonly string[];
+  /** The image profile that matched the image, if any. */
+  readonly imageProfile: ImageProfile | undefined;
 }
 
 export function listProfiles(): string[] {
@@ -38,6 +44,14 @@ export async function loadPolicy(request: LoadRequest): Promise<LoadedPolicy> {
   }
   const sources = names.map((name) => join(PROFILES_DIR, `${name}.yml`));
   const layers = await Promise.all(sources.map(readBundled));
+  const imageProfile = request.image === undefined ? undefined : await findImageProfile(request.image, readBundled);
+  if (imageProfile !== undefined) {
+    layers.push(imageProfile.layer);
+    sources.push(imageProfile.file);
+  }
+  for (const [layer, file] of layers.map((l, i) => [l, sources[i]] as const)) {
+    if (layer['images'] !== undefined && file !== imageProfile?.file) throw new SdockerError(`sdocker: ${file}: 'images' belongs in an image profile (profiles/images/*.yml)`, EXIT_USAGE);
+  }
   const warnings: string[] = [];
   const userFile = userConfigPath(request.env);
   if (userFile !== undefined && existsSync(userFile)) {
@@ -61,7 +75,9 @@ export async function loadPolicy(request: LoadRequest): Promise<LoadedPolicy> {
     sources.push(projectFile);
   }
   layers.push(validateLayer({ allow: [...request.cliAllow] }, 'the command line'));
-  return { policy: mergeLayers(layers) as unknown as Policy, sources, warnings };
+  const merged = mergeLayers(layers);
+  delete merged['images'];
+  return { policy: merged as unknown as Policy, sources, warnings, imageProfile };
 }
 
 export function userConfigPath(env: NodeJS.ProcessEnv): string | undefined {
@@ -84,7 +100,7 @@ let compiled: Record<string, { text: string; data: Layer }> | undefined;
 async function readBundled(file: string): Promise<Layer> {
   const text = readFileSync(file, 'utf8');
   compiled ??= existsSync(COMPILED) ? (JSON.parse(readFileSync(COMPILED, 'utf8')) as typeof compiled) : {};
-  const hit = compiled?.[basename(file)];
+  const hit = compiled?.[relative(PROFILES_DIR, file)];
   return hit?.text === text ? validateLayer(hit.data, file) : parseLayer(text, file);
 }
 

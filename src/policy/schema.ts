@@ -5,7 +5,7 @@ import { SdockerError, EXIT_USAGE } from '../errors.js';
 export interface Policy {
   allow: string[];
   user: string;
-  capabilities: { add: string[]; dangerous: string[] };
+  capabilities: { add: string[]; asRoot: string[]; dangerous: string[] };
   noNewPrivileges: boolean;
   seccomp: string;
   apparmor: { profile: string; required: boolean };
@@ -18,6 +18,8 @@ export interface Policy {
   ports: { bindAddress: string };
   sensitivePaths: string[];
   readOnlyHostPaths: string[];
+  /** Image profiles only: the images the profile is for. */
+  images?: string[];
 }
 
 export type Leaf = 'string' | 'boolean' | 'number' | 'list';
@@ -27,7 +29,7 @@ type Shape = { readonly [key: string]: Leaf | Shape };
 export const POLICY_SHAPE: Shape = {
   allow: 'list',
   user: 'string',
-  capabilities: { add: 'list', dangerous: 'list' },
+  capabilities: { add: 'list', asRoot: 'list', dangerous: 'list' },
   noNewPrivileges: 'boolean',
   seccomp: 'string',
   apparmor: { profile: 'string', required: 'boolean' },
@@ -40,6 +42,7 @@ export const POLICY_SHAPE: Shape = {
   ports: { bindAddress: 'string' },
   sensitivePaths: 'list',
   readOnlyHostPaths: 'list',
+  images: 'list',
 };
 
 export type Layer = Record<string, unknown>;

@@ -10,7 +10,10 @@ const capDrop: Inject = (view, ctx, out) => {
   const dropped = view.values('cap-drop').flatMap((v) => v.split(',')).map(normalizeCap);
   if (!dropped.includes('ALL')) add(out, 'cap-drop', '--cap-drop', 'ALL');
   const added = new Set(view.values('cap-add').flatMap((v) => v.split(',')).map(normalizeCap));
-  for (const cap of ctx.policy.capabilities.add.map(normalizeCap)) {
+  const { user } = runUser(view, ctx);
+  const { add: always, asRoot } = ctx.policy.capabilities;
+  const wanted = [...always, ...(user === undefined || isRootUser(user) ? asRoot : [])].map(normalizeCap);
+  for (const cap of new Set(wanted)) {
     if (!added.has(cap)) add(out, 'cap-drop', '--cap-add', cap);
   }
 };
