@@ -50,7 +50,7 @@ function paired(name, baseline, candidate) {
 /** The docker argv sdocker would run, from its dry run (first command line of the report). */
 function hardenedArgv(args) {
   const result = spawnSync(process.execPath, [CLI, 'run', '--sd-dry-run', ...args], { encoding: 'utf8' });
-  const line = result.stdout.split('\n')[1];
+  const line = result.stdout.split('\n').find((l) => l !== '' && !l.startsWith('#'));
   // The report quotes words for a POSIX shell; these arguments need no quoting.
   if (line.includes("'")) throw new Error(`unexpected quoting: ${line}`);
   return line.split(' ');

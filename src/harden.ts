@@ -40,7 +40,8 @@ export async function harden(inv: ContainerInvocation | ExecInvocation, deps: De
 async function hardenOrThrow(inv: ContainerInvocation | ExecInvocation, deps: Deps): Promise<number> {
   const items = inv.flags.items;
   const own = ownOptions(new OptionView(items, true), deps.env);
-  const loaded = await loadPolicy({ profile: own.profile, env: deps.env, cwd: deps.cwd, cliAllow: own.allow });
+  const image = inv.kind === 'container' ? inv.image : undefined;
+  const loaded = await loadPolicy({ profile: own.profile, env: deps.env, cwd: deps.cwd, cliAllow: own.allow, ...(image === undefined ? {} : { image }) });
   checkAllowList(loaded.policy.allow);
   const engine = await deps.engineFor(inv);
   const base: RuleContext = {
@@ -81,7 +82,7 @@ interface Said {
 async function finish(plan: Plan, { deps, loaded, dryRun }: Said, unknown: string | undefined, networkExists: boolean | undefined): Promise<number> {
   const errors = plan.notices.filter((n) => n.level === 'error');
   if (dryRun) {
-    deps.stdout(renderDryRun({ plan, docker: deps.docker, sources: loaded.sources, warnings: loaded.warnings, unknown, networkExists }));
+    deps.stdout(renderDryRun({ plan, docker: deps.docker, loaded, unknown, networkExists }));
     return plan.refused.length > 0 || errors.length > 0 ? EXIT_REFUSED : 0;
   }
   if (errors.length > 0) return refuse(errors.map((n) => n.text), deps);

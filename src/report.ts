@@ -1,5 +1,6 @@
 // What sdocker says: the dry-run report, and the lines a real run prints on stderr.
 import type { Plan } from './plan.js';
+import type { LoadedPolicy } from './policy/load.js';
 import { refusalMessage, type Violation } from './policy/refusals.js';
 import { REFUSALS, ruleRow, type RuleId } from './policy/rules.js';
 
@@ -16,15 +17,16 @@ export function allowedWarning(violation: Violation): string {
 export interface ReportInput {
   readonly plan: Plan;
   readonly docker: string;
-  readonly sources: readonly string[];
-  readonly warnings: readonly string[];
+  readonly loaded: LoadedPolicy;
   readonly unknown: string | undefined;
   readonly networkExists: boolean | undefined;
 }
 
 export function renderDryRun(input: ReportInput): string {
   const { plan } = input;
-  const lines = [`# sdocker dry run: nothing was started. Policy: ${input.sources.join(' <- ')}`];
+  const { sources, warnings, imageProfile } = input.loaded;
+  const lines = [`# sdocker dry run: nothing was started. Policy: ${sources.join(' <- ')}`];
+  if (imageProfile !== undefined) lines.push(`# image profile: ${imageProfile.name} (${imageProfile.file})`);
   lines.push([input.docker, ...plan.argv].map(shellQuote).join(' '), '');
   if (plan.additions.length > 0) {
     lines.push('added:');
@@ -41,7 +43,7 @@ export function renderDryRun(input: ReportInput): string {
   section(lines, 'rewritten:', plan.rewrites.map((r) => `${r.note}  ${r.rule} (CIS ${ruleRow(r.rule).cis}): ${ruleRow(r.rule).why}`));
   section(lines, 'refused:', plan.refused.map(refusalMessage));
   section(lines, 'allowed by policy:', plan.allowed.map(allowedWarning));
-  const said = [...input.warnings, ...plan.notices.map((n) => n.text)];
+  const said = [...warnings, ...plan.notices.map((n) => n.text)];
   if (input.unknown !== undefined) said.push(`sdocker: the engine could not be asked (${input.unknown}); facts it would give are assumed`);
   section(lines, 'notes:', said);
   if (plan.network !== undefined) {

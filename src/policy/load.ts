@@ -49,9 +49,7 @@ export async function loadPolicy(request: LoadRequest): Promise<LoadedPolicy> {
     layers.push(imageProfile.layer);
     sources.push(imageProfile.file);
   }
-  for (const [layer, file] of layers.map((l, i) => [l, sources[i]] as const)) {
-    if (layer['images'] !== undefined && file !== imageProfile?.file) throw new SdockerError(`sdocker: ${file}: 'images' belongs in an image profile (profiles/images/*.yml)`, EXIT_USAGE);
-  }
+  names.forEach((_, i) => noImagesKey(layers[i] as Layer, sources[i] as string));
   const warnings: string[] = [];
   const userFile = userConfigPath(request.env);
   if (userFile !== undefined && existsSync(userFile)) {
@@ -61,7 +59,7 @@ export async function loadPolicy(request: LoadRequest): Promise<LoadedPolicy> {
   const projectFile = findProjectConfig(request.cwd);
   if (projectFile !== undefined) {
     const text = readFileSync(projectFile, 'utf8');
-    const layer = await parseLayer(text, projectFile);
+    const layer = noImagesKey(await parseLayer(text, projectFile), projectFile);
     const { isTrusted } = await import('./trust.js');
     if (isTrusted(projectFile, text, request.env)) {
       layers.push(layer);
@@ -105,7 +103,13 @@ async function readBundled(file: string): Promise<Layer> {
 }
 
 async function readLayer(file: string): Promise<Layer> {
-  return parseLayer(readFileSync(file, 'utf8'), file);
+  return noImagesKey(await parseLayer(readFileSync(file, 'utf8'), file), file);
+}
+
+/** `images` chooses which images an image profile is for; anywhere else it means nothing. */
+function noImagesKey(layer: Layer, file: string): Layer {
+  if (layer['images'] !== undefined) throw new SdockerError(`sdocker: ${file}: 'images' belongs in an image profile (profiles/images/*.yml)`, EXIT_USAGE);
+  return layer;
 }
 
 export async function parseLayer(text: string, file: string): Promise<Layer> {
