@@ -32,7 +32,8 @@ export function uniqueName(prefix = 'sdtest'): string {
 }
 
 export function removeContainers(...names: string[]): void {
-  if (names.length > 0) spawnSync('docker', ['rm', '-f', ...names], { stdio: 'ignore' });
+  // -v: the anonymous volumes of images that declare VOLUME (redis, postgres) go too.
+  if (names.length > 0) spawnSync('docker', ['rm', '-f', '-v', ...names], { stdio: 'ignore' });
 }
 
 export function containerExists(name: string): boolean {
