@@ -2,8 +2,9 @@
 // when one is used, so passing a command through to docker never pays for commander.
 import { Command, CommanderError } from 'commander';
 import type { Deps } from './main.js';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { APPARMOR_DIR, appArmorState, describeState } from './apparmor.js';
 import { PACKAGE_ROOT } from './paths.js';
 import { findProjectConfig, loadPolicy } from './policy/load.js';
 import { INJECTIONS, REFUSALS, type InjectId, type RuleRow } from './policy/rules.js';
@@ -37,6 +38,32 @@ export async function runOwn(args: readonly string[], deps: Deps): Promise<numbe
       const { policy } = await loadPolicy({ profile: options.profile, env: {}, cwd: '/', cliAllow: [] });
       deps.stdout(options.markdown === true ? rulesMarkdown(policy) : rulesText(policy));
     });
+  const apparmor = program.command('apparmor').description("sdocker's AppArmor profile on this host");
+  apparmor
+    .command('status')
+    .option('--profile <name>', 'the profile', 'sdocker-default')
+    .description('say whether AppArmor is available and the profile loaded (exit 1 if not loaded)')
+    .action((options: { profile: string }) => {
+      const state = appArmorState(checkProfileName(options.profile));
+      deps.stdout(`${describeState(options.profile, state)}\n`);
+      if (state.kind !== 'loaded') throw new CommanderError(1, 'sdocker.apparmor', '');
+    });
+  apparmor
+    .command('install')
+    .option('--profile <name>', 'the profile', 'sdocker-default')
+    .description('load (or reload) the profile with apparmor_parser -r -W; needs root on the engine\'s host')
+    .action(async (options: { profile: string }) => {
+      const state = appArmorState(checkProfileName(options.profile));
+      if (state.kind === 'absent') {
+        deps.stderr(`${describeState(options.profile, state)} Nothing was installed.\n`);
+        throw new CommanderError(1, 'sdocker.apparmor', '');
+      }
+      const file = join(APPARMOR_DIR, options.profile);
+      const { capture } = await import('./exec.js');
+      const result = await capture('apparmor_parser', ['-r', '-W', file]);
+      if (result.exitCode !== 0) throw new SdockerError(`sdocker: apparmor_parser -r -W ${file} failed: ${result.stderr.split('\n')[0] ?? ''}`, 1);
+      deps.stdout(`${describeState(options.profile, appArmorState(options.profile))}\n`);
+    });
   program
     .command('trust')
     .argument('[file]', "the project's .sdocker.yml (default: the nearest one)")
@@ -50,9 +77,17 @@ export async function runOwn(args: readonly string[], deps: Deps): Promise<numbe
     await program.parseAsync([...args], { from: 'user' });
     return 0;
   } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT_USAGE;
+    if (error instanceof CommanderError) return error.code === 'sdocker.apparmor' ? error.exitCode : error.exitCode === 0 ? 0 : EXIT_USAGE;
     throw error;
   }
+}
+
+/** A profile shipped in apparmor/: a plain name, never a path. */
+function checkProfileName(name: string): string {
+  if (!/^[\w.-]+$/.test(name) || !existsSync(join(APPARMOR_DIR, name))) {
+    throw new SdockerError(`sdocker: no AppArmor profile '${name}' in ${APPARMOR_DIR}; the bundled one is sdocker-default`, EXIT_USAGE);
+  }
+  return name;
 }
 
 const OWN_FLAGS_HELP = `

@@ -1,6 +1,7 @@
 // Facts a plan depends on, gathered once and in parallel: the engine's answers and the host's
 // file system. A dry run works without an engine: what cannot be asked stays unknown.
-import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
+import { appArmorState } from './apparmor.js';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Engine, EngineInfo, NetworkState } from './engine/engine.js';
 import type { EngineFacts, HostFacts, ImageFacts } from './policy/context.js';
@@ -60,14 +61,8 @@ async function pullOrFail(pull: (missing: boolean) => Promise<number>, missing: 
 
 function engineFacts(image: ImageFacts | undefined, info: EngineInfo, engine: Engine, profile: string): EngineFacts {
   const local = engine.socketPath !== undefined;
-  const apparmorLoaded = !info.apparmor ? false : local ? isAppArmorLoaded(profile) : undefined;
+  const apparmorLoaded = !info.apparmor ? false : local ? appArmorState(profile).kind === 'loaded' : undefined;
   return { image, apparmor: info.apparmor, apparmorLoaded, loggingDriver: info.loggingDriver };
-}
-
-/** The kernel lists loaded profiles as `NAME (MODE)` lines. */
-export function isAppArmorLoaded(profile: string, listing = '/sys/kernel/security/apparmor/profiles'): boolean {
-  if (!existsSync(listing)) return false;
-  return readFileSync(listing, 'utf8').split('\n').some((line) => line.startsWith(`${profile} (`));
 }
 
 /** Host file-system answers; for a remote engine paths are only normalised (they name the remote host's files). */
