@@ -4,10 +4,24 @@ import { runInherit } from './exec.js';
 import { main } from './main.js';
 
 const docker = process.env['SDOCKER_DOCKER'] || 'docker';
+let stdoutReady = false;
+
+/** Our own output to a pipe closed early (`sdocker harden | head`) ends quietly, as cat does. */
+function writeOut(text: string): void {
+  if (!stdoutReady) {
+    process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+      process.exit(process.exitCode ?? 0);
+    });
+    stdoutReady = true;
+  }
+  process.stdout.write(text);
+}
+
 process.exitCode = await main(process.argv.slice(2), {
   env: process.env,
   cwd: process.cwd(),
-  stdout: (text) => process.stdout.write(text),
+  stdout: writeOut,
   stderr: (text) => process.stderr.write(text),
   docker,
   run: (file, args, options) => runInherit(file, args, options),

@@ -1,6 +1,7 @@
 // sdocker's own commands (docker has none of these names), parsed with commander. Loaded only
 // when one is used, so passing a command through to docker never pays for commander.
 import { Command, CommanderError } from 'commander';
+import type { HardenFlags } from './compose/command.js';
 import type { Deps } from './main.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,6 +15,7 @@ import { SHELLS, shellInit, type Shell } from './shell.js';
 import { SdockerError, EXIT_USAGE } from './errors.js';
 
 export async function runOwn(args: readonly string[], deps: Deps): Promise<number> {
+  let exitCode = 0;
   const program = new Command('sdocker')
     .description('docker, hardened by default: run/create/exec get least privilege, limits and isolation; every other command goes to docker unchanged.')
     .helpOption('--sd-help', 'show sdocker\'s own commands and options')
@@ -37,6 +39,21 @@ export async function runOwn(args: readonly string[], deps: Deps): Promise<numbe
     .action(async (options: { markdown?: boolean; profile: string }) => {
       const { policy } = await loadPolicy({ profile: options.profile, env: {}, cwd: '/', cliAllow: [] });
       deps.stdout(options.markdown === true ? rulesMarkdown(policy) : rulesText(policy));
+    });
+  program
+    .command('harden')
+    .argument('[files...]', 'compose files (default: compose.yaml, compose.yml, docker-compose.yml or docker-compose.yaml here)')
+    .description('apply the run rules to every service of compose files, keeping comments, order and anchors')
+    .option('--write', 'write the hardened file in place (atomically)')
+    .option('--check', 'list what would change and what is refused; exit 1 if anything')
+    .option('--diff', 'print a unified diff')
+    .option('--format <format>', 'findings as text, json or sarif', 'text')
+    .option('--allow <rule>', 'lift a refusal in every service (RULE or RULE:ITEM); repeatable', (v: string, all: string[]) => [...all, v], [] as string[])
+    .option('--profile <name>', 'the profile', process.env['SDOCKER_PROFILE'] || 'default')
+    .option('--seccomp <path>', "the seccomp profile path to write (default: sdocker's own, absolute)")
+    .action(async (files: string[], flags: HardenFlags) => {
+      const { runHarden } = await import('./compose/command.js');
+      exitCode = await runHarden(files, flags, deps);
     });
   const apparmor = program.command('apparmor').description("sdocker's AppArmor profile on this host");
   apparmor
@@ -75,7 +92,7 @@ export async function runOwn(args: readonly string[], deps: Deps): Promise<numbe
     });
   try {
     await program.parseAsync([...args], { from: 'user' });
-    return 0;
+    return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) return error.code === 'sdocker.apparmor' ? error.exitCode : error.exitCode === 0 ? 0 : EXIT_USAGE;
     throw error;

@@ -2,14 +2,14 @@
 // refused run starts and creates nothing), then the engine's facts, the plan, and docker.
 import type { ContainerInvocation, ExecInvocation } from './docker/invocation.js';
 import type { Engine, NetworkState } from './engine/engine.js';
-import { EXIT_REFUSED, EXIT_USAGE, SdockerError } from './errors.js';
+import { EXIT_REFUSED, SdockerError } from './errors.js';
 import { gatherFacts, hostFacts, PullFailed } from './facts.js';
 import type { Deps } from './main.js';
 import { checkRefusals, planContainer, planExec, type Plan } from './plan.js';
 import { OptionView, type RuleContext } from './policy/context.js';
 import { loadPolicy, type LoadedPolicy } from './policy/load.js';
 import { refusalMessage } from './policy/refusals.js';
-import { isRefuseId } from './policy/rules.js';
+import { checkAllowList } from './policy/allow.js';
 import { resolveSeccomp } from './policy/seccomp.js';
 import { allowedWarning, renderDryRun } from './report.js';
 
@@ -42,7 +42,7 @@ async function hardenOrThrow(inv: ContainerInvocation | ExecInvocation, deps: De
   const own = ownOptions(new OptionView(items, true), deps.env);
   const image = inv.kind === 'container' ? inv.image : undefined;
   const loaded = await loadPolicy({ profile: own.profile, env: deps.env, cwd: deps.cwd, cliAllow: own.allow, ...(image === undefined ? {} : { image }) });
-  checkAllowList(loaded.policy.allow);
+  checkAllowList(loaded.policy.allow, 'the allow list');
   const engine = await deps.engineFor(inv);
   const base: RuleContext = {
     sub: inv.kind === 'exec' ? 'exec' : inv.sub,
@@ -100,15 +100,6 @@ async function finish(plan: Plan, { deps, loaded, dryRun }: Said, unknown: strin
 function refuse(lines: readonly string[], deps: Deps): number {
   deps.stderr(`${lines.join('\n')}\n`);
   return EXIT_REFUSED;
-}
-
-function checkAllowList(allow: readonly string[]): void {
-  for (const entry of allow) {
-    const id = entry.split(':')[0] ?? '';
-    if (!isRefuseId(id)) {
-      throw new SdockerError(`sdocker: '${entry}' in the allow list is not a refusal rule; 'sdocker rules' lists them`, EXIT_USAGE);
-    }
-  }
 }
 
 /** docker pull with the run's own endpoint and platform. */

@@ -1,18 +1,21 @@
 // The only module that imports `yaml` (yaml 3 changes the node API; keeping every call here
 // keeps that upgrade to one file). Loaded lazily: importing yaml costs ~40 ms on these
 // machines, so the run path only pays it when a user or project config file exists.
-import { parseAllDocuments } from 'yaml';
+import { LineCounter, Scalar, isAlias, isMap, isScalar, isSeq, parseAllDocuments, parseDocument, visit, type Document, type Node, type YAMLMap } from 'yaml';
 import { SdockerError, EXIT_USAGE } from './errors.js';
 
 /** Parse one YAML document to plain data; a syntax error, duplicate key or second document is one clear error. */
 export function parseYamlData(text: string, file: string): unknown {
-  const docs = parseAllDocuments(text, { uniqueKeys: true, prettyErrors: true });
-  if (!Array.isArray(docs)) return null;
+  return checkedDocument(text, file, {}).toJS();
+}
+
+function checkedDocument(text: string, file: string, options: { schema?: 'failsafe'; lineCounter?: LineCounter; merge?: boolean }): Document {
+  const docs = parseAllDocuments(text, { uniqueKeys: true, prettyErrors: true, ...options });
+  if (!Array.isArray(docs)) return parseDocument('', options);
   if (docs.length > 1) {
     throw new SdockerError(`sdocker: ${file}: holds ${docs.length} YAML documents; keep one (remove the '---' separators)`, EXIT_USAGE);
   }
-  const doc = docs[0];
-  if (doc === undefined) return null;
+  const doc = docs[0] ?? parseDocument('', options);
   const error = doc.errors[0];
   if (error !== undefined) {
     const where = error.linePos?.[0];
@@ -20,5 +23,107 @@ export function parseYamlData(text: string, file: string): unknown {
     const message = (error.message.split('\n')[0] ?? error.code).replace(/ at line \d+, column \d+:?$/, '');
     throw new SdockerError(`sdocker: ${file}:${position} ${message}`, EXIT_USAGE);
   }
-  return doc.toJS();
+  return doc;
+}
+
+export type Path = readonly (string | number)[];
+
+/**
+ * A compose file opened for editing without damage: edits go into a failsafe-schema document
+ * (every scalar stays the text it was, so `0440` stays `0440`), analysis reads a second,
+ * merged view (values inherited through `<<` included). Unedited, it gives back the exact text.
+ */
+export class ComposeDocument {
+  private readonly doc: Document;
+  private readonly lines = new LineCounter();
+  private changed = false;
+  /** The file's values, merge keys resolved, as compose would read them. */
+  readonly data: Record<string, unknown>;
+
+  constructor(
+    readonly text: string,
+    readonly file: string,
+  ) {
+    this.doc = checkedDocument(text, file, { schema: 'failsafe', lineCounter: this.lines });
+    const data = checkedDocument(text, file, { merge: true }).toJS() as unknown;
+    if (data !== null && (typeof data !== 'object' || Array.isArray(data))) {
+      throw new SdockerError(`sdocker: ${file}: a compose file is a mapping of keys (services, networks, ...)`, EXIT_USAGE);
+    }
+    this.data = (data ?? {}) as Record<string, unknown>;
+  }
+
+  /** line:col of the node at `path` (or of its nearest existing parent). */
+  position(path: Path): { line: number; col: number } {
+    for (let end = path.length; end >= 0; end -= 1) {
+      const node = this.doc.getIn(path.slice(0, end), true) as Node | undefined;
+      const start = node?.range?.[0];
+      if (start !== undefined) return this.lines.linePos(start);
+    }
+    return { line: 1, col: 1 };
+  }
+
+  /** The service's own mapping, made editable: an aliased service becomes a copy of what it aliases. */
+  private serviceMap(service: string): YAMLMap {
+    const path = ['services', service];
+    let node = this.doc.getIn(path, true) as Node | undefined;
+    if (isAlias(node)) {
+      const copy = (node.resolve(this.doc) as Node).clone() as Node & { anchor?: string };
+      delete copy.anchor;
+      this.doc.setIn(path, copy);
+      node = copy;
+    }
+    if (!isMap(node)) throw new SdockerError(`sdocker: ${this.file}: service '${service}' is not a mapping`, EXIT_USAGE);
+    return node;
+  }
+
+  /** Set `key` on a service (an explicit key also overrides one inherited through `<<`). */
+  set(service: string, path: Path, value: unknown): void {
+    const map = this.serviceMap(service);
+    map.setIn(path, this.toNode(value));
+    this.changed = true;
+  }
+
+  /** Append to a service's sequence; a lone scalar becomes a one-item sequence first. */
+  append(service: string, key: string, value: unknown): void {
+    const map = this.serviceMap(service);
+    const current = map.get(key, true) as Node | undefined;
+    if (isSeq(current)) current.add(this.toNode(value));
+    else if (current === undefined || (isScalar(current) && current.value === null)) map.set(key, this.toNode([value]));
+    else map.set(key, this.toNode([this.scalarText(current), value]));
+    this.changed = true;
+  }
+
+  /** Replace the scalar at `path` keeping its quoting style. */
+  replaceScalar(service: string, path: Path, value: string): void {
+    const node = this.serviceMap(service).getIn(path, true);
+    if (isScalar(node)) node.value = value;
+    else this.serviceMap(service).setIn(path, this.toNode(value));
+    this.changed = true;
+  }
+
+  toString(): string {
+    if (!this.changed) return this.text;
+    return this.doc.toString({ lineWidth: 0, flowCollectionPadding: false, indent: detectIndent(this.text) });
+  }
+
+  private scalarText(node: Node): string {
+    return isScalar(node) ? String(node.value) : String(node.toJSON());
+  }
+
+  /** New strings holding ':' are double-quoted: YAML 1.1 readers (compose v1) take 8080:80 for a base-60 number. */
+  private toNode(value: unknown): Node {
+    const node = this.doc.createNode(value) as Node;
+    visit(node, {
+      Scalar(_key, scalar) {
+        if (typeof scalar.value === 'string' && scalar.value.includes(':')) scalar.type = Scalar.QUOTE_DOUBLE;
+      },
+    });
+    return node;
+  }
+}
+
+/** The indentation the file itself uses (first indented key line), 2 when it has none. */
+function detectIndent(text: string): number {
+  const match = /^( +)\S/m.exec(text);
+  return match?.[1]?.length ?? 2;
 }

@@ -1,0 +1,101 @@
+// `sdocker harden [FILE...]`: print the hardened file (default), write it in place (--write,
+// atomically), list what would change (--check), show a unified diff (--diff), or report the
+// findings as JSON or SARIF (--format). Exit 0 when clean, 1 when something is refused or
+// (--check) would change, 2 for bad input.
+import { existsSync, readFileSync, renameSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join, relative, resolve } from 'node:path';
+import { SdockerError, EXIT_USAGE } from '../errors.js';
+import type { Deps } from '../main.js';
+import { hardenCompose, type HardenedFile } from './harden.js';
+import { toSarif } from './sarif.js';
+import type { Finding } from './types.js';
+
+export interface HardenFlags {
+  readonly write?: boolean;
+  readonly check?: boolean;
+  readonly diff?: boolean;
+  readonly format?: string;
+  readonly allow?: string[];
+  readonly profile: string;
+  readonly seccomp?: string;
+}
+
+/** The file names compose itself looks for, in its order. */
+export const DEFAULT_FILES = ['compose.yaml', 'compose.yml', 'docker-compose.yml', 'docker-compose.yaml'];
+
+export async function runHarden(files: readonly string[], flags: HardenFlags, deps: Deps): Promise<number> {
+  const format = flags.format ?? 'text';
+  if (!['text', 'json', 'sarif'].includes(format)) throw new SdockerError(`sdocker: --format takes text, json or sarif, not '${format}'`, EXIT_USAGE);
+  if ([flags.write, flags.check, flags.diff].filter(Boolean).length > 1) throw new SdockerError('sdocker: choose one of --write, --check and --diff', EXIT_USAGE);
+  const targets = files.length > 0 ? files.map((f) => resolve(deps.cwd, f)) : defaultFile(deps.cwd);
+  const results: HardenedFile[] = [];
+  for (const file of targets) {
+    if (!existsSync(file)) throw new SdockerError(`sdocker: ${file} does not exist; name a compose file`, EXIT_USAGE);
+    const options = { profile: flags.profile, env: deps.env, cliAllow: flags.allow ?? [], seccomp: flags.seccomp };
+    results.push(await hardenCompose(readFileSync(file, 'utf8'), file, options));
+  }
+  const findings = results.flatMap((r) => r.findings);
+  const shown = (f: Finding): string => `${relative(deps.cwd, f.file) || f.file}:${f.line}:${f.col}: ${f.level} ${f.rule} [${f.service}]: ${f.message}`;
+  if (format === 'json') deps.stdout(`${JSON.stringify(findings.map((f) => ({ ...f, file: relative(deps.cwd, f.file) || f.file })), null, 2)}\n`);
+  else if (format === 'sarif') deps.stdout(`${JSON.stringify(toSarif(findings, deps.cwd), null, 2)}\n`);
+  else if (flags.check === true) {
+    for (const f of findings) deps.stdout(`${shown(f)}\n`);
+  } else {
+    for (const f of findings.filter((x) => x.level !== 'change')) deps.stderr(`${shown(f)}\n`);
+    for (const result of results) await emit(result, flags, deps, results.length > 1);
+  }
+  const refused = findings.some((f) => f.level === 'error');
+  const changes = results.some((r) => r.output !== r.original);
+  return refused || (flags.check === true && changes) ? 1 : 0;
+}
+
+function defaultFile(cwd: string): string[] {
+  const found = DEFAULT_FILES.map((name) => join(cwd, name)).find((file) => existsSync(file));
+  if (found === undefined) throw new SdockerError(`sdocker: no compose file here (${DEFAULT_FILES.join(', ')}); name one: sdocker harden FILE`, EXIT_USAGE);
+  return [found];
+}
+
+async function emit(result: HardenedFile, flags: HardenFlags, deps: Deps, many: boolean): Promise<void> {
+  const name = relative(deps.cwd, result.file) || result.file;
+  if (flags.write === true) {
+    if (result.output === result.original) return;
+    if (result.findings.some((f) => f.level === 'error')) {
+      deps.stderr(`sdocker: ${name} not written: fix or allow the refused settings above first\n`);
+      return;
+    }
+    writeAtomically(result.file, result.output);
+    deps.stderr(`sdocker: hardened ${name} (${result.edits.length} additions)\n`);
+  } else if (flags.diff === true) {
+    deps.stdout(await unifiedDiff(name, result.original, result.output));
+  } else {
+    deps.stdout(many ? `# ${name}\n${result.output}` : result.output);
+  }
+}
+
+/** Temp file beside the target, then rename: the original is never half-written. */
+export function writeAtomically(file: string, text: string): void {
+  const temp = join(resolve(file, '..'), `.${basename(file)}.sdocker-${process.pid}.tmp`);
+  try {
+    writeFileSync(temp, text);
+    renameSync(temp, file);
+  } finally {
+    rmSync(temp, { force: true });
+  }
+}
+
+/** `diff -u` of the two texts, labelled a/NAME and b/NAME; empty when equal. */
+async function unifiedDiff(name: string, before: string, after: string): Promise<string> {
+  if (before === after) return '';
+  const dir = mkdtempSync(join(tmpdir(), 'sdocker-diff-'));
+  try {
+    writeFileSync(join(dir, 'a'), before);
+    writeFileSync(join(dir, 'b'), after);
+    const { capture } = await import('../exec.js');
+    const result = await capture('diff', ['-u', '--label', `a/${name}`, '--label', `b/${name}`, join(dir, 'a'), join(dir, 'b')]);
+    if (result.exitCode > 1) throw new SdockerError(`sdocker: diff failed: ${result.stderr}`);
+    return `${result.stdout}\n`;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

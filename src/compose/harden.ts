@@ -1,0 +1,70 @@
+// Hardening one compose file: the run engine's rules and profiles applied to every service.
+// Refused settings are reported with file:line:col and left in place; missing defaults are
+// added; the rest of the file is kept as written.
+import { dirname } from 'node:path';
+import { SdockerError, EXIT_USAGE } from '../errors.js';
+import { resolveExisting } from '../facts.js';
+import { checkAllowList } from '../policy/allow.js';
+import type { HostFacts } from '../policy/context.js';
+import { loadPolicy, type LoadedPolicy } from '../policy/load.js';
+import { resolveSeccomp } from '../policy/seccomp.js';
+import { ComposeDocument } from '../yaml.js';
+import { serviceEdits } from './inject.js';
+import { findServiceRefusals } from './refuse.js';
+import { strings, type Finding, type ServiceEdit, type ServiceView } from './types.js';
+
+export interface HardenOptions {
+  readonly profile: string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly cliAllow: readonly string[];
+  /** The seccomp profile path to write; default: sdocker's own, absolute. */
+  readonly seccomp: string | undefined;
+}
+
+export interface HardenedFile {
+  readonly file: string;
+  readonly original: string;
+  readonly output: string;
+  readonly findings: readonly Finding[];
+  readonly edits: readonly ServiceEdit[];
+}
+
+export async function hardenCompose(text: string, file: string, options: HardenOptions): Promise<HardenedFile> {
+  const doc = new ComposeDocument(text, file);
+  const services = doc.data['services'];
+  if (services === undefined || services === null || typeof services !== 'object' || Array.isArray(services)) {
+    throw new SdockerError(`sdocker: ${file}: no 'services' mapping; is this a compose file?`, EXIT_USAGE);
+  }
+  const topVolumes = (doc.data['volumes'] ?? {}) as Record<string, unknown>;
+  const host: HostFacts = { realpath: resolveExisting, engineSocket: resolveExisting('/var/run/docker.sock') };
+  const policies = new Map<string, Promise<LoadedPolicy>>();
+  const findings: Finding[] = [];
+  const edits: ServiceEdit[] = [];
+  for (const [name, value] of Object.entries(services as Record<string, unknown>)) {
+    const data = (value ?? {}) as Record<string, unknown>;
+    const image = typeof data['image'] === 'string' ? data['image'] : '';
+    if (!policies.has(image)) {
+      policies.set(image, loadPolicy({ profile: options.profile, env: options.env, cwd: dirname(file), cliAllow: options.cliAllow, ...(image === '' ? {} : { image }) }));
+    }
+    const { policy } = await (policies.get(image) as Promise<LoadedPolicy>);
+    const own = strings((data['x-sdocker'] as { allow?: unknown } | undefined)?.allow);
+    checkAllowList(own, `x-sdocker.allow of service '${name}' in ${file}`);
+    const view: ServiceView = { name, data, policy, seccompFile: options.seccomp ?? resolveSeccomp(policy.seccomp) };
+    for (const refusal of findServiceRefusals(view, file, topVolumes, host, [...policy.allow, ...own])) {
+      const { line, col } = doc.position(refusal.path);
+      const message = refusal.allowed ? `allowed: ${refusal.message.replace(/^sdocker: refusing /, '')}` : refusal.message.replace(/^sdocker: /, '');
+      findings.push({ file, line, col, rule: refusal.violation.rule, level: refusal.allowed ? 'warning' : 'error', service: name, message });
+    }
+    for (const edit of serviceEdits(view)) {
+      const { line, col } = doc.position(['services', name, ...(edit.edit.kind === 'append' ? [edit.edit.key] : edit.edit.path)]);
+      findings.push({ file, line, col, rule: edit.rule, level: 'change', service: name, message: `add ${edit.note}` });
+      edits.push(edit);
+    }
+  }
+  for (const { service, edit } of edits) {
+    if (edit.kind === 'set') doc.set(service, edit.path, edit.value);
+    else if (edit.kind === 'append') doc.append(service, edit.key, edit.value);
+    else doc.replaceScalar(service, edit.path, edit.value);
+  }
+  return { file, original: text, output: doc.toString(), findings, edits };
+}

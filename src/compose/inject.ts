@@ -1,0 +1,145 @@
+// The run engine's defaults, as compose keys. A key the service sets is kept; only what is
+// missing is added. Every value works on compose v1 (1.29) and v2: short-syntax ports,
+// tmpfs options in the short syntax, seccomp by absolute path (v1 reads it relative to the
+// working directory, v2 to the project), deploy limits that always carry memory (on v1 a
+// limits block without memory wipes mem_limit).
+import { parseSecurityOpt } from '../docker/values.js';
+import { isRootUser } from '../policy/inject/security.js';
+import { normalizeCap } from '../policy/refusals.js';
+import type { InjectId } from '../policy/rules.js';
+import { list, strings, type ServiceEdit, type ServiceView } from './types.js';
+
+type ComposeInject = (service: ServiceView, out: ServiceEdit[]) => void;
+
+function set(out: ServiceEdit[], rule: InjectId, service: ServiceView, path: (string | number)[], value: unknown, note: string): void {
+  out.push({ rule, service: service.name, edit: { kind: 'set', path, value }, note });
+}
+
+function append(out: ServiceEdit[], rule: InjectId, service: ServiceView, key: string, value: unknown, note: string): void {
+  out.push({ rule, service: service.name, edit: { kind: 'append', key, value }, note });
+}
+
+/** The user the service runs as: its own, else the profile's (compose cannot see the image's USER). */
+function serviceUser(service: ServiceView): string {
+  const own = service.data['user'];
+  return own === undefined || own === null ? service.policy.user : String(own);
+}
+
+function securityKeys(service: ServiceView): Set<string> {
+  return new Set(strings(service.data['security_opt']).map((opt) => parseSecurityOpt(opt).key));
+}
+
+function readOnlyRoot(service: ServiceView): boolean {
+  const own = service.data['read_only'];
+  return own === undefined ? service.policy.readOnly : own === true || own === 'true';
+}
+
+const INJECT: Readonly<Record<InjectId, ComposeInject>> = {
+  'cap-drop': (s, out) => {
+    if (!strings(s.data['cap_drop']).map(normalizeCap).includes('ALL')) append(out, 'cap-drop', s, 'cap_drop', 'ALL', 'cap_drop: ALL');
+    const added = new Set(strings(s.data['cap_add']).map(normalizeCap));
+    const wanted = [...s.policy.capabilities.add, ...(isRootUser(serviceUser(s)) ? s.policy.capabilities.asRoot : [])];
+    for (const cap of new Set(wanted.map(normalizeCap))) if (!added.has(cap)) append(out, 'cap-drop', s, 'cap_add', cap, `cap_add: ${cap}`);
+  },
+  'no-new-privileges': (s, out) => {
+    if (s.policy.noNewPrivileges && !securityKeys(s).has('no-new-privileges')) append(out, 'no-new-privileges', s, 'security_opt', 'no-new-privileges:true', 'security_opt: no-new-privileges:true');
+  },
+  seccomp: (s, out) => {
+    if (s.seccompFile !== '' && !securityKeys(s).has('seccomp')) append(out, 'seccomp', s, 'security_opt', `seccomp:${s.seccompFile}`, `security_opt: seccomp:${s.seccompFile}`);
+  },
+  // Whether the engine has AppArmor is known only when the file runs (sdocker compose).
+  apparmor: () => undefined,
+  'read-only': (s, out) => {
+    if (s.data['read_only'] === undefined && s.policy.readOnly) set(out, 'read-only', s, ['read_only'], 'true', 'read_only: true');
+  },
+  tmpfs: (s, out) => {
+    if (!readOnlyRoot(s)) return;
+    const taken = new Set([...strings(s.data['tmpfs']).map((t) => t.split(':')[0]), ...list(s.data['volumes']).map(volumeTarget)]);
+    const user = serviceUser(s);
+    const owner = /^(\d+)(?::(\d+))?$/.exec(user);
+    const ownerOpts = owner === null || isRootUser(user) ? [] : [`uid=${owner[1]}`, ...(owner[2] === undefined ? [] : [`gid=${owner[2]}`])];
+    const { paths, options, size } = s.policy.tmpfs;
+    for (const path of paths.filter((p) => !taken.has(p))) {
+      const opts = [options, size === '' ? '' : `size=${size}`, ...ownerOpts].filter((o) => o !== '').join(',');
+      append(out, 'tmpfs', s, 'tmpfs', opts === '' ? path : `${path}:${opts}`, `tmpfs: ${path}`);
+    }
+  },
+  memory: (s, out) => {
+    const limit = s.policy.limits.memory;
+    const own = s.data['mem_limit'];
+    if (own === undefined && limit !== '') set(out, 'memory', s, ['mem_limit'], limit, `mem_limit: ${limit}`);
+    const memory = own === undefined ? limit : String(own);
+    if (s.data['memswap_limit'] === undefined && memory !== '') set(out, 'memory', s, ['memswap_limit'], memory, `memswap_limit: ${memory} (no swap)`);
+  },
+  cpus: (s, out) => {
+    const limit = s.policy.limits.cpus;
+    if (s.data['cpus'] === undefined && s.data['cpu_quota'] === undefined && limit !== '') set(out, 'cpus', s, ['cpus'], limit, `cpus: ${limit}`);
+  },
+  'pids-limit': (s, out) => {
+    const limit = s.policy.limits.pids;
+    if (s.data['pids_limit'] === undefined && limit > 0) set(out, 'pids-limit', s, ['pids_limit'], String(limit), `pids_limit: ${limit}`);
+  },
+  'ulimit-nofile': (s, out) => {
+    const [soft = '', hard = soft] = s.policy.limits.nofile.split(':');
+    const ulimits = s.data['ulimits'] as Record<string, unknown> | undefined;
+    if (soft !== '' && ulimits?.['nofile'] === undefined) set(out, 'ulimit-nofile', s, ['ulimits', 'nofile'], { soft, hard }, `ulimits.nofile: ${soft}:${hard}`);
+  },
+  user: (s, out) => {
+    if (s.data['user'] === undefined && s.policy.user !== '') set(out, 'user', s, ['user'], s.policy.user, `user: ${s.policy.user}`);
+  },
+  restart: (s, out) => {
+    if (s.data['restart'] === undefined && s.policy.restart !== '') set(out, 'restart', s, ['restart'], s.policy.restart, `restart: ${s.policy.restart}`);
+  },
+  'log-limits': (s, out) => {
+    const logging = s.data['logging'] as { driver?: string; options?: Record<string, unknown> } | undefined;
+    if (logging?.driver !== undefined && !['json-file', 'local'].includes(logging.driver)) return;
+    const { maxSize, maxFile } = s.policy.logging;
+    if (maxSize !== '' && logging?.options?.['max-size'] === undefined) set(out, 'log-limits', s, ['logging', 'options', 'max-size'], maxSize, `logging.options.max-size: ${maxSize}`);
+    if (maxFile > 0 && logging?.options?.['max-file'] === undefined) set(out, 'log-limits', s, ['logging', 'options', 'max-file'], String(maxFile), `logging.options.max-file: ${maxFile}`);
+  },
+  // compose gives each project a network of its own: docker0 is not used.
+  network: () => undefined,
+  'loopback-ports': (s, out) => {
+    const bind = s.policy.ports.bindAddress;
+    if (bind === '') return;
+    list(s.data['ports']).forEach((port, i) => {
+      const bound = bindPort(port, bind.includes(':') ? `[${bind}]` : bind);
+      if (bound !== undefined) out.push({ rule: 'loopback-ports', service: s.name, edit: { kind: 'replace', path: ['ports', i], value: bound }, note: `ports: ${bound}` });
+    });
+  },
+};
+
+/** A port without a host address, bound to `bind`; long syntax becomes short (compose v1 rejects host_ip). */
+function bindPort(port: unknown, bind: string): string | undefined {
+  if (typeof port === 'object' && port !== null) {
+    const p = port as Record<string, unknown>;
+    if (p['host_ip'] !== undefined) return undefined;
+    const published = p['published'] === undefined ? '' : String(p['published']);
+    return `${bind}:${published}:${String(p['target'])}${p['protocol'] === undefined ? '' : `/${String(p['protocol'])}`}`;
+  }
+  const text = String(port);
+  const parts = text.split(':');
+  if (parts.length >= 3) return undefined;
+  return parts.length === 1 ? `${bind}::${text}` : `${bind}:${text}`;
+}
+
+function volumeTarget(volume: unknown): string | undefined {
+  if (typeof volume === 'string') return volume.split(':')[1] ?? volume;
+  return (volume as { target?: string } | null)?.target;
+}
+
+/** Limits for swarm and compose v2's deploy key, consistent with mem_limit and cpus; memory always present. */
+function deployLimits(s: ServiceView, out: ServiceEdit[]): void {
+  const limits = ((s.data['deploy'] as Record<string, unknown> | undefined)?.['resources'] as Record<string, unknown> | undefined)?.['limits'] as Record<string, unknown> | undefined;
+  const memory = s.data['mem_limit'] ?? (s.policy.limits.memory || undefined);
+  const cpus = s.data['cpus'] ?? (s.policy.limits.cpus || undefined);
+  if (memory !== undefined && limits?.['memory'] === undefined) set(out, 'memory', s, ['deploy', 'resources', 'limits', 'memory'], String(memory), `deploy.resources.limits.memory: ${String(memory)}`);
+  if (cpus !== undefined && limits?.['cpus'] === undefined) set(out, 'cpus', s, ['deploy', 'resources', 'limits', 'cpus'], String(cpus), `deploy.resources.limits.cpus: ${String(cpus)}`);
+}
+
+export function serviceEdits(service: ServiceView): ServiceEdit[] {
+  const out: ServiceEdit[] = [];
+  for (const inject of Object.values(INJECT)) inject(service, out);
+  deployLimits(service, out);
+  return out;
+}

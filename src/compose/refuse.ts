@@ -1,0 +1,108 @@
+// Dangerous compose settings, found by the same refusal checks as `sdocker run`: each setting
+// is written as the docker run option it becomes, and checked on its own, so a finding points
+// at the line that holds it.
+import { dirname } from 'node:path';
+import { CONTAINER_FLAGS, indexFlags } from '../docker/flags.js';
+import type { Item } from '../docker/parse.js';
+import type { RuleContext, HostFacts } from '../policy/context.js';
+import { findViolations, isAllowed, refusalMessage, type Violation } from '../policy/refusals.js';
+import type { Path } from '../yaml.js';
+import { list, strings, type ServiceView } from './types.js';
+
+const TABLE = indexFlags(CONTAINER_FLAGS, 'run');
+
+interface Setting {
+  readonly path: Path;
+  readonly flag: string;
+  readonly value: string;
+}
+
+/** compose keys that are one docker run option each, and their flag. */
+const SCALARS: readonly [key: string, flag: string][] = [
+  ['network_mode', 'network'],
+  ['pid', 'pid'],
+  ['ipc', 'ipc'],
+  ['uts', 'uts'],
+  ['userns_mode', 'userns'],
+  ['cgroup', 'cgroupns'],
+  ['cgroup_parent', 'cgroup-parent'],
+];
+
+const LISTS: readonly [key: string, flag: string][] = [
+  ['cap_add', 'cap-add'],
+  ['security_opt', 'security-opt'],
+  ['device_cgroup_rules', 'device-cgroup-rule'],
+];
+
+function settingsOf(service: ServiceView, topVolumes: Record<string, unknown>): Setting[] {
+  const at = (...rest: (string | number)[]): Path => ['services', service.name, ...rest];
+  const data = service.data;
+  const found: Setting[] = [];
+  if (data['privileged'] === true || data['privileged'] === 'true') found.push({ path: at('privileged'), flag: 'privileged', value: 'true' });
+  for (const [key, flag] of SCALARS) {
+    if (data[key] !== undefined && data[key] !== null) found.push({ path: at(key), flag, value: String(data[key]) });
+  }
+  for (const [key, flag] of LISTS) {
+    strings(data[key]).forEach((value, i) => found.push({ path: at(key, i), flag, value }));
+  }
+  list(data['volumes']).forEach((volume, i) => {
+    const setting = volumeSetting(volume, topVolumes);
+    if (setting !== undefined) found.push({ path: at('volumes', i), ...setting });
+  });
+  return found;
+}
+
+/** A service volume as `-v` or `--mount`; a named volume bound to a host folder by its driver_opts counts as that folder. */
+function volumeSetting(volume: unknown, topVolumes: Record<string, unknown>): { flag: string; value: string } | undefined {
+  if (typeof volume === 'string') {
+    const [source = '', target = '', mode = ''] = volume.split(':');
+    const bound = boundDevice(topVolumes[source]);
+    if (bound !== undefined) return { flag: 'mount', value: `type=bind,source=${bound},target=${target}${mode.includes('ro') ? ',readonly' : ''}` };
+    return { flag: 'volume', value: volume };
+  }
+  if (typeof volume !== 'object' || volume === null) return undefined;
+  const v = volume as Record<string, unknown>;
+  const readOnly = v['read_only'] === true ? ',readonly' : '';
+  const source = String(v['source'] ?? '');
+  if (v['type'] === 'bind') return { flag: 'mount', value: `type=bind,source=${source},target=${String(v['target'] ?? '')}${readOnly}` };
+  const bound = boundDevice(topVolumes[source]);
+  if (bound !== undefined) return { flag: 'mount', value: `type=bind,source=${bound},target=${String(v['target'] ?? '')}${readOnly}` };
+  return undefined;
+}
+
+/** The host folder a top-level volume's local driver binds (driver_opts o=bind, device=PATH). */
+function boundDevice(volume: unknown): string | undefined {
+  const opts = (volume as { driver_opts?: Record<string, unknown> } | null | undefined)?.driver_opts;
+  const device = opts?.['device'];
+  return typeof device === 'string' && /(^|,)r?bind($|,)/.test(String(opts?.['o'] ?? '')) ? device : undefined;
+}
+
+export interface ServiceRefusal {
+  readonly violation: Violation;
+  readonly path: Path;
+  readonly allowed: boolean;
+  readonly message: string;
+}
+
+export function findServiceRefusals(service: ServiceView, file: string, topVolumes: Record<string, unknown>, host: HostFacts, allow: readonly string[]): ServiceRefusal[] {
+  return settingsOf(service, topVolumes).flatMap((setting) => {
+    const spec = TABLE.byLong.get(setting.flag);
+    if (spec === undefined) return [];
+    const item: Item = { words: [], opts: [{ spec, value: setting.value }] };
+    const ctx: RuleContext = {
+      sub: 'run',
+      items: [item],
+      policy: service.policy,
+      facts: { image: undefined, apparmor: undefined, apparmorLoaded: undefined, loggingDriver: undefined },
+      host,
+      cwd: dirname(file),
+      seccompFile: '',
+    };
+    return findViolations(ctx).map((violation) => ({
+      violation,
+      path: setting.path,
+      allowed: isAllowed(violation, allow),
+      message: refusalMessage(violation).replace(/, or --sd-allow (\S+)$/, ", or allow it: x-sdocker: {allow: [$1]} on the service, or --allow $1"),
+    }));
+  });
+}

@@ -1,0 +1,33 @@
+// Findings as SARIF 2.1.0, the format code-scanning services read (GitHub, GitLab, Azure).
+import { relative } from 'node:path';
+import { ruleRow, type RuleId } from '../policy/rules.js';
+import type { Finding } from './types.js';
+
+const LEVELS: Readonly<Record<Finding['level'], string>> = { error: 'error', warning: 'warning', change: 'note' };
+
+export function toSarif(findings: readonly Finding[], cwd: string): object {
+  const ids = [...new Set(findings.map((f) => f.rule))].sort();
+  return {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'sdocker',
+            rules: ids.map((id: RuleId) => {
+              const row = ruleRow(id);
+              return { id, shortDescription: { text: row.title }, fullDescription: { text: row.why }, properties: { cis: row.cis } };
+            }),
+          },
+        },
+        results: findings.map((f) => ({
+          ruleId: f.rule,
+          level: LEVELS[f.level],
+          message: { text: `[${f.service}] ${f.message}` },
+          locations: [{ physicalLocation: { artifactLocation: { uri: relative(cwd, f.file) || f.file }, region: { startLine: f.line, startColumn: f.col } } }],
+        })),
+      },
+    ],
+  };
+}

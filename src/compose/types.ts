@@ -1,0 +1,46 @@
+// What hardening a compose file produces: edits to make, and findings to report.
+import type { Path } from '../yaml.js';
+import type { Policy } from '../policy/schema.js';
+import type { InjectId, RuleId } from '../policy/rules.js';
+
+export type Edit =
+  | { readonly kind: 'set'; readonly path: Path; readonly value: unknown }
+  | { readonly kind: 'append'; readonly key: string; readonly value: unknown }
+  | { readonly kind: 'replace'; readonly path: Path; readonly value: string };
+
+export interface ServiceEdit {
+  readonly rule: InjectId;
+  readonly service: string;
+  readonly edit: Edit;
+  /** One line for --check: what changes. */
+  readonly note: string;
+}
+
+export interface Finding {
+  readonly file: string;
+  readonly line: number;
+  readonly col: number;
+  readonly rule: RuleId;
+  /** error: a refused setting (exit non-zero); warning: allowed or looser than the profile; change: an edit. */
+  readonly level: 'error' | 'warning' | 'change';
+  readonly service: string;
+  readonly message: string;
+}
+
+/** A service as compose reads it (merge keys resolved), with the policy for its image. */
+export interface ServiceView {
+  readonly name: string;
+  readonly data: Readonly<Record<string, unknown>>;
+  readonly policy: Policy;
+  /** The absolute seccomp profile path to reference ('' for none). */
+  readonly seccompFile: string;
+}
+
+export function list(value: unknown): unknown[] {
+  if (value === undefined || value === null) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+export function strings(value: unknown): string[] {
+  return list(value).map(String);
+}
