@@ -67,8 +67,11 @@ export class ComposeDocument {
     const path = ['services', service];
     let node = this.doc.getIn(path, true) as Node | undefined;
     if (isAlias(node)) {
-      const copy = (node.resolve(this.doc) as Node).clone() as Node & { anchor?: string };
-      delete copy.anchor;
+      // A copy of what the alias names; its anchors stay with the original, once in the file.
+      const copy = (node.resolve(this.doc) as Node).clone() as Node;
+      visit(copy, (_key, inner) => {
+        if (inner !== null && typeof inner === 'object' && 'anchor' in inner) delete (inner as { anchor?: string }).anchor;
+      });
       this.doc.setIn(path, copy);
       node = copy;
     }

@@ -55,6 +55,10 @@ export async function hardenCompose(text: string, file: string, options: HardenO
       const message = refusal.allowed ? `allowed: ${refusal.message.replace(/^sdocker: refusing /, '')}` : refusal.message.replace(/^sdocker: /, '');
       findings.push({ file, line, col, rule: refusal.violation.rule, level: refusal.allowed ? 'warning' : 'error', service: name, message });
     }
+    if (data['read_only'] === false) {
+      const { line, col } = doc.position(['services', name, 'read_only']);
+      findings.push({ file, line, col, rule: 'read-only', level: 'warning', service: name, message: 'read_only: false leaves the root filesystem writable' });
+    }
     for (const edit of serviceEdits(view)) {
       const { line, col } = doc.position(['services', name, ...(edit.edit.kind === 'append' ? [edit.edit.key] : edit.edit.path)]);
       findings.push({ file, line, col, rule: edit.rule, level: 'change', service: name, message: `add ${edit.note}` });

@@ -1,0 +1,154 @@
+// sdocker harden on golden files: what it adds, what it keeps, what it refuses, and that the
+// result is a valid compose file that hardening leaves alone.
+import test from 'ava';
+import { Ajv } from 'ajv';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseDocument } from 'yaml';
+import { hardenCompose } from '../src/compose/harden.js';
+import { runMain } from './helpers/fakes.js';
+
+const FIXTURES = fileURLToPath(new URL('../../test/fixtures/compose/', import.meta.url));
+const SCHEMA = JSON.parse(readFileSync(fileURLToPath(new URL('../../test/fixtures/compose-spec/compose-spec.json', import.meta.url)), 'utf8')) as object;
+const validate = new Ajv({ strict: false, validateFormats: false, allErrors: true, validateSchema: false }).compile(SCHEMA);
+const OPTIONS = { profile: 'default', env: {}, cliAllow: [], seccomp: '/opt/sdocker/seccomp.json' };
+const NAMES = readdirSync(FIXTURES).filter((n) => n.endsWith('.in.yml')).map((n) => n.slice(0, -'.in.yml'.length));
+
+for (const name of NAMES) {
+  const input = join(FIXTURES, `${name}.in.yml`);
+  const expected = readFileSync(join(FIXTURES, `${name}.out.yml`), 'utf8');
+
+  test(`${name}: hardened as the golden file says`, async (t) => {
+    const result = await hardenCompose(readFileSync(input, 'utf8'), input, OPTIONS);
+    t.is(result.output, expected);
+  });
+
+  test(`${name}: hardening the hardened file changes nothing, byte for byte`, async (t) => {
+    const again = await hardenCompose(expected, input, OPTIONS);
+    t.is(again.output, expected);
+    t.deepEqual(again.edits, []);
+  });
+
+  test(`${name}: the hardened file validates against the compose-spec schema`, (t) => {
+    const data = parseDocument(expected, { merge: true }).toJS() as unknown;
+    t.true(validate(data), JSON.stringify(validate.errors, null, 2));
+  });
+}
+
+test('refused settings are errors at their line and column; an allowed one is a warning', async (t) => {
+  const file = join(FIXTURES, 'refused.in.yml');
+  const result = await hardenCompose(readFileSync(file, 'utf8'), file, OPTIONS);
+  const reported = result.findings.filter((f) => f.level !== 'change').map((f) => `${f.line}:${f.col} ${f.level} ${f.rule} ${f.service}`);
+  t.deepEqual(reported, [
+    '4:17 error privileged agent',
+    '5:19 error host-network agent',
+    '6:15 error dangerous-cap agent',
+    '8:9 error docker-socket agent',
+    '9:9 error sensitive-mount agent',
+    '12:9 error sensitive-mount agent',
+    '15:10 warning host-pid allowed',
+  ]);
+});
+
+test('comments, quoting, ${VAR}, extensions, anchors, merge keys and octal modes survive', (t) => {
+  const basic = readFileSync(join(FIXTURES, 'basic.out.yml'), 'utf8');
+  for (const kept of ['# A small web app.', "GREETING: 'hello'", '${TZ:-UTC}', 'x-owner: team-web', 'restart: always', '  # The front end.', 'image: "sdocker-test/busybox:1"']) {
+    t.true(basic.includes(kept), kept);
+  }
+  const anchors = readFileSync(join(FIXTURES, 'anchors.out.yml'), 'utf8');
+  t.is(anchors.match(/&env/g)?.length, 1, 'the aliased service was copied without its anchors');
+  t.true(anchors.includes('<<: *base'));
+  t.true(readFileSync(join(FIXTURES, 'octal.out.yml'), 'utf8').includes('mode: 0440'));
+  t.true(readFileSync(join(FIXTURES, 'reset.out.yml'), 'utf8').includes('ports: !reset []'));
+});
+
+async function harden(args: string[], files: Record<string, string>) {
+  const dir = mkdtempSync(join(tmpdir(), 'sdocker-harden-'));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  const result = await runMain(['harden', ...args], { cwd: dir });
+  return { ...result, dir, read: (name: string) => readFileSync(join(dir, name), 'utf8') };
+}
+
+const SMALL = 'services:\n  web:\n    image: sdocker-test/busybox:1\n';
+
+test('stdout by default; --check exits 1 listing each change; a hardened file checks clean', async (t) => {
+  const out = await harden(['--seccomp', '/x.json'], { 'compose.yaml': SMALL });
+  t.is(out.code, 0);
+  t.regex(out.stdout, /^ {4}read_only: true$/m);
+  t.is(out.read('compose.yaml'), SMALL, 'stdout mode writes nothing');
+  const check = await harden(['--check', '--seccomp', '/x.json'], { 'docker-compose.yml': SMALL });
+  t.is(check.code, 1);
+  t.regex(check.stdout, /^docker-compose\.yml:3:5: change read-only \[web\]: add read_only: true$/m);
+  const clean = await harden(['--check', '--seccomp', '/x.json'], { 'compose.yml': out.stdout });
+  t.is(clean.code, 0);
+  t.is(clean.stdout, '');
+});
+
+test('--write replaces the file atomically and only when it changes', async (t) => {
+  const result = await harden(['--write', '--seccomp', '/x.json', 'a.yml'], { 'a.yml': SMALL });
+  t.is(result.code, 0);
+  t.regex(result.stderr, /^sdocker: hardened a\.yml \(\d+ additions\)$/m);
+  t.regex(result.read('a.yml'), /read_only: true/);
+  t.deepEqual(readdirSync(result.dir), ['a.yml'], 'no temp file left behind');
+});
+
+test('--diff prints a unified diff', async (t) => {
+  const result = await harden(['--diff', '--seccomp', '/x.json'], { 'compose.yaml': SMALL });
+  t.regex(result.stdout, /^--- a\/compose\.yaml\n\+\+\+ b\/compose\.yaml\n@@ /);
+  t.regex(result.stdout, /^\+ {4}read_only: true$/m);
+});
+
+test('--format json and sarif report the findings', async (t) => {
+  const json = await harden(['--format', 'json', '--seccomp', '/x.json'], { 'compose.yaml': SMALL });
+  const findings = JSON.parse(json.stdout) as { file: string; rule: string; level: string }[];
+  t.true(findings.some((f) => f.file === 'compose.yaml' && f.rule === 'read-only' && f.level === 'change'));
+  const sarif = await harden(['--format', 'sarif'], { 'compose.yaml': readFileSync(join(FIXTURES, 'refused.in.yml'), 'utf8') });
+  t.is(sarif.code, 1);
+  const log = JSON.parse(sarif.stdout) as { version: string; runs: { results: { ruleId: string; level: string; locations: { physicalLocation: { region: { startLine: number } } }[] }[] }[] };
+  t.is(log.version, '2.1.0');
+  const errors = log.runs[0]?.results.filter((r) => r.level === 'error') ?? [];
+  t.deepEqual(errors.map((r) => `${r.ruleId}@${r.locations[0]?.physicalLocation.region.startLine}`), ['privileged@4', 'host-network@5', 'dangerous-cap@6', 'docker-socket@8', 'sensitive-mount@9', 'sensitive-mount@12']);
+});
+
+test('a file with refused settings exits 1 and --write leaves it byte-identical', async (t) => {
+  const text = readFileSync(join(FIXTURES, 'refused.in.yml'), 'utf8');
+  const result = await harden(['--write'], { 'compose.yaml': text });
+  t.is(result.code, 1);
+  t.is(result.read('compose.yaml'), text);
+  t.regex(result.stderr, /compose\.yaml:4:17: error privileged \[agent\]: refusing --privileged: .* or allow it: x-sdocker: \{allow: \[privileged\]\} on the service, or --allow privileged/);
+  const allowed = await harden(['--check', '--allow', 'privileged', '--allow', 'host-network', '--allow', 'dangerous-cap', '--allow', 'docker-socket', '--allow', 'sensitive-mount'], { 'compose.yaml': text });
+  t.false(allowed.stdout.includes(': error '), 'every refusal lifted on the command line');
+});
+
+const BAD: [string, RegExp][] = [
+  ['services:\n  web: [\n', /compose\.yaml:\d+:\d+: /],
+  ['services:\n  web: {}\n---\nservices: {}\n', /holds 2 YAML documents/],
+  ['services:\n  web:\n    image: a\n    image: b\n', /compose\.yaml:4:5: Map keys must be unique$/],
+  ['- just\n- a list\n', /a compose file is a mapping of keys/],
+  ['version: "3"\n', /no 'services' mapping/],
+  ['services:\n  web:\n    image: a\n    x-sdocker: {allow: [privilegd]}\n', /'privilegd' in x-sdocker\.allow of service 'web'/],
+];
+
+for (const [text, message] of BAD) {
+  test(`bad input is one clear error and the file is untouched: ${JSON.stringify(text)}`, async (t) => {
+    const result = await harden(['--write'], { 'compose.yaml': text });
+    t.is(result.code, 2);
+    t.is(result.stderr.trimEnd().split('\n').length, 1, result.stderr);
+    t.regex(result.stderr.trimEnd(), message);
+    t.is(result.read('compose.yaml'), text);
+  });
+}
+
+test('no compose file here is a clear error', async (t) => {
+  const result = await harden([], {});
+  t.is(result.code, 2);
+  t.regex(result.stderr, /no compose file here \(compose\.yaml, compose\.yml, docker-compose\.yml, docker-compose\.yaml\)/);
+});
+
+test('the default file is found as compose does, compose.yaml first', async (t) => {
+  const result = await harden(['--check'], { 'docker-compose.yml': SMALL, 'compose.yaml': 'services:\n  other:\n    image: x\n' });
+  t.regex(result.stdout, /^compose\.yaml:/m);
+  t.notRegex(result.stdout, /docker-compose\.yml/);
+});
