@@ -113,16 +113,29 @@ export class ComposeDocument {
     return isScalar(node) ? String(node.value) : String(node.toJSON());
   }
 
-  /** New strings holding ':' are double-quoted: YAML 1.1 readers (compose v1) take 8080:80 for a base-60 number. */
+  /**
+   * New values keep their JS type for every reader: numbers and booleans are written plain;
+   * a string is double-quoted where a YAML 1.1 or 1.2 reader would take it for something else
+   * ("3" for a number, "8080:80" for a base-60 number in compose v1's PyYAML, "on" for true).
+   */
   private toNode(value: unknown): Node {
     const node = this.doc.createNode(value) as Node;
     visit(node, {
       Scalar(_key, scalar) {
-        if (typeof scalar.value === 'string' && scalar.value.includes(':')) scalar.type = Scalar.QUOTE_DOUBLE;
+        if (typeof scalar.value === 'number' || typeof scalar.value === 'boolean') {
+          scalar.value = String(scalar.value);
+          scalar.type = Scalar.PLAIN;
+        } else if (typeof scalar.value === 'string' && needsQuotes(scalar.value)) {
+          scalar.type = Scalar.QUOTE_DOUBLE;
+        }
       },
     });
     return node;
   }
+}
+
+function needsQuotes(text: string): boolean {
+  return text.includes(':') || /^([-+]?[\d._]+([eE][-+]?\d+)?|0[xob][\da-f_]+|y|n|yes|no|on|off|true|false|null|~|)$/i.test(text);
 }
 
 /** The indentation the file itself uses (first indented key line), 2 when it has none. */

@@ -50,7 +50,7 @@ const INJECT: Readonly<Record<InjectId, ComposeInject>> = {
   // Whether the engine has AppArmor is known only when the file runs (sdocker compose).
   apparmor: () => undefined,
   'read-only': (s, out) => {
-    if (s.data['read_only'] === undefined && s.policy.readOnly) set(out, 'read-only', s, ['read_only'], 'true', 'read_only: true');
+    if (s.data['read_only'] === undefined && s.policy.readOnly) set(out, 'read-only', s, ['read_only'], true, 'read_only: true');
   },
   tmpfs: (s, out) => {
     if (!readOnlyRoot(s)) return;
@@ -73,16 +73,16 @@ const INJECT: Readonly<Record<InjectId, ComposeInject>> = {
   },
   cpus: (s, out) => {
     const limit = s.policy.limits.cpus;
-    if (s.data['cpus'] === undefined && s.data['cpu_quota'] === undefined && limit !== '') set(out, 'cpus', s, ['cpus'], limit, `cpus: ${limit}`);
+    if (s.data['cpus'] === undefined && s.data['cpu_quota'] === undefined && limit !== '') set(out, 'cpus', s, ['cpus'], Number(limit), `cpus: ${limit}`);
   },
   'pids-limit': (s, out) => {
     const limit = s.policy.limits.pids;
-    if (s.data['pids_limit'] === undefined && limit > 0) set(out, 'pids-limit', s, ['pids_limit'], String(limit), `pids_limit: ${limit}`);
+    if (s.data['pids_limit'] === undefined && limit > 0) set(out, 'pids-limit', s, ['pids_limit'], limit, `pids_limit: ${limit}`);
   },
   'ulimit-nofile': (s, out) => {
     const [soft = '', hard = soft] = s.policy.limits.nofile.split(':');
     const ulimits = s.data['ulimits'] as Record<string, unknown> | undefined;
-    if (soft !== '' && ulimits?.['nofile'] === undefined) set(out, 'ulimit-nofile', s, ['ulimits', 'nofile'], { soft, hard }, `ulimits.nofile: ${soft}:${hard}`);
+    if (soft !== '' && ulimits?.['nofile'] === undefined) set(out, 'ulimit-nofile', s, ['ulimits', 'nofile'], { soft: Number(soft), hard: Number(hard) }, `ulimits.nofile: ${soft}:${hard}`);
   },
   user: (s, out) => {
     if (s.data['user'] === undefined && s.policy.user !== '') set(out, 'user', s, ['user'], s.policy.user, `user: ${s.policy.user}`);
@@ -134,7 +134,7 @@ function deployLimits(s: ServiceView, out: ServiceEdit[]): void {
   const memory = s.data['mem_limit'] ?? (s.policy.limits.memory || undefined);
   const cpus = s.data['cpus'] ?? (s.policy.limits.cpus || undefined);
   if (memory !== undefined && limits?.['memory'] === undefined) set(out, 'memory', s, ['deploy', 'resources', 'limits', 'memory'], String(memory), `deploy.resources.limits.memory: ${String(memory)}`);
-  if (cpus !== undefined && limits?.['cpus'] === undefined) set(out, 'cpus', s, ['deploy', 'resources', 'limits', 'cpus'], String(cpus), `deploy.resources.limits.cpus: ${String(cpus)}`);
+  if (cpus !== undefined && limits?.['cpus'] === undefined) set(out, 'cpus', s, ['deploy', 'resources', 'limits', 'cpus'], Number(cpus), `deploy.resources.limits.cpus: ${String(cpus)}`);
 }
 
 export function serviceEdits(service: ServiceView): ServiceEdit[] {

@@ -1,0 +1,110 @@
+// Hardened compose files on the real engine with docker-compose v1 (1.29, Debian's): it
+// accepts every hardened fixture it accepted before, and a hardened two-service stack runs
+// with the same protections the run engine gives.
+import test from 'ava';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runCli } from './helpers/cli.js';
+import { docker, engineProblem, inspect, uniqueName } from './helpers/engine.js';
+
+const FIXTURES = fileURLToPath(new URL('../../test/fixtures/compose/', import.meta.url));
+
+test.before(() => {
+  const problem = engineProblem();
+  if (problem !== undefined) throw new Error(problem);
+  if (spawnSync('docker-compose', ['version'], { stdio: 'ignore' }).status !== 0) throw new Error("docker-compose (v1) is missing: install Debian's docker-compose (scripts/engine-up does)");
+});
+
+function compose(args: string[], cwd: string): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync('docker-compose', args, { cwd, encoding: 'utf8' });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+test('docker-compose config accepts every hardened fixture it accepts unhardened', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'sdocker-compose-'));
+  let accepted = 0;
+  for (const name of readdirSync(FIXTURES).filter((n) => n.endsWith('.in.yml'))) {
+    const before = compose(['-f', join(FIXTURES, name), 'config', '-q'], FIXTURES);
+    if (before.status !== 0) {
+      t.log(`${name}: docker-compose v1 rejects the input itself (${before.stderr.split('\n')[0]})`);
+      continue;
+    }
+    const hardened = await runCli(['harden', join(FIXTURES, name)]);
+    t.not(hardened.stdout, '', `${name}: ${hardened.stderr}`);
+    const file = join(dir, name);
+    writeFileSync(file, hardened.stdout);
+    const after = compose(['-f', file, '--project-directory', FIXTURES, 'config', '-q'], FIXTURES);
+    t.is(after.status, 0, `${name}: ${after.stderr}`);
+    accepted += 1;
+  }
+  t.true(accepted >= 6, `${accepted} fixtures checked`);
+});
+
+const STACK = `services:
+  web:
+    image: localhost/library/nginx:sdocker-test
+    ports:
+      - "80"
+    depends_on: [backend]
+  backend:
+    image: localhost/library/redis:sdocker-test
+`;
+
+test('a hardened web + backend stack runs with every protection and serves', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'sdocker-stack-'));
+  const file = join(dir, 'compose.yaml');
+  writeFileSync(file, STACK);
+  const hardened = await runCli(['harden', '--write', file]);
+  t.is(hardened.code, 0, hardened.stderr);
+  const project = uniqueName('sdstack');
+  t.teardown(() => compose(['-p', project, '-f', file, 'down', '-v'], dir));
+  const up = compose(['-p', project, '-f', file, 'up', '-d'], dir);
+  t.is(up.status, 0, up.stderr);
+  const web = inspect(`${project}_web_1`);
+  const host = web.HostConfig;
+  t.deepEqual(host.CapDrop, ['ALL']);
+  t.true(host.ReadonlyRootfs);
+  t.deepEqual(Object.keys(host.Tmpfs ?? {}).sort(), ['/tmp', '/var/cache/nginx', '/var/run']);
+  t.true(host.SecurityOpt?.includes('no-new-privileges:true'));
+  t.true(host.SecurityOpt?.some((opt) => opt.startsWith('seccomp={')), 'the profile JSON was sent');
+  t.is(host.Memory, 512 * 1024 * 1024);
+  t.is(host.MemorySwap, 512 * 1024 * 1024);
+  t.is(host.NanoCpus, 1e9);
+  t.is(host.PidsLimit, 256);
+  t.deepEqual(host.Ulimits, [{ Name: 'nofile', Soft: 1024, Hard: 4096 }]);
+  t.deepEqual(host.RestartPolicy, { Name: 'on-failure', MaximumRetryCount: 5 });
+  t.deepEqual(host.LogConfig.Config, { 'max-file': '3', 'max-size': '10m' });
+  t.is(web.Config.User, '101:101');
+  const binding = web.NetworkSettings.Ports['80/tcp']?.[0];
+  t.is(binding?.HostIp, '127.0.0.1');
+  const body = await eventually(async () => (await fetch(`http://127.0.0.1:${binding?.HostPort}/`)).text());
+  t.is(body, 'hello from nginx\n');
+  const backend = inspect(`${project}_backend_1`);
+  t.is(backend.Config.User, '999:999');
+  t.true(backend.HostConfig.ReadonlyRootfs);
+  t.is(docker('exec', `${project}_backend_1`, 'redis-cli', 'ping'), 'PONG');
+});
+
+test('a refused file stays byte-identical on disk and nothing is started', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'sdocker-refused-'));
+  const file = join(dir, 'compose.yaml');
+  const text = readFileSync(join(FIXTURES, 'refused.in.yml'), 'utf8');
+  writeFileSync(file, text);
+  const result = await runCli(['harden', '--write', file]);
+  t.is(result.code, 1);
+  t.is(readFileSync(file, 'utf8'), text);
+});
+
+async function eventually<T>(attempt: () => Promise<T>): Promise<T> {
+  for (let i = 0; ; i += 1) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (i > 60) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+}
