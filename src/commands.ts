@@ -48,12 +48,23 @@ export async function runOwn(args: readonly string[], deps: Deps): Promise<numbe
     .option('--check', 'list what would change and what is refused; exit 1 if anything')
     .option('--diff', 'print a unified diff')
     .option('--format <format>', 'findings as text, json or sarif', 'text')
+    .option('--override [file]', 'only the additions, as a compose override file (stdout, or FILE)')
     .option('--allow <rule>', 'lift a refusal in every service (RULE or RULE:ITEM); repeatable', (v: string, all: string[]) => [...all, v], [] as string[])
     .option('--profile <name>', 'the profile', process.env['SDOCKER_PROFILE'] || 'default')
     .option('--seccomp <path>', "the seccomp profile path to write (default: sdocker's own, absolute)")
     .action(async (files: string[], flags: HardenFlags) => {
       const { runHarden } = await import('./compose/command.js');
       exitCode = await runHarden(files, flags, deps);
+    });
+  program
+    .command('compose')
+    .argument('[args...]', "docker compose's own arguments")
+    .description('run docker compose (or docker-compose) on the hardened model; your files stay untouched')
+    .allowUnknownOption()
+    .helpOption(false)
+    .action(async (composeArgs: string[]) => {
+      const { runCompose } = await import('./compose/run.js');
+      exitCode = await runCompose(composeArgs, deps);
     });
   const apparmor = program.command('apparmor').description("sdocker's AppArmor profile on this host");
   apparmor

@@ -1,7 +1,7 @@
 // The only module that imports `yaml` (yaml 3 changes the node API; keeping every call here
 // keeps that upgrade to one file). Loaded lazily: importing yaml costs ~40 ms on these
 // machines, so the run path only pays it when a user or project config file exists.
-import { LineCounter, Scalar, isAlias, isMap, isScalar, isSeq, parseAllDocuments, parseDocument, visit, type Document, type Node, type YAMLMap } from 'yaml';
+import { Document, LineCounter, Scalar, isAlias, isMap, isScalar, isSeq, parseAllDocuments, parseDocument, visit, type Node, type YAMLMap } from 'yaml';
 import { SdockerError, EXIT_USAGE } from './errors.js';
 
 /** Parse one YAML document to plain data; a syntax error, duplicate key or second document is one clear error. */
@@ -119,19 +119,30 @@ export class ComposeDocument {
    * ("3" for a number, "8080:80" for a base-60 number in compose v1's PyYAML, "on" for true).
    */
   private toNode(value: unknown): Node {
-    const node = this.doc.createNode(value) as Node;
-    visit(node, {
-      Scalar(_key, scalar) {
-        if (typeof scalar.value === 'number' || typeof scalar.value === 'boolean') {
-          scalar.value = String(scalar.value);
-          scalar.type = Scalar.PLAIN;
-        } else if (typeof scalar.value === 'string' && needsQuotes(scalar.value)) {
-          scalar.type = Scalar.QUOTE_DOUBLE;
-        }
-      },
-    });
-    return node;
+    return styledNode(this.doc, value);
   }
+}
+
+/** Plain data as YAML, styled as ComposeDocument writes new values. */
+export function renderYaml(value: unknown): string {
+  const doc = new Document(null, { schema: 'failsafe' });
+  doc.contents = styledNode(doc, value) as typeof doc.contents;
+  return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
+}
+
+function styledNode(doc: Document, value: unknown): Node {
+  const node = doc.createNode(value) as Node;
+  visit(node, {
+    Scalar(_key, scalar) {
+      if (typeof scalar.value === 'number' || typeof scalar.value === 'boolean') {
+        scalar.value = String(scalar.value);
+        scalar.type = Scalar.PLAIN;
+      } else if (typeof scalar.value === 'string' && needsQuotes(scalar.value)) {
+        scalar.type = Scalar.QUOTE_DOUBLE;
+      }
+    },
+  });
+  return node;
 }
 
 function needsQuotes(text: string): boolean {

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runCli } from './helpers/cli.js';
+import { CLI, runCli } from './helpers/cli.js';
 import { docker, engineProblem, inspect, uniqueName } from './helpers/engine.js';
 
 const FIXTURES = fileURLToPath(new URL('../../test/fixtures/compose/', import.meta.url));
@@ -107,4 +107,57 @@ async function eventually<T>(attempt: () => Promise<T>): Promise<T> {
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
   }
+}
+
+test('sdocker compose runs the hardened model and leaves the file untouched', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'sdocker-run-compose-'));
+  const file = join(dir, 'compose.yaml');
+  writeFileSync(file, STACK);
+  const project = uniqueName('sdrun');
+  t.teardown(() => compose(['-p', project, 'down', '-v'], dir));
+  const up = await runCliIn(dir, ['compose', '-p', project, 'up', '-d']);
+  t.is(up.code, 0, up.stderr);
+  t.is(readFileSync(file, 'utf8'), STACK, "the user's file is untouched");
+  const web = inspect(`${project}_web_1`);
+  t.true(web.HostConfig.ReadonlyRootfs);
+  t.deepEqual(web.HostConfig.CapDrop, ['ALL']);
+  t.is(web.NetworkSettings.Ports['80/tcp']?.[0]?.HostIp, '127.0.0.1');
+  const ps = await runCliIn(dir, ['compose', '-p', project, 'ps', '--services']);
+  t.deepEqual(ps.stdout.trim().split('\n').sort(), ['backend', 'web']);
+});
+
+test('sdocker compose refuses a dangerous file and starts nothing; x-sdocker counts only once trusted', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'sdocker-trust-compose-'));
+  const file = join(dir, 'compose.yaml');
+  writeFileSync(file, 'services:\n  tool:\n    image: sdocker-test/busybox:1\n    command: ["sleep", "60"]\n    pid: host\n    x-sdocker: {allow: [host-pid]}\n');
+  const project = uniqueName('sdtrust');
+  t.teardown(() => compose(['-p', project, 'down', '-v'], dir));
+  const env = { XDG_DATA_HOME: mkdtempSync(join(tmpdir(), 'sdocker-data-')) };
+  const refused = await runCliIn(dir, ['compose', '-p', project, 'up', '-d'], env);
+  t.is(refused.code, 1);
+  t.regex(refused.stderr, /x-sdocker allow lists ignored: .*compose\.yaml not trusted/);
+  t.regex(refused.stderr, /sdocker: service tool: refusing --pid host/);
+  t.is(docker('ps', '-a', '--filter', `label=com.docker.compose.project=${project}`, '--format', '{{.Names}}'), '', 'nothing was created');
+  t.is((await runCliIn(dir, ['trust', file], env)).code, 0);
+  const trusted = await runCliIn(dir, ['compose', '-p', project, 'up', '-d'], env);
+  t.is(trusted.code, 0, trusted.stderr);
+  t.regex(trusted.stderr, /sdocker: service tool: allowed: --pid host/);
+});
+
+test('an --override file merges over the original in docker-compose config', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'sdocker-override-'));
+  writeFileSync(join(dir, 'compose.yaml'), STACK);
+  const result = await runCliIn(dir, ['harden', '--override', 'compose.sdocker.yaml']);
+  t.is(result.code, 0, result.stderr);
+  const merged = compose(['-f', 'compose.yaml', '-f', 'compose.sdocker.yaml', 'config'], dir);
+  t.is(merged.status, 0, merged.stderr);
+  t.regex(merged.stdout, /read_only: true/);
+  t.regex(merged.stdout, /- ALL/);
+  t.regex(result.stderr, /an override cannot rebind a published port/);
+});
+
+/** sdocker in a working directory of the test's own. */
+function runCliIn(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}) {
+  const result = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: { ...process.env, ...env } });
+  return Promise.resolve({ code: result.status, stdout: result.stdout, stderr: result.stderr });
 }

@@ -19,6 +19,8 @@ export interface HardenOptions {
   readonly cliAllow: readonly string[];
   /** The seccomp profile path to write; default: sdocker's own, absolute. */
   readonly seccomp: string | undefined;
+  /** Ignore the file's own x-sdocker allow lists (an untrusted file run by sdocker compose). */
+  readonly ignoreFileAllows?: boolean;
 }
 
 export interface HardenedFile {
@@ -47,8 +49,9 @@ export async function hardenCompose(text: string, file: string, options: HardenO
       policies.set(image, loadPolicy({ profile: options.profile, env: options.env, cwd: dirname(file), cliAllow: options.cliAllow, ...(image === '' ? {} : { image }) }));
     }
     const { policy } = await (policies.get(image) as Promise<LoadedPolicy>);
-    const own = strings((data['x-sdocker'] as { allow?: unknown } | undefined)?.allow);
-    checkAllowList(own, `x-sdocker.allow of service '${name}' in ${file}`);
+    const written = strings((data['x-sdocker'] as { allow?: unknown } | undefined)?.allow);
+    checkAllowList(written, `x-sdocker.allow of service '${name}' in ${file}`);
+    const own = options.ignoreFileAllows === true ? [] : written;
     const view: ServiceView = { name, data, policy, seccompFile: options.seccomp ?? resolveSeccomp(policy.seccomp) };
     for (const refusal of findServiceRefusals(view, file, topVolumes, host, [...policy.allow, ...own])) {
       const { line, col } = doc.position(refusal.path);
