@@ -52,6 +52,7 @@ export async function runOwn(args: readonly string[], deps: Deps): Promise<numbe
     .option('--allow <rule>', 'lift a refusal in every service (RULE or RULE:ITEM); repeatable', (v: string, all: string[]) => [...all, v], [] as string[])
     .option('--profile <name>', 'the profile', process.env['SDOCKER_PROFILE'] || 'default')
     .option('--seccomp <path>', "the seccomp profile path to write (default: sdocker's own, absolute)")
+    .option('--segment', 'one network per pair of services that talk (depends_on, links); internal where neither publishes a port')
     .action(async (files: string[], flags: HardenFlags) => {
       const { runHarden } = await import('./compose/command.js');
       exitCode = await runHarden(files, flags, deps);

@@ -86,6 +86,12 @@ export class ComposeDocument {
     this.changed = true;
   }
 
+  /** Set a top-level key path (a network definition under `networks`). */
+  setTop(path: Path, value: unknown): void {
+    this.doc.setIn(path, this.toNode(value));
+    this.changed = true;
+  }
+
   /** Append to a service's sequence; a lone scalar becomes a one-item sequence first. */
   append(service: string, key: string, value: unknown): void {
     const map = this.serviceMap(service);

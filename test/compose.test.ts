@@ -18,15 +18,17 @@ const NAMES = readdirSync(FIXTURES).filter((n) => n.endsWith('.in.yml')).map((n)
 
 for (const name of NAMES) {
   const input = join(FIXTURES, `${name}.in.yml`);
+  // segment.in.yml is the fixture of --segment.
+  const options = { ...OPTIONS, segment: name.startsWith('segment') };
   const expected = readFileSync(join(FIXTURES, `${name}.out.yml`), 'utf8');
 
   test(`${name}: hardened as the golden file says`, async (t) => {
-    const result = await hardenCompose(readFileSync(input, 'utf8'), input, OPTIONS);
+    const result = await hardenCompose(readFileSync(input, 'utf8'), input, options);
     t.is(result.output, expected);
   });
 
   test(`${name}: hardening the hardened file changes nothing, byte for byte`, async (t) => {
-    const again = await hardenCompose(expected, input, OPTIONS);
+    const again = await hardenCompose(expected, input, options);
     t.is(again.output, expected);
     t.deepEqual(again.edits, []);
   });

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CLI, runCli } from './helpers/cli.js';
-import { docker, engineProblem, inspect, uniqueName } from './helpers/engine.js';
+import { docker, engineProblem, httpRequest, inspect, uniqueName } from './helpers/engine.js';
 
 const FIXTURES = fileURLToPath(new URL('../../test/fixtures/compose/', import.meta.url));
 
@@ -161,3 +161,27 @@ function runCliIn(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}) {
   const result = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: { ...process.env, ...env } });
   return Promise.resolve({ code: result.status, stdout: result.stdout, stderr: result.stderr });
 }
+
+test('--segment: each pair that talks shares a network of its own, internal unless it publishes', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'sdocker-segment-'));
+  const file = join(dir, 'compose.yaml');
+  writeFileSync(file, readFileSync(join(FIXTURES, 'segment.in.yml'), 'utf8'));
+  t.is((await runCliIn(dir, ['harden', '--segment', '--write', file])).code, 0);
+  const project = uniqueName('sdseg');
+  t.teardown(() => compose(['-p', project, 'down', '-v'], dir));
+  const up = compose(['-p', project, 'up', '-d'], dir);
+  t.is(up.status, 0, up.stderr);
+  const internal = (network: string): boolean => docker('network', 'inspect', '--format', '{{.Internal}}', `${project}_${network}`) === 'true';
+  t.true(internal('sd-api-db'), 'api and db publish nothing: no way out');
+  t.false(internal('sd-api-web'), 'web publishes a port');
+  const ip = (service: string, network: string): string => inspect(`${project}_${service}_1`).NetworkSettings.Networks[`${project}_${network}`]?.IPAddress ?? '';
+  const fetchFrom = (service: string, address: string): string => spawnSync('docker', ['exec', `${project}_${service}_1`, 'sh', '-c', httpRequest(address)], { encoding: 'utf8' }).stdout;
+  t.is(await eventually(async () => {
+    const body = fetchFrom('web', ip('api', 'sd-api-web'));
+    if (body === '') throw new Error('no answer yet');
+    return body;
+  }), 'hello from sdocker\n', 'web reaches the api it depends on');
+  t.is(fetchFrom('db', ip('web', 'sd-api-web')), '', 'db cannot reach web: they share no network');
+  t.deepEqual(Object.keys(inspect(`${project}_lonely_1`).NetworkSettings.Networks), [`${project}_default`], 'a service that talks to no one keeps the default network');
+});
+

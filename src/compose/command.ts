@@ -21,6 +21,7 @@ export interface HardenFlags {
   readonly allow?: string[];
   readonly profile: string;
   readonly seccomp?: string;
+  readonly segment?: boolean;
 }
 
 /** The file names compose itself looks for, in its order. */
@@ -34,7 +35,7 @@ export async function runHarden(files: readonly string[], flags: HardenFlags, de
   const results: HardenedFile[] = [];
   for (const file of targets) {
     if (!existsSync(file)) throw new SdockerError(`sdocker: ${file} does not exist; name a compose file`, EXIT_USAGE);
-    const options = { profile: flags.profile, env: deps.env, cliAllow: flags.allow ?? [], seccomp: flags.seccomp };
+    const options = { profile: flags.profile, env: deps.env, cliAllow: flags.allow ?? [], seccomp: flags.seccomp, segment: flags.segment === true };
     results.push(await hardenCompose(readFileSync(file, 'utf8'), file, options));
   }
   const findings = results.flatMap((r) => r.findings);

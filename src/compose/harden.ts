@@ -11,6 +11,7 @@ import { resolveSeccomp } from '../policy/seccomp.js';
 import { ComposeDocument } from '../yaml.js';
 import { serviceEdits } from './inject.js';
 import { findServiceRefusals } from './refuse.js';
+import { segmentNetworks } from './segment.js';
 import { strings, type Finding, type ServiceEdit, type ServiceView } from './types.js';
 
 export interface HardenOptions {
@@ -21,6 +22,8 @@ export interface HardenOptions {
   readonly seccomp: string | undefined;
   /** Ignore the file's own x-sdocker allow lists (an untrusted file run by sdocker compose). */
   readonly ignoreFileAllows?: boolean;
+  /** One network per pair of services that talk (segment.ts). */
+  readonly segment?: boolean;
 }
 
 export interface HardenedFile {
@@ -42,6 +45,7 @@ export async function hardenCompose(text: string, file: string, options: HardenO
   const policies = new Map<string, Promise<LoadedPolicy>>();
   const findings: Finding[] = [];
   const edits: ServiceEdit[] = [];
+  const views: ServiceView[] = [];
   for (const [name, value] of Object.entries(services as Record<string, unknown>)) {
     const data = (value ?? {}) as Record<string, unknown>;
     const image = typeof data['image'] === 'string' ? data['image'] : '';
@@ -53,6 +57,7 @@ export async function hardenCompose(text: string, file: string, options: HardenO
     checkAllowList(written, `x-sdocker.allow of service '${name}' in ${file}`);
     const own = options.ignoreFileAllows === true ? [] : written;
     const view: ServiceView = { name, data, policy, seccompFile: options.seccomp ?? resolveSeccomp(policy.seccomp) };
+    views.push(view);
     for (const refusal of findServiceRefusals(view, file, topVolumes, host, [...policy.allow, ...own])) {
       const { line, col } = doc.position(refusal.path);
       const message = refusal.allowed ? `allowed: ${refusal.message.replace(/^sdocker: refusing /, '')}` : refusal.message.replace(/^sdocker: /, '');
@@ -67,6 +72,15 @@ export async function hardenCompose(text: string, file: string, options: HardenO
       findings.push({ file, line, col, rule: edit.rule, level: 'change', service: name, message: `add ${edit.note}` });
       edits.push(edit);
     }
+  }
+  if (options.segment === true) {
+    const { edits: joins, networks } = segmentNetworks(views, (doc.data['networks'] ?? {}) as Record<string, unknown>);
+    for (const join of joins) {
+      const { line, col } = doc.position(['services', join.service]);
+      findings.push({ file, line, col, rule: 'network', level: 'change', service: join.service, message: `set ${join.note}` });
+    }
+    edits.push(...joins);
+    for (const [name, definition] of Object.entries(networks)) doc.setTop(['networks', name], definition);
   }
   for (const { service, edit } of edits) {
     if (edit.kind === 'set') doc.set(service, edit.path, edit.value);

@@ -66,3 +66,8 @@ export interface Inspect {
 export function inspect(name: string): Inspect {
   return JSON.parse(docker('inspect', name))[0] as Inspect;
 }
+
+/** A shell line that sends an HTTP GET with busybox nc and prints the body's last line. */
+export function httpRequest(ip: string, port = 8080): string {
+  return `printf 'GET /index.html HTTP/1.0\\r\\n\\r\\n' | nc -w 3 ${ip} ${port} | tail -1`;
+}
