@@ -1,5 +1,5 @@
-// Shell functions that send only the hardened subcommands through sdocker: every other docker
-// command runs docker directly, so `docker ps` costs nothing extra.
+// Shell functions that send only the hardened subcommands (run, create, exec, compose) through
+// sdocker: every other docker command runs docker directly, so `docker ps` costs nothing extra.
 export const SHELLS = ['bash', 'zsh', 'fish'] as const;
 export type Shell = (typeof SHELLS)[number];
 
@@ -7,7 +7,7 @@ const POSIX = `# sdocker: docker's container-creating commands go through sdocke
 # to docker. Add to ~/.bashrc or ~/.zshrc:  eval "$(sdocker shell-init SHELL)"
 docker() {
   case "\${1-}" in
-    run|create|exec|-*) command sdocker "$@" ;;
+    run|create|exec|compose|-*) command sdocker "$@" ;;
     container)
       case "\${2-}" in
         run|create|exec|-*) command sdocker "$@" ;;
@@ -24,9 +24,11 @@ function docker --wraps docker --description 'docker, hardened by sdocker'
     set -l sub $argv[1]
     if test "$sub" = container
         set sub $argv[2]
+        # docker container compose is no command: keep it docker's
+        test "$sub" = compose; and set sub none
     end
     switch "$sub"
-        case run create exec '-*'
+        case run create exec compose '-*'
             command sdocker $argv
         case '*'
             command docker $argv

@@ -154,3 +154,13 @@ test('the default file is found as compose does, compose.yaml first', async (t) 
   t.regex(result.stdout, /^compose\.yaml:/m);
   t.notRegex(result.stdout, /docker-compose\.yml/);
 });
+
+test("sdocker compose finds compose's -f files and keeps every other argument", async (t) => {
+  const { splitComposeArgs } = await import('../src/compose/run.js');
+  t.deepEqual(splitComposeArgs(['-f', 'a.yml', '--file=b.yml', '-p', 'proj', '--profile', 'dev', 'up', '-d', '-f', 'not-mine']), {
+    files: ['a.yml', 'b.yml'],
+    projectDir: undefined,
+    rest: ['-p', 'proj', '--profile', 'dev', 'up', '-d', '-f', 'not-mine'],
+  });
+  t.is(splitComposeArgs(['--project-directory', '/srv/app', 'up']).projectDir, '/srv/app');
+});

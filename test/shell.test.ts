@@ -27,6 +27,7 @@ const ROUTES: [string, string][] = [
   ['container run img', 'sdocker container run img'],
   ['-H unix:///x ps', 'sdocker -H unix:///x ps'],
   ['logs -f run', 'docker logs -f run'],
+  ['compose up -d', 'sdocker compose up -d'],
   ['', 'docker'],
 ];
 

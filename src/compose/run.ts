@@ -40,10 +40,16 @@ export function splitComposeArgs(args: readonly string[]): Split {
   return { files, projectDir, rest };
 }
 
+/** Subcommands that create containers: only these need the hardened model. */
+const CREATING = new Set(['up', 'run', 'create']);
+
 export async function runCompose(args: readonly string[], deps: Deps): Promise<number> {
   const split = splitComposeArgs(args);
-  const files = composeFiles(split.files, deps);
   const compose = await composeCommand(deps);
+  const sub = split.rest.find((word, i) => !isGlobal(split.rest, i) && !word.startsWith('-'));
+  // ps, logs, down, version, ls, ...: compose as it is, the user's own arguments unchanged.
+  if (sub === undefined || !CREATING.has(sub)) return deps.run(compose[0] as string, [...compose.slice(1), ...args]);
+  const files = composeFiles(split.files, deps);
   const { capture } = await import('../exec.js');
   const model = await capture(compose[0] as string, [...compose.slice(1), ...files.flatMap((f) => ['-f', f]), ...split.rest.filter((w, i, all) => isGlobal(all, i)), 'config']);
   if (model.exitCode !== 0) {
