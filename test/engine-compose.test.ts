@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CLI, runCli } from './helpers/cli.js';
-import { docker, engineProblem, httpRequest, inspect, uniqueName } from './helpers/engine.js';
+import { assertDefaultLimits, docker, engineProblem, httpRequest, inspect, uniqueName } from './helpers/engine.js';
 
 const FIXTURES = fileURLToPath(new URL('../../test/fixtures/compose/', import.meta.url));
 
@@ -70,13 +70,7 @@ test('a hardened web + backend stack runs with every protection and serves', asy
   t.deepEqual(Object.keys(host.Tmpfs ?? {}).sort(), ['/tmp', '/var/cache/nginx', '/var/run']);
   t.true(host.SecurityOpt?.includes('no-new-privileges:true'));
   t.true(host.SecurityOpt?.some((opt) => opt.startsWith('seccomp={')), 'the profile JSON was sent');
-  t.is(host.Memory, 512 * 1024 * 1024);
-  t.is(host.MemorySwap, 512 * 1024 * 1024);
-  t.is(host.NanoCpus, 1e9);
-  t.is(host.PidsLimit, 256);
-  t.deepEqual(host.Ulimits, [{ Name: 'nofile', Soft: 1024, Hard: 4096 }]);
-  t.deepEqual(host.RestartPolicy, { Name: 'on-failure', MaximumRetryCount: 5 });
-  t.deepEqual(host.LogConfig.Config, { 'max-file': '3', 'max-size': '10m' });
+  assertDefaultLimits(t, host);
   t.is(web.Config.User, '101:101');
   const binding = web.NetworkSettings.Ports['80/tcp']?.[0];
   t.is(binding?.HostIp, '127.0.0.1');

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { CLI, runCli } from './helpers/cli.js';
-import { IMAGE, USER_IMAGE, containerExists, docker, engineProblem, httpRequest, inspect, removeContainers, uniqueName } from './helpers/engine.js';
+import { IMAGE, USER_IMAGE, assertDefaultLimits, containerExists, docker, engineProblem, httpRequest, inspect, removeContainers, uniqueName } from './helpers/engine.js';
 import { SECCOMP_DIR } from '../src/paths.js';
 
 test.before(() => {
@@ -37,13 +37,7 @@ test('create: docker inspect shows every hardened default', async (t) => {
   const seccomp = host.SecurityOpt?.find((opt) => opt.startsWith('seccomp='));
   t.truthy(seccomp, 'the profile JSON was sent');
   t.deepEqual(JSON.parse(seccomp!.slice('seccomp='.length)), JSON.parse(readFileSync(join(SECCOMP_DIR, 'sdocker-default.json'), 'utf8')));
-  t.is(host.Memory, 512 * 1024 * 1024);
-  t.is(host.MemorySwap, 512 * 1024 * 1024);
-  t.is(host.NanoCpus, 1e9);
-  t.is(host.PidsLimit, 256);
-  t.deepEqual(host.Ulimits, [{ Name: 'nofile', Soft: 1024, Hard: 4096 }]);
-  t.deepEqual(host.RestartPolicy, { Name: 'on-failure', MaximumRetryCount: 5 });
-  t.deepEqual(host.LogConfig.Config, { 'max-file': '3', 'max-size': '10m' });
+  assertDefaultLimits(t, host);
   t.is(info.Config.User, '65534:65534');
   t.is(host.NetworkMode, 'sdocker');
   t.false(host.Privileged);

@@ -63,6 +63,17 @@ export interface Inspect {
   NetworkSettings: { Networks: Record<string, { IPAddress: string }>; Ports: Record<string, { HostIp: string; HostPort: string }[] | null> };
 }
 
+/** The default profile's limits, restart policy and log rotation, as docker inspect shows them. */
+export function assertDefaultLimits(t: import('ava').ExecutionContext, host: Inspect['HostConfig']): void {
+  t.is(host.Memory, 512 * 1024 * 1024);
+  t.is(host.MemorySwap, 512 * 1024 * 1024, 'no swap');
+  t.is(host.NanoCpus, 1e9);
+  t.is(host.PidsLimit, 256);
+  t.deepEqual(host.Ulimits, [{ Name: 'nofile', Soft: 1024, Hard: 4096 }]);
+  t.deepEqual(host.RestartPolicy, { Name: 'on-failure', MaximumRetryCount: 5 });
+  t.deepEqual(host.LogConfig.Config, { 'max-file': '3', 'max-size': '10m' });
+}
+
 export function inspect(name: string): Inspect {
   return JSON.parse(docker('inspect', name))[0] as Inspect;
 }
