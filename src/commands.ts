@@ -26,7 +26,7 @@ export async function runOwn(args: readonly string[], deps: Deps): Promise<numbe
   program
     .command('shell-init')
     .argument('<shell>', `one of ${SHELLS.join(', ')}`)
-    .description('print a shell function that routes run/create/exec through sdocker')
+    .description('print a shell function that routes run/create/exec/compose through sdocker')
     .action((shell: string) => {
       if (!(SHELLS as readonly string[]).includes(shell)) throw new SdockerError(`sdocker: unknown shell '${shell}'; use one of ${SHELLS.join(', ')}`, EXIT_USAGE);
       deps.stdout(shellInit(shell as Shell));
@@ -50,7 +50,7 @@ export async function runOwn(args: readonly string[], deps: Deps): Promise<numbe
     .option('--format <format>', 'findings as text, json or sarif', 'text')
     .option('--override [file]', 'only the additions, as a compose override file (stdout, or FILE)')
     .option('--allow <rule>', 'lift a refusal in every service (RULE or RULE:ITEM); repeatable', (v: string, all: string[]) => [...all, v], [] as string[])
-    .option('--profile <name>', 'the profile', process.env['SDOCKER_PROFILE'] || 'default')
+    .option('--profile <name>', 'the profile', deps.env['SDOCKER_PROFILE'] || 'default')
     .option('--seccomp <path>', "the seccomp profile path to write (default: sdocker's own, absolute)")
     .option('--segment', 'one network per pair of services that talk (depends_on, links); internal where neither publishes a port')
     .action(async (files: string[], flags: HardenFlags) => {
@@ -75,7 +75,7 @@ export async function runOwn(args: readonly string[], deps: Deps): Promise<numbe
     .action((options: { profile: string }) => {
       const state = appArmorState(checkProfileName(options.profile));
       deps.stdout(`${describeState(options.profile, state)}\n`);
-      if (state.kind !== 'loaded') throw new CommanderError(1, 'sdocker.apparmor', '');
+      exitCode = state.kind === 'loaded' ? 0 : 1;
     });
   apparmor
     .command('install')
@@ -85,7 +85,8 @@ export async function runOwn(args: readonly string[], deps: Deps): Promise<numbe
       const state = appArmorState(checkProfileName(options.profile));
       if (state.kind === 'absent') {
         deps.stderr(`${describeState(options.profile, state)} Nothing was installed.\n`);
-        throw new CommanderError(1, 'sdocker.apparmor', '');
+        exitCode = 1;
+        return;
       }
       const file = join(APPARMOR_DIR, options.profile);
       const { capture } = await import('./exec.js');
@@ -95,18 +96,18 @@ export async function runOwn(args: readonly string[], deps: Deps): Promise<numbe
     });
   program
     .command('trust')
-    .argument('[file]', "the project's .sdocker.yml (default: the nearest one)")
-    .description("let a project's .sdocker.yml loosen the policy, for this exact content")
+    .argument('[file]', "the file (default: the nearest .sdocker.yml)")
+    .description("trust this exact content: a project's .sdocker.yml may then loosen the policy, a compose file's x-sdocker allow lists count under sdocker compose")
     .action((file: string | undefined) => {
       const target = file ?? findProjectConfig(deps.cwd);
-      if (target === undefined) throw new SdockerError('sdocker: no .sdocker.yml here or above; name the file', EXIT_USAGE);
+      if (target === undefined) throw new SdockerError('sdocker: no .sdocker.yml here or above; name the file to trust', EXIT_USAGE);
       deps.stdout(`sdocker: trusted ${trustFile(target, deps.env)} (any edit revokes it)\n`);
     });
   try {
     await program.parseAsync([...args], { from: 'user' });
     return exitCode;
   } catch (error) {
-    if (error instanceof CommanderError) return error.code === 'sdocker.apparmor' ? error.exitCode : error.exitCode === 0 ? 0 : EXIT_USAGE;
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT_USAGE;
     throw error;
   }
 }

@@ -33,7 +33,7 @@ export function isTrusted(file: string, text: string, env: NodeJS.ProcessEnv): b
 /** Record the current content of `file` as trusted; written atomically. */
 export function trustFile(file: string, env: NodeJS.ProcessEnv): string {
   const path = resolve(file);
-  if (!existsSync(path)) throw new SdockerError(`sdocker: ${path} does not exist; name the project's .sdocker.yml`, EXIT_USAGE);
+  if (!existsSync(path)) throw new SdockerError(`sdocker: ${path} does not exist; name the .sdocker.yml or compose file to trust`, EXIT_USAGE);
   const store = { ...readStore(env), [path]: digest(readFileSync(path, 'utf8')) };
   const target = trustStorePath(env);
   mkdirSync(dirname(target), { recursive: true });
