@@ -97,7 +97,7 @@ export class ComposeDocument {
     const map = this.serviceMap(service);
     const current = map.get(key, true) as Node | undefined;
     if (isSeq(current)) current.add(this.toNode(value));
-    else if (current === undefined || (isScalar(current) && current.value === null)) map.set(key, this.toNode([value]));
+    else if (current === undefined || (isScalar(current) && (current.value === null || current.value === ''))) map.set(key, this.toNode([value]));
     else map.set(key, this.toNode([this.scalarText(current), value]));
     this.changed = true;
   }

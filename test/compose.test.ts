@@ -164,3 +164,11 @@ test("sdocker compose finds compose's -f files and keeps every other argument", 
   });
   t.is(splitComposeArgs(['--project-directory', '/srv/app', 'up']).projectDir, '/srv/app');
 });
+
+test('an empty list key is filled, a lone scalar becomes a list that keeps it', async (t) => {
+  const text = 'services:\n  web:\n    image: x\n    security_opt:\n    tmpfs: /run\n    cap_drop: NET_RAW\n';
+  const { output } = await hardenCompose(text, '/tmp/compose.yaml', OPTIONS);
+  t.regex(output, /security_opt:\n {6}- "no-new-privileges:true"\n/);
+  t.regex(output, /tmpfs:\n {6}- \/run\n {6}- "\/tmp:/);
+  t.regex(output, /cap_drop:\n {6}- NET_RAW\n {6}- ALL\n/);
+});
