@@ -118,7 +118,8 @@ function bindPort(port: unknown, bind: string): string | undefined {
     return `${bind}:${published}:${String(p['target'])}${p['protocol'] === undefined ? '' : `/${String(p['protocol'])}`}`;
   }
   const text = String(port);
-  const parts = text.split(':');
+  // ${VAR:-8080} holds a colon of its own: count the port's colons outside interpolations.
+  const parts = text.replace(/\$\{[^}]*\}/g, 'VAR').split(':');
   if (parts.length >= 3) return undefined;
   return parts.length === 1 ? `${bind}::${text}` : `${bind}:${text}`;
 }
