@@ -179,3 +179,11 @@ test('a port written with ${VAR:-default} is bound to loopback too', async (t) =
   t.true(output.includes('- "127.0.0.1:${WEB_PORT:-8080}:80"'));
   t.true(output.includes('- "${IP:-0.0.0.0}:${P}:81"'), 'a host address given through a variable is kept');
 });
+
+test('settings are checked as compose interpolates them', async (t) => {
+  const { interpolate } = await import('../src/compose/refuse.js');
+  t.is(interpolate('${A:-/etc}:/x ${B-b} ${C} $D $$E', { C: 'c', D: 'd', B: '' }), '/etc:/x  c d $E');
+  const text = 'services:\n  web:\n    image: x\n    volumes:\n      - "${DATA:-/etc}:/data"\n    network_mode: ${MODE}\n';
+  const result = await hardenCompose(text, '/tmp/compose.yaml', { ...OPTIONS, env: { MODE: 'host' } });
+  t.deepEqual(result.findings.filter((f) => f.level === 'error').map((f) => f.rule), ['host-network', 'sensitive-mount']);
+});

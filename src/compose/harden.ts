@@ -58,7 +58,7 @@ export async function hardenCompose(text: string, file: string, options: HardenO
     const own = options.ignoreFileAllows === true ? [] : written;
     const view: ServiceView = { name, data, policy, seccompFile: options.seccomp ?? resolveSeccomp(policy.seccomp) };
     views.push(view);
-    for (const refusal of findServiceRefusals(view, file, topVolumes, host, [...policy.allow, ...own])) {
+    for (const refusal of findServiceRefusals(view, file, topVolumes, host, [...policy.allow, ...own], options.env)) {
       const { line, col } = doc.position(refusal.path);
       const message = refusal.allowed ? `allowed: ${refusal.message.replace(/^sdocker: refusing /, '')}` : refusal.message.replace(/^sdocker: /, '');
       findings.push({ file, line, col, rule: refusal.violation.rule, level: refusal.allowed ? 'warning' : 'error', service: name, message });

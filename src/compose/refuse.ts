@@ -84,11 +84,24 @@ export interface ServiceRefusal {
   readonly message: string;
 }
 
-export function findServiceRefusals(service: ServiceView, file: string, topVolumes: Record<string, unknown>, host: HostFacts, allow: readonly string[]): ServiceRefusal[] {
+/**
+ * compose's interpolation (${VAR}, ${VAR:-default}, ${VAR-default}, $VAR), with the environment
+ * sdocker runs in: a volume written "${DATA:-/etc}:/data" is checked as the path it becomes.
+ */
+export function interpolate(text: string, env: NodeJS.ProcessEnv): string {
+  return text.replace(/\$\$|\$\{(\w+)(?:(:?)-([^}]*))?\}|\$(\w+)/g, (whole, braced?: string, colon?: string, fallback?: string, bare?: string) => {
+    if (whole === '$$') return '$';
+    const value = env[braced ?? bare ?? ''];
+    if (fallback !== undefined && (value === undefined || (colon === ':' && value === ''))) return fallback;
+    return value ?? '';
+  });
+}
+
+export function findServiceRefusals(service: ServiceView, file: string, topVolumes: Record<string, unknown>, host: HostFacts, allow: readonly string[], env: NodeJS.ProcessEnv): ServiceRefusal[] {
   return settingsOf(service, topVolumes).flatMap((setting) => {
     const spec = TABLE.byLong.get(setting.flag);
     if (spec === undefined) return [];
-    const item: Item = { words: [], opts: [{ spec, value: setting.value }] };
+    const item: Item = { words: [], opts: [{ spec, value: interpolate(setting.value, env) }] };
     const ctx: RuleContext = {
       sub: 'run',
       items: [item],
