@@ -5,7 +5,8 @@ import type { Item } from './docker/parse.js';
 import { OptionView, type RuleContext } from './policy/context.js';
 import { LIMIT_INJECTIONS } from './policy/inject/limits.js';
 import { NETWORK_INJECTIONS } from './policy/inject/network.js';
-import { SECURITY_INJECTIONS, isRootUser } from './policy/inject/security.js';
+import { isRootUser } from './policy/defaults.js';
+import { SECURITY_INJECTIONS } from './policy/inject/security.js';
 import type { Addition, Injected, Notice, Rewrite } from './policy/inject/types.js';
 import { findViolations, isAllowed, type Violation } from './policy/refusals.js';
 

@@ -4,7 +4,7 @@
 // working directory, v2 to the project), deploy limits that always carry memory (on v1 a
 // limits block without memory wipes mem_limit).
 import { parseSecurityOpt } from '../docker/values.js';
-import { isRootUser } from '../policy/inject/security.js';
+import { bindAddress, grantedCaps, tmpfsOwner, tmpfsValue } from '../policy/defaults.js';
 import { normalizeCap } from '../policy/refusals.js';
 import type { InjectId } from '../policy/rules.js';
 import { list, strings, type ServiceEdit, type ServiceView } from './types.js';
@@ -38,8 +38,7 @@ const INJECT: Readonly<Record<InjectId, ComposeInject>> = {
   'cap-drop': (s, out) => {
     if (!strings(s.data['cap_drop']).map(normalizeCap).includes('ALL')) append(out, 'cap-drop', s, 'cap_drop', 'ALL', 'cap_drop: ALL');
     const added = new Set(strings(s.data['cap_add']).map(normalizeCap));
-    const wanted = [...s.policy.capabilities.add, ...(isRootUser(serviceUser(s)) ? s.policy.capabilities.asRoot : [])];
-    for (const cap of new Set(wanted.map(normalizeCap))) if (!added.has(cap)) append(out, 'cap-drop', s, 'cap_add', cap, `cap_add: ${cap}`);
+    for (const cap of grantedCaps(s.policy, serviceUser(s))) if (!added.has(cap)) append(out, 'cap-drop', s, 'cap_add', cap, `cap_add: ${cap}`);
   },
   'no-new-privileges': (s, out) => {
     if (s.policy.noNewPrivileges && !securityKeys(s).has('no-new-privileges')) append(out, 'no-new-privileges', s, 'security_opt', 'no-new-privileges:true', 'security_opt: no-new-privileges:true');
@@ -55,13 +54,9 @@ const INJECT: Readonly<Record<InjectId, ComposeInject>> = {
   tmpfs: (s, out) => {
     if (!readOnlyRoot(s)) return;
     const taken = new Set([...strings(s.data['tmpfs']).map((t) => t.split(':')[0]), ...list(s.data['volumes']).map(volumeTarget)]);
-    const user = serviceUser(s);
-    const owner = /^(\d+)(?::(\d+))?$/.exec(user);
-    const ownerOpts = owner === null || isRootUser(user) ? [] : [`uid=${owner[1]}`, ...(owner[2] === undefined ? [] : [`gid=${owner[2]}`])];
-    const { paths, options, size } = s.policy.tmpfs;
-    for (const path of paths.filter((p) => !taken.has(p))) {
-      const opts = [options, size === '' ? '' : `size=${size}`, ...ownerOpts].filter((o) => o !== '').join(',');
-      append(out, 'tmpfs', s, 'tmpfs', opts === '' ? path : `${path}:${opts}`, `tmpfs: ${path}`);
+    const owner = tmpfsOwner(serviceUser(s)) ?? [];
+    for (const path of s.policy.tmpfs.paths.filter((p) => !taken.has(p))) {
+      append(out, 'tmpfs', s, 'tmpfs', tmpfsValue(s.policy, path, owner), `tmpfs: ${path}`);
     }
   },
   memory: (s, out) => {
@@ -100,10 +95,9 @@ const INJECT: Readonly<Record<InjectId, ComposeInject>> = {
   // compose gives each project a network of its own: docker0 is not used.
   network: () => undefined,
   'loopback-ports': (s, out) => {
-    const bind = s.policy.ports.bindAddress;
-    if (bind === '') return;
+    if (s.policy.ports.bindAddress === '') return;
     list(s.data['ports']).forEach((port, i) => {
-      const bound = bindPort(port, bind.includes(':') ? `[${bind}]` : bind);
+      const bound = bindPort(port, bindAddress(s.policy));
       if (bound !== undefined) out.push({ rule: 'loopback-ports', service: s.name, edit: { kind: 'replace', path: ['ports', i], value: bound }, note: `ports: ${bound}` });
     });
   },

@@ -4,6 +4,7 @@
 import { dirname } from 'node:path';
 import { CONTAINER_FLAGS, indexFlags } from '../docker/flags.js';
 import type { Item } from '../docker/parse.js';
+import { isBindOption } from '../docker/values.js';
 import type { RuleContext, HostFacts } from '../policy/context.js';
 import { findViolations, isAllowed, refusalMessage, type Violation } from '../policy/refusals.js';
 import type { Path } from '../yaml.js';
@@ -74,7 +75,7 @@ function volumeSetting(volume: unknown, topVolumes: Record<string, unknown>): { 
 function boundDevice(volume: unknown): string | undefined {
   const opts = (volume as { driver_opts?: Record<string, unknown> } | null | undefined)?.driver_opts;
   const device = opts?.['device'];
-  return typeof device === 'string' && /(^|,)r?bind($|,)/.test(String(opts?.['o'] ?? '')) ? device : undefined;
+  return typeof device === 'string' && isBindOption(String(opts?.['o'] ?? '')) ? device : undefined;
 }
 
 export interface ServiceRefusal {

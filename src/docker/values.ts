@@ -71,10 +71,15 @@ export function parseMount(text: string, cwd: string): (HostBind & { type: strin
   const source = keys.get('source') ?? keys.get('src');
   if (type === 'bind' && source !== undefined) return { type, source: resolve(cwd, source), target, readOnly };
   const device = volumeOpts.get('device');
-  if (type === 'volume' && device !== undefined && /(^|,)r?bind($|,)/.test(volumeOpts.get('o') ?? '')) {
+  if (type === 'volume' && device !== undefined && isBindOption(volumeOpts.get('o') ?? '')) {
     return { type, source: resolve(cwd, device), target, readOnly };
   }
   return { type, target };
+}
+
+/** A local volume's `o` option that makes its `device` a bind of a host path (bind or rbind). */
+export function isBindOption(o: string): boolean {
+  return /(^|,)r?bind($|,)/.test(o);
 }
 
 /** The container path of a `--tmpfs PATH[:OPTS]`. */

@@ -3,6 +3,7 @@
 import { parseBool, type Opt } from '../../docker/parse.js';
 import { expandPorts, parsePort, renderPort } from '../../docker/values.js';
 import { canonical, type RuleContext } from '../context.js';
+import { bindAddress } from '../defaults.js';
 import { add, say, type Inject, type Injected } from './types.js';
 
 const ALL_INTERFACES = new Set(['0.0.0.0', '::', '[::]']);
@@ -50,7 +51,7 @@ function bindPort(value: string, ctx: RuleContext, out: Injected): string {
     if (ALL_INTERFACES.has(spec.ip)) say(out, 'loopback-ports', 'warning', `-p ${value} publishes on every host interface`);
     return value;
   }
-  return renderPort({ ...spec, ip: bindAddress(ctx) });
+  return renderPort({ ...spec, ip: bindAddress(ctx.policy) });
 }
 
 /** -P publishes every exposed port on every interface: replaced by one loopback -p per port. */
@@ -62,13 +63,7 @@ function publishAll(ctx: RuleContext, out: Injected, explicit: ReadonlySet<strin
   }
   const exposed = [...image.exposedPorts, ...ctx.items.flatMap((it) => it.opts).filter((o) => o.spec.long === 'expose').flatMap((o) => expandPorts(o.value))];
   const ports = [...new Set(exposed)].filter((port) => !explicit.has(port));
-  return ports.flatMap((port) => ['-p', `${bindAddress(ctx)}::${port}`]);
-}
-
-/** The profile's bind address as -p takes it: an IPv6 address in brackets. */
-function bindAddress(ctx: RuleContext): string {
-  const address = ctx.policy.ports.bindAddress;
-  return address.includes(':') && !address.startsWith('[') ? `[${address}]` : address;
+  return ports.flatMap((port) => ['-p', `${bindAddress(ctx.policy)}::${port}`]);
 }
 
 function warnPrivileged(host: string, out: Injected): void {

@@ -4,16 +4,14 @@ import { parseBool } from '../../docker/parse.js';
 import { parseSecurityOpt, parseMount, parseVolume, tmpfsTarget } from '../../docker/values.js';
 import type { OptionView, RuleContext } from '../context.js';
 import { normalizeCap } from '../refusals.js';
-import { add, say, type Inject, type Injected } from './types.js';
+import { grantedCaps, isRootUser, tmpfsOwner, tmpfsValue } from '../defaults.js';
+import { add, say, type Inject } from './types.js';
 
 const capDrop: Inject = (view, ctx, out) => {
   const dropped = view.values('cap-drop').flatMap((v) => v.split(',')).map(normalizeCap);
   if (!dropped.includes('ALL')) add(out, 'cap-drop', '--cap-drop', 'ALL');
   const added = new Set(view.values('cap-add').flatMap((v) => v.split(',')).map(normalizeCap));
-  const { user } = runUser(view, ctx);
-  const { add: always, asRoot } = ctx.policy.capabilities;
-  const wanted = [...always, ...(user === undefined || isRootUser(user) ? asRoot : [])].map(normalizeCap);
-  for (const cap of new Set(wanted)) {
+  for (const cap of grantedCaps(ctx.policy, runUser(view, ctx).user)) {
     if (!added.has(cap)) add(out, 'cap-drop', '--cap-add', cap);
   }
 };
@@ -70,28 +68,13 @@ const tmpfs: Inject = (view, ctx, out) => {
   const readOnlyRoot = view.has('read-only') ? view.isOn('read-only') : ctx.policy.readOnly;
   if (!readOnlyRoot) return;
   const taken = mountedTargets(view, ctx);
-  const { paths, options, size } = ctx.policy.tmpfs;
-  const owner = ownerOptions(runUser(view, ctx).user, out);
-  for (const path of paths.filter((p) => !taken.has(p))) {
-    const opts = [options, size === '' ? '' : `size=${size}`, ...owner].filter((o) => o !== '').join(',');
-    add(out, 'tmpfs', '--tmpfs', opts === '' ? path : `${path}:${opts}`);
+  const { user } = runUser(view, ctx);
+  const owner = tmpfsOwner(user);
+  if (owner === undefined) say(out, 'tmpfs', 'notice', `user '${user}' is a name: the tmpfs mounts stay owned by root (give the user as UID:GID to let it write there)`);
+  for (const path of ctx.policy.tmpfs.paths.filter((p) => !taken.has(p))) {
+    add(out, 'tmpfs', '--tmpfs', tmpfsValue(ctx.policy, path, owner ?? []));
   }
 };
-
-/** runc applies the image's mode to a tmpfs and ignores `mode=`, so ownership is the way to let a non-root user write. */
-function ownerOptions(user: string | undefined, out: Injected): string[] {
-  if (user === undefined || /^(root|0)(:|$)/.test(user)) return [];
-  const match = /^(\d+)(?::(\d+))?$/.exec(user);
-  if (match === null) {
-    say(out, 'tmpfs', 'notice', `user '${user}' is a name: the tmpfs mounts stay owned by root (give the user as UID:GID to let it write there)`);
-    return [];
-  }
-  return match[2] === undefined ? [`uid=${match[1]}`] : [`uid=${match[1]}`, `gid=${match[2]}`];
-}
-
-export function isRootUser(user: string): boolean {
-  return user === '' || /^(root|0)(:|$)/.test(user);
-}
 
 /** The user the container will run as, and who chose it. */
 export function runUser(view: OptionView, ctx: RuleContext): { user: string | undefined; from: 'command line' | 'image' | 'profile' | 'nobody' } {

@@ -1,0 +1,40 @@
+// Values derived from the policy that `run` and `harden` both inject: the capabilities granted
+// back, the tmpfs mounts with their owner, and the address ports are bound to.
+import { normalizeCap } from './refusals.js';
+import type { Policy } from './schema.js';
+
+/** Root in the container: no user, `root`, uid 0 (with or without a group). */
+export function isRootUser(user: string): boolean {
+  return user === '' || /^(root|0)(:|$)/.test(user);
+}
+
+/** Capabilities added after --cap-drop ALL: always `add`, and `asRoot` when the user is root. */
+export function grantedCaps(policy: Policy, user: string | undefined): string[] {
+  const { add, asRoot } = policy.capabilities;
+  return [...new Set([...add, ...(user === undefined || isRootUser(user) ? asRoot : [])].map(normalizeCap))];
+}
+
+/**
+ * runc applies the image's mode to a tmpfs and ignores `mode=`, so ownership is the way to let
+ * a non-root user write: `uid=`/`gid=` of a numeric user; none for root; undefined for a user
+ * given by name (its ids are unknown here).
+ */
+export function tmpfsOwner(user: string | undefined): string[] | undefined {
+  if (user === undefined || isRootUser(user)) return [];
+  const match = /^(\d+)(?::(\d+))?$/.exec(user);
+  if (match === null) return undefined;
+  return match[2] === undefined ? [`uid=${match[1]}`] : [`uid=${match[1]}`, `gid=${match[2]}`];
+}
+
+/** `PATH:OPTIONS` of a tmpfs mount as the policy writes it. */
+export function tmpfsValue(policy: Policy, path: string, owner: readonly string[]): string {
+  const { options, size } = policy.tmpfs;
+  const opts = [options, size === '' ? '' : `size=${size}`, ...owner].filter((o) => o !== '').join(',');
+  return opts === '' ? path : `${path}:${opts}`;
+}
+
+/** The policy's bind address as a port mapping takes it: an IPv6 address in brackets. */
+export function bindAddress(policy: Policy): string {
+  const address = policy.ports.bindAddress;
+  return address.includes(':') && !address.startsWith('[') ? `[${address}]` : address;
+}
