@@ -174,9 +174,10 @@ test('an empty list key is filled, a lone scalar becomes a list that keeps it', 
 });
 
 test('a port written with ${VAR:-default} is bound to loopback too', async (t) => {
-  const text = 'services:\n  web:\n    image: x\n    ports:\n      - "${WEB_PORT:-8080}:80"\n      - "${IP:-0.0.0.0}:${P}:81"\n';
+  const text = 'services:\n  web:\n    image: x\n    ports:\n      - "${WEB_PORT:-8080}:80"\n      - "${IP:-0.0.0.0}:${P}:81"\n      - ":8082:82"\n';
   const { output } = await hardenCompose(text, '/tmp/compose.yaml', OPTIONS);
   t.true(output.includes('- "127.0.0.1:${WEB_PORT:-8080}:80"'));
+  t.true(output.includes('- "127.0.0.1:8082:82"'), 'an empty host address means every interface, as for run');
   t.true(output.includes('- "${IP:-0.0.0.0}:${P}:81"'), 'a host address given through a variable is kept');
 });
 

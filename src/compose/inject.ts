@@ -3,7 +3,7 @@
 // tmpfs options in the short syntax, seccomp by absolute path (v1 reads it relative to the
 // working directory, v2 to the project), deploy limits that always carry memory (on v1 a
 // limits block without memory wipes mem_limit).
-import { parseSecurityOpt } from '../docker/values.js';
+import { parsePort, parseSecurityOpt } from '../docker/values.js';
 import { bindAddress, grantedCaps, tmpfsOwner, tmpfsValue } from '../policy/defaults.js';
 import { normalizeCap } from '../policy/refusals.js';
 import type { InjectId } from '../policy/rules.js';
@@ -112,10 +112,12 @@ function bindPort(port: unknown, bind: string): string | undefined {
     return `${bind}:${published}:${String(p['target'])}${p['protocol'] === undefined ? '' : `/${String(p['protocol'])}`}`;
   }
   const text = String(port);
-  // ${VAR:-8080} holds a colon of its own: count the port's colons outside interpolations.
-  const parts = text.replace(/\$\{[^}]*\}/g, 'VAR').split(':');
-  if (parts.length >= 3) return undefined;
-  return parts.length === 1 ? `${bind}::${text}` : `${bind}:${text}`;
+  // Split as docker does (parsePort), with ${VAR:-8080}'s own colon masked; an empty host
+  // address (":8080:80") means every interface, as for sdocker run.
+  const spec = parsePort(text.replace(/\$\{[^}]*\}/g, 'VAR'));
+  if (spec.ip !== undefined && spec.ip !== '') return undefined;
+  if (spec.ip === '') return `${bind}${text}`;
+  return text.includes(':') ? `${bind}:${text}` : `${bind}::${text}`;
 }
 
 function volumeTarget(volume: unknown): string | undefined {
