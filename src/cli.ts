@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --
 // The only file that reads process.argv and sets process.exitCode.
 import { runInherit } from './exec.js';
 import { main } from './main.js';

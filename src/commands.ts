@@ -2,7 +2,7 @@
 // when one is used, so passing a command through to docker never pays for commander.
 import { Command, CommanderError } from 'commander';
 import type { HardenFlags } from './compose/command.js';
-import type { Deps } from './main.js';
+import type { Deps } from './deps.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { APPARMOR_DIR, appArmorState, describeState } from './apparmor.js';

@@ -1,22 +1,9 @@
 // main(argv, deps) -> exit code. Decides between passing a command through, sdocker's own
 // commands, and hardening run/create/exec; cli.ts is the only caller that touches process.
 // Nothing is loaded up front but a word check: a passed-through command pays for nothing else.
-import type { ContainerInvocation, ExecInvocation } from './docker/invocation.js';
+import type { Deps } from './deps.js';
 import { mayNeedSdocker } from './docker/words.js';
-import type { Engine } from './engine/engine.js';
 import { SdockerError } from './errors.js';
-
-export interface Deps {
-  readonly env: NodeJS.ProcessEnv;
-  readonly cwd: string;
-  readonly stdout: (text: string) => void;
-  readonly stderr: (text: string) => void;
-  /** The docker client sdocker runs. */
-  readonly docker: string;
-  /** Run a command with inherited stdio; resolves to its exit code. */
-  readonly run: (file: string, args: readonly string[], options?: { stdoutToStderr?: boolean }) => Promise<number>;
-  readonly engineFor: (inv: ContainerInvocation | ExecInvocation) => Promise<Engine>;
-}
 
 export async function main(argv: readonly string[], deps: Deps): Promise<number> {
   try {
@@ -25,7 +12,7 @@ export async function main(argv: readonly string[], deps: Deps): Promise<number>
     const inv = parseInvocation(argv);
     if (inv.kind === 'pass') return await deps.run(deps.docker, argv);
     if (inv.kind === 'own') return await (await import('./commands.js')).runOwn(inv.args, deps);
-    return await (await import('./harden.js')).harden(inv, deps);
+    return await (await import('./run/run.js')).runHardened(inv, deps);
   } catch (error) {
     if (!(error instanceof SdockerError)) throw error;
     deps.stderr(`${error.message}\n`);

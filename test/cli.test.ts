@@ -68,3 +68,15 @@ test('shell-init prints a function for each shell that routes only run/create/ex
   t.is(bad.code, 2);
   t.regex(bad.stderr, /unknown shell 'tcsh'; use one of bash, zsh, fish/);
 });
+
+// nodejs/node#54232: Node reads --env-file anywhere in its own argv, also after the script, and
+// exits 9 before any of sdocker's code runs. The bundle's shebang ends Node's options with `--`.
+test('no argument of the user reaches Node: --env-file goes to docker and to the container', async (t) => {
+  const passed = ['logs', '--env-file=missing.env', 'box'];
+  const through = await runCli(passed, env);
+  t.is(through.code, 0, through.stderr);
+  t.is(through.stdout, `${JSON.stringify(passed)}\n`);
+  const dry = await runCli(['run', '--sd-dry-run', '--env-file=missing.env', 'img', 'node', '--env-file=.env', 'app.js'], env);
+  t.is(dry.code, 0, dry.stderr);
+  t.regex(dry.stdout, / run --env-file=missing\.env .* img node --env-file=\.env app\.js$/m);
+});

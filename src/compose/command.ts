@@ -6,7 +6,7 @@ import { existsSync, readFileSync, renameSync, writeFileSync, mkdtempSync, rmSyn
 import { tmpdir } from 'node:os';
 import { basename, join, relative, resolve } from 'node:path';
 import { SdockerError, EXIT_USAGE } from '../errors.js';
-import type { Deps } from '../main.js';
+import type { Deps } from '../deps.js';
 import { hardenCompose, type HardenedFile } from './harden.js';
 import { toSarif } from './sarif.js';
 import type { Finding } from './types.js';

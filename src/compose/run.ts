@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { SdockerError, EXIT_USAGE } from '../errors.js';
-import type { Deps } from '../main.js';
+import type { Deps } from '../deps.js';
 import { isTrusted } from '../policy/trust.js';
 import { DEFAULT_FILES } from './command.js';
 import { hardenCompose } from './harden.js';

@@ -16,8 +16,9 @@ export interface Finished {
   stderr: string;
 }
 
+/** Started through its shebang (`env -S node --`), as a user's shell starts it. */
 export function startCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
-  return spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  return spawn(CLI, [...args], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
 }
 
 export function finished(child: ChildProcess, input?: Buffer | string): Promise<Finished> {

@@ -1,7 +1,8 @@
 // Fakes for unit tests of argument building: an engine that answers from data and records
 // what it was asked to create, and a runner that records the docker argv instead of running it.
 import type { Engine, EngineInfo, NetworkState } from '../../src/engine/engine.js';
-import { main, type Deps } from '../../src/main.js';
+import type { Deps } from '../../src/deps.js';
+import { main } from '../../src/main.js';
 import type { ImageFacts } from '../../src/policy/context.js';
 
 export interface FakeEngineOptions {

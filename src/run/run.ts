@@ -1,17 +1,17 @@
-// Hardening run, create and exec: refusals first (before the engine is asked anything, so a
+// The run room: hardening docker run, create and exec: refusals first (before the engine is asked anything, so a
 // refused run starts and creates nothing), then the engine's facts, the plan, and docker.
-import type { ContainerInvocation, ExecInvocation } from './docker/invocation.js';
-import type { Engine, NetworkState } from './engine/engine.js';
-import { EXIT_REFUSED, SdockerError } from './errors.js';
-import { gatherFacts, hostFacts, PullFailed } from './facts.js';
-import type { Deps } from './main.js';
-import { checkRefusals, planContainer, planExec, type Plan } from './plan.js';
-import { OptionView, type RuleContext } from './policy/context.js';
-import { loadPolicy, type LoadedPolicy } from './policy/load.js';
-import { refusalMessage } from './policy/refusals.js';
-import { checkAllowList } from './policy/allow.js';
-import { resolveSeccomp } from './policy/seccomp.js';
-import { allowedWarning, renderDryRun } from './report.js';
+import type { ContainerInvocation, ExecInvocation } from '../docker/invocation.js';
+import type { Engine, NetworkState } from '../engine/engine.js';
+import { EXIT_REFUSED, SdockerError } from '../errors.js';
+import { gatherFacts, hostFacts, PullFailed } from '../facts.js';
+import type { Deps } from '../deps.js';
+import { checkRefusals, planContainer, planExec, type Plan } from '../plan.js';
+import { OptionView, type RuleContext } from '../policy/context.js';
+import { loadPolicy, type LoadedPolicy } from '../policy/load.js';
+import { refusalMessage } from '../policy/refusals.js';
+import { checkAllowList } from '../policy/allow.js';
+import { resolveSeccomp } from '../policy/seccomp.js';
+import { allowedWarning, renderDryRun } from '../report.js';
 
 interface OwnOptions {
   readonly dryRun: boolean;
@@ -27,7 +27,7 @@ function ownOptions(view: OptionView, env: NodeJS.ProcessEnv): OwnOptions {
   };
 }
 
-export async function harden(inv: ContainerInvocation | ExecInvocation, deps: Deps): Promise<number> {
+export async function runHardened(inv: ContainerInvocation | ExecInvocation, deps: Deps): Promise<number> {
   try {
     return await hardenOrThrow(inv, deps);
   } catch (error) {

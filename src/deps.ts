@@ -1,0 +1,16 @@
+// What main and every room below it get from the process: the environment, output, and the
+// ways to run docker and reach the engine. cli.ts builds it; tests pass fakes.
+import type { ContainerInvocation, ExecInvocation } from './docker/invocation.js';
+import type { Engine } from './engine/engine.js';
+
+export interface Deps {
+  readonly env: NodeJS.ProcessEnv;
+  readonly cwd: string;
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  /** The docker client sdocker runs. */
+  readonly docker: string;
+  /** Run a command with inherited stdio; resolves to its exit code. */
+  readonly run: (file: string, args: readonly string[], options?: { stdoutToStderr?: boolean }) => Promise<number>;
+  readonly engineFor: (inv: ContainerInvocation | ExecInvocation) => Promise<Engine>;
+}
