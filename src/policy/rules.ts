@@ -72,7 +72,7 @@ export const REFUSALS: Readonly<Record<RefuseId, RuleRow>> = {
 export const INJECTIONS: Readonly<Record<InjectId, RuleRow>> = {
   'cap-drop': { cis: '5.3', title: '--cap-drop ALL', why: "docker's default still grants 14 capabilities (CHOWN, DAC_OVERRIDE, NET_RAW, SETUID, ...); most programs need none" },
   'no-new-privileges': { cis: '5.25', title: '--security-opt no-new-privileges', why: 'setuid and file-capability binaries cannot raise privileges' },
-  seccomp: { cis: '5.21', title: "--security-opt seccomp=<sdocker's profile>", why: "Docker's filter without the calls a capability would reopen (mount, unshare, bpf, ...), ptrace, the keyring, io_uring and odd socket families" },
+  seccomp: { cis: '5.21', title: "--security-opt seccomp=<sdocker's profile>", why: "Docker's filter without the calls a dangerous capability would reopen (mount, unshare, bpf, ...), ptrace, the keyring, io_uring and odd socket families" },
   apparmor: { cis: '5.1', title: "--security-opt apparmor=<sdocker's profile>", why: 'denies mount, writes under /proc/sys and /sys, and raw sockets, where the engine has AppArmor' },
   'read-only': { cis: '5.12', title: '--read-only', why: 'an intruder cannot change the image: no dropped binaries, no edited configuration' },
   tmpfs: { cis: '5.12', title: '--tmpfs for writable paths', why: 'writable scratch space under a read-only root, noexec,nosuid,nodev and owned by the run user' },

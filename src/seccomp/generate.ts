@@ -32,9 +32,15 @@ export interface SeccompProfile {
   syscalls: SeccompRule[];
 }
 
+/** Docker's capability-gated rules, decided per capability ("CAP_SYS_CHROOT"): kept or dropped, with why. */
+export interface CapabilityDecisions {
+  keep: Record<string, string>;
+  drop: Record<string, string>;
+}
+
 export interface SeccompSource {
   base: string;
-  dropCapabilityRules?: string;
+  capabilities?: CapabilityDecisions;
   remove: { names: string[]; why: string }[];
   personality?: { allow: number[]; why: string };
   socket?: { families: Record<string, number>; why: string };
@@ -42,7 +48,7 @@ export interface SeccompSource {
 
 export function generateSeccomp(base: SeccompProfile, source: SeccompSource): SeccompProfile {
   let rules: SeccompRule[] = structuredClone(base.syscalls);
-  if (source.dropCapabilityRules !== undefined) rules = dropCapabilityRules(rules);
+  if (source.capabilities !== undefined) rules = decideCapabilityRules(rules, source.capabilities);
   const removed = new Set(source.remove.flatMap((entry) => entry.names));
   rules = rules.map((rule) => ({ ...rule, names: rule.names.filter((name) => !removed.has(name)) })).filter((rule) => rule.names.length > 0);
   if (source.personality !== undefined) {
@@ -56,15 +62,24 @@ export function generateSeccomp(base: SeccompProfile, source: SeccompSource): Se
   return { ...structuredClone(base), syscalls: rules };
 }
 
-/** Rules gated on a capability go; the others forget their capability exclusions. */
-function dropCapabilityRules(rules: SeccompRule[]): SeccompRule[] {
+/**
+ * Rules gated on a dropped capability go, rules gated on a kept one stay as Docker wrote them,
+ * and exclusions of a dropped capability are forgotten (the rule then holds with it too).
+ */
+function decideCapabilityRules(rules: SeccompRule[], decisions: CapabilityDecisions): SeccompRule[] {
+  const dropped = new Set(Object.keys(decisions.drop));
+  for (const cap of rules.flatMap((rule) => [...(rule.includes?.caps ?? []), ...(rule.excludes?.caps ?? [])])) {
+    if (!dropped.has(cap) && decisions.keep[cap] === undefined) throw new Error(`seccomp/source.yml: the base gates a rule on ${cap}; decide it under capabilities.keep or capabilities.drop`);
+  }
   return rules
-    .filter((rule) => (rule.includes?.caps ?? []).length === 0)
+    .filter((rule) => !(rule.includes?.caps ?? []).some((cap) => dropped.has(cap)))
     .map((rule) => {
       if (rule.excludes?.caps === undefined) return rule;
+      const caps = rule.excludes.caps.filter((cap) => !dropped.has(cap));
       const { caps: _caps, ...rest } = rule.excludes;
+      const excludes = caps.length > 0 ? { ...rest, caps } : rest;
       const { excludes: _excludes, ...withoutExcludes } = rule;
-      return Object.keys(rest).length === 0 ? withoutExcludes : { ...withoutExcludes, excludes: rest };
+      return Object.keys(excludes).length === 0 ? withoutExcludes : { ...withoutExcludes, excludes };
     });
 }
 
@@ -107,20 +122,29 @@ export function describeSyscall(profile: SeccompProfile, name: string): string {
   return conditions.includes('allowed') ? 'allowed' : `allowed ${[...new Set(conditions)].join('; ')}`;
 }
 
-/** The table for seccomp/README.md: what Docker's default allows that sdocker's profile does not. */
+/** One row per capability-gated rule of Docker's, with why sdocker drops or keeps it. */
+function capabilityRows(base: SeccompProfile, source: SeccompSource, { keep, drop }: CapabilityDecisions): [string, string][] {
+  const seen = new Set(['clone', 'clone3', ...source.remove.flatMap((entry) => entry.names)]);
+  const rows: [string, string][] = [];
+  for (const rule of base.syscalls.filter((r) => (r.includes?.caps ?? []).length > 0)) {
+    const names = rule.names.filter((name) => !seen.has(name));
+    names.forEach((name) => seen.add(name));
+    const caps = rule.includes?.caps ?? [];
+    const dropped = caps.find((cap) => drop[cap] !== undefined);
+    if (names.length === 0) continue;
+    if (dropped !== undefined) rows.push([names.join(', '), `${dropped} is dangerous: ${drop[dropped]}`]);
+    else rows.push([names.join(', '), `kept with ${caps.join(', ')}: ${caps.map((cap) => keep[cap]).join('; ')}`]);
+  }
+  rows.push(['clone', 'namespace flags stay masked even with CAP_SYS_ADMIN (the rule lost its capability exclusion, so fork keeps working)']);
+  rows.push(['clone3', 'answers ENOSYS always (glibc then falls back to clone), no longer allowed with CAP_SYS_ADMIN']);
+  return rows;
+}
+
+/** The table for seccomp/README.md: where sdocker's profile departs from Docker's default, and the capability rules it keeps. */
 export function renderComparison(base: SeccompProfile, ours: SeccompProfile, source: SeccompSource): string {
   const rows: [string, string][] = [];
   for (const entry of source.remove) rows.push([entry.names.join(', '), entry.why]);
-  if (source.dropCapabilityRules !== undefined) {
-    const seen = new Set(['clone', 'clone3', ...source.remove.flatMap((entry) => entry.names)]);
-    for (const rule of base.syscalls.filter((r) => (r.includes?.caps ?? []).length > 0)) {
-      const names = rule.names.filter((name) => !seen.has(name));
-      names.forEach((name) => seen.add(name));
-      if (names.length > 0) rows.push([names.join(', '), `Docker allows them with ${rule.includes?.caps?.join(', ')}; sdocker never, whatever capability is added`]);
-    }
-    rows.push(['clone', 'namespace flags stay masked even with CAP_SYS_ADMIN (the rule lost its capability exclusion, so fork keeps working)']);
-    rows.push(['clone3', 'answers ENOSYS always (glibc then falls back to clone), no longer allowed with CAP_SYS_ADMIN']);
-  }
+  if (source.capabilities !== undefined) rows.push(...capabilityRows(base, source, source.capabilities));
   if (source.personality !== undefined) rows.push(['personality', `only ${source.personality.allow.map((v) => `0x${v.toString(16)}`).join(', ')}: ${source.personality.why}`]);
   if (source.socket !== undefined) rows.push(['socket', `only ${Object.keys(source.socket.families).join(', ')}: ${source.socket.why}`]);
   const cell = (text: string): string => text.replaceAll('|', '\\|');
