@@ -25,6 +25,17 @@ process.exitCode = await main(process.argv.slice(2), {
   stderr: (text) => process.stderr.write(text),
   docker,
   run: (file, args, options) => runInherit(file, args, options),
+  onInterrupt: (cleanUp) => {
+    const handler = (signal: NodeJS.Signals): void => {
+      void cleanUp().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+    };
+    process.once('SIGINT', handler);
+    process.once('SIGTERM', handler);
+    return () => {
+      process.off('SIGINT', handler);
+      process.off('SIGTERM', handler);
+    };
+  },
   // Loaded only for run/create/exec: a passed-through command never loads the engine client.
   engineFor: async (inv) => (await import('./engine/choose.js')).chooseEngine(inv.globals, process.env, docker),
 });

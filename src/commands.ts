@@ -15,6 +15,8 @@ import { SHELLS, shellInit, type Shell } from './shell.js';
 import { SdockerError, EXIT_USAGE } from './errors.js';
 
 export async function runOwn(args: readonly string[], deps: Deps): Promise<number> {
+  // learn takes docker run's own grammar: its words go to it untouched by commander.
+  if (args[0] === 'learn') return (await import('./learn/learn.js')).runLearn(args.slice(1), deps);
   let exitCode = 0;
   const program = new Command('sdocker')
     .description('docker, hardened by default: run/create/exec get least privilege, limits and isolation; every other command goes to docker unchanged.')

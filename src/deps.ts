@@ -12,5 +12,7 @@ export interface Deps {
   readonly docker: string;
   /** Run a command with inherited stdio; resolves to its exit code. */
   readonly run: (file: string, args: readonly string[], options?: { stdoutToStderr?: boolean }) => Promise<number>;
+  /** Call `cleanUp` on Ctrl-C or SIGTERM (then exit 130/143); returns a function that stops listening. */
+  readonly onInterrupt: (cleanUp: () => Promise<void>) => () => void;
   readonly engineFor: (inv: ContainerInvocation | ExecInvocation) => Promise<Engine>;
 }

@@ -69,3 +69,27 @@ export async function capture(file: string, args: readonly string[], input?: str
   }
   return { exitCode: result.exitCode ?? 1, stdout: String(result.stdout), stderr: String(result.stderr) };
 }
+
+/** Run a command and keep at most `limit` bytes of its stdout (it is stopped past that): for
+ *  reading the start of a tar stream without reading a whole folder. */
+export function captureHead(file: string, args: readonly string[], limit: number): Promise<{ exitCode: number; stdout: Buffer; stderr: string }> {
+  return new Promise((resolvePromise, rejectPromise) => {
+    const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let size = 0;
+    let cut = false;
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (cut) return;
+      out.push(chunk);
+      size += chunk.length;
+      if (size >= limit) {
+        cut = true;
+        child.kill('SIGTERM');
+      }
+    });
+    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+    child.once('error', rejectPromise);
+    child.once('close', (code) => resolvePromise({ exitCode: cut ? 0 : (code ?? 1), stdout: Buffer.concat(out).subarray(0, limit), stderr: Buffer.concat(err).toString('utf8') }));
+  });
+}

@@ -170,6 +170,17 @@ export const SDOCKER_FLAGS: readonly FlagRow[] = [
   ['sd-profile', '', 'value'],
 ];
 
+// `sdocker learn`'s own options, read among docker run's flags (before the image).
+export const LEARN_FLAGS: readonly FlagRow[] = [
+  ['probe-port', '', 'list'],
+  ['probe-cmd', '', 'value'],
+  ['settle', '', 'value'],
+  ['max-trials', '', 'value'],
+  ['output', '', 'value'],
+  ['dry-run', '', 'bool'],
+  // --help is docker's own bool (no -h: that is --hostname).
+];
+
 /** Index tables for one subcommand; `only` rows of the other subcommand are left out. */
 export function indexFlags(rows: readonly FlagRow[], sub?: 'run' | 'create', own: readonly FlagRow[] = []): FlagTable {
   const byLong = new Map<string, FlagSpec>();

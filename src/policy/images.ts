@@ -1,7 +1,7 @@
 // Per-image profiles (profiles/images/*.yml): what an image needs to run hardened, matched by
 // image reference. docker.io/library/nginx:1.27, library/nginx, nginx@sha256:..., and a mirror's
 // mirror.gcr.io/library/nginx or registry.local:5000/dockerhub/library/nginx all mean nginx.
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROFILES_DIR } from '../paths.js';
 import type { Layer } from './schema.js';
@@ -28,14 +28,17 @@ export interface ImageProfile {
   readonly layer: Layer;
 }
 
-/** The image profile whose `images` names `ref`'s repository, if any. */
-export async function findImageProfile(ref: string, read: (file: string) => Promise<Layer>): Promise<ImageProfile | undefined> {
+/** The image profile whose `images` names `ref`'s repository, if any: the first folder that has one wins. */
+export async function findImageProfile(ref: string, read: (file: string) => Promise<Layer>, dirs: readonly string[] = [IMAGE_PROFILES_DIR]): Promise<ImageProfile | undefined> {
   const repository = normalizeImage(ref);
-  for (const entry of readdirSync(IMAGE_PROFILES_DIR).filter((n) => n.endsWith('.yml')).sort()) {
-    const file = join(IMAGE_PROFILES_DIR, entry);
-    const layer = await read(file);
-    const images = (layer['images'] as string[] | undefined) ?? [];
-    if (images.some((image) => normalizeImage(image) === repository)) return { file, name: entry.slice(0, -4), layer };
+  for (const dir of dirs) {
+    if (!existsSync(dir)) continue;
+    for (const entry of readdirSync(dir).filter((n) => n.endsWith('.yml')).sort()) {
+      const file = join(dir, entry);
+      const layer = await read(file);
+      const images = (layer['images'] as string[] | undefined) ?? [];
+      if (images.some((image) => normalizeImage(image) === repository)) return { file, name: entry.slice(0, -4), layer };
+    }
   }
   return undefined;
 }

@@ -6,7 +6,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { COMPILED_PROFILES as COMPILED, PROFILES_DIR } from '../paths.js';
 import { SdockerError, EXIT_USAGE } from '../errors.js';
-import { findImageProfile, type ImageProfile } from './images.js';
+import { IMAGE_PROFILES_DIR, findImageProfile, type ImageProfile } from './images.js';
 import { mergeLayers, splitTightening } from './merge.js';
 import { validateLayer, type Layer, type Policy } from './schema.js';
 
@@ -44,7 +44,7 @@ export async function loadPolicy(request: LoadRequest): Promise<LoadedPolicy> {
   }
   const sources = names.map((name) => join(PROFILES_DIR, `${name}.yml`));
   const layers = await Promise.all(sources.map(readBundled));
-  const imageProfile = request.image === undefined ? undefined : await findImageProfile(request.image, readBundled);
+  const imageProfile = request.image === undefined ? undefined : await findImageProfile(request.image, readBundled, imageProfileDirs(request.env));
   if (imageProfile !== undefined) {
     layers.push(imageProfile.layer);
     sources.push(imageProfile.file);
@@ -81,6 +81,18 @@ export async function loadPolicy(request: LoadRequest): Promise<LoadedPolicy> {
 export function userConfigPath(env: NodeJS.ProcessEnv): string | undefined {
   const base = env['XDG_CONFIG_HOME'] || (env['HOME'] ? join(env['HOME'], '.config') : undefined);
   return base === undefined ? undefined : join(base, 'sdocker', 'config.yml');
+}
+
+/** Where image profiles are looked for: the user's own (learned) first, then sdocker's. */
+function imageProfileDirs(env: NodeJS.ProcessEnv): string[] {
+  const own = userImagesDir(env);
+  return own === undefined ? [IMAGE_PROFILES_DIR] : [own, IMAGE_PROFILES_DIR];
+}
+
+/** Image profiles of the user's own (sdocker learn writes them): images/ beside config.yml. */
+export function userImagesDir(env: NodeJS.ProcessEnv): string | undefined {
+  const config = userConfigPath(env);
+  return config === undefined ? undefined : join(dirname(config), 'images');
 }
 
 /** The nearest .sdocker.yml from `cwd` up to the root. */

@@ -1,8 +1,8 @@
 // The run room: hardening docker run, create and exec: refusals first (before the engine is asked anything, so a
 // refused run starts and creates nothing), then the engine's facts, the plan, and docker.
 import type { ContainerInvocation, ExecInvocation } from '../docker/invocation.js';
-import type { Engine, NetworkState } from '../engine/engine.js';
-import { EXIT_REFUSED, SdockerError } from '../errors.js';
+import { EXIT_REFUSED } from '../errors.js';
+import { ensureNetwork } from '../engine/network.js';
 import { gatherFacts, hostFacts, PullFailed } from '../facts.js';
 import type { Deps } from '../deps.js';
 import { checkRefusals, planContainer, planExec, type Plan } from '../plan.js';
@@ -107,13 +107,4 @@ function pullArgs(inv: ContainerInvocation, view: OptionView): string[] {
   const platform = view.last('platform');
   const globals = inv.globals.flatMap((item) => item.words);
   return [...globals, 'pull', ...(platform === undefined ? [] : ['--platform', platform]), ...(view.isOn('quiet') ? ['--quiet'] : []), inv.image];
-}
-
-/** The sdocker network exists (or is created now); refuses a same-named network sdocker did not create. */
-async function ensureNetwork(engine: Engine, name: string, state: NetworkState | undefined, dryRun: boolean): Promise<boolean> {
-  if (state !== undefined && !state.managed) {
-    throw new SdockerError(`sdocker: network '${name}' exists but sdocker did not create it (no io.sdocker.managed label); remove it, or set network.name in your config`);
-  }
-  if (state === undefined && !dryRun) await engine.createNetwork(name);
-  return state !== undefined;
 }

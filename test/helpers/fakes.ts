@@ -74,6 +74,7 @@ export async function runMain(argv: readonly string[], options: RunMainOptions =
       result.runs.push({ file, args });
       return options.exitCode ?? 0;
     },
+    onInterrupt: () => () => undefined,
     engineFor: async () => engine,
   };
   result.code = await main(argv, deps);

@@ -1,0 +1,128 @@
+// Containers as learn and explain need them: run a trial, read its state, logs, processes and
+// files, remove it. Through the docker CLI with the user's global flags, so -H and contexts
+// reach the same engine as the run would; none of this is on a hot path.
+import { capture, captureHead } from '../exec.js';
+import { readTar, type TarEntry } from './tar.js';
+
+/** What `docker inspect` says of a container, as far as a diagnosis reads it. */
+export interface ContainerInfo {
+  readonly id: string;
+  readonly name: string;
+  readonly image: string;
+  readonly running: boolean;
+  readonly restarting: boolean;
+  readonly status: string;
+  readonly exitCode: number;
+  readonly oomKilled: boolean;
+  readonly restartCount: number;
+  readonly user: string;
+  readonly readOnly: boolean;
+  readonly capAdd: readonly string[];
+  readonly capDrop: readonly string[];
+  readonly tmpfs: Readonly<Record<string, string>>;
+  readonly securityOpt: readonly string[];
+  readonly ips: readonly string[];
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+interface RawInspect {
+  Id: string;
+  Name: string;
+  RestartCount?: number;
+  State: { Running: boolean; Restarting: boolean; Status: string; ExitCode: number; OOMKilled: boolean };
+  Config: { User?: string; Image: string; Labels?: Record<string, string> | null };
+  HostConfig: { ReadonlyRootfs?: boolean; CapAdd?: string[] | null; CapDrop?: string[] | null; Tmpfs?: Record<string, string> | null; SecurityOpt?: string[] | null };
+  NetworkSettings?: { Networks?: Record<string, { IPAddress?: string }> | null };
+}
+
+export class Containers {
+  constructor(
+    private readonly docker: string,
+    private readonly globals: readonly string[],
+  ) {}
+
+  /** `docker ARGV` (a `run -d`): the new container's id, or docker's own error. */
+  async runDetached(argv: readonly string[]): Promise<{ id: string | undefined; error: string }> {
+    const result = await this.call(...argv);
+    const id = result.stdout.trim().split('\n').at(-1) ?? '';
+    return result.exitCode === 0 && /^[0-9a-f]{12,64}$/.test(id) ? { id, error: '' } : { id: undefined, error: lastLine(result.stderr) };
+  }
+
+  async inspect(ref: string): Promise<ContainerInfo | undefined> {
+    const result = await this.call('container', 'inspect', ref);
+    if (result.exitCode !== 0) return undefined;
+    const raw = (JSON.parse(result.stdout) as RawInspect[])[0];
+    return raw === undefined ? undefined : toInfo(raw);
+  }
+
+  /** The container's output lines, stdout and stderr, at most the last `tail`. */
+  async logs(ref: string, tail = 400): Promise<string[]> {
+    const result = await this.call('logs', '--tail', String(tail), ref);
+    return [...result.stdout.split('\n'), ...result.stderr.split('\n')].filter((line) => line.trim() !== '');
+  }
+
+  async remove(ref: string): Promise<void> {
+    await this.call('rm', '-f', '-v', ref);
+  }
+
+  async removeNetwork(name: string): Promise<void> {
+    await this.call('network', 'rm', name);
+  }
+
+  /** The first entries of the container's file or folder at `path` (undefined: it does not exist). */
+  async files(ref: string, path: string, bytes = 64 * 1024): Promise<TarEntry[] | undefined> {
+    const result = await captureHead(this.docker, [...this.globals, 'cp', `${ref}:${path}`, '-'], bytes);
+    if (result.exitCode !== 0) return undefined;
+    return readTar(result.stdout);
+  }
+
+  /** A small text file of the container's, e.g. /etc/passwd. */
+  async readFile(ref: string, path: string): Promise<string | undefined> {
+    const entry = (await this.files(ref, path, 1024 * 1024))?.[0];
+    return entry?.type === 'file' ? entry.body?.toString('utf8') : undefined;
+  }
+
+  /** The uids its processes run as (docker top; the container must be running). */
+  async processUids(ref: string): Promise<number[]> {
+    const result = await this.call('top', ref, '-eo', 'uid');
+    if (result.exitCode !== 0) return [];
+    return result.stdout.split('\n').slice(1).map((line) => Number(line.trim())).filter((uid) => Number.isInteger(uid));
+  }
+
+  /** Run a command in the container; its exit code. */
+  async exec(ref: string, argv: readonly string[]): Promise<{ exitCode: number; output: string }> {
+    const result = await this.call('exec', ref, ...argv);
+    return { exitCode: result.exitCode, output: `${result.stdout}\n${result.stderr}`.trim() };
+  }
+
+  private call(...args: string[]) {
+    return capture(this.docker, [...this.globals, ...args]);
+  }
+}
+
+function lastLine(text: string): string {
+  return text.trim().split('\n').at(-1) ?? '';
+}
+
+function toInfo(raw: RawInspect): ContainerInfo {
+  const networks = raw.NetworkSettings?.Networks ?? {};
+  return {
+    id: raw.Id,
+    name: raw.Name.replace(/^\//, ''),
+    image: raw.Config.Image,
+    running: raw.State.Running,
+    restarting: raw.State.Restarting,
+    status: raw.State.Status,
+    exitCode: raw.State.ExitCode,
+    oomKilled: raw.State.OOMKilled,
+    restartCount: raw.RestartCount ?? 0,
+    user: raw.Config.User ?? '',
+    readOnly: raw.HostConfig.ReadonlyRootfs === true,
+    capAdd: raw.HostConfig.CapAdd ?? [],
+    capDrop: raw.HostConfig.CapDrop ?? [],
+    tmpfs: raw.HostConfig.Tmpfs ?? {},
+    securityOpt: raw.HostConfig.SecurityOpt ?? [],
+    ips: Object.values(networks).map((n) => n.IPAddress ?? '').filter((ip) => ip !== ''),
+    labels: raw.Config.Labels ?? {},
+  };
+}

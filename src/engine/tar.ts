@@ -1,0 +1,77 @@
+// The start of a tar stream, as `docker cp CONTAINER:PATH -` writes it (ustar with PAX
+// headers, Go's archive/tar): enough to know whether a path is a file or a folder, who owns
+// it, and whether a folder holds anything.
+
+export interface TarEntry {
+  readonly name: string;
+  readonly type: 'file' | 'dir' | 'symlink' | 'other';
+  readonly uid: number;
+  readonly gid: number;
+  readonly mode: number;
+  readonly linkTarget: string;
+  /** The content, for regular files whose body was read in full. */
+  readonly body: Buffer | undefined;
+}
+
+const BLOCK = 512;
+
+/** Entries of a (possibly truncated) tar stream; a truncated entry ends the list. */
+export function readTar(data: Buffer): TarEntry[] {
+  const entries: TarEntry[] = [];
+  let at = 0;
+  let pax: Record<string, string> = {};
+  while (at + BLOCK <= data.length) {
+    const header = data.subarray(at, at + BLOCK);
+    if (header.every((byte) => byte === 0)) break;
+    const size = octal(header.subarray(124, 136));
+    const flag = String.fromCharCode(header[156] ?? 0);
+    const bodyStart = at + BLOCK;
+    const complete = bodyStart + size <= data.length;
+    const body = complete ? data.subarray(bodyStart, bodyStart + size) : undefined;
+    at = bodyStart + Math.ceil(size / BLOCK) * BLOCK;
+    if (flag === 'x' || flag === 'g') {
+      if (body === undefined) break;
+      if (flag === 'x') pax = parsePax(body);
+      continue;
+    }
+    const prefix = text(header.subarray(345, 500));
+    const plain = text(header.subarray(0, 100));
+    entries.push({
+      name: pax['path'] ?? (prefix === '' ? plain : `${prefix}/${plain}`),
+      type: flag === '5' ? 'dir' : flag === '2' ? 'symlink' : flag === '0' || flag === '\0' ? 'file' : 'other',
+      uid: Number(pax['uid'] ?? octal(header.subarray(108, 116))),
+      gid: Number(pax['gid'] ?? octal(header.subarray(116, 124))),
+      mode: octal(header.subarray(100, 108)),
+      linkTarget: pax['linkpath'] ?? text(header.subarray(157, 257)),
+      body,
+    });
+    pax = {};
+  }
+  return entries;
+}
+
+function text(field: Buffer): string {
+  const end = field.indexOf(0);
+  return field.subarray(0, end === -1 ? field.length : end).toString('utf8');
+}
+
+function octal(field: Buffer): number {
+  const value = Number.parseInt(text(field).trim() || '0', 8);
+  return Number.isFinite(value) ? value : 0;
+}
+
+/** PAX records: "LEN key=value\n". */
+function parsePax(body: Buffer): Record<string, string> {
+  const records: Record<string, string> = {};
+  let at = 0;
+  while (at < body.length) {
+    const space = body.indexOf(0x20, at);
+    const length = Number(body.subarray(at, space).toString('latin1'));
+    if (space === -1 || !Number.isInteger(length) || length <= 0) break;
+    const record = body.subarray(space + 1, at + length - 1).toString('utf8');
+    const eq = record.indexOf('=');
+    if (eq !== -1) records[record.slice(0, eq)] = record.slice(eq + 1);
+    at += length;
+  }
+  return records;
+}

@@ -1,0 +1,184 @@
+// sdocker learn: find what an image needs to run hardened, prove it, write an image profile.
+// Trials start under the full policy and relax one step at a time (steps.ts); then every
+// grant is dropped in turn and kept only if the proof fails without it.
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { Deps } from '../deps.js';
+import { Containers } from '../engine/containers.js';
+import { parsePasswd } from '../diagnose/symptoms.js';
+import { EXIT_REFUSED, EXIT_USAGE, SdockerError } from '../errors.js';
+import { gatherFacts, hostFacts } from '../facts.js';
+import { checkRefusals } from '../plan.js';
+import { checkAllowList } from '../policy/allow.js';
+import { normalizeImage } from '../policy/images.js';
+import { loadPolicy, userImagesDir } from '../policy/load.js';
+import { refusalMessage } from '../policy/refusals.js';
+import { resolveSeccomp } from '../policy/seccomp.js';
+import { allGrants, describeGrants, NO_GRANTS, without, type Grants } from './grants.js';
+import { parseLearn, type LearnOptions } from './options.js';
+import { renderProfile } from './profile.js';
+import { nextStep, SWITCH_CAPS, type Knowledge } from './steps.js';
+import { runTrial, type TrialResult, type TrialSetup } from './trial.js';
+import { ensureNetwork } from '../engine/network.js';
+
+export const LEARN_USAGE = `Usage: sdocker learn [docker run flags] [learn options] IMAGE [COMMAND...]
+
+Finds what IMAGE needs to run under sdocker's hardening (a user, writable folders, a few
+harmless capabilities), proves it with trial runs, and writes an image profile that
+sdocker run, create and harden then use.
+
+Learn options (among the docker flags, before the image):
+  --probe-port PORT   a TCP port that must accept connections (default: the image's exposed ports)
+  --probe-cmd CMD     a command run in the container (split on spaces) that must exit 0
+  --settle SECONDS    how long a trial must keep running (default 3)
+  --max-trials N      give up after N trials (default 20)
+  --output FILE       write the profile here (default: images/NAME.yml beside your config.yml)
+  --dry-run           print the profile instead of writing it
+`;
+
+export async function runLearn(args: readonly string[], deps: Deps): Promise<number> {
+  const options = parseLearn(args);
+  if (options.help) {
+    deps.stdout(LEARN_USAGE);
+    return 0;
+  }
+  const say = (line: string): void => deps.stderr(`sdocker learn: ${line}\n`);
+  const setup = await prepare(options, deps);
+  const stop = deps.onInterrupt(async () => {
+    say('interrupted: removing the trial container');
+    await Promise.all([...setup.live].map((name) => setup.containers.remove(name)));
+  });
+  try {
+    return await learn(options, setup, deps, say);
+  } finally {
+    stop();
+  }
+}
+
+async function prepare(options: LearnOptions, deps: Deps): Promise<TrialSetup> {
+  const loaded = await loadPolicy({ profile: options.profile ?? (deps.env['SDOCKER_PROFILE'] || 'default'), env: deps.env, cwd: deps.cwd, cliAllow: options.allow, image: options.image });
+  checkAllowList(loaded.policy.allow, 'the allow list');
+  const { chooseEngine } = await import('../engine/choose.js');
+  const engine = chooseEngine([], deps.env, deps.docker);
+  const base = {
+    sub: 'run' as const,
+    items: options.items,
+    policy: loaded.policy,
+    facts: { image: undefined, apparmor: undefined, apparmorLoaded: undefined, loggingDriver: undefined },
+    host: hostFacts(engine),
+    cwd: deps.cwd,
+    seccompFile: resolveSeccomp(loaded.policy.seccomp),
+  };
+  const refused = checkRefusals(base).refused;
+  if (refused.length > 0) throw new SdockerError(refused.map(refusalMessage).join('\n'), EXIT_REFUSED);
+  const pull = (missing: boolean): Promise<number> => {
+    if (missing) deps.stderr(`Unable to find image '${options.image}' locally\n`);
+    return deps.run(deps.docker, ['pull', options.image], { stdoutToStderr: true });
+  };
+  const gathered = await gatherFacts({ engine, image: options.image, apparmorProfile: loaded.policy.apparmor.profile, dryRun: false, pull, pullFirst: false, network: loaded.policy.network.name || undefined });
+  const network = loaded.policy.network.name;
+  if (network !== '') await ensureNetwork(engine, network, gathered.network, false);
+  const exposed = (gathered.facts.image?.exposedPorts ?? []).filter((port) => port.endsWith('/tcp'));
+  return {
+    containers: new Containers(deps.docker, []),
+    options,
+    base: { ...base, facts: gathered.facts },
+    ports: options.probePorts.length > 0 ? options.probePorts : exposed,
+    live: new Set(),
+  };
+}
+
+async function learn(options: LearnOptions, setup: TrialSetup, deps: Deps, say: (line: string) => void): Promise<number> {
+  const started = Date.now();
+  const known: Knowledge = { accounts: await accountsOf(setup), userGiven: options.items.some((i) => i.opts.some((o) => o.spec.long === 'user')), triedUsers: new Set(), observed: undefined };
+  let grants: Grants = NO_GRANTS;
+  let trials = 0;
+  const trial = async (label: string, tried: Grants): Promise<TrialResult> => {
+    trials += 1;
+    const result = await runTrial(setup, tried);
+    say(`trial ${trials}: ${label}: ${result.passed ? 'works' : `fails: ${result.failure ?? ''}`}`);
+    return result;
+  };
+  say(`${options.image}: proof: ${proofText(setup)}`);
+  let result = await trial(`the policy as it is (${describeGrants(grants)})`, grants);
+  while (!result.passed) {
+    if (trials >= options.maxTrials) return giveUp(`no proof after ${trials} trials (--max-trials)`, say);
+    const step = nextStep(result, grants, known);
+    if (step.kind === 'stuck') return giveUp(step.reason, say);
+    if (step.kind === 'observe') {
+      const observe: Grants = { ...grants, user: { value: '0:0', why: 'observation' }, caps: SWITCH_CAPS.map((value) => ({ value, why: 'observation' })) };
+      const seen = await trial(`observe: root with ${SWITCH_CAPS.join(' ')}, to see which user its processes switch to`, observe);
+      known.observed = [...new Set(seen.uids.filter((uid) => uid !== 0))];
+      say(`  its processes ran as ${seen.uids.length === 0 ? 'nothing observable' : [...new Set(seen.uids)].map((u) => `uid ${u}`).join(', ')}`);
+      continue;
+    }
+    if (step.kind === 'tmpfs') grants = { ...grants, tmpfs: [...grants.tmpfs, ...step.add] };
+    if (step.kind === 'user') {
+      known.triedUsers.add(step.user.value);
+      grants = { ...grants, user: step.user };
+    }
+    if (step.kind === 'caps') grants = { ...grants, user: step.user ?? grants.user, caps: [...grants.caps, ...step.add] };
+    result = await trial(`+ ${stepText(step)}`, grants);
+  }
+  grants = await minimise(grants, trial);
+  say(`proved in ${trials} trials, ${Math.round((Date.now() - started) / 1000)} s: ${describeGrants(grants)}`);
+  return write(grants, options, setup, { trials, seconds: Math.round((Date.now() - started) / 1000) }, deps, say);
+}
+
+/** Drop each grant in turn; keep it only when the proof fails without it. */
+async function minimise(grants: Grants, trial: (label: string, g: Grants) => Promise<TrialResult>): Promise<Grants> {
+  let kept = grants;
+  for (const grant of allGrants(grants)) {
+    const candidate = without(kept, grant);
+    if ((await trial(`minimise: without ${grant.value}`, candidate)).passed) kept = candidate;
+  }
+  return kept;
+}
+
+function stepText(step: Exclude<ReturnType<typeof nextStep>, { kind: 'stuck' | 'observe' }>): string {
+  if (step.kind === 'tmpfs') return step.add.map((g) => `tmpfs ${g.value} (${g.why})`).join('; ');
+  if (step.kind === 'user') return `user ${step.user.value} (${step.user.why})`;
+  return [step.user === undefined ? '' : `user ${step.user.value}`, ...step.add.map((g) => `cap ${g.value}`)].filter((s) => s !== '').join(', ');
+}
+
+function proofText(setup: TrialSetup): string {
+  const parts = [`running after ${setup.options.settleMs / 1000} s (or exit 0 for a job)`, 'no EROFS/EACCES/EPERM line in its log'];
+  if (setup.ports.length > 0) parts.push(`TCP ${setup.ports.join(', ')} accepting`);
+  if (setup.options.probeCmd.length > 0) parts.push(`'${setup.options.probeCmd.join(' ')}' exiting 0`);
+  return parts.join('; ');
+}
+
+function giveUp(reason: string, say: (line: string) => void): number {
+  say(`cannot make it work hardened: ${reason}`);
+  return 1;
+}
+
+async function accountsOf(setup: TrialSetup): Promise<ReturnType<typeof parsePasswd>> {
+  const name = `sdocker-learn-passwd-${process.pid}`;
+  setup.live.add(name);
+  try {
+    const created = await setup.containers.runDetached(['create', '--name', name, '--label', 'io.sdocker.learn=true', setup.options.image]);
+    return created.id === undefined ? [] : parsePasswd((await setup.containers.readFile(name, '/etc/passwd')) ?? '');
+  } finally {
+    await setup.containers.remove(name);
+    setup.live.delete(name);
+  }
+}
+
+function write(grants: Grants, options: LearnOptions, setup: TrialSetup, run: { trials: number; seconds: number }, deps: Deps, say: (line: string) => void): number {
+  const repository = normalizeImage(options.image);
+  const text = renderProfile(grants, { image: options.image, repository, trials: run.trials, seconds: run.seconds, proof: proofText(setup), date: new Date().toISOString().slice(0, 10), baseTmpfs: setup.base.policy.tmpfs.paths });
+  if (options.dryRun) {
+    deps.stdout(text);
+    return 0;
+  }
+  const dir = userImagesDir(deps.env);
+  const file = options.output ?? (dir === undefined ? undefined : join(dir, `${repository.replaceAll('/', '_')}.yml`));
+  if (file === undefined) throw new SdockerError('sdocker learn: no config folder (neither XDG_CONFIG_HOME nor HOME is set); give --output FILE', EXIT_USAGE);
+  mkdirSync(dirname(file), { recursive: true });
+  const temp = `${file}.${process.pid}.tmp`;
+  writeFileSync(temp, text);
+  renameSync(temp, file);
+  say(`wrote ${file}: sdocker run, create and harden use it for ${repository}`);
+  return 0;
+}

@@ -1,0 +1,124 @@
+// From a failed trial to the smallest next grant, in the order the hardening prefers: a tmpfs
+// on the deepest folder a write was refused in, then a user taken from the image (the owner of
+// what it failed to open, an account its log names, the account its processes drop to), and
+// only when no non-root user is left, root with the capabilities its refused operations need.
+import { dirname, posix } from 'node:path';
+import type { TarEntry } from '../engine/tar.js';
+import { OPERATION_CAPS, namedAccounts, type Account, type Symptom } from '../diagnose/symptoms.js';
+import { HARMLESS_CAPS, isRoot, type Evidence, type Grants } from './grants.js';
+import type { TrialResult } from './trial.js';
+
+/** Folders a tmpfs would empty of the image's own software or configuration. */
+const NEVER_TMPFS = new Set(['/', '/bin', '/boot', '/dev', '/etc', '/home', '/lib', '/lib32', '/lib64', '/opt', '/proc', '/root', '/sbin', '/srv', '/sys', '/usr', '/var', '/var/lib', '/usr/local', '/usr/share', '/usr/lib']);
+
+/** Capabilities a root process needs to switch to its own user: tried to observe which one. */
+export const SWITCH_CAPS = ['CHOWN', 'SETUID', 'SETGID', 'DAC_OVERRIDE', 'FOWNER', 'SYS_CHROOT'];
+
+export type Step =
+  | { readonly kind: 'tmpfs'; readonly add: readonly Evidence[] }
+  | { readonly kind: 'user'; readonly user: Evidence }
+  | { readonly kind: 'observe' }
+  | { readonly kind: 'caps'; readonly user: Evidence | undefined; readonly add: readonly Evidence[] }
+  | { readonly kind: 'stuck'; readonly reason: string };
+
+export interface Knowledge {
+  readonly accounts: readonly Account[];
+  /** The user's own --user: learn never changes it. */
+  readonly userGiven: boolean;
+  readonly triedUsers: Set<string>;
+  /** uids seen running processes in an observation trial. */
+  observed: number[] | undefined;
+}
+
+export function nextStep(result: TrialResult, grants: Grants, known: Knowledge): Step {
+  const tmpfs = tmpfsNeeded(result, grants);
+  if (tmpfs.length > 0) return { kind: 'tmpfs', add: tmpfs };
+  if (!known.userGiven && !isRoot(grants)) {
+    const user = userCandidate(result, known);
+    if (user !== undefined) return { kind: 'user', user };
+    if (known.observed === undefined) return { kind: 'observe' };
+  }
+  return capsStep(result, grants, known);
+}
+
+/** tmpfs folders for writes the read-only root (or a root-owned folder) refused. */
+function tmpfsNeeded(result: TrialResult, grants: Grants): Evidence[] {
+  const granted = new Set(grants.tmpfs.map((g) => g.value));
+  const found = new Map<string, Evidence>();
+  for (const symptom of result.symptoms) {
+    if (symptom.path === undefined) continue;
+    const writeRefused = symptom.kind === 'read-only' || symptom.kind === 'cannot-write' || (symptom.kind === 'permission' && rootOwnedFolder(symptom, result));
+    if (!writeRefused) continue;
+    const folder = tmpfsFolder(symptom, result.files);
+    if (folder === undefined || granted.has(folder) || [...granted].some((g) => folder.startsWith(`${g}/`))) continue;
+    if (!found.has(folder)) found.set(folder, { value: folder, why: symptom.line.trim() });
+  }
+  return [...found.values()];
+}
+
+/** The folder that should be writable: the path itself when it is (or is to be) a folder, else its parent. */
+function tmpfsFolder(symptom: Symptom, files: TrialResult['files']): string | undefined {
+  const path = symptom.path as string;
+  const entries = files.get(path);
+  const self = entries?.[0];
+  let folder = self?.type === 'dir' || (entries === undefined && symptom.folder) ? path : dirname(path);
+  const parent = files.get(folder)?.[0];
+  if (parent?.type === 'symlink') folder = posix.resolve(dirname(folder), parent.linkTarget);
+  return NEVER_TMPFS.has(folder) || !folder.startsWith('/') ? undefined : folder;
+}
+
+/** EACCES on a path whose folder root owns: the run user cannot create files there. */
+function rootOwnedFolder(symptom: Symptom, result: TrialResult): boolean {
+  const path = symptom.path as string;
+  const self = result.files.get(path)?.[0];
+  // An existing file it may not open is about that file's owner, not about a folder to write in.
+  if (self !== undefined && self.type !== 'dir') return false;
+  const folder = self?.type === 'dir' ? self : result.files.get(dirname(path))?.[0];
+  return folder !== undefined && folder.uid === 0;
+}
+
+function userCandidate(result: TrialResult, known: Knowledge): Evidence | undefined {
+  const candidates: Evidence[] = [];
+  for (const symptom of result.symptoms) {
+    const owner = ownerOf(symptom, result.files);
+    if (owner !== undefined && owner.uid !== 0 && (symptom.kind === 'permission' || symptom.kind === 'not-permitted')) {
+      candidates.push({ value: `${owner.uid}:${owner.gid}`, why: `${symptom.path ?? ''} belongs to uid ${owner.uid}: ${symptom.line.trim()}` });
+    }
+  }
+  const complaints = result.symptoms.filter((s) => s.kind !== 'read-only').map((s) => s.line);
+  for (const account of namedAccounts(complaints, known.accounts)) {
+    candidates.push({ value: `${account.uid}:${account.gid}`, why: `its log names the account ${account.name}: ${complaints.find((l) => l.includes(account.name))?.trim() ?? ''}` });
+  }
+  for (const uid of known.observed ?? []) {
+    const account = known.accounts.find((a) => a.uid === uid);
+    candidates.push({ value: `${uid}:${account?.gid ?? uid}`, why: `started as root, its processes switch to ${account?.name ?? `uid ${uid}`}` });
+  }
+  return candidates.find((c) => !known.triedUsers.has(c.value));
+}
+
+function ownerOf(symptom: Symptom, files: TrialResult['files']): TarEntry | undefined {
+  if (symptom.path === undefined) return undefined;
+  return files.get(symptom.path)?.[0] ?? files.get(dirname(symptom.path))?.[0];
+}
+
+/** Root with the capabilities the refused operations need; what the rule table refuses is never granted. */
+function capsStep(result: TrialResult, grants: Grants, known: Knowledge): Step {
+  if (known.userGiven && !isRoot(grants) && grants.user === undefined) {
+    return { kind: 'stuck', reason: `it fails with your --user (${result.failure ?? 'unknown'}); learn does not change a user you chose` };
+  }
+  const have = new Set(grants.caps.map((g) => g.value));
+  const wanted = new Map<string, Evidence>();
+  for (const symptom of result.symptoms.filter((s) => s.kind === 'not-permitted' || s.kind === 'permission')) {
+    const caps = symptom.kind === 'permission' ? ['DAC_OVERRIDE'] : OPERATION_CAPS[symptom.operation ?? 'other'];
+    const refused = caps.find((cap) => !HARMLESS_CAPS.has(cap));
+    if (refused !== undefined) return { kind: 'stuck', reason: `it needs ${refused}, which sdocker refuses (${symptom.line.trim()})` };
+    for (const cap of caps) if (!have.has(cap) && !wanted.has(cap)) wanted.set(cap, { value: cap, why: symptom.line.trim() });
+  }
+  const root = isRoot(grants) ? undefined : { value: '0:0', why: `no non-root user of the image works (${result.failure ?? 'it failed'})` };
+  if (wanted.size === 0 && root === undefined) {
+    const untried = SWITCH_CAPS.filter((cap) => !have.has(cap));
+    if (untried.length === 0) return { kind: 'stuck', reason: `it still fails as root with ${[...have].join(', ')}: ${result.failure ?? ''}` };
+    for (const cap of untried) wanted.set(cap, { value: cap, why: `started as root it fails without a reason in its log (${result.failure ?? ''}); what a root entrypoint uses to switch users` });
+  }
+  return { kind: 'caps', user: root, add: [...wanted.values()] };
+}
