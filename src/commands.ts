@@ -139,9 +139,14 @@ type Row = [id: string, kind: 'refuses' | 'adds', row: RuleRow, value: string];
 
 function rows(policy: Policy): Row[] {
   return [
-    ...Object.entries(REFUSALS).map(([id, row]): Row => [id, 'refuses', row, '']),
+    ...Object.entries(REFUSALS).map(([id, row]): Row => [id, 'refuses', row, id === 'sensitive-mount' ? mountLists(policy) : '']),
     ...Object.entries(INJECTIONS).map(([id, row]): Row => [id, 'adds', row, injectedValue(id as InjectId, policy)]),
   ];
+}
+
+/** The profile's path lists behind sensitive-mount. */
+function mountLists(p: Policy): string {
+  return `system folders (read-only below): ${p.sensitivePaths.map((path) => (path === '/' ? '/ (itself only)' : path)).join(' ')}; secret (any mode): ${p.secretPaths.join(' ')}`;
 }
 
 /** What the profile injects for a rule, as a user would write it. */

@@ -1,10 +1,10 @@
 // Facts a plan depends on, gathered once and in parallel: the engine's answers and the host's
 // file system. A dry run works without an engine: what cannot be asked stays unknown.
-import { realpathSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import { appArmorState } from './apparmor.js';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Engine, EngineInfo, NetworkState } from './engine/engine.js';
-import type { EngineFacts, HostFacts, ImageFacts } from './policy/context.js';
+import type { EngineFacts, HostFacts, ImageFacts, PathKind } from './policy/context.js';
 
 export interface GatherRequest {
   readonly engine: Engine;
@@ -68,9 +68,20 @@ function engineFacts(image: ImageFacts | undefined, info: EngineInfo, engine: En
 /** Host file-system answers; for a remote engine paths are only normalised (they name the remote host's files). */
 export function hostFacts(engine: Engine): HostFacts {
   if (engine.socketPath === undefined) {
-    return { realpath: (path) => resolve(path), engineSocket: undefined };
+    return { realpath: (path) => resolve(path), kind: () => undefined, engineSocket: undefined };
   }
-  return { realpath: resolveExisting, engineSocket: resolveExisting(engine.socketPath) };
+  return { realpath: resolveExisting, kind: pathKind, engineSocket: resolveExisting(engine.socketPath) };
+}
+
+/** What is at a path; one that cannot be looked at (EACCES) counts as `other`, which no rule lets through. */
+export function pathKind(path: string): PathKind {
+  try {
+    const stat = statSync(path, { throwIfNoEntry: false });
+    if (stat === undefined) return 'missing';
+    return stat.isFile() ? 'file' : stat.isDirectory() ? 'folder' : 'other';
+  } catch {
+    return 'other';
+  }
 }
 
 /** realpath of the longest existing prefix, with the rest appended: docker -v creates missing folders. */

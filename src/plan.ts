@@ -8,7 +8,8 @@ import { NETWORK_INJECTIONS } from './policy/inject/network.js';
 import { isRootUser } from './policy/defaults.js';
 import { SECURITY_INJECTIONS } from './policy/inject/security.js';
 import type { Addition, Injected, Notice, Rewrite } from './policy/inject/types.js';
-import { findViolations, isAllowed, type Violation } from './policy/refusals.js';
+import { readOnlyNote } from './policy/mounts.js';
+import { findReadOnlyBinds, findViolations, isAllowed, type Violation } from './policy/refusals.js';
 
 export interface Plan {
   /** The docker argv, without the `docker` word. */
@@ -37,6 +38,7 @@ export function planContainer(inv: ContainerInvocation, ctx: RuleContext): Plan 
   const view = new OptionView(ctx.items);
   const out: Injected = { additions: [], rewrites: [], notices: [], network: undefined };
   for (const inject of INJECTIONS) inject(view, ctx, out);
+  for (const { what, folder } of findReadOnlyBinds(ctx)) out.notices.push({ rule: 'sensitive-mount', level: 'notice', text: `sdocker: ${readOnlyNote(what, folder)}` });
   const rewritten = new Map(out.rewrites.map((r) => [r.item, r.words]));
   const argv = [
     ...globalWords(inv.globals),

@@ -188,3 +188,54 @@ test('settings are checked as compose interpolates them', async (t) => {
   const result = await hardenCompose(text, '/tmp/compose.yaml', { ...OPTIONS, env: { MODE: 'host' } });
   t.deepEqual(result.findings.filter((f) => f.level === 'error').map((f) => f.rule), ['host-network', 'sensitive-mount']);
 });
+
+test('volumes: read-only below a system folder is a note; writable, a secret or the folder itself is an error', async (t) => {
+  const text = [
+    'services:',
+    '  web:',
+    '    image: sdocker-test/busybox:1',
+    '    volumes:',
+    '      - /etc/ssl/certs:/etc/ssl/certs:ro',
+    '      - type: bind',
+    '        source: /etc/passwd',
+    '        target: /etc/passwd',
+    '        read_only: true',
+    '      - /etc/ssl/certs:/certs',
+    '      - /etc/shadow:/shadow:ro',
+    '      - type: bind',
+    '        source: /etc',
+    '        target: /host-etc',
+    '        read_only: true',
+    '      - type: bind',
+    '        source: /etc/passwd',
+    '        target: /p',
+    '        read_only: false',
+    '      - certs:/c:ro',
+    '      - certs:/c2',
+    'volumes:',
+    '  certs:',
+    '    driver_opts: {type: none, o: bind, device: /etc/ssl/certs}',
+    '',
+  ].join('\n');
+  const result = await hardenCompose(text, '/tmp/compose.yaml', OPTIONS);
+  const reported = result.findings.filter((f) => f.level !== 'change').map((f) => `${f.line} ${f.level} ${f.rule}`);
+  t.deepEqual(reported.sort(byLine), ['5 note sensitive-mount', '6 note sensitive-mount', '10 error sensitive-mount', '11 error sensitive-mount', '12 error sensitive-mount', '16 error sensitive-mount', '20 note sensitive-mount', '21 error sensitive-mount']);
+  t.regex(result.findings.find((f) => f.line === 5)?.message ?? '', /^-v \/etc\/ssl\/certs:\/etc\/ssl\/certs:ro: allowed read-only below the system folder \/etc/);
+  t.regex(result.findings.find((f) => f.line === 11)?.message ?? '', /\/etc\/shadow is in secretPaths: refused in any mode/);
+});
+
+test('a file whose only findings are read-only notes checks clean once hardened', async (t) => {
+  const text = `${SMALL}    volumes: ["/etc/ssl/certs:/etc/ssl/certs:ro"]\n`;
+  const written = await harden(['--write', '--seccomp', '/x.json'], { 'compose.yaml': text });
+  t.is(written.code, 0, written.stderr);
+  t.regex(written.stderr, /compose\.yaml:4:\d+: note sensitive-mount \[web\]: -v \/etc\/ssl\/certs:\/etc\/ssl\/certs:ro: allowed read-only/);
+  const checked = await runMain(['harden', '--check', '--seccomp', '/x.json'], { cwd: written.dir });
+  t.is(checked.code, 0, checked.stdout);
+  t.regex(checked.stdout, /note sensitive-mount/);
+  const sarif = await runMain(['harden', '--format', 'sarif', '--seccomp', '/x.json'], { cwd: written.dir });
+  t.regex(sarif.stdout, /"level": "note"/);
+});
+
+function byLine(a: string, b: string): number {
+  return Number.parseInt(a, 10) - Number.parseInt(b, 10);
+}

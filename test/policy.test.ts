@@ -51,6 +51,19 @@ test('an untrusted project file tightens but cannot loosen', async (t) => {
   t.regex(warnings[0] ?? '', /ignoring 'limits\.pids' from .*\.sdocker\.yml: it loosens the policy .* run 'sdocker trust /);
 });
 
+test('a project file may add secret paths and system folders but not remove one', async (t) => {
+  const { policy: base } = await loadPolicy({ profile: 'default', env: {}, cwd: '/', cliAllow: [] });
+  const more = sandbox(undefined, `secretPaths: [${[...base.secretPaths, '/srv/keys'].join(', ')}]\n`);
+  const added = await loadPolicy({ profile: 'default', env: more.env, cwd: more.cwd, cliAllow: [] });
+  t.true(added.policy.secretPaths.includes('/srv/keys'));
+  t.deepEqual(added.warnings, []);
+  const fewer = sandbox(undefined, 'secretPaths: [/etc/shadow]\nsensitivePaths: [/]\n');
+  const removed = await loadPolicy({ profile: 'default', env: fewer.env, cwd: fewer.cwd, cliAllow: [] });
+  t.deepEqual(removed.policy.secretPaths, base.secretPaths);
+  t.deepEqual(removed.policy.sensitivePaths, base.sensitivePaths);
+  t.is(removed.warnings.length, 2);
+});
+
 test('a trusted project file applies whole; editing it revokes the trust', async (t) => {
   const box = sandbox(undefined, 'allow: [privileged]\n');
   trustFile(box.projectFile, box.env);
@@ -75,6 +88,8 @@ const BAD: [string, RegExp][] = [
   ['limits:\n  pids: lots\n', /'limits\.pids' must be a whole number \(0 turns it off\), got "lots"$/],
   ['readOnly: yes please\n', /'readOnly' must be a boolean/],
   ['allow: privileged\n', /'allow' must be a list of strings/],
+  ['secretPaths: /etc/shadow\n', /'secretPaths' must be a list of strings/],
+  ['readOnlyHostPaths: [/etc/ssl]\n', /'readOnlyHostPaths' is not a known key/],
   ['limits: [1]\n', /'limits' must be a mapping of keys/],
   ['a: 1\na: 2\n', /config\.yml:2:1: Map keys must be unique$/],
   ['a: [\n', /config\.yml:\d+:\d+: /],

@@ -117,7 +117,7 @@ test('hardening keeps the user options and the container command byte for byte',
       items: inv.flags.items,
       policy,
       facts: { image: { user: '', exposedPorts: ['80/tcp'] }, apparmor: false, apparmorLoaded: false, loggingDriver: 'json-file' },
-      host: { realpath: (p) => p, engineSocket: '/run/docker.sock' },
+      host: { realpath: (p) => p, kind: () => 'missing', engineSocket: '/run/docker.sock' },
       cwd: '/work',
       seccompFile: '/x/seccomp.json',
     };

@@ -138,13 +138,13 @@ test('a symlink to a sensitive folder is refused by what it resolves to', async 
   symlinkSync('/etc', join(dir, 'innocent'));
   const result = await runMain(['run', '-v', `${dir}/innocent:/x`, 'alpine'], { cwd: dir });
   t.is(result.code, 125);
-  t.regex(result.stderr, /resolves to \/etc\).*--sd-allow sensitive-mount:\/etc$/m);
+  t.regex(result.stderr, /innocent:\/x \(resolves to \/etc; \/etc is a system folder: refused in any mode\).*--sd-allow sensitive-mount:\/etc$/m);
   const relative = await runMain(['run', '-v', './innocent/ssl:/x', 'alpine'], { cwd: dir });
   t.is(relative.code, 125, 'relative paths resolve against the working directory');
 });
 
 test('safe mounts and namespaces pass', async (t) => {
-  for (const flags of [['-v', '/home/me/data:/data'], ['-v', 'named:/data'], ['-v', '/data'], ['-v', '/etc/localtime:/etc/localtime:ro'], ['--mount', 'type=volume,source=v,target=/x'], ['--network', 'container:other'], ['--pid', 'container:other'], ['--cap-add', 'NET_BIND_SERVICE'], ['--privileged=false'], ['--security-opt', 'seccomp=/my/profile.json']]) {
+  for (const flags of [['-v', '/home/me/data:/data'], ['-v', 'named:/data'], ['-v', '/data'], ['--mount', 'type=volume,source=v,target=/x'], ['--network', 'container:other'], ['--pid', 'container:other'], ['--cap-add', 'NET_BIND_SERVICE'], ['--privileged=false'], ['--security-opt', 'seccomp=/my/profile.json']]) {
     const result = await runMain(['run', ...flags, 'alpine']);
     t.is(result.code, 0, `${flags.join(' ')}: ${result.stderr}`);
   }

@@ -3,14 +3,14 @@
 // added; the rest of the file is kept as written.
 import { dirname } from 'node:path';
 import { SdockerError, EXIT_USAGE } from '../errors.js';
-import { resolveExisting } from '../facts.js';
+import { pathKind, resolveExisting } from '../facts.js';
 import { checkAllowList } from '../policy/allow.js';
 import type { HostFacts } from '../policy/context.js';
 import { loadPolicy, type LoadedPolicy } from '../policy/load.js';
 import { resolveSeccomp } from '../policy/seccomp.js';
 import { ComposeDocument } from '../yaml.js';
 import { serviceEdits } from './inject.js';
-import { findServiceRefusals } from './refuse.js';
+import { findServiceNotes, findServiceRefusals } from './refuse.js';
 import { segmentNetworks } from './segment.js';
 import { strings, type Finding, type ServiceEdit, type ServiceView } from './types.js';
 
@@ -41,7 +41,7 @@ export async function hardenCompose(text: string, file: string, options: HardenO
     throw new SdockerError(`sdocker: ${file}: no 'services' mapping; is this a compose file?`, EXIT_USAGE);
   }
   const topVolumes = (doc.data['volumes'] ?? {}) as Record<string, unknown>;
-  const host: HostFacts = { realpath: resolveExisting, engineSocket: resolveExisting('/var/run/docker.sock') };
+  const host: HostFacts = { realpath: resolveExisting, kind: pathKind, engineSocket: resolveExisting('/var/run/docker.sock') };
   const policies = new Map<string, Promise<LoadedPolicy>>();
   const findings: Finding[] = [];
   const edits: ServiceEdit[] = [];
@@ -62,6 +62,10 @@ export async function hardenCompose(text: string, file: string, options: HardenO
       const { line, col } = doc.position(refusal.path);
       const message = refusal.allowed ? `allowed: ${refusal.message.replace(/^sdocker: refusing /, '')}` : refusal.message.replace(/^sdocker: /, '');
       findings.push({ file, line, col, rule: refusal.violation.rule, level: refusal.allowed ? 'warning' : 'error', service: name, message });
+    }
+    for (const note of findServiceNotes(view, file, topVolumes, host, options.env)) {
+      const { line, col } = doc.position(note.path);
+      findings.push({ file, line, col, rule: 'sensitive-mount', level: 'note', service: name, message: note.message });
     }
     if (data['read_only'] === false) {
       const { line, col } = doc.position(['services', name, 'read_only']);

@@ -6,7 +6,8 @@ import { CONTAINER_FLAGS, indexFlags } from '../docker/flags.js';
 import type { Item } from '../docker/parse.js';
 import { isBindOption } from '../docker/values.js';
 import type { RuleContext, HostFacts } from '../policy/context.js';
-import { findViolations, isAllowed, refusalMessage, type Violation } from '../policy/refusals.js';
+import { readOnlyNote } from '../policy/mounts.js';
+import { findReadOnlyBinds, findViolations, isAllowed, refusalMessage, type Violation } from '../policy/refusals.js';
 import type { Path } from '../yaml.js';
 import { list, strings, type ServiceView } from './types.js';
 
@@ -58,17 +59,22 @@ function volumeSetting(volume: unknown, topVolumes: Record<string, unknown>): { 
   if (typeof volume === 'string') {
     const [source = '', target = '', mode = ''] = volume.split(':');
     const bound = boundDevice(topVolumes[source]);
-    if (bound !== undefined) return { flag: 'mount', value: `type=bind,source=${bound},target=${target}${mode.includes('ro') ? ',readonly' : ''}` };
+    if (bound !== undefined) return { flag: 'mount', value: `type=bind,source=${bound},target=${target}${mode.split(',').includes('ro') ? ',readonly' : ''}` };
     return { flag: 'volume', value: volume };
   }
   if (typeof volume !== 'object' || volume === null) return undefined;
   const v = volume as Record<string, unknown>;
-  const readOnly = v['read_only'] === true ? ',readonly' : '';
+  const readOnly = isComposeTrue(v['read_only']) ? ',readonly' : '';
   const source = String(v['source'] ?? '');
   if (v['type'] === 'bind') return { flag: 'mount', value: `type=bind,source=${source},target=${String(v['target'] ?? '')}${readOnly}` };
   const bound = boundDevice(topVolumes[source]);
   if (bound !== undefined) return { flag: 'mount', value: `type=bind,source=${bound},target=${String(v['target'] ?? '')}${readOnly}` };
   return undefined;
+}
+
+/** compose-go reads `read_only: "yes"` as true too (its interpolation casts y/yes/true/on). */
+function isComposeTrue(value: unknown): boolean {
+  return value === true || (typeof value === 'string' && /^(y|yes|true|on)$/i.test(value));
 }
 
 /** The host folder a top-level volume's local driver binds (driver_opts o=bind, device=PATH). */
@@ -98,25 +104,38 @@ export function interpolate(text: string, env: NodeJS.ProcessEnv): string {
   });
 }
 
+/** The rule context of one setting, as if it were the only option of a docker run. */
+function settingContext(service: ServiceView, file: string, setting: Setting, host: HostFacts, env: NodeJS.ProcessEnv): RuleContext | undefined {
+  const spec = TABLE.byLong.get(setting.flag);
+  if (spec === undefined) return undefined;
+  const item: Item = { words: [], opts: [{ spec, value: interpolate(setting.value, env) }] };
+  return {
+    sub: 'run',
+    items: [item],
+    policy: service.policy,
+    facts: { image: undefined, apparmor: undefined, apparmorLoaded: undefined, loggingDriver: undefined },
+    host,
+    cwd: dirname(file),
+    seccompFile: '',
+  };
+}
+
 export function findServiceRefusals(service: ServiceView, file: string, topVolumes: Record<string, unknown>, host: HostFacts, allow: readonly string[], env: NodeJS.ProcessEnv): ServiceRefusal[] {
   return settingsOf(service, topVolumes).flatMap((setting) => {
-    const spec = TABLE.byLong.get(setting.flag);
-    if (spec === undefined) return [];
-    const item: Item = { words: [], opts: [{ spec, value: interpolate(setting.value, env) }] };
-    const ctx: RuleContext = {
-      sub: 'run',
-      items: [item],
-      policy: service.policy,
-      facts: { image: undefined, apparmor: undefined, apparmorLoaded: undefined, loggingDriver: undefined },
-      host,
-      cwd: dirname(file),
-      seccompFile: '',
-    };
-    return findViolations(ctx).map((violation) => ({
+    const ctx = settingContext(service, file, setting, host, env);
+    return (ctx === undefined ? [] : findViolations(ctx)).map((violation) => ({
       violation,
       path: setting.path,
       allowed: isAllowed(violation, allow),
       message: refusalMessage(violation).replace(/, or --sd-allow (\S+)$/, ", or allow it: x-sdocker: {allow: [$1]} on the service, or --allow $1"),
     }));
+  });
+}
+
+/** Volumes allowed only because they are read-only, below a system folder: one note each. */
+export function findServiceNotes(service: ServiceView, file: string, topVolumes: Record<string, unknown>, host: HostFacts, env: NodeJS.ProcessEnv): { path: Path; message: string }[] {
+  return settingsOf(service, topVolumes).flatMap((setting) => {
+    const ctx = settingContext(service, file, setting, host, env);
+    return (ctx === undefined ? [] : findReadOnlyBinds(ctx)).map(({ what, folder }) => ({ path: setting.path, message: readOnlyNote(what, folder) }));
   });
 }

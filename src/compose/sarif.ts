@@ -3,7 +3,7 @@ import { relative } from 'node:path';
 import { ruleRow, type RuleId } from '../policy/rules.js';
 import type { Finding } from './types.js';
 
-const LEVELS: Readonly<Record<Finding['level'], string>> = { error: 'error', warning: 'warning', change: 'note' };
+const LEVELS: Readonly<Record<Finding['level'], string>> = { error: 'error', warning: 'warning', change: 'note', note: 'note' };
 
 export function toSarif(findings: readonly Finding[], cwd: string): object {
   const ids = [...new Set(findings.map((f) => f.rule))].sort();

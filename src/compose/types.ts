@@ -21,8 +21,8 @@ export interface Finding {
   readonly line: number;
   readonly col: number;
   readonly rule: RuleId;
-  /** error: a refused setting (exit non-zero); warning: allowed or looser than the profile; change: an edit. */
-  readonly level: 'error' | 'warning' | 'change';
+  /** error: a refused setting (exit non-zero); warning: allowed or looser than the profile; change: an edit; note: allowed as written, said why. */
+  readonly level: 'error' | 'warning' | 'change' | 'note';
   readonly service: string;
   readonly message: string;
 }

@@ -1,5 +1,6 @@
 // The grammars of docker's structured flag values, as the CLI and daemon read them.
 import { isAbsolute, resolve } from 'node:path';
+import { parseBool } from './parse.js';
 
 /** `--security-opt` (cli/command/container/opts.go parseSecurityOpts): `key=value`, legacy `key:value`, or a bare word. */
 export function parseSecurityOpt(text: string): { key: string; value: string | undefined } {
@@ -16,13 +17,17 @@ export interface HostBind {
   readonly readOnly: boolean;
 }
 
-/** `-v SRC:DST[:OPTS]`: a bind when SRC is a path (absolute, or relative as `./x`, `../x`, `~`-free); else a named or anonymous volume. */
+/**
+ * `-v SRC:DST[:OPTS]`: a bind when SRC is a path (absolute, or relative as `./x`, `../x`, `~`-free); else a named or anonymous volume.
+ * Read-only as the daemon decides (volume/mounts/linux_parser.go ReadWrite): `ro` among the
+ * comma-separated modes of the third field (`ro,z`, `z,ro`); `RO` or a fourth field is an error there.
+ */
 export function parseVolume(text: string, cwd: string): HostBind | undefined {
   const parts = text.split(':');
   if (parts.length < 2) return undefined;
   const [source = '', target = '', options = ''] = parts;
   if (!isAbsolute(source) && !source.startsWith('./') && !source.startsWith('../') && source !== '.' && source !== '..') return undefined;
-  return { source: resolve(cwd, source), target, readOnly: options.split(',').includes('ro') };
+  return { source: resolve(cwd, source), target, readOnly: parts.length === 3 && options.split(',').includes('ro') };
 }
 
 /** Fields of a CSV value (`--mount`), as encoding/csv reads them: commas split, double quotes group. */
@@ -61,12 +66,15 @@ export function parseMount(text: string, cwd: string): (HostBind & { type: strin
       const inner = value.indexOf('=');
       volumeOpts.set(value.slice(0, inner === -1 ? undefined : inner), inner === -1 ? '' : value.slice(inner + 1));
     } else if (key === 'readonly' || key === 'ro') {
-      readOnly = value === '' || ['1', 'true'].includes(value.toLowerCase());
+      // docker/cli opts/mount.go: a bare `readonly`, or strconv.ParseBool of its value.
+      readOnly = eq === -1 || parseBool(value) === true;
     } else {
       keys.set(key, value);
     }
   }
-  const type = keys.get('type') ?? 'volume';
+  // `bind-recursive=writable` leaves the mounts below the source writable (docker >= 25).
+  if (keys.get('bind-recursive')?.toLowerCase() === 'writable') readOnly = false;
+  const type = (keys.get('type') ?? 'volume').toLowerCase();
   const target = keys.get('target') ?? keys.get('dst') ?? keys.get('destination') ?? '';
   const source = keys.get('source') ?? keys.get('src');
   if (type === 'bind' && source !== undefined) return { type, source: resolve(cwd, source), target, readOnly };

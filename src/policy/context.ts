@@ -23,10 +23,15 @@ export interface EngineFacts {
   readonly loggingDriver: string | undefined;
 }
 
+/** `other`: a socket, a device node or a pipe. */
+export type PathKind = 'file' | 'folder' | 'other' | 'missing';
+
 /** Questions about the host's file system, answered by the caller (tests pass a fake). */
 export interface HostFacts {
   /** The path with symlinks resolved, or normalised if it does not exist. */
   realpath(path: string): string;
+  /** What is at a path, symlinks followed; `undefined` where the host cannot be looked at (a remote engine). */
+  kind(path: string): PathKind | undefined;
   /** The engine's own socket, resolved, when the engine is local. */
   readonly engineSocket: string | undefined;
 }

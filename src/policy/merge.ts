@@ -37,7 +37,7 @@ const TIGHTER: Readonly<Record<string, Tighter>> = {
   'capabilities.add': subset,
   'capabilities.dangerous': superset,
   sensitivePaths: superset,
-  readOnlyHostPaths: subset,
+  secretPaths: superset,
 };
 
 /**

@@ -1,8 +1,8 @@
 // Refusal checks: each finds, in the user's options, what its rule refuses. A refusal can be
 // lifted for its rule (`--sd-allow privileged`) or for one item (`--sd-allow dangerous-cap:SYS_PTRACE`).
-import { basename } from 'node:path';
-import { parseMount, parseSecurityOpt, parseVolume, splitCsv, type HostBind } from '../docker/values.js';
+import { parseSecurityOpt, splitCsv } from '../docker/values.js';
 import { OptionView, type RuleContext } from './context.js';
+import { bindsOf, judgeBind } from './mounts.js';
 import { REFUSALS, type RefuseId } from './rules.js';
 
 export interface Violation {
@@ -25,9 +25,6 @@ const NAMESPACES: readonly [flag: string, rule: RefuseId][] = [
   ['userns', 'host-userns'],
   ['cgroupns', 'host-cgroupns'],
 ];
-
-/** Socket file names of container engines: mounting any of them hands over the engine. */
-const ENGINE_SOCKETS = new Set(['docker.sock', 'containerd.sock', 'podman.sock', 'cri-dockerd.sock', 'crio.sock']);
 
 const CHECKS: readonly Check[] = [
   (view) => (view.isOn('privileged') ? [{ rule: 'privileged', what: '--privileged', fix: 'add the one capability it needs with --cap-add NAME' }] : []),
@@ -88,39 +85,21 @@ function namespaceMode(value: string): string {
 }
 
 function checkMounts(view: OptionView, ctx: RuleContext): Violation[] {
-  const binds: [string, HostBind][] = [];
-  for (const value of view.values('volume')) {
-    const bind = parseVolume(value, ctx.cwd);
-    if (bind !== undefined) binds.push([`-v ${value}`, bind]);
-  }
-  for (const value of view.values('mount')) {
-    const mount = parseMount(value, ctx.cwd);
-    if ('source' in mount) binds.push([`--mount ${value}`, mount]);
-  }
-  return binds.flatMap(([what, bind]) => checkBind(what, bind, ctx));
+  return bindsOf(view, ctx.cwd).flatMap((bind): Violation[] => {
+    const decision = judgeBind(bind, ctx.host, ctx.policy);
+    if (decision.kind === 'engine-socket') return [{ rule: 'docker-socket', what: bind.what, fix: 'give the container a narrower API proxy' }];
+    if (decision.kind !== 'refused') return [];
+    return [{ rule: 'sensitive-mount', detail: decision.path, what: `${bind.what} (${decision.path === bind.source ? '' : `resolves to ${decision.path}; `}${decision.reason})`, fix: decision.fix }];
+  });
 }
 
-function checkBind(what: string, bind: HostBind, ctx: RuleContext): Violation[] {
-  const resolved = ctx.host.realpath(bind.source);
-  const isEngineSocket =
-    (ctx.host.engineSocket !== undefined && resolved === ctx.host.engineSocket) ||
-    ENGINE_SOCKETS.has(basename(resolved)) ||
-    ENGINE_SOCKETS.has(basename(bind.source));
-  if (isEngineSocket) return [{ rule: 'docker-socket', what, fix: 'give the container a narrower API proxy' }];
-  const { sensitivePaths, readOnlyHostPaths } = ctx.policy;
-  if (bind.readOnly && [bind.source, resolved].every((path) => readOnlyHostPaths.some((ok) => isWithin(path, ok)))) return [];
-  const hit = [resolved, bind.source].find((path) => sensitivePaths.some((sensitive) => overlaps(path, sensitive)));
-  return hit === undefined ? [] : [{ rule: 'sensitive-mount', detail: hit, what: resolved === bind.source ? what : `${what} (resolves to ${resolved})`, fix: 'mount a folder of its own or a named volume' }];
-}
-
-/** `path` is `sensitive`, inside it, or (for any but /) a folder that contains it. */
-function overlaps(path: string, sensitive: string): boolean {
-  if (isWithin(path, sensitive) && (sensitive !== '/' || path === '/')) return true;
-  return path !== '/' && sensitive.startsWith(`${path}/`);
-}
-
-function isWithin(path: string, folder: string): boolean {
-  return path === folder || path.startsWith(folder.endsWith('/') ? folder : `${folder}/`);
+/** Binds allowed only because they are read-only: each earns a notice. */
+export function findReadOnlyBinds(ctx: RuleContext): { what: string; folder: string }[] {
+  if (ctx.sub === 'exec') return [];
+  return bindsOf(new OptionView(ctx.items), ctx.cwd).flatMap((bind) => {
+    const decision = judgeBind(bind, ctx.host, ctx.policy);
+    return decision.kind === 'read-only' ? [{ what: bind.what, folder: decision.folder }] : [];
+  });
 }
 
 function checkSecurityOpts(view: OptionView): Violation[] {

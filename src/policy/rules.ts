@@ -59,7 +59,7 @@ export const REFUSALS: Readonly<Record<RefuseId, RuleRow>> = {
   'host-cgroupns': { cis: '-', title: "the host's cgroup namespace", why: "the container sees the host's whole cgroup tree" },
   'cgroup-parent': { cis: '5.24', title: '--cgroup-parent', why: "places the container outside the engine's cgroup, out of its limits' reach" },
   'docker-socket': { cis: '5.31', title: "the Docker engine's socket", why: 'whoever reaches the engine API can start a privileged container: root on the host' },
-  'sensitive-mount': { cis: '5.5', title: 'a sensitive host path mounted', why: "host system folders let the container read secrets or change the host's software and kernel settings" },
+  'sensitive-mount': { cis: '5.5', title: 'a system folder or secret host path mounted', why: "a writable system folder is root on the host; a file or folder below one may be mounted read-only, never the folder itself or a secret (credentials, the engine's state, /proc, /sys, /dev)" },
   'seccomp-unconfined': { cis: '5.21', title: 'seccomp=unconfined', why: 'removes the system-call filter that blocks kernel attack surface such as keyctl, bpf and unshare' },
   'apparmor-unconfined': { cis: '5.1', title: 'apparmor=unconfined', why: 'removes the mandatory access control that denies mount and writes to /proc and /sys' },
   'label-disable': { cis: '5.2', title: 'label=disable', why: 'turns off SELinux separation between containers and the host' },

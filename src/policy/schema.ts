@@ -17,7 +17,7 @@ export interface Policy {
   network: { name: string; noneWithoutPorts: boolean };
   ports: { bindAddress: string };
   sensitivePaths: string[];
-  readOnlyHostPaths: string[];
+  secretPaths: string[];
   /** Image profiles only: the images the profile is for. */
   images?: string[];
 }
@@ -41,7 +41,7 @@ export const POLICY_SHAPE: Shape = {
   network: { name: 'string', noneWithoutPorts: 'boolean' },
   ports: { bindAddress: 'string' },
   sensitivePaths: 'list',
-  readOnlyHostPaths: 'list',
+  secretPaths: 'list',
   images: 'list',
 };
 
