@@ -7,6 +7,7 @@ import { LIMIT_INJECTIONS } from './policy/inject/limits.js';
 import { NETWORK_INJECTIONS } from './policy/inject/network.js';
 import { isRootUser } from './policy/defaults.js';
 import { SECURITY_INJECTIONS } from './policy/inject/security.js';
+import type { LinkNetwork } from './policy/inject/links.js';
 import type { Addition, Injected, Notice, Rewrite } from './policy/inject/types.js';
 import { readOnlyNote } from './policy/mounts.js';
 import { findReadOnlyBinds, findViolations, isAllowed, type Violation } from './policy/refusals.js';
@@ -23,6 +24,8 @@ export interface Plan {
   readonly refused: readonly Violation[];
   /** The sdocker network to create when missing. */
   readonly network: string | undefined;
+  /** Link networks to create when missing and join (run/create with --link). */
+  readonly links: readonly LinkNetwork[];
 }
 
 const INJECTIONS = [...SECURITY_INJECTIONS, ...LIMIT_INJECTIONS, ...NETWORK_INJECTIONS];
@@ -36,7 +39,7 @@ export function checkRefusals(ctx: RuleContext): { allowed: Violation[]; refused
 
 export function planContainer(inv: ContainerInvocation, ctx: RuleContext): Plan {
   const view = new OptionView(ctx.items);
-  const out: Injected = { additions: [], rewrites: [], notices: [], network: undefined };
+  const out: Injected = { additions: [], rewrites: [], notices: [], network: undefined, links: [] };
   for (const inject of INJECTIONS) inject(view, ctx, out);
   for (const { what, folder } of findReadOnlyBinds(ctx)) out.notices.push({ rule: 'sensitive-mount', level: 'notice', text: `sdocker: ${readOnlyNote(what, folder)}` });
   const rewritten = new Map(out.rewrites.map((r) => [r.item, r.words]));
@@ -63,7 +66,7 @@ export function planExec(inv: ExecInvocation, ctx: RuleContext): Plan {
   const user = new OptionView(ctx.items).last('user');
   // CIS 5.23: exec as root gives the command root's capabilities in the container.
   const notices: Notice[] = user !== undefined && isRootUser(user) ? [{ rule: undefined, level: 'warning', text: `sdocker: exec runs as root (--user ${user}, CIS 5.23)` }] : [];
-  return { argv, additions: [], rewrites: [], notices, network: undefined, ...checkRefusals(ctx) };
+  return { argv, additions: [], rewrites: [], notices, network: undefined, links: [], ...checkRefusals(ctx) };
 }
 
 function isOwn(item: Item): boolean {

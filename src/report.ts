@@ -50,6 +50,14 @@ export function renderDryRun(input: ReportInput): string {
     const state = input.networkExists === true ? 'exists' : input.networkExists === false ? 'would be created' : 'created if missing';
     lines.push('', `network: ${plan.network} (${state}; bridge, inter-container traffic off)`);
   }
+  if (plan.links.length > 0) {
+    const row = ruleRow('network');
+    lines.push('', `link networks: network (CIS ${row.cis}): sdocker's bridge drops every packet between containers, --link included; each link gets a bridge holding its two containers alone`);
+    plan.links.forEach((link, i) => {
+      const joins = i === 0 ? `${link.container} is created on it` : `${link.container} joins it after create`;
+      lines.push(`  ${link.name} (created if missing${link.internal ? ', internal' : ''}): connect ${link.target} (alias ${link.alias}); ${joins}`);
+    });
+  }
   return `${lines.join('\n').trimEnd()}\n`;
 }
 

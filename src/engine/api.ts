@@ -2,7 +2,7 @@
 // milliseconds where each `docker` CLI call costs tens.
 import { SdockerError } from '../errors.js';
 import { exchange, type Reply } from './http10.js';
-import { MANAGED_LABEL, NETWORK_OPTIONS, hasAppArmor, imageFacts, type Engine, type EngineInfo, type NetworkState } from './engine.js';
+import { MANAGED_LABEL, SDOCKER_NETWORK, alreadyConnected, hasAppArmor, imageFacts, type ContainerState, type Engine, type EngineInfo, type NetworkSpec, type NetworkState } from './engine.js';
 import type { ImageFacts } from '../policy/context.js';
 
 export class SocketEngine implements Engine {
@@ -26,17 +26,52 @@ export class SocketEngine implements Engine {
   async inspectNetwork(name: string): Promise<NetworkState | undefined> {
     const reply = await this.call('GET', `/networks/${encodeURIComponent(name)}`);
     if (reply.status === 404) return undefined;
-    const body = this.json<{ Name?: string; Labels?: Record<string, string> | null }>(reply);
+    const body = this.json<{ Name?: string; Labels?: Record<string, string> | null; Created?: string; Containers?: Record<string, { Name: string }> | null }>(reply);
     // The API also answers for a network whose ID starts with `name`: only an exact name counts.
     if (body.Name !== name) return undefined;
-    return { managed: body.Labels?.[MANAGED_LABEL] === 'true' };
+    const labels = body.Labels ?? {};
+    return { managed: labels[MANAGED_LABEL] === 'true', labels, created: body.Created ?? '', containers: Object.values(body.Containers ?? {}).map((c) => c.Name) };
   }
 
-  async createNetwork(name: string): Promise<void> {
-    const body = { Name: name, Driver: 'bridge', CheckDuplicate: true, Options: NETWORK_OPTIONS, Labels: { [MANAGED_LABEL]: 'true' } };
+  async createNetwork(name: string, spec: NetworkSpec = SDOCKER_NETWORK): Promise<void> {
+    const body = { Name: name, Driver: 'bridge', CheckDuplicate: true, Internal: spec.internal, Options: spec.options, Labels: spec.labels };
     const reply = await this.call('POST', '/networks/create', JSON.stringify(body));
     // 409: another sdocker created it at the same moment; that network is as good as ours.
     if (reply.status !== 201 && reply.status !== 409) this.json(reply);
+  }
+
+  async listNetworks(label: string): Promise<string[]> {
+    const filters = encodeURIComponent(JSON.stringify({ label: [label] }));
+    return this.json<{ Name: string }[]>(await this.call('GET', `/networks?filters=${filters}`)).map((n) => n.Name);
+  }
+
+  async removeNetwork(name: string): Promise<void> {
+    const reply = await this.call('DELETE', `/networks/${encodeURIComponent(name)}`);
+    if (reply.status !== 404) this.nothing(reply);
+  }
+
+  async connectNetwork(network: string, container: string, aliases: readonly string[]): Promise<void> {
+    const body = { Container: container, EndpointConfig: { Aliases: aliases } };
+    const reply = await this.call('POST', `/networks/${encodeURIComponent(network)}/connect`, JSON.stringify(body));
+    if (reply.status === 403 && alreadyConnected(reply.body)) return;
+    this.nothing(reply);
+  }
+
+  async disconnectNetwork(network: string, container: string): Promise<void> {
+    const reply = await this.call('POST', `/networks/${encodeURIComponent(network)}/disconnect`, JSON.stringify({ Container: container, Force: true }));
+    this.nothing(reply);
+  }
+
+  async inspectContainer(ref: string): Promise<ContainerState | undefined> {
+    const reply = await this.call('GET', `/containers/${encodeURIComponent(ref)}/json`);
+    if (reply.status === 404) return undefined;
+    const body = this.json<{ Name: string; NetworkSettings?: { Networks?: Record<string, unknown> | null } }>(reply);
+    return { name: body.Name.replace(/^\//, ''), networks: Object.keys(body.NetworkSettings?.Networks ?? {}) };
+  }
+
+  /** A reply whose body does not matter: only a failure is read. */
+  private nothing(reply: Reply): void {
+    if (reply.status >= 400) this.json(reply);
   }
 
   private json<T>(reply: Reply): T {

@@ -2,7 +2,7 @@
 // contexts, TCP and TLS. Slower (one docker process per question) but exactly docker's view.
 import { capture } from '../exec.js';
 import { SdockerError } from '../errors.js';
-import { MANAGED_LABEL, NETWORK_OPTIONS, hasAppArmor, imageFacts, type Engine, type EngineInfo, type NetworkState } from './engine.js';
+import { MANAGED_LABEL, SDOCKER_NETWORK, alreadyConnected, hasAppArmor, imageFacts, type ContainerState, type Engine, type EngineInfo, type NetworkSpec, type NetworkState } from './engine.js';
 import type { ImageFacts } from '../policy/context.js';
 
 export class CliEngine implements Engine {
@@ -33,19 +33,53 @@ export class CliEngine implements Engine {
   }
 
   async inspectNetwork(name: string): Promise<NetworkState | undefined> {
-    const result = await this.docker_('network', 'inspect', '--format', '{{json .Labels}}', name);
+    const format = '{"Labels":{{json .Labels}},"Created":{{json .Created}},"Containers":{{json .Containers}}}';
+    const result = await this.docker_('network', 'inspect', '--format', format, name);
     if (result.exitCode !== 0) {
       if (/not found|no such network/i.test(result.stderr)) return undefined;
       throw this.failure(result.stderr);
     }
-    const labels = JSON.parse(result.stdout || 'null') as Record<string, string> | null;
-    return { managed: labels?.[MANAGED_LABEL] === 'true' };
+    const body = JSON.parse(result.stdout) as { Labels: Record<string, string> | null; Created: string; Containers: Record<string, { Name: string }> | null };
+    const labels = body.Labels ?? {};
+    return { managed: labels[MANAGED_LABEL] === 'true', labels, created: body.Created, containers: Object.values(body.Containers ?? {}).map((c) => c.Name) };
   }
 
-  async createNetwork(name: string): Promise<void> {
-    const options = Object.entries(NETWORK_OPTIONS).flatMap(([key, value]) => ['-o', `${key}=${value}`]);
-    const result = await this.docker_('network', 'create', '--label', `${MANAGED_LABEL}=true`, ...options, name);
+  async createNetwork(name: string, spec: NetworkSpec = SDOCKER_NETWORK): Promise<void> {
+    const labels = Object.entries(spec.labels).flatMap(([key, value]) => ['--label', `${key}=${value}`]);
+    const options = Object.entries(spec.options).flatMap(([key, value]) => ['-o', `${key}=${value}`]);
+    const result = await this.docker_('network', 'create', ...labels, ...options, ...(spec.internal ? ['--internal'] : []), name);
     if (result.exitCode !== 0 && !/already exists/i.test(result.stderr)) throw this.failure(result.stderr);
+  }
+
+  async listNetworks(label: string): Promise<string[]> {
+    const result = await this.docker_('network', 'ls', '--filter', `label=${label}`, '--format', '{{.Name}}');
+    if (result.exitCode !== 0) throw this.failure(result.stderr);
+    return result.stdout.split('\n').filter((line) => line !== '');
+  }
+
+  async removeNetwork(name: string): Promise<void> {
+    const result = await this.docker_('network', 'rm', name);
+    if (result.exitCode !== 0 && !/not found|no such network/i.test(result.stderr)) throw this.failure(result.stderr);
+  }
+
+  async connectNetwork(network: string, container: string, aliases: readonly string[]): Promise<void> {
+    const result = await this.docker_('network', 'connect', ...aliases.flatMap((alias) => ['--alias', alias]), network, container);
+    if (result.exitCode !== 0 && !alreadyConnected(result.stderr)) throw this.failure(result.stderr);
+  }
+
+  async disconnectNetwork(network: string, container: string): Promise<void> {
+    const result = await this.docker_('network', 'disconnect', '--force', network, container);
+    if (result.exitCode !== 0) throw this.failure(result.stderr);
+  }
+
+  async inspectContainer(ref: string): Promise<ContainerState | undefined> {
+    const result = await this.docker_('container', 'inspect', '--format', '{"Name":{{json .Name}},"Networks":{{json .NetworkSettings.Networks}}}', ref);
+    if (result.exitCode !== 0) {
+      if (/no such (object|container)/i.test(result.stderr)) return undefined;
+      throw this.failure(result.stderr);
+    }
+    const body = JSON.parse(result.stdout) as { Name: string; Networks: Record<string, unknown> | null };
+    return { name: body.Name.replace(/^\//, ''), networks: Object.keys(body.Networks ?? {}) };
   }
 
   private docker_(...args: string[]) {

@@ -10,6 +10,27 @@ export interface EngineInfo {
 export interface NetworkState {
   /** Carries sdocker's label: sdocker created it. */
   readonly managed: boolean;
+  /** Its labels (link networks name their pair in them); absent where an engine did not say. */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** When the engine created it (RFC 3339). */
+  readonly created?: string;
+  /** Names of the running containers attached to it. */
+  readonly containers?: readonly string[];
+}
+
+/** How sdocker creates a network other than its own bridge (a link network). */
+export interface NetworkSpec {
+  readonly labels: Readonly<Record<string, string>>;
+  readonly options: Readonly<Record<string, string>>;
+  /** No route out of the host (docker network create --internal). */
+  readonly internal: boolean;
+}
+
+export interface ContainerState {
+  /** Its name, without docker's leading slash. */
+  readonly name: string;
+  /** The networks it is configured on (a created, never started container lists them too). */
+  readonly networks: readonly string[];
 }
 
 export interface Engine {
@@ -21,13 +42,29 @@ export interface Engine {
   inspectImage(ref: string): Promise<ImageFacts | undefined>;
   info(): Promise<EngineInfo>;
   inspectNetwork(name: string): Promise<NetworkState | undefined>;
-  createNetwork(name: string): Promise<void>;
+  /** Without a spec: sdocker's own bridge (labelled, inter-container traffic off). */
+  createNetwork(name: string, spec?: NetworkSpec): Promise<void>;
+  /** Names of the networks carrying `label` (any value). */
+  listNetworks(label: string): Promise<string[]>;
+  removeNetwork(name: string): Promise<void>;
+  /** Attach a container; one already attached counts as done. */
+  connectNetwork(network: string, container: string, aliases: readonly string[]): Promise<void>;
+  disconnectNetwork(network: string, container: string): Promise<void>;
+  /** undefined when no container has that name or id. */
+  inspectContainer(ref: string): Promise<ContainerState | undefined>;
 }
 
 /** The label sdocker puts on what it creates. */
 export const MANAGED_LABEL = 'io.sdocker.managed';
 /** Inter-container communication off on sdocker's bridge (docker network create -o). */
 export const NETWORK_OPTIONS: Readonly<Record<string, string>> = { 'com.docker.network.bridge.enable_icc': 'false' };
+/** sdocker's own bridge, as `createNetwork` makes it without a spec. */
+export const SDOCKER_NETWORK: NetworkSpec = { labels: { [MANAGED_LABEL]: 'true' }, options: NETWORK_OPTIONS, internal: false };
+
+/** docker answers 403 "endpoint with name X already exists in network N" to a second connect. */
+export function alreadyConnected(message: string): boolean {
+  return /already exists in network/i.test(message);
+}
 
 export function imageFacts(config: { User?: string; ExposedPorts?: Record<string, unknown> | null } | null | undefined): ImageFacts {
   return { user: config?.User ?? '', exposedPorts: Object.keys(config?.ExposedPorts ?? {}) };

@@ -45,6 +45,8 @@ export interface RuleContext {
   readonly cwd: string;
   /** Absolute path of the seccomp profile to inject ('' for none). */
   readonly seccompFile: string;
+  /** The name sdocker gives a container that needs one (--link) when the user gave none. */
+  readonly generatedName?: string;
 }
 
 /** The user's options, by documented long name. */

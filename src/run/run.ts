@@ -3,6 +3,7 @@
 import type { ContainerInvocation, ExecInvocation } from '../docker/invocation.js';
 import { EXIT_REFUSED } from '../errors.js';
 import { ensureNetwork } from '../engine/network.js';
+import type { Engine } from '../engine/engine.js';
 import { gatherFacts, hostFacts, PullFailed } from '../facts.js';
 import type { Deps } from '../deps.js';
 import { checkRefusals, planContainer, planExec, type Plan } from '../plan.js';
@@ -12,6 +13,7 @@ import { refusalMessage } from '../policy/refusals.js';
 import { checkAllowList } from '../policy/allow.js';
 import { resolveSeccomp } from '../policy/seccomp.js';
 import { allowedWarning, renderDryRun } from '../report.js';
+import { afterLinks, checkTargets, generateName, prepareLinks } from './links.js';
 
 interface OwnOptions {
   readonly dryRun: boolean;
@@ -55,18 +57,20 @@ async function hardenOrThrow(inv: ContainerInvocation | ExecInvocation, deps: De
   };
   const early = checkRefusals(base);
   if (early.refused.length > 0 && !own.dryRun) return refuse(early.refused.map(refusalMessage), deps);
-  const said = { deps, loaded, dryRun: own.dryRun };
+  const said = { deps, loaded, dryRun: own.dryRun, engine };
   if (inv.kind === 'exec') return finish(planExec(inv, base), said, undefined, undefined);
   const view = new OptionView(items);
+  // A linked container needs a name before it exists: its link network is named after it.
+  const named = view.has('link') && !view.has('name') ? { generatedName: generateName() } : {};
   const pullPolicy = view.last('pull') ?? 'missing';
   const pull = own.dryRun || pullPolicy === 'never' ? undefined : (missing: boolean) => {
     // docker run's own words before it pulls a missing image.
     if (missing) deps.stderr(`Unable to find image '${inv.image}' locally\n`);
     return deps.run(deps.docker, pullArgs(inv, view), { stdoutToStderr: true });
   };
-  const network = view.has('network') || loaded.policy.network.name === '' ? undefined : loaded.policy.network.name;
+  const network = view.has('network') || view.has('link') || loaded.policy.network.name === '' ? undefined : loaded.policy.network.name;
   const gathered = await gatherFacts({ engine, image: inv.image, apparmorProfile: loaded.policy.apparmor.profile, dryRun: own.dryRun, pull, pullFirst: pullPolicy === 'always', network });
-  const plan = planContainer(inv, { ...base, facts: gathered.facts });
+  const plan = planContainer(inv, { ...base, ...named, facts: gathered.facts });
   // plan.network, when set, is the policy's network: its state was asked for with the other facts.
   const networkExists = plan.network === undefined || gathered.unknown !== undefined ? undefined : await ensureNetwork(engine, plan.network, gathered.network, own.dryRun);
   return finish(plan, said, gathered.unknown, networkExists);
@@ -76,25 +80,30 @@ interface Said {
   readonly deps: Deps;
   readonly loaded: LoadedPolicy;
   readonly dryRun: boolean;
+  readonly engine: Engine;
 }
 
 /** Print the dry run, or say the warnings and run docker. */
-async function finish(plan: Plan, { deps, loaded, dryRun }: Said, unknown: string | undefined, networkExists: boolean | undefined): Promise<number> {
+async function finish(plan: Plan, { deps, loaded, dryRun, engine }: Said, unknown: string | undefined, networkExists: boolean | undefined): Promise<number> {
   const errors = plan.notices.filter((n) => n.level === 'error');
   if (dryRun) {
     deps.stdout(renderDryRun({ plan, docker: deps.docker, loaded, unknown, networkExists }));
     return plan.refused.length > 0 || errors.length > 0 ? EXIT_REFUSED : 0;
   }
   if (errors.length > 0) return refuse(errors.map((n) => n.text), deps);
-  const quiet = deps.env['SDOCKER_QUIET'] === '1';
+  // Quiet on success: notices belong to the dry run; warnings are always said.
   const lines = [
     ...loaded.warnings,
     ...plan.allowed.map(allowedWarning),
     ...plan.notices.filter((n) => n.level === 'warning').map((n) => n.text.replace(/^sdocker: /, 'sdocker: warning: ')),
-    ...(quiet ? [] : plan.notices.filter((n) => n.level === 'notice').map((n) => n.text)),
   ];
   if (lines.length > 0) deps.stderr(`${lines.join('\n')}\n`);
-  return deps.run(deps.docker, plan.argv);
+  if (plan.links.length === 0) return deps.run(deps.docker, plan.argv);
+  await checkTargets(engine, plan.links);
+  await prepareLinks(engine, plan.links);
+  const code = await deps.run(deps.docker, plan.argv);
+  await afterLinks(engine, plan.links, code);
+  return code;
 }
 
 function refuse(lines: readonly string[], deps: Deps): number {

@@ -1,6 +1,6 @@
 // Fakes for unit tests of argument building: an engine that answers from data and records
 // what it was asked to create, and a runner that records the docker argv instead of running it.
-import type { Engine, EngineInfo, NetworkState } from '../../src/engine/engine.js';
+import type { ContainerState, Engine, EngineInfo, NetworkSpec, NetworkState } from '../../src/engine/engine.js';
 import type { Deps } from '../../src/deps.js';
 import { main } from '../../src/main.js';
 import type { ImageFacts } from '../../src/policy/context.js';
@@ -9,6 +9,7 @@ export interface FakeEngineOptions {
   images?: Record<string, ImageFacts>;
   info?: EngineInfo;
   networks?: Record<string, NetworkState>;
+  containers?: Record<string, ContainerState>;
   unreachable?: boolean;
 }
 
@@ -16,6 +17,9 @@ export class FakeEngine implements Engine {
   readonly endpoint = 'fake://engine';
   readonly socketPath = '/var/run/docker.sock';
   readonly created: string[] = [];
+  readonly specs: Record<string, NetworkSpec | undefined> = {};
+  /** What changed the engine, in order, with the docker commands run between (`docker run`). */
+  readonly events: string[] = [];
   readonly asked: string[] = [];
 
   constructor(private readonly options: FakeEngineOptions = {}) {}
@@ -40,9 +44,36 @@ export class FakeEngine implements Engine {
     return this.options.networks?.[name];
   }
 
-  async createNetwork(name: string): Promise<void> {
+  async createNetwork(name: string, spec?: NetworkSpec): Promise<void> {
     this.check(`create ${name}`);
     this.created.push(name);
+    this.specs[name] = spec;
+    this.events.push(`create ${name}`);
+  }
+
+  async listNetworks(label: string): Promise<string[]> {
+    this.check(`list ${label}`);
+    return Object.entries(this.options.networks ?? {}).filter(([, n]) => n.labels?.[label] !== undefined).map(([name]) => name);
+  }
+
+  async removeNetwork(name: string): Promise<void> {
+    this.check(`remove ${name}`);
+    this.events.push(`remove ${name}`);
+  }
+
+  async connectNetwork(network: string, container: string, aliases: readonly string[]): Promise<void> {
+    this.check(`connect ${network}`);
+    this.events.push(`connect ${network} ${container} [${aliases.join(' ')}]`);
+  }
+
+  async disconnectNetwork(network: string, container: string): Promise<void> {
+    this.check(`disconnect ${network}`);
+    this.events.push(`disconnect ${network} ${container}`);
+  }
+
+  async inspectContainer(ref: string): Promise<ContainerState | undefined> {
+    this.check(`container ${ref}`);
+    return this.options.containers?.[ref];
   }
 }
 
@@ -72,6 +103,7 @@ export async function runMain(argv: readonly string[], options: RunMainOptions =
     docker: 'docker',
     run: async (file, args) => {
       result.runs.push({ file, args });
+      engine.events.push(`docker ${args[0] ?? ''}`);
       return options.exitCode ?? 0;
     },
     onInterrupt: () => () => undefined,

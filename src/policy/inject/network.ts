@@ -4,6 +4,7 @@ import { parseBool, type Opt } from '../../docker/parse.js';
 import { expandPorts, parsePort, renderPort } from '../../docker/values.js';
 import { canonical, type RuleContext } from '../context.js';
 import { bindAddress } from '../defaults.js';
+import { injectLinks } from './links.js';
 import { add, say, type Inject, type Injected } from './types.js';
 
 const ALL_INTERFACES = new Set(['0.0.0.0', '::', '[::]']);
@@ -11,7 +12,14 @@ const ALL_INTERFACES = new Set(['0.0.0.0', '::', '[::]']);
 const network: Inject = (view, ctx, out) => {
   if (view.has('network')) return;
   const publishes = view.has('publish') || view.isOn('publish-all');
-  if (ctx.policy.network.noneWithoutPorts && !publishes) {
+  const none = ctx.policy.network.noneWithoutPorts && !publishes;
+  // Links where sdocker picks the network; with network.name '' and no `none`, docker's default
+  // bridge (inter-container traffic on) carries them as it always did.
+  if (view.has('link') && (none || ctx.policy.network.name !== '')) {
+    injectLinks(view, ctx, out, none);
+    return;
+  }
+  if (none) {
     add(out, 'network', '--network', 'none');
     return;
   }

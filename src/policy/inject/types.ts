@@ -1,6 +1,7 @@
 // What an injection rule returns: flags to add, user items to rewrite, and things to say.
 import type { OptionView, RuleContext } from '../context.js';
 import type { InjectId, RuleId } from '../rules.js';
+import type { LinkNetwork } from './links.js';
 
 export interface Addition {
   readonly rule: InjectId;
@@ -28,6 +29,8 @@ export interface Injected {
   readonly notices: Notice[];
   /** The sdocker network the container joins, to be created when missing. */
   network: string | undefined;
+  /** Networks of their own for --link pairs, to be created (or reused) and joined. */
+  links: readonly LinkNetwork[];
 }
 
 export type Inject = (view: OptionView, ctx: RuleContext, out: Injected) => void;
