@@ -23,7 +23,7 @@ const KINDS: readonly [SymptomKind, RegExp][] = [
   ['permission', /permission denied|\bEACCES\b|\(13: |errno 13\b/i],
   ['not-permitted', /operation not permitted|\bEPERM\b|\(1: /i],
   // Servers that name no errno (mosquitto: "Unable to open log file X for writing").
-  ['cannot-write', /(?:unable to|cannot|can't|could not|failed to) (?:open|create|write|make|mkdir)\b.*\bwrit|(?:unable to|cannot|can't|could not|failed to) (?:create|mkdir|make directory)/i],
+  ['cannot-write', /(?:unable to|cannot|can't|could not|failed to) (?:write|create|mkdir|make directory)\b|(?:unable to|cannot|can't|could not|failed to) open\b.*\bfor writing/i],
 ];
 
 const OPERATIONS: readonly [Operation, RegExp][] = [
@@ -69,6 +69,8 @@ export function findSymptoms(lines: readonly string[]): Symptom[] {
 /** The first absolute path in a line, without a trailing slash; `/` alone and /proc/self fds are not paths of interest. */
 export function firstPath(line: string): string | undefined {
   for (const match of line.matchAll(PATH)) {
+    // `/etc/haproxy/haproxy.cfg:4` cites a line of a configuration file, not what failed.
+    if (/^:\d/.test(line.slice((match.index ?? 0) + match[0].length))) continue;
     const path = (match[1] ?? '').replace(/\/+$/, '').replace(/[.]+$/, '');
     if (path !== '' && !path.startsWith('/proc/self/fd') && !path.startsWith('/dev/std')) return path;
   }

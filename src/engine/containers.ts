@@ -23,11 +23,15 @@ export interface ContainerInfo {
   readonly securityOpt: readonly string[];
   readonly ips: readonly string[];
   readonly labels: Readonly<Record<string, string>>;
+  /** What it runs: Path and Args. */
+  readonly command: readonly string[];
 }
 
 interface RawInspect {
   Id: string;
   Name: string;
+  Path?: string;
+  Args?: string[] | null;
   RestartCount?: number;
   State: { Running: boolean; Restarting: boolean; Status: string; ExitCode: number; OOMKilled: boolean };
   Config: { User?: string; Image: string; Labels?: Record<string, string> | null };
@@ -124,5 +128,6 @@ function toInfo(raw: RawInspect): ContainerInfo {
     securityOpt: raw.HostConfig.SecurityOpt ?? [],
     ips: Object.values(networks).map((n) => n.IPAddress ?? '').filter((ip) => ip !== ''),
     labels: raw.Config.Labels ?? {},
+    command: [raw.Path ?? '', ...(raw.Args ?? [])].filter((word) => word !== ''),
   };
 }

@@ -90,7 +90,10 @@ async function prepare(options: LearnOptions, deps: Deps): Promise<TrialSetup> {
 
 async function learn(options: LearnOptions, setup: TrialSetup, deps: Deps, say: (line: string) => void): Promise<number> {
   const started = Date.now();
-  const known: Knowledge = { accounts: await accountsOf(setup), userGiven: options.items.some((i) => i.opts.some((o) => o.spec.long === 'user')), triedUsers: new Set(), observed: undefined };
+  const image = await imageAccounts(setup);
+  const userGiven = options.items.flatMap((i) => i.opts).filter((o) => o.spec.long === 'user').at(-1)?.value;
+  const defaultUser = userGiven ?? (setup.base.facts.image?.user || setup.base.policy.user || '0');
+  const known: Knowledge = { ...image, userGiven: userGiven !== undefined, triedUsers: new Set([defaultUser]), observed: undefined, defaultUser };
   let grants: Grants = NO_GRANTS;
   let trials = 0;
   const trial = async (label: string, tried: Grants): Promise<TrialResult> => {
@@ -153,17 +156,33 @@ function giveUp(reason: string, say: (line: string) => void): number {
   return 1;
 }
 
-async function accountsOf(setup: TrialSetup): Promise<ReturnType<typeof parsePasswd>> {
-  const name = `sdocker-learn-passwd-${process.pid}`;
+/** The image's accounts, and the folders its service accounts own (read from a created, never started, container). */
+async function imageAccounts(setup: TrialSetup): Promise<Pick<Knowledge, 'accounts' | 'serviceFolders'>> {
+  const name = `sdocker-learn-files-${process.pid}`;
   setup.live.add(name);
   try {
     const created = await setup.containers.runDetached(['create', '--name', name, '--label', 'io.sdocker.learn=true', setup.options.image]);
-    return created.id === undefined ? [] : parsePasswd((await setup.containers.readFile(name, '/etc/passwd')) ?? '');
+    if (created.id === undefined) return { accounts: [], serviceFolders: [] };
+    const accounts = parsePasswd((await setup.containers.readFile(name, '/etc/passwd')) ?? '');
+    // Accounts a package made for its service (Debian: system uids 100-999, and www-data).
+    const services = accounts.filter((a) => (a.uid >= 100 && a.uid < 1000) || a.name === 'www-data');
+    const folders = services.flatMap((account) => SERVICE_FOLDERS.map((base) => ({ path: `${base}/${account.name}`, account })));
+    const owned = await Promise.all(folders.map(async (folder) => {
+      const entry = (await setup.containers.files(name, folder.path, 1024))?.[0];
+      return entry?.type === 'dir' && entry.uid === folder.account.uid ? [folder] : [];
+    }));
+    // The accounts the image's command names come first: `mosquitto -c ...` is mosquitto's.
+    const command = ((await setup.containers.inspect(name))?.command ?? []).join(' ');
+    const named = (f: { account: { name: string } }): number => (command.includes(f.account.name) ? 0 : 1);
+    return { accounts, serviceFolders: owned.flat().sort((a, b) => named(a) - named(b)) };
   } finally {
     await setup.containers.remove(name);
     setup.live.delete(name);
   }
 }
+
+/** Where Debian packages put a service's own folders. */
+const SERVICE_FOLDERS = ['/run', '/var/lib', '/var/cache', '/var/log', '/var/spool'];
 
 function write(grants: Grants, options: LearnOptions, setup: TrialSetup, run: { trials: number; seconds: number }, deps: Deps, say: (line: string) => void): number {
   const repository = normalizeImage(options.image);

@@ -28,10 +28,14 @@ export interface Knowledge {
   readonly triedUsers: Set<string>;
   /** uids seen running processes in an observation trial. */
   observed: number[] | undefined;
+  /** Folders of the image's service accounts (/run/NAME, /var/lib/NAME, ...) that they own. */
+  readonly serviceFolders: readonly { readonly path: string; readonly account: Account }[];
+  /** The user a trial runs as when learn grants none (the policy's, or the user's --user). */
+  readonly defaultUser: string;
 }
 
 export function nextStep(result: TrialResult, grants: Grants, known: Knowledge): Step {
-  const tmpfs = tmpfsNeeded(result, grants);
+  const tmpfs = uniqueValues([...tmpfsNeeded(result, grants), ...runtimeFolders(result, grants, known)]);
   if (tmpfs.length > 0) return { kind: 'tmpfs', add: tmpfs };
   if (!known.userGiven && !isRoot(grants)) {
     const user = userCandidate(result, known);
@@ -56,15 +60,38 @@ function tmpfsNeeded(result: TrialResult, grants: Grants): Evidence[] {
   return [...found.values()];
 }
 
+function uniqueValues(grants: readonly Evidence[]): Evidence[] {
+  return grants.filter((g, i) => grants.findIndex((other) => other.value === g.value) === i);
+}
+
+/** A write refused without a path ("Unable to write pid file."): the run user's own folders under /run. */
+function runtimeFolders(result: TrialResult, grants: Grants, known: Knowledge): Evidence[] {
+  const pathless = result.symptoms.find((s) => s.path === undefined && (s.kind === 'cannot-write' || s.kind === 'read-only'));
+  if (pathless === undefined) return [];
+  const uid = Number((grants.user?.value ?? known.defaultUser).split(':')[0]);
+  const granted = new Set(grants.tmpfs.map((g) => g.value));
+  return known.serviceFolders
+    .filter((f) => /^\/(var\/)?run\//.test(f.path) && (uid === 0 || f.account.uid === uid) && !granted.has(f.path))
+    .map((f) => ({ value: f.path, why: `${pathless.line.trim()} (no path given; ${f.path} is ${f.account.name}'s runtime folder)` }));
+}
+
 /** The folder that should be writable: the path itself when it is (or is to be) a folder, else its parent. */
 function tmpfsFolder(symptom: Symptom, files: TrialResult['files']): string | undefined {
   const path = symptom.path as string;
   const entries = files.get(path);
   const self = entries?.[0];
   let folder = self?.type === 'dir' || (entries === undefined && symptom.folder) ? path : dirname(path);
+  // A folder to be made inside an empty one: the empty parent takes its siblings too, and hides nothing.
+  const parentEntries = files.get(dirname(path));
+  const parentEmpty = parentEntries?.length === 1 && parentEntries[0]?.type === 'dir';
+  if (entries === undefined && folder === path && parentEmpty) folder = dirname(path);
+  // A missing path in a folder with content of the image (/app/cache in /app): a tmpfs on the
+  // folder would hide that content, so the path itself becomes the (new) folder.
+  if (entries === undefined && folder !== path && parentEntries !== undefined && !parentEmpty) folder = path;
   const parent = files.get(folder)?.[0];
   if (parent?.type === 'symlink') folder = posix.resolve(dirname(folder), parent.linkTarget);
-  return NEVER_TMPFS.has(folder) || !folder.startsWith('/') ? undefined : folder;
+  const system = /^\/(etc|usr|bin|sbin|lib\w*|boot|proc|sys|dev)(\/|$)/.test(folder);
+  return NEVER_TMPFS.has(folder) || system || !folder.startsWith('/') ? undefined : folder;
 }
 
 /** EACCES on a path whose folder root owns: the run user cannot create files there. */
@@ -92,6 +119,9 @@ function userCandidate(result: TrialResult, known: Knowledge): Evidence | undefi
   for (const uid of known.observed ?? []) {
     const account = known.accounts.find((a) => a.uid === uid);
     candidates.push({ value: `${uid}:${account?.gid ?? uid}`, why: `started as root, its processes switch to ${account?.name ?? `uid ${uid}`}` });
+  }
+  for (const { path, account } of known.serviceFolders) {
+    candidates.push({ value: `${account.uid}:${account.gid}`, why: `the image's ${path} belongs to ${account.name}` });
   }
   return candidates.find((c) => !known.triedUsers.has(c.value));
 }

@@ -48,12 +48,20 @@ export async function runTrial(setup: TrialSetup, grants: Grants): Promise<Trial
     const watched = await watch(setup, name);
     const symptoms = findSymptoms(await containers.logs(name));
     const files = await statPaths(containers, name, symptoms);
-    const failure = watched.failure ?? (symptoms[0] === undefined ? undefined : `its log says: ${symptoms[0].line.trim()}`);
+    const fatal = symptoms.find(blocks);
+    const failure = watched.failure ?? (fatal === undefined ? undefined : `its log says: ${fatal.line.trim()}`);
     return { passed: failure === undefined, failure, symptoms, uids: watched.uids, files };
   } finally {
     await containers.remove(name);
     setup.live.delete(name);
   }
+}
+
+/** A refused write or open, or a refused privileged operation learn can name; an EPERM it cannot
+ *  relate to an operation (redis: "can't set maximum open files") in a container that otherwise
+ *  passes is the limit the policy set, not a grant to learn. */
+function blocks(symptom: Symptom): boolean {
+  return symptom.kind !== 'not-permitted' || symptom.operation !== 'other';
 }
 
 function failed(failure: string, symptoms: Symptom[], uids: number[], files: Map<string, TarEntry[] | undefined>): TrialResult {
