@@ -87,7 +87,9 @@ function tmpfsFolder(symptom: Symptom, files: TrialResult['files']): string | un
   if (entries === undefined && folder === path && parentEmpty) folder = dirname(path);
   // A missing path in a folder with content of the image (/app/cache in /app): a tmpfs on the
   // folder would hide that content, so the path itself becomes the (new) folder.
-  if (entries === undefined && folder !== path && parentEntries !== undefined && !parentEmpty) folder = path;
+  // A name with an extension (nginx.pid, app.sock) is taken for a file: its folder is the choice.
+  const fileLike = /\.[a-z0-9]{1,8}$/i.test(posix.basename(path));
+  if (entries === undefined && folder !== path && parentEntries !== undefined && !parentEmpty && !fileLike) folder = path;
   const parent = files.get(folder)?.[0];
   if (parent?.type === 'symlink') folder = posix.resolve(dirname(folder), parent.linkTarget);
   const system = /^\/(etc|usr|bin|sbin|lib\w*|boot|proc|sys|dev)(\/|$)/.test(folder);
