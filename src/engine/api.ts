@@ -2,7 +2,7 @@
 // milliseconds where each `docker` CLI call costs tens.
 import { SdockerError } from '../errors.js';
 import { exchange, type Reply } from './http10.js';
-import { MANAGED_LABEL, NETWORK_OPTIONS, hasAppArmor, imageFacts, type Engine, type EngineInfo, type NetworkState } from './engine.js';
+import { MANAGED_LABEL, NETWORK_OPTIONS, hasAppArmor, imageFacts, type Engine, type EngineInfo, type NetworkState, type VolumeState } from './engine.js';
 import type { ImageFacts } from '../policy/context.js';
 
 export class SocketEngine implements Engine {
@@ -37,6 +37,12 @@ export class SocketEngine implements Engine {
     const reply = await this.call('POST', '/networks/create', JSON.stringify(body));
     // 409: another sdocker created it at the same moment; that network is as good as ours.
     if (reply.status !== 201 && reply.status !== 409) this.json(reply);
+  }
+
+  async inspectVolume(name: string): Promise<VolumeState | undefined> {
+    const reply = await this.call('GET', `/volumes/${encodeURIComponent(name)}`);
+    if (reply.status === 404) return undefined;
+    return { driver: this.json<{ Driver?: string }>(reply).Driver ?? 'local' };
   }
 
   private json<T>(reply: Reply): T {

@@ -2,7 +2,7 @@
 // contexts, TCP and TLS. Slower (one docker process per question) but exactly docker's view.
 import { capture } from '../exec.js';
 import { SdockerError } from '../errors.js';
-import { MANAGED_LABEL, NETWORK_OPTIONS, hasAppArmor, imageFacts, type Engine, type EngineInfo, type NetworkState } from './engine.js';
+import { MANAGED_LABEL, NETWORK_OPTIONS, hasAppArmor, imageFacts, type Engine, type EngineInfo, type NetworkState, type VolumeState } from './engine.js';
 import type { ImageFacts } from '../policy/context.js';
 
 export class CliEngine implements Engine {
@@ -46,6 +46,16 @@ export class CliEngine implements Engine {
     const options = Object.entries(NETWORK_OPTIONS).flatMap(([key, value]) => ['-o', `${key}=${value}`]);
     const result = await this.docker_('network', 'create', '--label', `${MANAGED_LABEL}=true`, ...options, name);
     if (result.exitCode !== 0 && !/already exists/i.test(result.stderr)) throw this.failure(result.stderr);
+  }
+
+  async inspectVolume(name: string): Promise<VolumeState | undefined> {
+    const result = await this.docker_('volume', 'inspect', '--format', '{{json .Driver}}', name);
+    if (result.exitCode !== 0) {
+      // docker 28 and 20.10: "Error response from daemon: get NAME: no such volume".
+      if (/no such volume/i.test(result.stderr)) return undefined;
+      throw this.failure(result.stderr);
+    }
+    return { driver: (JSON.parse(result.stdout || '""') as string) || 'local' };
   }
 
   private docker_(...args: string[]) {

@@ -1,5 +1,6 @@
 // What sdocker asks the engine before a run: the image's user and exposed ports, whether the
-// engine has AppArmor and which logging driver it uses, and sdocker's network.
+// engine has AppArmor and which logging driver it uses, sdocker's network, and which named
+// volumes exist already.
 import type { ImageFacts } from '../policy/context.js';
 
 export interface EngineInfo {
@@ -12,6 +13,10 @@ export interface NetworkState {
   readonly managed: boolean;
 }
 
+export interface VolumeState {
+  readonly driver: string;
+}
+
 export interface Engine {
   /** Where the engine is, for messages. */
   readonly endpoint: string;
@@ -22,6 +27,8 @@ export interface Engine {
   info(): Promise<EngineInfo>;
   inspectNetwork(name: string): Promise<NetworkState | undefined>;
   createNetwork(name: string): Promise<void>;
+  /** undefined when no volume has that name (docker run would create it). */
+  inspectVolume(name: string): Promise<VolumeState | undefined>;
 }
 
 /** The label sdocker puts on what it creates. */

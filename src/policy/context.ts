@@ -21,6 +21,8 @@ export interface EngineFacts {
   /** Whether sdocker's AppArmor profile is loaded on the engine's host. */
   readonly apparmorLoaded: boolean | undefined;
   readonly loggingDriver: string | undefined;
+  /** Whether each named volume the run mounts exists already; absent where not asked. */
+  readonly volumes?: ReadonlyMap<string, boolean>;
 }
 
 /** Questions about the host's file system, answered by the caller (tests pass a fake). */
@@ -40,6 +42,8 @@ export interface RuleContext {
   readonly cwd: string;
   /** Absolute path of the seccomp profile to inject ('' for none). */
   readonly seccompFile: string;
+  /** The image reference of a run or create, for commands sdocker suggests. */
+  readonly image?: string;
 }
 
 /** The user's options, by documented long name. */

@@ -1,6 +1,6 @@
 // Fakes for unit tests of argument building: an engine that answers from data and records
 // what it was asked to create, and a runner that records the docker argv instead of running it.
-import type { Engine, EngineInfo, NetworkState } from '../../src/engine/engine.js';
+import type { Engine, EngineInfo, NetworkState, VolumeState } from '../../src/engine/engine.js';
 import type { Deps } from '../../src/deps.js';
 import { main } from '../../src/main.js';
 import type { ImageFacts } from '../../src/policy/context.js';
@@ -9,6 +9,7 @@ export interface FakeEngineOptions {
   images?: Record<string, ImageFacts>;
   info?: EngineInfo;
   networks?: Record<string, NetworkState>;
+  volumes?: Record<string, VolumeState>;
   unreachable?: boolean;
 }
 
@@ -43,6 +44,11 @@ export class FakeEngine implements Engine {
   async createNetwork(name: string): Promise<void> {
     this.check(`create ${name}`);
     this.created.push(name);
+  }
+
+  async inspectVolume(name: string): Promise<VolumeState | undefined> {
+    this.check(`volume ${name}`);
+    return this.options.volumes?.[name];
   }
 }
 
