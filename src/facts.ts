@@ -17,6 +17,8 @@ export interface GatherRequest {
   readonly pullFirst: boolean;
   /** The network the run will likely join, asked about at the same time as the rest. */
   readonly network: string | undefined;
+  /** Named volumes the run mounts: whether each exists is asked at the same time. */
+  readonly volumes: readonly string[];
 }
 
 export interface Gathered {
@@ -34,17 +36,25 @@ export async function gatherFacts(request: GatherRequest): Promise<Gathered> {
     const network = request.network === undefined ? undefined : engine.inspectNetwork(request.network);
     // Awaited below; until then a failure must not count as unhandled when another question fails first.
     network?.catch(() => undefined);
+    const volumes = existingVolumes(engine, request.volumes);
     let [image, info] = await Promise.all([engine.inspectImage(request.image), engine.info()]);
     if (image === undefined && request.pull !== undefined && !request.pullFirst) {
       await pullOrFail(request.pull, true);
       image = await engine.inspectImage(request.image);
     }
-    return { facts: engineFacts(image, info, engine, request.apparmorProfile), unknown: undefined, network: await network };
+    const facts = { ...engineFacts(image, info, engine, request.apparmorProfile), volumes: await volumes };
+    return { facts, unknown: undefined, network: await network };
   } catch (error) {
     if (!request.dryRun) throw error;
     const unknown = { image: undefined, apparmor: undefined, apparmorLoaded: undefined, loggingDriver: undefined };
     return { facts: unknown, unknown: error instanceof Error ? error.message : String(error), network: undefined };
   }
+}
+
+/** Which volumes exist; one the engine would not answer for is left out (it only feeds a notice). */
+async function existingVolumes(engine: Engine, names: readonly string[]): Promise<ReadonlyMap<string, boolean>> {
+  const answers = await Promise.all([...new Set(names)].map(async (name) => [name, await engine.inspectVolume(name).then((state) => state !== undefined, () => undefined)] as const));
+  return new Map(answers.filter((answer): answer is readonly [string, boolean] => answer[1] !== undefined));
 }
 
 /** A failed pull ends the run, as a failed pull ends docker run. */

@@ -50,6 +50,7 @@ test('refused settings are errors at their line and column; an allowed one is a 
     '8:9 error docker-socket agent',
     '9:9 error sensitive-mount agent',
     '12:9 error sensitive-mount agent',
+    '6:14 warning user agent',
     '15:10 warning host-pid allowed',
   ]);
 });
@@ -169,7 +170,7 @@ test('an empty list key is filled, a lone scalar becomes a list that keeps it', 
   const text = 'services:\n  web:\n    image: x\n    security_opt:\n    tmpfs: /run\n    cap_drop: NET_RAW\n';
   const { output } = await hardenCompose(text, '/tmp/compose.yaml', OPTIONS);
   t.regex(output, /security_opt:\n {6}- "no-new-privileges:true"\n/);
-  t.regex(output, /tmpfs:\n {6}- \/run\n {6}- "\/tmp:/);
+  t.regex(output, /tmpfs:\n {6}- "\/run:uid=65534,gid=65534"\n {6}- "\/tmp:/, "the file's tmpfs kept, owned by the user sdocker sets");
   t.regex(output, /cap_drop:\n {6}- NET_RAW\n {6}- ALL\n/);
 });
 
@@ -239,3 +240,39 @@ test('a file whose only findings are read-only notes checks clean once hardened'
 function byLine(a: string, b: string): number {
   return Number.parseInt(a, 10) - Number.parseInt(b, 10);
 }
+
+test('a service with cap_add and no user gets no user, root tmpfs, and a warning', async (t) => {
+  const text = 'services:\n  net:\n    image: x\n    cap_add: [NET_ADMIN]\n    x-sdocker: {allow: ["dangerous-cap:NET_ADMIN"]}\n  mine:\n    image: x\n    user: "1000:1000"\n    cap_add: [NET_BIND_SERVICE]\n';
+  const result = await hardenCompose(text, '/tmp/compose.yaml', OPTIONS);
+  const data = parseDocument(result.output).toJS() as { services: Record<string, { user?: string; tmpfs: string[] }> };
+  t.is(data.services['net']?.user, undefined);
+  t.deepEqual(data.services['net']?.tmpfs, ['/tmp:rw,noexec,nosuid,nodev,size=64m']);
+  t.is(data.services['mine']?.user, '1000:1000', "the file's own user is kept");
+  const warnings = result.findings.filter((f) => f.rule === 'user').map((f) => `${f.line}:${f.col} ${f.level} ${f.service}: ${f.message}`);
+  t.deepEqual(warnings, ['4:14 warning net: cap_add NET_ADMIN: user 65534:65534 not set (a non-root user gets no capabilities); the service runs as root unless its image sets a USER (CIS 4.1)']);
+});
+
+test("the file's tmpfs gets the owner of the user sdocker sets, unless it sets one or the file sets the user", async (t) => {
+  const text = [
+    'services:',
+    '  web:',
+    '    image: x',
+    '    tmpfs: ["/www", "/run:size=1m", "/own:uid=1"]',
+    '    volumes:',
+    '      - type: tmpfs',
+    '        target: /cache',
+    '  mine:',
+    '    image: x',
+    '    user: "1000"',
+    '    tmpfs: /www',
+    '',
+  ].join('\n');
+  const result = await hardenCompose(text, '/tmp/compose.yaml', OPTIONS);
+  const data = parseDocument(result.output).toJS() as { services: Record<string, { tmpfs: string[] | string }> };
+  t.deepEqual(data.services['web']?.tmpfs, ['/www:uid=65534,gid=65534', '/run:size=1m,uid=65534,gid=65534', '/own:uid=1', '/tmp:rw,noexec,nosuid,nodev,size=64m,uid=65534,gid=65534']);
+  t.deepEqual(data.services['mine']?.tmpfs, ['/www', '/tmp:rw,noexec,nosuid,nodev,size=64m,uid=1000']);
+  const notes = result.findings.filter((f) => f.level === 'warning').map((f) => `${f.line}:${f.col} ${f.rule} ${f.service}: ${f.message}`);
+  t.deepEqual(notes, ['6:9 tmpfs web: the tmpfs at /cache is mounted with the image folder\'s owner (root) and the long syntax cannot set one: user 65534:65534 cannot write there; write it as tmpfs: ["/cache:uid=65534,gid=65534"]']);
+  const again = await hardenCompose(result.output, '/tmp/compose.yaml', OPTIONS);
+  t.is(again.output, result.output, 'hardening the hardened file changes nothing');
+});

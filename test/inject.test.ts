@@ -204,3 +204,64 @@ test('dry run without an engine says what it assumed', async (t) => {
   t.regex(result.stdout, /the engine could not be asked \(engine unreachable\)/);
   t.true(result.stdout.includes('--user 65534:65534'));
 });
+
+test('added capabilities keep the container root: no injected user, one warning, root tmpfs and asRoot caps', async (t) => {
+  const result = await runMain(['run', '--sd-allow', 'dangerous-cap:NET_ADMIN', '--cap-add', 'NET_ADMIN', 'alpine']);
+  const argv = dockerArgv(result);
+  t.deepEqual(valuesOf(argv, '--user'), []);
+  t.deepEqual(valuesOf(argv, '--tmpfs'), ['/tmp:rw,noexec,nosuid,nodev,size=64m'], 'no uid/gid: the run user is root');
+  const said = result.stderr.split('\n').filter((line) => line.includes('--user'));
+  t.deepEqual(said, ['sdocker: warning: --cap-add NET_ADMIN: not injecting --user 65534:65534 (a non-root user gets no capabilities); the container runs as root (CIS 4.1)']);
+  const privileged = await runMain(['run', '--sd-allow', 'privileged', '--privileged', 'alpine']);
+  t.deepEqual(valuesOf(dockerArgv(privileged), '--user'), []);
+  t.regex(privileged.stderr, /^sdocker: warning: --privileged: not injecting --user 65534:65534/m);
+  // An image profile's asRoot capabilities follow the real run user, root.
+  const nginx = await argvOf(['--cap-add', 'NET_RAW', 'nginx'], { images: { nginx: { user: '', exposedPorts: [] } } });
+  t.deepEqual(valuesOf(nginx, '--user'), []);
+  t.deepEqual(valuesOf(nginx, '--cap-add').sort(), ['CHOWN', 'NET_RAW', 'SETGID', 'SETUID']);
+});
+
+test("added capabilities with the user's own --user or the image's USER: nothing changes, the image case is noted", async (t) => {
+  const mine = await runMain(['run', '--user', '1000:1000', '--cap-add', 'NET_BIND_SERVICE', 'alpine']);
+  t.deepEqual(valuesOf(dockerArgv(mine), '--user'), ['1000:1000'], "the user's own, nothing injected");
+  t.notRegex(mine.stderr, /capabilit/);
+  const images = { app: { user: '1001', exposedPorts: [] } };
+  const image = await runMain(['run', '--cap-add', 'NET_BIND_SERVICE', 'app'], { images });
+  t.deepEqual(valuesOf(dockerArgv(image), '--user'), []);
+  t.regex(image.stderr, /^sdocker: warning: --cap-add NET_BIND_SERVICE: the image runs as user '1001', which docker gives no capabilities; they take effect only with --user 0$/m);
+  t.regex(valuesOf(dockerArgv(image), '--tmpfs')[0] ?? '', /,uid=1001$/);
+});
+
+test("the user's own --tmpfs gets the injected user's uid/gid, as a rewrite; their options are kept", async (t) => {
+  const result = await runMain(['run', '--sd-dry-run', '--tmpfs', '/www', '--tmpfs=/data:size=1m,mode=0700', '--tmpfs', '/x:', 'alpine']);
+  t.is(result.code, 0);
+  t.regex(result.stdout, /^docker run --tmpfs \/www:uid=65534,gid=65534 --tmpfs \/data:size=1m,mode=0700,uid=65534,gid=65534 --tmpfs \/x:uid=65534,gid=65534 --cap-drop ALL /m);
+  t.regex(result.stdout, /^ {2}--tmpfs \/www -> --tmpfs \/www:uid=65534,gid=65534 +tmpfs \(CIS 5\.12\): /m);
+  t.regex(result.stdout, /^ {2}--tmpfs=\/data:size=1m,mode=0700 -> --tmpfs \/data:size=1m,mode=0700,uid=65534,gid=65534 +tmpfs/m);
+});
+
+test("the user's own --tmpfs is kept when the user set its owner, or sdocker did not choose the user", async (t) => {
+  const owned = await argvOf(['--tmpfs', '/www:uid=1000', '--tmpfs', '/run:size=1m,gid=5', 'alpine']);
+  t.deepEqual(valuesOf(owned, '--tmpfs').slice(0, 2), ['/www:uid=1000', '/run:size=1m,gid=5']);
+  const mine = await argvOf(['--user', '1000:1000', '--tmpfs', '/www', 'alpine']);
+  t.is(valuesOf(mine, '--tmpfs')[0], '/www');
+  const image = await argvOf(['--tmpfs', '/www', 'app'], { images: { app: { user: '1001', exposedPorts: [] } } });
+  t.is(valuesOf(image, '--tmpfs')[0], '/www');
+  const caps = await argvOf(['--cap-add', 'CHOWN', '--tmpfs', '/www', 'alpine']);
+  t.is(valuesOf(caps, '--tmpfs')[0], '/www');
+});
+
+test('a new named volume under the injected user: a notice saying how to make it writable', async (t) => {
+  const args = ['run', '--sd-dry-run', '-v', 'data:/data', '-v', 'old:/old', '-v', '/host:/bind', '-v', 'ro:/ro:ro', '--mount', 'type=volume,src=cache,dst=/cache', 'alpine'];
+  const result = await runMain(args, { volumes: { old: { driver: 'local' } } });
+  t.deepEqual(result.engine.asked.filter((a) => a.startsWith('volume ')).sort(), ['volume cache', 'volume data', 'volume old', 'volume ro']);
+  const notes = result.stdout.split('\n').filter((line) => line.includes('the new volume'));
+  t.deepEqual(notes.map((line) => /volume '(\w+)'/.exec(line)?.[1]), ['data', 'cache']);
+  t.true(notes[0]?.endsWith(
+    "sdocker: the new volume 'data' at /data is created with the owner of the image's /data (root if the image has none); if root owns it, user 65534:65534 cannot write there: run with --user set to its owner, or prepare the volume once: docker run --rm -v data:/data --user 0 --entrypoint chown alpine 65534:65534 /data",
+  ), notes[0]);
+  const mine = await runMain(['run', '--sd-dry-run', '--user', '1000', '-v', 'data:/data', 'alpine']);
+  t.notRegex(mine.stdout, /the new volume/);
+  const unknown = await runMain(['run', '--sd-dry-run', '-v', 'data:/data', 'alpine'], { unreachable: true });
+  t.notRegex(unknown.stdout, /the new volume/, 'nothing is claimed when the engine could not be asked');
+});

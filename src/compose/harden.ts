@@ -12,6 +12,7 @@ import { ComposeDocument } from '../yaml.js';
 import { serviceEdits } from './inject.js';
 import { findServiceNotes, findServiceRefusals } from './refuse.js';
 import { segmentNetworks } from './segment.js';
+import { userNotes } from './user.js';
 import { strings, type Finding, type ServiceEdit, type ServiceView } from './types.js';
 
 export interface HardenOptions {
@@ -70,6 +71,10 @@ export async function hardenCompose(text: string, file: string, options: HardenO
     if (data['read_only'] === false) {
       const { line, col } = doc.position(['services', name, 'read_only']);
       findings.push({ file, line, col, rule: 'read-only', level: 'warning', service: name, message: 'read_only: false leaves the root filesystem writable' });
+    }
+    for (const note of userNotes(view)) {
+      const { line, col } = doc.position(['services', name, ...note.path]);
+      findings.push({ file, line, col, rule: note.rule, level: 'warning', service: name, message: note.message });
     }
     for (const edit of serviceEdits(view)) {
       const { line, col } = doc.position(['services', name, ...(edit.edit.kind === 'append' ? [edit.edit.key] : edit.edit.path)]);

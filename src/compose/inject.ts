@@ -8,6 +8,7 @@ import { bindAddress, grantedCaps, tmpfsOwner, tmpfsValue } from '../policy/defa
 import { normalizeCap } from '../policy/refusals.js';
 import type { InjectId } from '../policy/rules.js';
 import { list, strings, type ServiceEdit, type ServiceView } from './types.js';
+import { ownTmpfsEdits, serviceUser } from './user.js';
 
 type ComposeInject = (service: ServiceView, out: ServiceEdit[]) => void;
 
@@ -17,12 +18,6 @@ function set(out: ServiceEdit[], rule: InjectId, service: ServiceView, path: (st
 
 function append(out: ServiceEdit[], rule: InjectId, service: ServiceView, key: string, value: unknown, note: string): void {
   out.push({ rule, service: service.name, edit: { kind: 'append', key, value }, note });
-}
-
-/** The user the service runs as: its own, else the profile's (compose cannot see the image's USER). */
-function serviceUser(service: ServiceView): string {
-  const own = service.data['user'];
-  return own === undefined || own === null ? service.policy.user : String(own);
 }
 
 function securityKeys(service: ServiceView): Set<string> {
@@ -38,7 +33,7 @@ const INJECT: Readonly<Record<InjectId, ComposeInject>> = {
   'cap-drop': (s, out) => {
     if (!strings(s.data['cap_drop']).map(normalizeCap).includes('ALL')) append(out, 'cap-drop', s, 'cap_drop', 'ALL', 'cap_drop: ALL');
     const added = new Set(strings(s.data['cap_add']).map(normalizeCap));
-    for (const cap of grantedCaps(s.policy, serviceUser(s))) if (!added.has(cap)) append(out, 'cap-drop', s, 'cap_add', cap, `cap_add: ${cap}`);
+    for (const cap of grantedCaps(s.policy, serviceUser(s).user)) if (!added.has(cap)) append(out, 'cap-drop', s, 'cap_add', cap, `cap_add: ${cap}`);
   },
   'no-new-privileges': (s, out) => {
     if (s.policy.noNewPrivileges && !securityKeys(s).has('no-new-privileges')) append(out, 'no-new-privileges', s, 'security_opt', 'no-new-privileges:true', 'security_opt: no-new-privileges:true');
@@ -52,9 +47,10 @@ const INJECT: Readonly<Record<InjectId, ComposeInject>> = {
     if (s.data['read_only'] === undefined && s.policy.readOnly) set(out, 'read-only', s, ['read_only'], true, 'read_only: true');
   },
   tmpfs: (s, out) => {
+    ownTmpfsEdits(s, out);
     if (!readOnlyRoot(s)) return;
     const taken = new Set([...strings(s.data['tmpfs']).map((t) => t.split(':')[0]), ...list(s.data['volumes']).map(volumeTarget)]);
-    const owner = tmpfsOwner(serviceUser(s)) ?? [];
+    const owner = tmpfsOwner(serviceUser(s).user) ?? [];
     for (const path of s.policy.tmpfs.paths.filter((p) => !taken.has(p))) {
       append(out, 'tmpfs', s, 'tmpfs', tmpfsValue(s.policy, path, owner), `tmpfs: ${path}`);
     }
@@ -80,7 +76,7 @@ const INJECT: Readonly<Record<InjectId, ComposeInject>> = {
     if (soft !== '' && ulimits?.['nofile'] === undefined) set(out, 'ulimit-nofile', s, ['ulimits', 'nofile'], { soft: Number(soft), hard: Number(hard) }, `ulimits.nofile: ${soft}:${hard}`);
   },
   user: (s, out) => {
-    if (s.data['user'] === undefined && s.policy.user !== '') set(out, 'user', s, ['user'], s.policy.user, `user: ${s.policy.user}`);
+    if (serviceUser(s).from === 'profile') set(out, 'user', s, ['user'], s.policy.user, `user: ${s.policy.user}`);
   },
   restart: (s, out) => {
     if (s.data['restart'] === undefined && s.policy.restart !== '') set(out, 'restart', s, ['restart'], s.policy.restart, `restart: ${s.policy.restart}`);

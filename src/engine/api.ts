@@ -2,7 +2,7 @@
 // milliseconds where each `docker` CLI call costs tens.
 import { SdockerError } from '../errors.js';
 import { exchange, type Reply } from './http10.js';
-import { MANAGED_LABEL, SDOCKER_NETWORK, alreadyConnected, hasAppArmor, imageFacts, type ContainerState, type Engine, type EngineInfo, type NetworkSpec, type NetworkState } from './engine.js';
+import { MANAGED_LABEL, SDOCKER_NETWORK, alreadyConnected, hasAppArmor, imageFacts, type ContainerState, type Engine, type EngineInfo, type NetworkSpec, type NetworkState, type VolumeState } from './engine.js';
 import type { ImageFacts } from '../policy/context.js';
 
 export class SocketEngine implements Engine {
@@ -72,6 +72,12 @@ export class SocketEngine implements Engine {
   /** A reply whose body does not matter: only a failure is read. */
   private nothing(reply: Reply): void {
     if (reply.status >= 400) this.json(reply);
+  }
+
+  async inspectVolume(name: string): Promise<VolumeState | undefined> {
+    const reply = await this.call('GET', `/volumes/${encodeURIComponent(name)}`);
+    if (reply.status === 404) return undefined;
+    return { driver: this.json<{ Driver?: string }>(reply).Driver ?? 'local' };
   }
 
   private json<T>(reply: Reply): T {

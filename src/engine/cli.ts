@@ -2,7 +2,7 @@
 // contexts, TCP and TLS. Slower (one docker process per question) but exactly docker's view.
 import { capture } from '../exec.js';
 import { SdockerError } from '../errors.js';
-import { MANAGED_LABEL, SDOCKER_NETWORK, alreadyConnected, hasAppArmor, imageFacts, type ContainerState, type Engine, type EngineInfo, type NetworkSpec, type NetworkState } from './engine.js';
+import { MANAGED_LABEL, SDOCKER_NETWORK, alreadyConnected, hasAppArmor, imageFacts, type ContainerState, type Engine, type EngineInfo, type NetworkSpec, type NetworkState, type VolumeState } from './engine.js';
 import type { ImageFacts } from '../policy/context.js';
 
 export class CliEngine implements Engine {
@@ -80,6 +80,16 @@ export class CliEngine implements Engine {
     }
     const body = JSON.parse(result.stdout) as { Name: string; Networks: Record<string, unknown> | null };
     return { name: body.Name.replace(/^\//, ''), networks: Object.keys(body.Networks ?? {}) };
+  }
+
+  async inspectVolume(name: string): Promise<VolumeState | undefined> {
+    const result = await this.docker_('volume', 'inspect', '--format', '{{json .Driver}}', name);
+    if (result.exitCode !== 0) {
+      // docker 28 and 20.10: "Error response from daemon: get NAME: no such volume".
+      if (/no such volume/i.test(result.stderr)) return undefined;
+      throw this.failure(result.stderr);
+    }
+    return { driver: (JSON.parse(result.stdout || '""') as string) || 'local' };
   }
 
   private docker_(...args: string[]) {

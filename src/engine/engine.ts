@@ -1,5 +1,6 @@
 // What sdocker asks the engine before a run: the image's user and exposed ports, whether the
-// engine has AppArmor and which logging driver it uses, and sdocker's network.
+// engine has AppArmor and which logging driver it uses, sdocker's network, and which named
+// volumes exist already.
 import type { ImageFacts } from '../policy/context.js';
 
 export interface EngineInfo {
@@ -33,6 +34,10 @@ export interface ContainerState {
   readonly networks: readonly string[];
 }
 
+export interface VolumeState {
+  readonly driver: string;
+}
+
 export interface Engine {
   /** Where the engine is, for messages. */
   readonly endpoint: string;
@@ -52,6 +57,8 @@ export interface Engine {
   disconnectNetwork(network: string, container: string): Promise<void>;
   /** undefined when no container has that name or id. */
   inspectContainer(ref: string): Promise<ContainerState | undefined>;
+  /** undefined when no volume has that name (docker run would create it). */
+  inspectVolume(name: string): Promise<VolumeState | undefined>;
 }
 
 /** The label sdocker puts on what it creates. */

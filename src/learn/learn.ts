@@ -75,7 +75,7 @@ async function prepare(options: LearnOptions, deps: Deps): Promise<TrialSetup> {
     if (missing) deps.stderr(`Unable to find image '${options.image}' locally\n`);
     return deps.run(deps.docker, ['pull', options.image], { stdoutToStderr: true });
   };
-  const gathered = await gatherFacts({ engine, image: options.image, apparmorProfile: loaded.policy.apparmor.profile, dryRun: false, pull, pullFirst: false, network: loaded.policy.network.name || undefined });
+  const gathered = await gatherFacts({ engine, image: options.image, apparmorProfile: loaded.policy.apparmor.profile, dryRun: false, pull, pullFirst: false, network: loaded.policy.network.name || undefined, volumes: [] });
   const network = loaded.policy.network.name;
   if (network !== '') await ensureNetwork(engine, network, gathered.network, false);
   const exposed = (gathered.facts.image?.exposedPorts ?? []).filter((port) => port.endsWith('/tcp'));

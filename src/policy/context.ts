@@ -21,6 +21,8 @@ export interface EngineFacts {
   /** Whether sdocker's AppArmor profile is loaded on the engine's host. */
   readonly apparmorLoaded: boolean | undefined;
   readonly loggingDriver: string | undefined;
+  /** Whether each named volume the run mounts exists already; absent where not asked. */
+  readonly volumes?: ReadonlyMap<string, boolean>;
 }
 
 /** `other`: a socket, a device node or a pipe. */
@@ -47,6 +49,8 @@ export interface RuleContext {
   readonly seccompFile: string;
   /** The name sdocker gives a container that needs one (--link) when the user gave none. */
   readonly generatedName?: string;
+  /** The image reference of a run or create, for commands sdocker suggests. */
+  readonly image?: string;
 }
 
 /** The user's options, by documented long name. */

@@ -1,5 +1,6 @@
 // Values derived from the policy that `run` and `harden` both inject: the capabilities granted
-// back, the tmpfs mounts with their owner, and the address ports are bound to.
+// back, the tmpfs mounts with their owner (also on the user's own tmpfs), and the address ports
+// are bound to.
 import { normalizeCap } from './refusals.js';
 import type { Policy } from './schema.js';
 
@@ -24,6 +25,18 @@ export function tmpfsOwner(user: string | undefined): string[] | undefined {
   const match = /^(\d+)(?::(\d+))?$/.exec(user);
   if (match === null) return undefined;
   return match[2] === undefined ? [`uid=${match[1]}`] : [`uid=${match[1]}`, `gid=${match[2]}`];
+}
+
+/** Whether a `--tmpfs PATH[:OPTIONS]` value sets its own uid= or gid=. */
+export function tmpfsHasOwner(value: string): boolean {
+  return /^[^:]*:(.*,)?\s*(uid|gid)=/.test(value);
+}
+
+/** `PATH[:OPTIONS]` with the owner appended; the options written are kept byte for byte. */
+export function tmpfsWithOwner(value: string, owner: readonly string[]): string {
+  const colon = value.indexOf(':');
+  if (colon === -1) return `${value}:${owner.join(',')}`;
+  return `${value}${colon === value.length - 1 ? '' : ','}${owner.join(',')}`;
 }
 
 /** `PATH:OPTIONS` of a tmpfs mount as the policy writes it. */

@@ -4,6 +4,7 @@ import type { ContainerInvocation, ExecInvocation } from '../docker/invocation.j
 import { EXIT_REFUSED } from '../errors.js';
 import { ensureNetwork } from '../engine/network.js';
 import type { Engine } from '../engine/engine.js';
+import { namedVolumes } from '../docker/volumes.js';
 import { gatherFacts, hostFacts, PullFailed } from '../facts.js';
 import type { Deps } from '../deps.js';
 import { checkRefusals, planContainer, planExec, type Plan } from '../plan.js';
@@ -54,6 +55,7 @@ async function hardenOrThrow(inv: ContainerInvocation | ExecInvocation, deps: De
     host: hostFacts(engine),
     cwd: deps.cwd,
     seccompFile: resolveSeccomp(loaded.policy.seccomp),
+    ...(image === undefined ? {} : { image }),
   };
   const early = checkRefusals(base);
   if (early.refused.length > 0 && !own.dryRun) return refuse(early.refused.map(refusalMessage), deps);
@@ -69,7 +71,10 @@ async function hardenOrThrow(inv: ContainerInvocation | ExecInvocation, deps: De
     return deps.run(deps.docker, pullArgs(inv, view), { stdoutToStderr: true });
   };
   const network = view.has('network') || view.has('link') || loaded.policy.network.name === '' ? undefined : loaded.policy.network.name;
-  const gathered = await gatherFacts({ engine, image: inv.image, apparmorProfile: loaded.policy.apparmor.profile, dryRun: own.dryRun, pull, pullFirst: pullPolicy === 'always', network });
+  // Only a user sdocker injects needs to know which volumes are new (policy/inject/user.ts).
+  const injectsUser = !view.has('user') && loaded.policy.user !== '';
+  const volumes = injectsUser ? namedVolumes(view.values('volume'), view.values('mount')).map((v) => v.name) : [];
+  const gathered = await gatherFacts({ engine, image: inv.image, apparmorProfile: loaded.policy.apparmor.profile, dryRun: own.dryRun, pull, pullFirst: pullPolicy === 'always', network, volumes });
   const plan = planContainer(inv, { ...base, ...named, facts: gathered.facts });
   // plan.network, when set, is the policy's network: its state was asked for with the other facts.
   const networkExists = plan.network === undefined || gathered.unknown !== undefined ? undefined : await ensureNetwork(engine, plan.network, gathered.network, own.dryRun);

@@ -1,6 +1,6 @@
 // Fakes for unit tests of argument building: an engine that answers from data and records
 // what it was asked to create, and a runner that records the docker argv instead of running it.
-import type { ContainerState, Engine, EngineInfo, NetworkSpec, NetworkState } from '../../src/engine/engine.js';
+import type { ContainerState, Engine, EngineInfo, NetworkSpec, NetworkState, VolumeState } from '../../src/engine/engine.js';
 import type { Deps } from '../../src/deps.js';
 import { main } from '../../src/main.js';
 import type { ImageFacts } from '../../src/policy/context.js';
@@ -10,6 +10,7 @@ export interface FakeEngineOptions {
   info?: EngineInfo;
   networks?: Record<string, NetworkState>;
   containers?: Record<string, ContainerState>;
+  volumes?: Record<string, VolumeState>;
   unreachable?: boolean;
 }
 
@@ -74,6 +75,11 @@ export class FakeEngine implements Engine {
   async inspectContainer(ref: string): Promise<ContainerState | undefined> {
     this.check(`container ${ref}`);
     return this.options.containers?.[ref];
+  }
+
+  async inspectVolume(name: string): Promise<VolumeState | undefined> {
+    this.check(`volume ${name}`);
+    return this.options.volumes?.[name];
   }
 }
 

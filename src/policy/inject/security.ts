@@ -1,11 +1,13 @@
 // Least privilege: capabilities, no-new-privileges, seccomp, AppArmor, read-only root with
-// writable tmpfs, and a non-root user. A value the user set is kept: sdocker only adds.
+// writable tmpfs, and a non-root user (user.ts). A value the user set is kept: sdocker adds, and
+// rewrites only what the user's item needs to keep working under the user it injected.
 import { parseBool } from '../../docker/parse.js';
 import { parseSecurityOpt, parseMount, parseVolume, tmpfsTarget } from '../../docker/values.js';
 import type { OptionView, RuleContext } from '../context.js';
 import { normalizeCap } from '../refusals.js';
-import { grantedCaps, isRootUser, tmpfsOwner, tmpfsValue } from '../defaults.js';
+import { grantedCaps, tmpfsOwner, tmpfsValue } from '../defaults.js';
 import { add, say, type Inject } from './types.js';
+import { runUser, USER_INJECTIONS } from './user.js';
 
 const capDrop: Inject = (view, ctx, out) => {
   const dropped = view.values('cap-drop').flatMap((v) => v.split(',')).map(normalizeCap);
@@ -76,22 +78,4 @@ const tmpfs: Inject = (view, ctx, out) => {
   }
 };
 
-/** The user the container will run as, and who chose it. */
-export function runUser(view: OptionView, ctx: RuleContext): { user: string | undefined; from: 'command line' | 'image' | 'profile' | 'nobody' } {
-  const given = view.last('user');
-  if (given !== undefined) return { user: given, from: 'command line' };
-  const image = ctx.facts.image;
-  if (image !== undefined && !isRootUser(image.user)) return { user: image.user, from: 'image' };
-  if (ctx.policy.user !== '') return { user: ctx.policy.user, from: 'profile' };
-  return { user: undefined, from: 'nobody' };
-}
-
-const user: Inject = (view, ctx, out) => {
-  const { user: chosen, from } = runUser(view, ctx);
-  if (from === 'profile' && chosen !== undefined) add(out, 'user', '--user', chosen);
-  if (from === 'command line' && chosen !== undefined && isRootUser(chosen)) say(out, 'user', 'warning', `the container runs as root (--user ${chosen})`);
-  if (from === 'nobody') say(out, 'user', 'warning', 'the container runs as root: the profile sets no user');
-  if (from === 'profile' && ctx.facts.image === undefined) say(out, 'user', 'notice', 'the image is not present locally: assuming it runs as root');
-};
-
-export const SECURITY_INJECTIONS: readonly Inject[] = [capDrop, noNewPrivileges, seccomp, apparmor, readOnly, tmpfs, user];
+export const SECURITY_INJECTIONS: readonly Inject[] = [capDrop, noNewPrivileges, seccomp, apparmor, readOnly, tmpfs, ...USER_INJECTIONS];

@@ -1,0 +1,78 @@
+// What the user adds keeps working under the user sdocker injects, on a real engine: added
+// capabilities (docker gives a non-root process none), a --tmpfs over an image folder (runc
+// mounts it with the folder's owner, root 0755), and a new named volume over one (docker's
+// copy-up gives it the folder's owner), for which sdocker says how to prepare it.
+import test from 'ava';
+import { spawnSync } from 'node:child_process';
+import { SocketEngine } from '../src/engine/api.js';
+import { CliEngine } from '../src/engine/cli.js';
+import { runCli } from './helpers/cli.js';
+import { IMAGE, docker, engineProblem, inspect, removeContainers, uniqueName } from './helpers/engine.js';
+
+test.before(() => {
+  const problem = engineProblem();
+  if (problem !== undefined) throw new Error(problem);
+});
+
+const containers: string[] = [];
+const volumes: string[] = [];
+test.after.always(() => {
+  removeContainers(...containers);
+  if (volumes.length > 0) spawnSync('docker', ['volume', 'rm', '-f', ...volumes], { stdio: 'ignore' });
+});
+
+function named(list: string[], prefix: string): string {
+  const name = uniqueName(prefix);
+  list.push(name);
+  return name;
+}
+
+test('--cap-add NET_ADMIN works: the container stays root, with one warning', async (t) => {
+  const name = named(containers, 'sdtest-user');
+  const result = await runCli(['run', '--name', name, '--sd-allow', 'dangerous-cap:NET_ADMIN', '--cap-add', 'NET_ADMIN', IMAGE, 'ip', 'addr', 'add', '10.99.0.1/32', 'dev', 'lo']);
+  t.is(result.code, 0, result.stderr);
+  const said = result.stderr.split('\n').filter((line) => line.includes('--user'));
+  t.deepEqual(said, ['sdocker: warning: --cap-add NET_ADMIN: not injecting --user 65534:65534 (a non-root user gets no capabilities); the container runs as root (CIS 4.1)']);
+  const info = inspect(name);
+  t.is(info.Config.User, '', 'no injected user');
+  t.deepEqual(info.HostConfig.CapDrop, ['ALL']);
+  t.deepEqual(info.HostConfig.CapAdd, ['CAP_NET_ADMIN'], 'the engine writes it with its CAP_ prefix');
+  t.is(info.HostConfig.Tmpfs?.['/tmp'], 'rw,noexec,nosuid,nodev,size=64m', 'the tmpfs owner follows the real run user, root');
+});
+
+test('a --tmpfs over an image folder is writable by the injected user', async (t) => {
+  // /www is root 0755 in the test image (scripts/test-images build_busybox).
+  const result = await runCli(['run', '--rm', '--tmpfs', '/www:size=1m', IMAGE, 'sh', '-c', 'id -u; touch /www/f && echo written']);
+  t.is(result.code, 0, result.stderr);
+  t.is(result.stdout, '65534\nwritten\n');
+  const name = named(containers, 'sdtest-user');
+  t.is((await runCli(['create', '--name', name, '--tmpfs', '/www:size=1m', IMAGE])).code, 0);
+  t.is(inspect(name).HostConfig.Tmpfs?.['/www'], 'size=1m,uid=65534,gid=65534', "the user's option kept, the owner appended");
+});
+
+test("a new named volume: the notice's own command makes it writable for the injected user", async (t) => {
+  const volume = named(volumes, 'sdtest-vol');
+  const write = ['run', '--rm', '-v', `${volume}:/www`, IMAGE, 'sh', '-c', 'touch /www/f && echo written'];
+  const first = await runCli(write);
+  t.not(first.code, 0, 'the new volume took /www owner: root 0755');
+  const notice = first.stderr.split('\n').find((line) => line.startsWith(`sdocker: the new volume '${volume}' at /www`));
+  t.truthy(notice, first.stderr);
+  const command = notice?.slice(notice.indexOf('docker run ')).split(' ') ?? [];
+  t.deepEqual(command, ['docker', 'run', '--rm', '-v', `${volume}:/www`, '--user', '0', '--entrypoint', 'chown', IMAGE, '65534:65534', '/www']);
+  t.is(spawnSync('docker', [...command.slice(1)], { stdio: 'ignore' }).status, 0);
+  const second = await runCli(write);
+  t.is(second.code, 0, second.stderr);
+  t.is(second.stdout, 'written\n');
+  t.false(second.stderr.includes('the new volume'), 'the volume exists now: nothing to say');
+});
+
+test('both engine clients tell a missing volume from an existing one', async (t) => {
+  const volume = named(volumes, 'sdtest-vol');
+  const socket = new SocketEngine('/var/run/docker.sock');
+  const cli = new CliEngine('docker', []);
+  t.is(await socket.inspectVolume(volume), undefined);
+  t.is(await cli.inspectVolume(volume), undefined);
+  docker('volume', 'create', volume);
+  t.deepEqual(await socket.inspectVolume(volume), { driver: 'local' });
+  t.deepEqual(await cli.inspectVolume(volume), { driver: 'local' });
+});
