@@ -97,6 +97,16 @@ export async function runOwn(args: readonly string[], deps: Deps): Promise<numbe
       deps.stdout(`${describeState(options.profile, appArmorState(options.profile))}\n`);
     });
   program
+    .command('explain')
+    .argument('<containers...>', 'containers, running, restarting or exited')
+    .description("say why a container fails under sdocker's hardening: the rule, the path or call from its log, and the fix")
+    .action(async (names: string[]) => {
+      exitCode = await (await import('./explain/explain.js')).runExplain(names, deps);
+    });
+  program
+    .command('learn')
+    .description('find what an image needs to run hardened, prove it, and write an image profile (sdocker learn --help)');
+  program
     .command('trust')
     .argument('[file]', "the file (default: the nearest .sdocker.yml)")
     .description("trust this exact content: a project's .sdocker.yml may then loosen the policy, a compose file's x-sdocker allow lists count under sdocker compose")

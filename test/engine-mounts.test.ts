@@ -36,7 +36,7 @@ test('-v /etc/ssl/certs:/etc/ssl/certs:ro runs, read-only, with a note', async (
   const result = await runCli(['run', '--name', name, '-v', '/etc/ssl/certs:/etc/ssl/certs:ro', IMAGE, 'sh', '-c', script]);
   t.is(result.code, 0, result.stderr);
   t.is(result.stdout, 'ca-certificates.crt\nread-only\n');
-  t.regex(result.stderr, /^sdocker: -v \/etc\/ssl\/certs:\/etc\/ssl\/certs:ro: allowed read-only below the system folder \/etc/m);
+  t.is(result.stderr, '', 'quiet: the read-only notice is in the dry run (test/mounts.test.ts)');
   t.deepEqual(mounts(name).map((m) => [m.Source, m.Destination, m.RW]), [['/etc/ssl/certs', '/etc/ssl/certs', false]]);
 });
 

@@ -55,7 +55,7 @@ test("a new named volume: the notice's own command makes it writable for the inj
   const write = ['run', '--rm', '-v', `${volume}:/www`, IMAGE, 'sh', '-c', 'touch /www/f && echo written'];
   const first = await runCli(write);
   t.not(first.code, 0, 'the new volume took /www owner: root 0755');
-  const notice = first.stderr.split('\n').find((line) => line.startsWith(`sdocker: the new volume '${volume}' at /www`));
+  const notice = first.stderr.split('\n').find((line) => line.startsWith(`sdocker: warning: the new volume '${volume}' at /www`));
   t.truthy(notice, first.stderr);
   const command = notice?.slice(notice.indexOf('docker run ')).split(' ') ?? [];
   t.deepEqual(command, ['docker', 'run', '--rm', '-v', `${volume}:/www`, '--user', '0', '--entrypoint', 'chown', IMAGE, '65534:65534', '/www']);

@@ -65,6 +65,13 @@ export class Containers {
     return [...result.stdout.split('\n'), ...result.stderr.split('\n')].filter((line) => line.trim() !== '');
   }
 
+  /** The newest container made from `image`, if any. */
+  async latest(image: string): Promise<string | undefined> {
+    const result = await this.call('ps', '-a', '--latest', '--quiet', '--filter', `ancestor=${image}`);
+    const id = result.stdout.trim();
+    return result.exitCode === 0 && id !== '' ? id : undefined;
+  }
+
   async remove(ref: string): Promise<void> {
     await this.call('rm', '-f', '-v', ref);
   }

@@ -2,14 +2,12 @@
 // on the deepest folder a write was refused in, then a user taken from the image (the owner of
 // what it failed to open, an account its log names, the account its processes drop to), and
 // only when no non-root user is left, root with the capabilities its refused operations need.
-import { dirname, posix } from 'node:path';
+import { dirname } from 'node:path';
 import type { TarEntry } from '../engine/tar.js';
+import { tmpfsFolder } from '../diagnose/folders.js';
 import { OPERATION_CAPS, namedAccounts, type Account, type Symptom } from '../diagnose/symptoms.js';
 import { HARMLESS_CAPS, isRoot, type Evidence, type Grants } from './grants.js';
 import type { TrialResult } from './trial.js';
-
-/** Folders a tmpfs would empty of the image's own software or configuration. */
-const NEVER_TMPFS = new Set(['/', '/bin', '/boot', '/dev', '/etc', '/home', '/lib', '/lib32', '/lib64', '/opt', '/proc', '/root', '/sbin', '/srv', '/sys', '/usr', '/var', '/var/lib', '/usr/local', '/usr/share', '/usr/lib']);
 
 /** Capabilities a root process needs to switch to its own user: tried to observe which one. */
 export const SWITCH_CAPS = ['CHOWN', 'SETUID', 'SETGID', 'DAC_OVERRIDE', 'FOWNER', 'SYS_CHROOT'];
@@ -73,27 +71,6 @@ function runtimeFolders(result: TrialResult, grants: Grants, known: Knowledge): 
   return known.serviceFolders
     .filter((f) => /^\/(var\/)?run\//.test(f.path) && (uid === 0 || f.account.uid === uid) && !granted.has(f.path))
     .map((f) => ({ value: f.path, why: `${pathless.line.trim()} (no path given; ${f.path} is ${f.account.name}'s runtime folder)` }));
-}
-
-/** The folder that should be writable: the path itself when it is (or is to be) a folder, else its parent. */
-function tmpfsFolder(symptom: Symptom, files: TrialResult['files']): string | undefined {
-  const path = symptom.path as string;
-  const entries = files.get(path);
-  const self = entries?.[0];
-  let folder = self?.type === 'dir' || (entries === undefined && symptom.folder) ? path : dirname(path);
-  // A folder to be made inside an empty one: the empty parent takes its siblings too, and hides nothing.
-  const parentEntries = files.get(dirname(path));
-  const parentEmpty = parentEntries?.length === 1 && parentEntries[0]?.type === 'dir';
-  if (entries === undefined && folder === path && parentEmpty) folder = dirname(path);
-  // A missing path in a folder with content of the image (/app/cache in /app): a tmpfs on the
-  // folder would hide that content, so the path itself becomes the (new) folder.
-  // A name with an extension (nginx.pid, app.sock) is taken for a file: its folder is the choice.
-  const fileLike = /\.[a-z0-9]{1,8}$/i.test(posix.basename(path));
-  if (entries === undefined && folder !== path && parentEntries !== undefined && !parentEmpty && !fileLike) folder = path;
-  const parent = files.get(folder)?.[0];
-  if (parent?.type === 'symlink') folder = posix.resolve(dirname(folder), parent.linkTarget);
-  const system = /^\/(etc|usr|bin|sbin|lib\w*|boot|proc|sys|dev)(\/|$)/.test(folder);
-  return NEVER_TMPFS.has(folder) || system || !folder.startsWith('/') ? undefined : folder;
 }
 
 /** EACCES on a path whose folder root owns: the run user cannot create files there. */

@@ -78,7 +78,24 @@ async function hardenOrThrow(inv: ContainerInvocation | ExecInvocation, deps: De
   const plan = planContainer(inv, { ...base, ...named, facts: gathered.facts });
   // plan.network, when set, is the policy's network: its state was asked for with the other facts.
   const networkExists = plan.network === undefined || gathered.unknown !== undefined ? undefined : await ensureNetwork(engine, plan.network, gathered.network, own.dryRun);
-  return finish(plan, said, gathered.unknown, networkExists);
+  const code = await finish(plan, said, gathered.unknown, networkExists);
+  if (!own.dryRun && failedInForeground(inv, view, code)) await explainFailure(inv, view, named.generatedName, deps);
+  return code;
+}
+
+/** A foreground run whose container failed (not docker's own 125-127, not a signal), and is still there to read. */
+function failedInForeground(inv: ContainerInvocation, view: OptionView, code: number): boolean {
+  return inv.sub === 'run' && code > 0 && code < 125 && !view.isOn('detach') && !view.isOn('rm');
+}
+
+/** Why the hardening broke it, when its own log says so; nothing when it does not. */
+async function explainFailure(inv: ContainerInvocation, view: OptionView, generated: string | undefined, deps: Deps): Promise<void> {
+  const { Containers } = await import('../engine/containers.js');
+  const { diagnose, renderDiagnosis } = await import('../diagnose/explain.js');
+  const containers = new Containers(deps.docker, inv.globals.flatMap((item) => item.words));
+  const name = view.last('name') ?? generated ?? (await containers.latest(inv.image));
+  const diagnosis = name === undefined ? undefined : await diagnose(containers, name);
+  if (diagnosis !== undefined && diagnosis.findings.length > 0) deps.stderr(renderDiagnosis(diagnosis, "sdocker: failed under sdocker's hardening: "));
 }
 
 interface Said {

@@ -69,7 +69,7 @@ const newVolumes: Inject = (view, ctx, out) => {
   if (from !== 'profile' || chosen === undefined) return;
   for (const { name, target } of namedVolumes(view.values('volume'), view.values('mount')).filter((v) => !v.readOnly)) {
     if (ctx.facts.volumes?.get(name) !== false) continue;
-    say(out, 'user', 'notice', `the new volume '${name}' at ${target} is created with the owner of the image's ${target} (root if the image has none); if root owns it, user ${chosen} cannot write there: run with --user set to its owner, or prepare the volume once: docker run --rm -v ${name}:${target} --user 0 --entrypoint chown ${ctx.image ?? 'IMAGE'} ${chosen} ${target}`);
+    say(out, 'user', 'warning', `the new volume '${name}' at ${target} is created with the owner of the image's ${target} (root if the image has none); if root owns it, user ${chosen} cannot write there: run with --user set to its owner, or prepare the volume once: docker run --rm -v ${name}:${target} --user 0 --entrypoint chown ${ctx.image ?? 'IMAGE'} ${chosen} ${target}`);
   }
 };
 
