@@ -77,18 +77,17 @@ export function firstPath(line: string): string | undefined {
   return undefined;
 }
 
-/** Accounts of /etc/passwd: name, uid, gid, home. */
+/** Accounts of /etc/passwd: name, uid, gid. */
 export interface Account {
   readonly name: string;
   readonly uid: number;
   readonly gid: number;
-  readonly home: string;
 }
 
 export function parsePasswd(text: string): Account[] {
   return text.split('\n').flatMap((line) => {
-    const [name = '', , uid = '', gid = '', , home = ''] = line.split(':');
-    return name !== '' && /^\d+$/.test(uid) && /^\d+$/.test(gid) ? [{ name, uid: Number(uid), gid: Number(gid), home }] : [];
+    const [name = '', , uid = '', gid = ''] = line.split(':');
+    return name !== '' && /^\d+$/.test(uid) && /^\d+$/.test(gid) ? [{ name, uid: Number(uid), gid: Number(gid) }] : [];
   });
 }
 

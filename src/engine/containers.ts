@@ -6,36 +6,29 @@ import { readTar, type TarEntry } from './tar.js';
 
 /** What `docker inspect` says of a container, as far as a diagnosis reads it. */
 export interface ContainerInfo {
-  readonly id: string;
   readonly name: string;
   readonly image: string;
   readonly running: boolean;
   readonly restarting: boolean;
-  readonly status: string;
   readonly exitCode: number;
   readonly oomKilled: boolean;
   readonly restartCount: number;
   readonly user: string;
   readonly readOnly: boolean;
   readonly capAdd: readonly string[];
-  readonly capDrop: readonly string[];
-  readonly tmpfs: Readonly<Record<string, string>>;
-  readonly securityOpt: readonly string[];
   readonly ips: readonly string[];
-  readonly labels: Readonly<Record<string, string>>;
   /** What it runs: Path and Args. */
   readonly command: readonly string[];
 }
 
 interface RawInspect {
-  Id: string;
   Name: string;
   Path?: string;
   Args?: string[] | null;
   RestartCount?: number;
-  State: { Running: boolean; Restarting: boolean; Status: string; ExitCode: number; OOMKilled: boolean };
-  Config: { User?: string; Image: string; Labels?: Record<string, string> | null };
-  HostConfig: { ReadonlyRootfs?: boolean; CapAdd?: string[] | null; CapDrop?: string[] | null; Tmpfs?: Record<string, string> | null; SecurityOpt?: string[] | null };
+  State: { Running: boolean; Restarting: boolean; ExitCode: number; OOMKilled: boolean };
+  Config: { User?: string; Image: string };
+  HostConfig: { ReadonlyRootfs?: boolean; CapAdd?: string[] | null };
   NetworkSettings?: { Networks?: Record<string, { IPAddress?: string }> | null };
 }
 
@@ -76,10 +69,6 @@ export class Containers {
     await this.call('rm', '-f', '-v', ref);
   }
 
-  async removeNetwork(name: string): Promise<void> {
-    await this.call('network', 'rm', name);
-  }
-
   /** The first entries of the container's file or folder at `path` (undefined: it does not exist). */
   async files(ref: string, path: string, bytes = 64 * 1024): Promise<TarEntry[] | undefined> {
     const result = await captureHead(this.docker, [...this.globals, 'cp', `${ref}:${path}`, '-'], bytes);
@@ -118,23 +107,17 @@ function lastLine(text: string): string {
 function toInfo(raw: RawInspect): ContainerInfo {
   const networks = raw.NetworkSettings?.Networks ?? {};
   return {
-    id: raw.Id,
     name: raw.Name.replace(/^\//, ''),
     image: raw.Config.Image,
     running: raw.State.Running,
     restarting: raw.State.Restarting,
-    status: raw.State.Status,
     exitCode: raw.State.ExitCode,
     oomKilled: raw.State.OOMKilled,
     restartCount: raw.RestartCount ?? 0,
     user: raw.Config.User ?? '',
     readOnly: raw.HostConfig.ReadonlyRootfs === true,
     capAdd: raw.HostConfig.CapAdd ?? [],
-    capDrop: raw.HostConfig.CapDrop ?? [],
-    tmpfs: raw.HostConfig.Tmpfs ?? {},
-    securityOpt: raw.HostConfig.SecurityOpt ?? [],
     ips: Object.values(networks).map((n) => n.IPAddress ?? '').filter((ip) => ip !== ''),
-    labels: raw.Config.Labels ?? {},
     command: [raw.Path ?? '', ...(raw.Args ?? [])].filter((word) => word !== ''),
   };
 }

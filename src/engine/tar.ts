@@ -3,11 +3,9 @@
 // it, and whether a folder holds anything.
 
 export interface TarEntry {
-  readonly name: string;
   readonly type: 'file' | 'dir' | 'symlink' | 'other';
   readonly uid: number;
   readonly gid: number;
-  readonly mode: number;
   readonly linkTarget: string;
   /** The content, for regular files whose body was read in full. */
   readonly body: Buffer | undefined;
@@ -34,14 +32,10 @@ export function readTar(data: Buffer): TarEntry[] {
       if (flag === 'x') pax = parsePax(body);
       continue;
     }
-    const prefix = text(header.subarray(345, 500));
-    const plain = text(header.subarray(0, 100));
     entries.push({
-      name: pax['path'] ?? (prefix === '' ? plain : `${prefix}/${plain}`),
       type: flag === '5' ? 'dir' : flag === '2' ? 'symlink' : flag === '0' || flag === '\0' ? 'file' : 'other',
       uid: Number(pax['uid'] ?? octal(header.subarray(108, 116))),
       gid: Number(pax['gid'] ?? octal(header.subarray(116, 124))),
-      mode: octal(header.subarray(100, 108)),
       linkTarget: pax['linkpath'] ?? text(header.subarray(157, 257)),
       body,
     });

@@ -18,7 +18,7 @@ import { allGrants, describeGrants, NO_GRANTS, without, type Grants } from './gr
 import { parseLearn, type LearnOptions } from './options.js';
 import { renderProfile } from './profile.js';
 import { nextStep, SWITCH_CAPS, type Knowledge } from './steps.js';
-import { runTrial, type TrialResult, type TrialSetup } from './trial.js';
+import { LEARN_LABEL, runTrial, type TrialResult, type TrialSetup } from './trial.js';
 import { ensureNetwork } from '../engine/network.js';
 
 export const LEARN_USAGE = `Usage: sdocker learn [docker run flags] [learn options] IMAGE [COMMAND...]
@@ -161,7 +161,7 @@ async function imageAccounts(setup: TrialSetup): Promise<Pick<Knowledge, 'accoun
   const name = `sdocker-learn-files-${process.pid}`;
   setup.live.add(name);
   try {
-    const created = await setup.containers.runDetached(['create', '--name', name, '--label', 'io.sdocker.learn=true', setup.options.image]);
+    const created = await setup.containers.runDetached(['create', '--name', name, '--label', `${LEARN_LABEL}=true`, setup.options.image]);
     if (created.id === undefined) return { accounts: [], serviceFolders: [] };
     const accounts = parsePasswd((await setup.containers.readFile(name, '/etc/passwd')) ?? '');
     // Accounts a package made for its service (Debian: system uids 100-999, and www-data).
