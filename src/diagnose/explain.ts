@@ -3,8 +3,8 @@
 // note after a foreground `sdocker run` that failed.
 import { dirname } from 'node:path';
 import type { ContainerInfo, Containers } from '../engine/containers.js';
-import type { TarEntry } from '../engine/tar.js';
 import { ruleRow, type RuleId } from '../policy/rules.js';
+import { ownerEntry, readSymptomFiles, type SymptomFiles } from './files.js';
 import { tmpfsFolder } from './folders.js';
 import { OPERATION_CAPS, findSymptoms, namedAccounts, parsePasswd, type Account, type Symptom } from './symptoms.js';
 
@@ -24,15 +24,13 @@ export async function diagnose(containers: Containers, ref: string): Promise<Dia
   const info = await containers.inspect(ref);
   if (info === undefined) return undefined;
   const symptoms = findSymptoms(await containers.logs(ref));
-  const paths = new Set(symptoms.flatMap((s) => (s.path === undefined ? [] : [s.path, dirname(s.path)])));
-  const files = new Map<string, TarEntry[] | undefined>();
-  await Promise.all([...paths].map(async (path) => files.set(path, await containers.files(ref, path, 16 * 1024))));
+  const files = await readSymptomFiles(containers, ref, symptoms);
   const accounts = symptoms.length === 0 ? [] : parsePasswd((await containers.readFile(ref, '/etc/passwd')) ?? '');
   const findings = symptoms.flatMap((s) => findingFor(s, info, files, accounts));
   return { info, findings: findings.filter((f, i) => findings.findIndex((o) => o.fix === f.fix) === i) };
 }
 
-function findingFor(symptom: Symptom, info: ContainerInfo, files: ReadonlyMap<string, TarEntry[] | undefined>, accounts: readonly Account[]): Finding[] {
+function findingFor(symptom: Symptom, info: ContainerInfo, files: SymptomFiles, accounts: readonly Account[]): Finding[] {
   const line = symptom.line.trim();
   const owner = ownerIds(info.user);
   const path = symptom.path;
@@ -41,7 +39,7 @@ function findingFor(symptom: Symptom, info: ContainerInfo, files: ReadonlyMap<st
     const fix = folder === undefined ? 'give the folder it writes to with --tmpfs PATH, or run sdocker learn' : `--tmpfs ${folder}${owner === '' ? '' : `:${owner}`} (image profile: tmpfs.paths)`;
     return [{ rule: 'read-only', what: `${path ?? 'a write'}: the root filesystem is read-only`, line, fix }];
   }
-  const entry = path === undefined ? undefined : (files.get(path)?.[0] ?? files.get(dirname(path))?.[0]);
+  const entry = path === undefined ? undefined : ownerEntry(files, path);
   if (symptom.kind === 'permission' && entry !== undefined && entry.uid !== 0 && `${entry.uid}` !== info.user.split(':')[0]) {
     const name = accounts.find((a) => a.uid === entry.uid)?.name ?? `uid ${entry.uid}`;
     return [{ rule: 'user', what: `${path ?? ''} belongs to ${name}; the container runs as ${info.user || 'root'}`, line, fix: `--user ${entry.uid}:${entry.gid} (image profile: user)` }];

@@ -1,14 +1,14 @@
 // Which folder to make writable for a write the read-only root refused: the deepest one that
 // hides no content of the image and is not a system folder.
 import { dirname, posix } from 'node:path';
-import type { TarEntry } from '../engine/tar.js';
+import type { SymptomFiles } from './files.js';
 import type { Symptom } from './symptoms.js';
 
 /** Folders a tmpfs would empty of the image's own software or configuration. */
 const NEVER_TMPFS = new Set(['/', '/bin', '/boot', '/dev', '/etc', '/home', '/lib', '/lib32', '/lib64', '/opt', '/proc', '/root', '/sbin', '/srv', '/sys', '/usr', '/var', '/var/lib', '/usr/local', '/usr/share', '/usr/lib']);
 
 /** The folder that should be writable: the path itself when it is (or is to be) a folder, else its parent. */
-export function tmpfsFolder(symptom: Symptom, files: ReadonlyMap<string, TarEntry[] | undefined>): string | undefined {
+export function tmpfsFolder(symptom: Symptom, files: SymptomFiles): string | undefined {
   const path = symptom.path as string;
   const entries = files.get(path);
   const self = entries?.[0];

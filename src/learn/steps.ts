@@ -3,7 +3,7 @@
 // what it failed to open, an account its log names, the account its processes drop to), and
 // only when no non-root user is left, root with the capabilities its refused operations need.
 import { dirname } from 'node:path';
-import type { TarEntry } from '../engine/tar.js';
+import { ownerEntry } from '../diagnose/files.js';
 import { tmpfsFolder } from '../diagnose/folders.js';
 import { OPERATION_CAPS, namedAccounts, type Account, type Symptom } from '../diagnose/symptoms.js';
 import { HARMLESS_CAPS, isRoot, type Evidence, type Grants } from './grants.js';
@@ -86,7 +86,7 @@ function rootOwnedFolder(symptom: Symptom, result: TrialResult): boolean {
 function userCandidate(result: TrialResult, known: Knowledge): Evidence | undefined {
   const candidates: Evidence[] = [];
   for (const symptom of result.symptoms) {
-    const owner = ownerOf(symptom, result.files);
+    const owner = symptom.path === undefined ? undefined : ownerEntry(result.files, symptom.path);
     if (owner !== undefined && owner.uid !== 0 && (symptom.kind === 'permission' || symptom.kind === 'not-permitted')) {
       candidates.push({ value: `${owner.uid}:${owner.gid}`, why: `${symptom.path ?? ''} belongs to uid ${owner.uid}: ${symptom.line.trim()}` });
     }
@@ -103,11 +103,6 @@ function userCandidate(result: TrialResult, known: Knowledge): Evidence | undefi
     candidates.push({ value: `${account.uid}:${account.gid}`, why: `the image's ${path} belongs to ${account.name}` });
   }
   return candidates.find((c) => !known.triedUsers.has(c.value));
-}
-
-function ownerOf(symptom: Symptom, files: TrialResult['files']): TarEntry | undefined {
-  if (symptom.path === undefined) return undefined;
-  return files.get(symptom.path)?.[0] ?? files.get(dirname(symptom.path))?.[0];
 }
 
 /** Root with the capabilities the refused operations need; what the rule table refuses is never granted. */

@@ -3,10 +3,9 @@
 // exiting 0, no EROFS/EACCES/EPERM line), read what the diagnosis needs, remove it.
 import { connect } from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { dirname } from 'node:path';
 import { parseInvocation, type ContainerInvocation } from '../docker/invocation.js';
 import type { Containers } from '../engine/containers.js';
-import type { TarEntry } from '../engine/tar.js';
+import { readSymptomFiles, type SymptomFiles } from '../diagnose/files.js';
 import { findSymptoms, type Symptom } from '../diagnose/symptoms.js';
 import { planContainer } from '../plan.js';
 import type { RuleContext } from '../policy/context.js';
@@ -33,7 +32,7 @@ export interface TrialResult {
   readonly symptoms: readonly Symptom[];
   readonly uids: readonly number[];
   /** The first entries of each path the symptoms name, and of its folder (undefined: missing). */
-  readonly files: ReadonlyMap<string, TarEntry[] | undefined>;
+  readonly files: SymptomFiles;
 }
 
 export async function runTrial(setup: TrialSetup, grants: Grants): Promise<TrialResult> {
@@ -47,7 +46,7 @@ export async function runTrial(setup: TrialSetup, grants: Grants): Promise<Trial
     if (started.id === undefined) return failed(`docker could not start it: ${started.error}`, [], [], new Map());
     const watched = await watch(setup, name);
     const symptoms = findSymptoms(await containers.logs(name));
-    const files = await statPaths(containers, name, symptoms);
+    const files = await readSymptomFiles(containers, name, symptoms);
     const fatal = symptoms.find(blocks);
     const failure = watched.failure ?? (fatal === undefined ? undefined : `its log says: ${fatal.line.trim()}`);
     return { passed: failure === undefined, failure, symptoms, uids: watched.uids, files };
@@ -64,7 +63,7 @@ function blocks(symptom: Symptom): boolean {
   return symptom.kind !== 'not-permitted' || symptom.operation !== 'other';
 }
 
-function failed(failure: string, symptoms: Symptom[], uids: number[], files: Map<string, TarEntry[] | undefined>): TrialResult {
+function failed(failure: string, symptoms: Symptom[], uids: number[], files: SymptomFiles): TrialResult {
   return { passed: false, failure, symptoms, uids, files };
 }
 
@@ -125,13 +124,6 @@ export async function acceptsTcp(host: string, port: number, deadline: number): 
     if (Date.now() >= deadline) return false;
     await sleep(200);
   }
-}
-
-async function statPaths(containers: Containers, name: string, symptoms: readonly Symptom[]): Promise<Map<string, TarEntry[] | undefined>> {
-  const paths = new Set(symptoms.flatMap((s) => (s.path === undefined ? [] : [s.path, dirname(s.path)])));
-  const files = new Map<string, TarEntry[] | undefined>();
-  await Promise.all([...paths].map(async (path) => files.set(path, await containers.files(name, path, 16 * 1024))));
-  return files;
 }
 
 export function sleep(ms: number): Promise<void> {
