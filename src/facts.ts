@@ -4,7 +4,9 @@ import { realpathSync, statSync } from 'node:fs';
 import { appArmorState } from './apparmor.js';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Engine, EngineInfo, NetworkState } from './engine/engine.js';
-import type { EngineFacts, HostFacts, ImageFacts, PathKind } from './policy/context.js';
+import { UNKNOWN_FACTS, type EngineFacts, type HostFacts, type ImageFacts, type PathKind, type RuleContext } from './policy/context.js';
+import type { LoadedPolicy } from './policy/load.js';
+import { resolveSeccomp } from './policy/seccomp.js';
 
 export interface GatherRequest {
   readonly engine: Engine;
@@ -46,8 +48,7 @@ export async function gatherFacts(request: GatherRequest): Promise<Gathered> {
     return { facts, unknown: undefined, network: await network };
   } catch (error) {
     if (!request.dryRun) throw error;
-    const unknown = { image: undefined, apparmor: undefined, apparmorLoaded: undefined, loggingDriver: undefined };
-    return { facts: unknown, unknown: error instanceof Error ? error.message : String(error), network: undefined };
+    return { facts: UNKNOWN_FACTS, unknown: error instanceof Error ? error.message : String(error), network: undefined };
   }
 }
 
@@ -73,6 +74,20 @@ function engineFacts(image: ImageFacts | undefined, info: EngineInfo, engine: En
   const local = engine.socketPath !== undefined;
   const apparmorLoaded = !info.apparmor ? false : local ? appArmorState(profile).kind === 'loaded' : undefined;
   return { image, apparmor: info.apparmor, apparmorLoaded, loggingDriver: info.loggingDriver };
+}
+
+/** What every rule of a run reads, before the engine is asked anything (refusals come first). */
+export function baseContext(sub: RuleContext['sub'], items: RuleContext['items'], loaded: LoadedPolicy, engine: Engine, cwd: string, image: string | undefined): RuleContext {
+  return {
+    sub,
+    items,
+    policy: loaded.policy,
+    facts: UNKNOWN_FACTS,
+    host: hostFacts(engine),
+    cwd,
+    seccompFile: resolveSeccomp(loaded.policy.seccomp),
+    ...(image === undefined ? {} : { image }),
+  };
 }
 
 /** Host file-system answers; for a remote engine paths are only normalised (they name the remote host's files). */

@@ -5,7 +5,7 @@ import { dirname } from 'node:path';
 import { CONTAINER_FLAGS, indexFlags } from '../docker/flags.js';
 import type { Item } from '../docker/parse.js';
 import { isBindOption } from '../docker/values.js';
-import type { RuleContext, HostFacts } from '../policy/context.js';
+import { UNKNOWN_FACTS, type RuleContext, type HostFacts } from '../policy/context.js';
 import { readOnlyNote } from '../policy/mounts.js';
 import { findReadOnlyBinds, findViolations, isAllowed, refusalMessage, type Violation } from '../policy/refusals.js';
 import type { Path } from '../yaml.js';
@@ -113,7 +113,7 @@ function settingContext(service: ServiceView, file: string, setting: Setting, ho
     sub: 'run',
     items: [item],
     policy: service.policy,
-    facts: { image: undefined, apparmor: undefined, apparmorLoaded: undefined, loggingDriver: undefined },
+    facts: UNKNOWN_FACTS,
     host,
     cwd: dirname(file),
     seccompFile: '',

@@ -7,13 +7,13 @@ import type { Deps } from '../deps.js';
 import { Containers } from '../engine/containers.js';
 import { parsePasswd } from '../diagnose/symptoms.js';
 import { EXIT_REFUSED, EXIT_USAGE, SdockerError } from '../errors.js';
-import { gatherFacts, hostFacts } from '../facts.js';
+import { baseContext, gatherFacts } from '../facts.js';
 import { checkRefusals } from '../plan.js';
 import { checkAllowList } from '../policy/allow.js';
+import { OptionView } from '../policy/context.js';
 import { normalizeImage } from '../policy/images.js';
 import { loadPolicy, userImagesDir } from '../policy/load.js';
 import { refusalMessage } from '../policy/refusals.js';
-import { resolveSeccomp } from '../policy/seccomp.js';
 import { allGrants, describeGrants, NO_GRANTS, without, type Grants } from './grants.js';
 import { parseLearn, type LearnOptions } from './options.js';
 import { renderProfile } from './profile.js';
@@ -60,15 +60,7 @@ async function prepare(options: LearnOptions, deps: Deps): Promise<TrialSetup> {
   checkAllowList(loaded.policy.allow, 'the allow list');
   const { chooseEngine } = await import('../engine/choose.js');
   const engine = chooseEngine([], deps.env, deps.docker);
-  const base = {
-    sub: 'run' as const,
-    items: options.items,
-    policy: loaded.policy,
-    facts: { image: undefined, apparmor: undefined, apparmorLoaded: undefined, loggingDriver: undefined },
-    host: hostFacts(engine),
-    cwd: deps.cwd,
-    seccompFile: resolveSeccomp(loaded.policy.seccomp),
-  };
+  const base = baseContext('run', options.items, loaded, engine, deps.cwd, options.image);
   const refused = checkRefusals(base).refused;
   if (refused.length > 0) throw new SdockerError(refused.map(refusalMessage).join('\n'), EXIT_REFUSED);
   const pull = (missing: boolean): Promise<number> => {
@@ -91,7 +83,7 @@ async function prepare(options: LearnOptions, deps: Deps): Promise<TrialSetup> {
 async function learn(options: LearnOptions, setup: TrialSetup, deps: Deps, say: (line: string) => void): Promise<number> {
   const started = Date.now();
   const image = await imageAccounts(setup);
-  const userGiven = options.items.flatMap((i) => i.opts).filter((o) => o.spec.long === 'user').at(-1)?.value;
+  const userGiven = new OptionView(options.items).last('user');
   const defaultUser = userGiven ?? (setup.base.facts.image?.user || setup.base.policy.user || '0');
   const known: Knowledge = { ...image, userGiven: userGiven !== undefined, triedUsers: new Set([defaultUser]), observed: undefined, defaultUser };
   let grants: Grants = NO_GRANTS;

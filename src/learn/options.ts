@@ -5,6 +5,7 @@ import { CONTAINER_FLAGS, LEARN_FLAGS, SDOCKER_FLAGS, indexFlags } from '../dock
 import { parseFlags, type Item } from '../docker/parse.js';
 import { OptionView } from '../policy/context.js';
 import { EXIT_USAGE, SdockerError } from '../errors.js';
+import { splitAllow } from '../policy/allow.js';
 
 export interface LearnOptions {
   readonly items: readonly Item[];
@@ -45,7 +46,7 @@ export function parseLearn(words: readonly string[]): LearnOptions {
     dryRun: own.isOn('dry-run'),
     help,
     profile: own.last('sd-profile'),
-    allow: own.values('sd-allow').flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== ''),
+    allow: splitAllow(own.values('sd-allow')),
   };
 }
 

@@ -28,6 +28,9 @@ export interface EngineFacts {
 /** `other`: a socket, a device node or a pipe. */
 export type PathKind = 'file' | 'folder' | 'other' | 'missing';
 
+/** Before the engine is asked (refusals first), and in a dry run without an engine. */
+export const UNKNOWN_FACTS: EngineFacts = { image: undefined, apparmor: undefined, apparmorLoaded: undefined, loggingDriver: undefined };
+
 /** Questions about the host's file system, answered by the caller (tests pass a fake). */
 export interface HostFacts {
   /** The path with symlinks resolved, or normalised if it does not exist. */

@@ -1,18 +1,18 @@
-// The run room: hardening docker run, create and exec: refusals first (before the engine is asked anything, so a
-// refused run starts and creates nothing), then the engine's facts, the plan, and docker.
+// The run room: hardening docker run, create and exec. Refusals first (before the engine is
+// asked anything, so a refused run starts and creates nothing), then the engine's facts, the
+// plan, and docker.
 import type { ContainerInvocation, ExecInvocation } from '../docker/invocation.js';
 import { EXIT_REFUSED } from '../errors.js';
 import { ensureNetwork } from '../engine/network.js';
 import type { Engine } from '../engine/engine.js';
 import { namedVolumes } from '../docker/volumes.js';
-import { gatherFacts, hostFacts, PullFailed } from '../facts.js';
+import { baseContext, gatherFacts, PullFailed } from '../facts.js';
 import type { Deps } from '../deps.js';
 import { checkRefusals, planContainer, planExec, type Plan } from '../plan.js';
-import { OptionView, type RuleContext } from '../policy/context.js';
+import { OptionView } from '../policy/context.js';
 import { loadPolicy, type LoadedPolicy } from '../policy/load.js';
 import { refusalMessage } from '../policy/refusals.js';
-import { checkAllowList } from '../policy/allow.js';
-import { resolveSeccomp } from '../policy/seccomp.js';
+import { checkAllowList, splitAllow } from '../policy/allow.js';
 import { allowedWarning, renderDryRun } from '../report.js';
 import { afterLinks, checkTargets, generateName, prepareLinks } from './links.js';
 
@@ -26,7 +26,7 @@ function ownOptions(view: OptionView, env: NodeJS.ProcessEnv): OwnOptions {
   return {
     dryRun: view.isOn('sd-dry-run'),
     profile: view.last('sd-profile') ?? (env['SDOCKER_PROFILE'] || 'default'),
-    allow: view.values('sd-allow').flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== ''),
+    allow: splitAllow(view.values('sd-allow')),
   };
 }
 
@@ -47,16 +47,7 @@ async function hardenOrThrow(inv: ContainerInvocation | ExecInvocation, deps: De
   const loaded = await loadPolicy({ profile: own.profile, env: deps.env, cwd: deps.cwd, cliAllow: own.allow, ...(image === undefined ? {} : { image }) });
   checkAllowList(loaded.policy.allow, 'the allow list');
   const engine = await deps.engineFor(inv);
-  const base: RuleContext = {
-    sub: inv.kind === 'exec' ? 'exec' : inv.sub,
-    items,
-    policy: loaded.policy,
-    facts: { image: undefined, apparmor: undefined, apparmorLoaded: undefined, loggingDriver: undefined },
-    host: hostFacts(engine),
-    cwd: deps.cwd,
-    seccompFile: resolveSeccomp(loaded.policy.seccomp),
-    ...(image === undefined ? {} : { image }),
-  };
+  const base = baseContext(inv.kind === 'exec' ? 'exec' : inv.sub, items, loaded, engine, deps.cwd, image);
   const early = checkRefusals(base);
   if (early.refused.length > 0 && !own.dryRun) return refuse(early.refused.map(refusalMessage), deps);
   const said = { deps, loaded, dryRun: own.dryRun, engine };
