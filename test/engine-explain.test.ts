@@ -2,20 +2,14 @@
 // any container, and a note after a foreground run that failed. A run that works says nothing.
 import test from 'ava';
 import { runCli } from './helpers/cli.js';
-import { docker, engineProblem, IMAGE, removeContainers, uniqueName } from './helpers/engine.js';
+import { docker, engineSuite, IMAGE } from './helpers/engine.js';
 import { eventually } from './helpers/probes.js';
 
 const env = { XDG_CONFIG_HOME: '/nonexistent' };
-const started: string[] = [];
-test.before(() => {
-  const problem = engineProblem();
-  if (problem !== undefined) throw new Error(problem);
-});
-test.after.always(() => removeContainers(...started));
+const { named } = engineSuite(test);
 
 test('explain names the rule, the path from the log and the fix, for a container started with -d', async (t) => {
-  const name = uniqueName('sdtest-explain');
-  started.push(name);
+  const name = named('sdtest-explain');
   const run = await runCli(['run', '-d', '--name', name, 'localhost/sdlearn/nginx:1'], env);
   t.is(run.code, 0, run.stderr);
   await eventually('nginx fails once', async () => {
@@ -34,8 +28,7 @@ test('explain names the rule, the path from the log and the fix, for a container
 });
 
 test('explain: a permission failure names the owner and the user to run as', async (t) => {
-  const name = uniqueName('sdtest-explain-redis');
-  started.push(name);
+  const name = named('sdtest-explain-redis');
   const run = await runCli(['run', '-d', '--restart', 'no', '--name', name, 'localhost/sdlearn/redis:1'], env);
   t.is(run.code, 0, run.stderr);
   await eventually('redis exits', async () => {
@@ -48,8 +41,7 @@ test('explain: a permission failure names the owner and the user to run as', asy
 });
 
 test('a failed foreground run is explained on stderr; a working run prints nothing of sdocker\'s', async (t) => {
-  const name = uniqueName('sdtest-fg');
-  started.push(name);
+  const name = named('sdtest-fg');
   const failed = await runCli(['run', '--name', name, 'localhost/sdlearn/pyapp:1'], env);
   t.is(failed.code, 1);
   t.regex(failed.stderr, /^sdocker: failed under sdocker's hardening: .* exited with code 1$/m);

@@ -7,19 +7,14 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from './helpers/cli.js';
-import { docker, engineProblem, inspect, removeContainers, uniqueName } from './helpers/engine.js';
+import { docker, engineSuite, inspect } from './helpers/engine.js';
 import { eventually, exchange, httpOk, memcachedSetGet, mqttConnack, redisPing } from './helpers/probes.js';
 
 const HARMLESS = new Set(['CHOWN', 'SETUID', 'SETGID', 'DAC_OVERRIDE', 'FOWNER', 'SYS_CHROOT', 'KILL', 'NET_BIND_SERVICE']);
 const config = mkdtempSync(join(tmpdir(), 'sdocker-learn-'));
 const env = { XDG_CONFIG_HOME: config };
-const started: string[] = [];
 
-test.before(() => {
-  const problem = engineProblem();
-  if (problem !== undefined) throw new Error(problem);
-});
-test.after.always(() => removeContainers(...started));
+const { named } = engineSuite(test);
 
 async function redisSetGet(port: number): Promise<void> {
   await redisPing(port);
@@ -49,8 +44,7 @@ for (const [name, port, serves, root] of SERVERS) {
     t.regex(readFileSync(file, 'utf8'), /^images: \["sdlearn\/\w+"\]$/m);
     t.is(docker('ps', '-a', '--filter', 'label=io.sdocker.learn', '--format', '{{.Names}}'), '', 'no trial container is left');
 
-    const container = uniqueName(`sdtest-learned-${name}`);
-    started.push(container);
+    const container = named(`sdtest-learned-${name}`);
     const run = await runCli(['run', '-d', '--name', container, '-p', `127.0.0.1::${port.split('/')[0] ?? ''}`, image], env);
     t.is(run.code, 0, run.stderr);
     const info = inspect(container);

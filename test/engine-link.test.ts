@@ -7,25 +7,14 @@ import { SocketEngine } from '../src/engine/api.js';
 import type { Engine } from '../src/engine/engine.js';
 import { clearStale } from '../src/run/links.js';
 import { runCli } from './helpers/cli.js';
-import { IMAGE, docker, engineProblem, httpRequest, inspect, removeContainers, uniqueName } from './helpers/engine.js';
+import { IMAGE, docker, engineSuite, httpRequest, inspect, removeContainers } from './helpers/engine.js';
 
-test.before(() => {
-  const problem = engineProblem();
-  if (problem !== undefined) throw new Error(problem);
-});
-
-const containers: string[] = [];
+// Containers go first (engineSuite's hook runs first), then the networks they were on.
+const { named } = engineSuite(test);
 const networks: string[] = [];
 test.after.always(() => {
-  removeContainers(...containers);
   if (networks.length > 0) spawnSync('docker', ['network', 'rm', ...networks], { stdio: 'ignore' });
 });
-
-function named(): string {
-  const name = uniqueName();
-  containers.push(name);
-  return name;
-}
 
 function linkNetwork(target: string, container: string): string {
   const name = `sdocker-link-${target}-${container}`;

@@ -4,21 +4,9 @@
 import test from 'ava';
 import { readFileSync } from 'node:fs';
 import { runCli } from './helpers/cli.js';
-import { IMAGE, containerExists, docker, engineProblem, removeContainers, uniqueName } from './helpers/engine.js';
+import { IMAGE, containerExists, docker, engineSuite } from './helpers/engine.js';
 
-test.before(() => {
-  const problem = engineProblem();
-  if (problem !== undefined) throw new Error(problem);
-});
-
-const created: string[] = [];
-test.after.always(() => removeContainers(...created));
-
-function named(): string {
-  const name = uniqueName('sdmount');
-  created.push(name);
-  return name;
-}
+const { named } = engineSuite(test, 'sdmount');
 
 interface MountInfo {
   Source: string;

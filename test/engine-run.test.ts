@@ -6,22 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { CLI, runCli } from './helpers/cli.js';
-import { IMAGE, USER_IMAGE, assertDefaultLimits, containerExists, docker, engineProblem, httpRequest, inspect, removeContainers, uniqueName } from './helpers/engine.js';
+import { IMAGE, USER_IMAGE, assertDefaultLimits, containerExists, docker, engineSuite, httpRequest, inspect, removeContainers, uniqueName } from './helpers/engine.js';
 import { SECCOMP_DIR } from '../src/paths.js';
 
-test.before(() => {
-  const problem = engineProblem();
-  if (problem !== undefined) throw new Error(problem);
-});
-
-const created: string[] = [];
-test.after.always(() => removeContainers(...created));
-
-function named(): string {
-  const name = uniqueName();
-  created.push(name);
-  return name;
-}
+const { named } = engineSuite(test);
 
 test('create: docker inspect shows every hardened default', async (t) => {
   const name = named();

@@ -5,6 +5,7 @@ import test from 'ava';
 import { connect } from 'node:net';
 import { spawnSync } from 'node:child_process';
 import { runCli } from './helpers/cli.js';
+import { eventually } from './helpers/probes.js';
 import { docker, engineProblem, inspect, removeContainers, uniqueName, type Inspect } from './helpers/engine.js';
 
 const image = (name: string): string => `localhost/library/${name}:sdocker-test`;
@@ -39,17 +40,8 @@ function hostPort(container: string, port: string): string {
   return binding.HostPort;
 }
 
-async function eventually<T>(what: string, attempt: () => Promise<T>, seconds = 40): Promise<T> {
-  const deadline = Date.now() + seconds * 1000;
-  for (;;) {
-    try {
-      return await attempt();
-    } catch (error) {
-      if (Date.now() > deadline) throw new Error(`${what}: ${(error as Error).message}`);
-      await new Promise((resolve) => setTimeout(resolve, 300));
-    }
-  }
-}
+/** How long a server may take to answer after `docker run -d` (postgres initialises its cluster). */
+const SERVER_START_S = 40;
 
 async function httpGet(container: string): Promise<string> {
   const port = hostPort(container, '80/tcp');
@@ -57,7 +49,7 @@ async function httpGet(container: string): Promise<string> {
     const response = await fetch(`http://127.0.0.1:${port}/`);
     if (response.status !== 200) throw new Error(`status ${response.status}`);
     return response.text();
-  });
+  }, SERVER_START_S);
 }
 
 /** The users that the container's processes run as. */
@@ -105,7 +97,7 @@ test('redis answers PING, SET and GET as 999', async (t) => {
   const { container, info } = await start(t, 'redis');
   assertHardened(t, info, '999:999', ['/tmp'], null);
   const port = hostPort(container, '6379/tcp');
-  const replies = await eventually('redis', () => redis(Number(port), ['PING', 'SET sdocker hardened', 'GET sdocker']));
+  const replies = await eventually('redis', () => redis(Number(port), ['PING', 'SET sdocker hardened', 'GET sdocker']), SERVER_START_S);
   t.deepEqual(replies, ['+PONG', '+OK', '$8', 'hardened']);
   t.deepEqual(processUsers(container), ['999']);
 });
@@ -117,7 +109,7 @@ test('postgres answers SELECT 1 through psql as 999', async (t) => {
     const result = spawnSync('docker', ['exec', '-e', 'PGPASSWORD=sdocker', container, 'psql', '-h', '127.0.0.1', '-U', 'postgres', '-tAc', 'SELECT 1'], { encoding: 'utf8' });
     if (result.status !== 0) throw new Error(result.stderr.trim());
     return result.stdout;
-  });
+  }, SERVER_START_S);
   t.is(answer, '1\n');
   t.deepEqual(processUsers(container), ['999']);
 });

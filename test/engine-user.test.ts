@@ -7,28 +7,23 @@ import { spawnSync } from 'node:child_process';
 import { SocketEngine } from '../src/engine/api.js';
 import { CliEngine } from '../src/engine/cli.js';
 import { runCli } from './helpers/cli.js';
-import { IMAGE, docker, engineProblem, inspect, removeContainers, uniqueName } from './helpers/engine.js';
+import { IMAGE, docker, engineSuite, inspect, uniqueName } from './helpers/engine.js';
 
-test.before(() => {
-  const problem = engineProblem();
-  if (problem !== undefined) throw new Error(problem);
-});
-
-const containers: string[] = [];
+// Containers go first (engineSuite's hook runs first), then the volumes they used.
+const { named } = engineSuite(test, 'sdtest-user');
 const volumes: string[] = [];
 test.after.always(() => {
-  removeContainers(...containers);
   if (volumes.length > 0) spawnSync('docker', ['volume', 'rm', '-f', ...volumes], { stdio: 'ignore' });
 });
 
-function named(list: string[], prefix: string): string {
-  const name = uniqueName(prefix);
-  list.push(name);
+function volumeName(): string {
+  const name = uniqueName('sdtest-vol');
+  volumes.push(name);
   return name;
 }
 
 test('--cap-add NET_ADMIN works: the container stays root, with one warning', async (t) => {
-  const name = named(containers, 'sdtest-user');
+  const name = named();
   const result = await runCli(['run', '--name', name, '--sd-allow', 'dangerous-cap:NET_ADMIN', '--cap-add', 'NET_ADMIN', IMAGE, 'ip', 'addr', 'add', '10.99.0.1/32', 'dev', 'lo']);
   t.is(result.code, 0, result.stderr);
   const said = result.stderr.split('\n').filter((line) => line.includes('--user'));
@@ -45,13 +40,13 @@ test('a --tmpfs over an image folder is writable by the injected user', async (t
   const result = await runCli(['run', '--rm', '--tmpfs', '/www:size=1m', IMAGE, 'sh', '-c', 'id -u; touch /www/f && echo written']);
   t.is(result.code, 0, result.stderr);
   t.is(result.stdout, '65534\nwritten\n');
-  const name = named(containers, 'sdtest-user');
+  const name = named();
   t.is((await runCli(['create', '--name', name, '--tmpfs', '/www:size=1m', IMAGE])).code, 0);
   t.is(inspect(name).HostConfig.Tmpfs?.['/www'], 'size=1m,uid=65534,gid=65534', "the user's option kept, the owner appended");
 });
 
 test("a new named volume: the notice's own command makes it writable for the injected user", async (t) => {
-  const volume = named(volumes, 'sdtest-vol');
+  const volume = volumeName();
   const write = ['run', '--rm', '-v', `${volume}:/www`, IMAGE, 'sh', '-c', 'touch /www/f && echo written'];
   const first = await runCli(write);
   t.not(first.code, 0, 'the new volume took /www owner: root 0755');
@@ -67,7 +62,7 @@ test("a new named volume: the notice's own command makes it writable for the inj
 });
 
 test('both engine clients tell a missing volume from an existing one', async (t) => {
-  const volume = named(volumes, 'sdtest-vol');
+  const volume = volumeName();
   const socket = new SocketEngine('/var/run/docker.sock');
   const cli = new CliEngine('docker', []);
   t.is(await socket.inspectVolume(volume), undefined);

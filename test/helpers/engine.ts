@@ -82,3 +82,23 @@ export function inspect(name: string): Inspect {
 export function httpRequest(ip: string, port = 8080): string {
   return `printf 'GET /index.html HTTP/1.0\\r\\n\\r\\n' | nc -w 3 ${ip} ${port} | tail -1`;
 }
+
+/**
+ * An engine test file: its `before` fails with the reason when there is no engine (never a
+ * skip), and every container `named` hands out is removed after the file, also when a test failed.
+ */
+export function engineSuite(test: import('ava').TestFn, prefix = 'sdtest'): { named: (own?: string) => string } {
+  const created: string[] = [];
+  test.before(() => {
+    const problem = engineProblem();
+    if (problem !== undefined) throw new Error(problem);
+  });
+  test.after.always(() => removeContainers(...created));
+  return {
+    named: (own = prefix) => {
+      const name = uniqueName(own);
+      created.push(name);
+      return name;
+    },
+  };
+}
