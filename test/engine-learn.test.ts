@@ -43,6 +43,8 @@ for (const [name, port, serves, root] of SERVERS) {
     t.true(existsSync(file), file);
     t.regex(readFileSync(file, 'utf8'), /^images: \["sdlearn\/\w+"\]$/m);
     t.is(docker('ps', '-a', '--filter', 'label=io.sdocker.learn', '--format', '{{.Names}}'), '', 'no trial container is left');
+    // A server that needs root switches users: the observation trial sees to which (docker top).
+    if (root) t.regex(learned.stderr, /^sdocker learn: {3}its processes ran as uid 0, uid [1-9]\d*$/m);
 
     const container = named(`sdtest-learned-${name}`);
     const run = await runCli(['run', '-d', '--name', container, '-p', `127.0.0.1::${port.split('/')[0] ?? ''}`, image], env);

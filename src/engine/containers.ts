@@ -84,9 +84,10 @@ export class Containers {
 
   /** The uids its processes run as (docker top; the container must be running). */
   async processUids(ref: string): Promise<number[]> {
-    const result = await this.call('top', ref, '-eo', 'uid');
+    // The engine needs a PID column in ps's output ("Couldn't find PID field in ps output").
+    const result = await this.call('top', ref, '-eo', 'pid,uid');
     if (result.exitCode !== 0) return [];
-    return result.stdout.split('\n').slice(1).map((line) => Number(line.trim())).filter((uid) => Number.isInteger(uid));
+    return result.stdout.split('\n').slice(1).map((line) => Number(line.trim().split(/\s+/)[1])).filter((uid) => Number.isInteger(uid));
   }
 
   /** Run a command in the container; its exit code. */

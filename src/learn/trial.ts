@@ -43,7 +43,7 @@ export async function runTrial(setup: TrialSetup, grants: Grants): Promise<Trial
   setup.live.add(name);
   try {
     const started = await containers.runDetached(plan.argv);
-    if (started.id === undefined) return failed(`docker could not start it: ${started.error}`, [], [], new Map());
+    if (started.id === undefined) return { passed: false, failure: `docker could not start it: ${started.error}`, symptoms: [], uids: [], files: new Map() };
     const watched = await watch(setup, name);
     const symptoms = findSymptoms(await containers.logs(name));
     const files = await readSymptomFiles(containers, name, symptoms);
@@ -61,10 +61,6 @@ export async function runTrial(setup: TrialSetup, grants: Grants): Promise<Trial
  *  passes is the limit the policy set, not a grant to learn. */
 function blocks(symptom: Symptom): boolean {
   return symptom.kind !== 'not-permitted' || symptom.operation !== 'other';
-}
-
-function failed(failure: string, symptoms: Symptom[], uids: number[], files: SymptomFiles): TrialResult {
-  return { passed: false, failure, symptoms, uids, files };
 }
 
 function trialInvocation(options: LearnOptions, name: string): ContainerInvocation {
