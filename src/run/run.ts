@@ -67,6 +67,9 @@ async function hardenOrThrow(inv: ContainerInvocation | ExecInvocation, deps: De
   const volumes = injectsUser ? namedVolumes(view.values('volume'), view.values('mount')).map((v) => v.name) : [];
   const gathered = await gatherFacts({ engine, image: inv.image, apparmorProfile: loaded.policy.apparmor.profile, dryRun: own.dryRun, pull, pullFirst: pullPolicy === 'always', network, volumes });
   const plan = planContainer(inv, { ...base, ...named, facts: gathered.facts });
+  // Refusals that rest on the engine's answers (what a run inherits, the image's user): still
+  // before anything is created.
+  if (plan.refused.length > 0 && !own.dryRun) return refuse(plan.refused.map(refusalMessage), deps);
   // plan.network, when set, is the policy's network: its state was asked for with the other facts.
   const networkExists = plan.network === undefined || gathered.unknown !== undefined ? undefined : await ensureNetwork(engine, plan.network, gathered.network, own.dryRun);
   const code = await finish(plan, said, gathered.unknown, networkExists);
