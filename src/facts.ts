@@ -3,7 +3,8 @@
 import { realpathSync, statSync } from 'node:fs';
 import { appArmorState } from './apparmor.js';
 import { basename, dirname, join, resolve } from 'node:path';
-import type { Engine, EngineInfo, NetworkState } from './engine/engine.js';
+import type { Engine, EngineInfo, NetworkState, VolumeState } from './engine/engine.js';
+import { asksAnything, gatherInherited, type InheritAsk } from './inherited-facts.js';
 import { UNKNOWN_FACTS, type EngineFacts, type HostFacts, type ImageFacts, type PathKind, type RuleContext } from './policy/context.js';
 import type { LoadedPolicy } from './policy/load.js';
 import { resolveSeccomp } from './policy/seccomp.js';
@@ -21,6 +22,8 @@ export interface GatherRequest {
   readonly network: string | undefined;
   /** Named volumes the run mounts: whether each exists is asked at the same time. */
   readonly volumes: readonly string[];
+  /** What the run borrows (--volumes-from, `container:` namespaces, named volumes): asked only when it borrows. */
+  readonly inherit?: InheritAsk;
 }
 
 export interface Gathered {
@@ -38,13 +41,16 @@ export async function gatherFacts(request: GatherRequest): Promise<Gathered> {
     const network = request.network === undefined ? undefined : engine.inspectNetwork(request.network);
     // Awaited below; until then a failure must not count as unhandled when another question fails first.
     network?.catch(() => undefined);
-    const volumes = existingVolumes(engine, request.volumes);
+    const volume = askOnce((name: string) => engine.inspectVolume(name));
+    const inherited = request.inherit !== undefined && asksAnything(request.inherit) ? gatherInherited(engine, request.inherit, volume) : undefined;
+    inherited?.catch(() => undefined);
+    const volumes = existingVolumes(volume, request.volumes);
     let [image, info] = await Promise.all([engine.inspectImage(request.image), engine.info()]);
     if (image === undefined && request.pull !== undefined && !request.pullFirst) {
       await pullOrFail(request.pull, true);
       image = await engine.inspectImage(request.image);
     }
-    const facts = { ...engineFacts(image, info, engine, request.apparmorProfile), volumes: await volumes };
+    const facts = { ...engineFacts(image, info, engine, request.apparmorProfile), volumes: await volumes, ...(inherited === undefined ? {} : { inherited: await inherited }) };
     return { facts, unknown: undefined, network: await network };
   } catch (error) {
     if (!request.dryRun) throw error;
@@ -53,9 +59,19 @@ export async function gatherFacts(request: GatherRequest): Promise<Gathered> {
 }
 
 /** Which volumes exist; one the engine would not answer for is left out (it only feeds a notice). */
-async function existingVolumes(engine: Engine, names: readonly string[]): Promise<ReadonlyMap<string, boolean>> {
-  const answers = await Promise.all([...new Set(names)].map(async (name) => [name, await engine.inspectVolume(name).then((state) => state !== undefined, () => undefined)] as const));
+async function existingVolumes(volume: (name: string) => Promise<VolumeState | undefined>, names: readonly string[]): Promise<ReadonlyMap<string, boolean>> {
+  const answers = await Promise.all([...new Set(names)].map(async (name) => [name, await volume(name).then((state) => state !== undefined, () => undefined)] as const));
   return new Map(answers.filter((answer): answer is readonly [string, boolean] => answer[1] !== undefined));
+}
+
+/** One question per name, however many parts of the gathering ask it. */
+function askOnce<T>(ask: (name: string) => Promise<T>): (name: string) => Promise<T> {
+  const asked = new Map<string, Promise<T>>();
+  return (name) => {
+    const answer = asked.get(name) ?? ask(name);
+    asked.set(name, answer);
+    return answer;
+  };
 }
 
 /** A failed pull ends the run, as a failed pull ends docker run. */
@@ -73,7 +89,7 @@ async function pullOrFail(pull: (missing: boolean) => Promise<number>, missing: 
 function engineFacts(image: ImageFacts | undefined, info: EngineInfo, engine: Engine, profile: string): EngineFacts {
   const local = engine.socketPath !== undefined;
   const apparmorLoaded = !info.apparmor ? false : local ? appArmorState(profile).kind === 'loaded' : undefined;
-  return { image, apparmor: info.apparmor, apparmorLoaded, loggingDriver: info.loggingDriver };
+  return { image, apparmor: info.apparmor, apparmorLoaded, loggingDriver: info.loggingDriver, ...(info.rootDir === undefined ? {} : { rootDir: info.rootDir }) };
 }
 
 /** What every rule of a run reads, before the engine is asked anything (refusals come first). */

@@ -68,6 +68,6 @@ test('both engine clients tell a missing volume from an existing one', async (t)
   t.is(await socket.inspectVolume(volume), undefined);
   t.is(await cli.inspectVolume(volume), undefined);
   docker('volume', 'create', volume);
-  t.deepEqual(await socket.inspectVolume(volume), { driver: 'local' });
-  t.deepEqual(await cli.inspectVolume(volume), { driver: 'local' });
+  t.deepEqual(await socket.inspectVolume(volume), { driver: 'local', options: {} });
+  t.deepEqual(await cli.inspectVolume(volume), { driver: 'local', options: {} });
 });

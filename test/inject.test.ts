@@ -253,7 +253,7 @@ test("the user's own --tmpfs is kept when the user set its owner, or sdocker did
 
 test('a new named volume under the injected user: a notice saying how to make it writable', async (t) => {
   const args = ['run', '--sd-dry-run', '-v', 'data:/data', '-v', 'old:/old', '-v', '/host:/bind', '-v', 'ro:/ro:ro', '--mount', 'type=volume,src=cache,dst=/cache', 'alpine'];
-  const result = await runMain(args, { volumes: { old: { driver: 'local' } } });
+  const result = await runMain(args, { volumes: { old: { driver: 'local', options: {} } } });
   t.deepEqual(result.engine.asked.filter((a) => a.startsWith('volume ')).sort(), ['volume cache', 'volume data', 'volume old', 'volume ro']);
   const notes = result.stdout.split('\n').filter((line) => line.includes('the new volume'));
   t.deepEqual(notes.map((line) => /volume '(\w+)'/.exec(line)?.[1]), ['data', 'cache']);

@@ -53,7 +53,7 @@ export function splitCsv(text: string): string[] {
   return fields;
 }
 
-/** `--mount type=...,source=...,target=...`: the host path it binds, if any (a bind, or a local volume with `o=bind` and a `device`). */
+/** `--mount type=...,source=...,target=...`: the host path it binds, if any (a bind, or a local volume with `o=bind` or a path as `device`). */
 export function parseMount(text: string, cwd: string): (HostBind & { type: string }) | { type: string; target: string } {
   const keys = new Map<string, string>();
   const volumeOpts = new Map<string, string>();
@@ -79,7 +79,8 @@ export function parseMount(text: string, cwd: string): (HostBind & { type: strin
   const source = keys.get('source') ?? keys.get('src');
   if (type === 'bind' && source !== undefined) return { type, source: resolve(cwd, source), target, readOnly };
   const device = volumeOpts.get('device');
-  if (type === 'volume' && device !== undefined && isBindOption(volumeOpts.get('o') ?? '')) {
+  // A device that is a path, bind option or not, is judged as that path (fail closed: `type=ext4,device=/dev/sda1` mounts the host's disk).
+  if (type === 'volume' && device !== undefined && (isBindOption(volumeOpts.get('o') ?? '') || isAbsolute(device))) {
     return { type, source: resolve(cwd, device), target, readOnly };
   }
   return { type, target };

@@ -2,7 +2,7 @@
 // milliseconds where each `docker` CLI call costs tens.
 import { SdockerError } from '../errors.js';
 import { exchange, type Reply } from './http10.js';
-import { MANAGED_LABEL, SDOCKER_NETWORK, alreadyConnected, hasAppArmor, imageFacts, type ContainerState, type Engine, type EngineInfo, type NetworkSpec, type NetworkState, type VolumeState } from './engine.js';
+import { MANAGED_LABEL, SDOCKER_NETWORK, alreadyConnected, containerConfig, hasAppArmor, imageFacts, volumeDefinition, type ContainerState, type RawContainerConfig, type Engine, type EngineInfo, type NetworkSpec, type NetworkState, type VolumeState } from './engine.js';
 import type { ImageFacts } from '../policy/context.js';
 
 export class SocketEngine implements Engine {
@@ -19,8 +19,8 @@ export class SocketEngine implements Engine {
   }
 
   async info(): Promise<EngineInfo> {
-    const body = this.json<{ SecurityOptions?: string[]; LoggingDriver?: string }>(await this.call('GET', '/info'));
-    return { apparmor: hasAppArmor(body.SecurityOptions), loggingDriver: body.LoggingDriver ?? 'json-file' };
+    const body = this.json<{ SecurityOptions?: string[]; LoggingDriver?: string; DockerRootDir?: string }>(await this.call('GET', '/info'));
+    return { apparmor: hasAppArmor(body.SecurityOptions), loggingDriver: body.LoggingDriver ?? 'json-file', ...(body.DockerRootDir ? { rootDir: body.DockerRootDir } : {}) };
   }
 
   async inspectNetwork(name: string): Promise<NetworkState | undefined> {
@@ -65,8 +65,8 @@ export class SocketEngine implements Engine {
   async inspectContainer(ref: string): Promise<ContainerState | undefined> {
     const reply = await this.call('GET', `/containers/${encodeURIComponent(ref)}/json`);
     if (reply.status === 404) return undefined;
-    const body = this.json<{ Name: string; NetworkSettings?: { Networks?: Record<string, unknown> | null } }>(reply);
-    return { name: body.Name.replace(/^\//, ''), networks: Object.keys(body.NetworkSettings?.Networks ?? {}) };
+    const body = this.json<RawContainerConfig & { Name: string; NetworkSettings?: { Networks?: Record<string, unknown> | null } }>(reply);
+    return { name: body.Name.replace(/^\//, ''), networks: Object.keys(body.NetworkSettings?.Networks ?? {}), config: containerConfig(body) };
   }
 
   /** A reply whose body does not matter: only a failure is read. */
@@ -77,7 +77,7 @@ export class SocketEngine implements Engine {
   async inspectVolume(name: string): Promise<VolumeState | undefined> {
     const reply = await this.call('GET', `/volumes/${encodeURIComponent(name)}`);
     if (reply.status === 404) return undefined;
-    return { driver: this.json<{ Driver?: string }>(reply).Driver ?? 'local' };
+    return volumeDefinition(this.json<Parameters<typeof volumeDefinition>[0]>(reply));
   }
 
   private json<T>(reply: Reply): T {

@@ -2,7 +2,7 @@
 // contexts, TCP and TLS. Slower (one docker process per question) but exactly docker's view.
 import { capture } from '../exec.js';
 import { SdockerError } from '../errors.js';
-import { MANAGED_LABEL, SDOCKER_NETWORK, alreadyConnected, hasAppArmor, imageFacts, type ContainerState, type Engine, type EngineInfo, type NetworkSpec, type NetworkState, type VolumeState } from './engine.js';
+import { MANAGED_LABEL, SDOCKER_NETWORK, alreadyConnected, containerConfig, hasAppArmor, imageFacts, volumeDefinition, type ContainerState, type RawContainerConfig, type Engine, type EngineInfo, type NetworkSpec, type NetworkState, type VolumeState } from './engine.js';
 import type { ImageFacts } from '../policy/context.js';
 
 export class CliEngine implements Engine {
@@ -26,10 +26,10 @@ export class CliEngine implements Engine {
   }
 
   async info(): Promise<EngineInfo> {
-    const result = await this.docker_('info', '--format', '{"SecurityOptions":{{json .SecurityOptions}},"LoggingDriver":{{json .LoggingDriver}}}');
+    const result = await this.docker_('info', '--format', '{"SecurityOptions":{{json .SecurityOptions}},"LoggingDriver":{{json .LoggingDriver}},"DockerRootDir":{{json .DockerRootDir}}}');
     if (result.exitCode !== 0) throw this.failure(result.stderr);
-    const body = JSON.parse(result.stdout) as { SecurityOptions?: string[]; LoggingDriver?: string };
-    return { apparmor: hasAppArmor(body.SecurityOptions), loggingDriver: body.LoggingDriver ?? 'json-file' };
+    const body = JSON.parse(result.stdout) as { SecurityOptions?: string[]; LoggingDriver?: string; DockerRootDir?: string };
+    return { apparmor: hasAppArmor(body.SecurityOptions), loggingDriver: body.LoggingDriver ?? 'json-file', ...(body.DockerRootDir ? { rootDir: body.DockerRootDir } : {}) };
   }
 
   async inspectNetwork(name: string): Promise<NetworkState | undefined> {
@@ -73,23 +73,24 @@ export class CliEngine implements Engine {
   }
 
   async inspectContainer(ref: string): Promise<ContainerState | undefined> {
-    const result = await this.docker_('container', 'inspect', '--format', '{"Name":{{json .Name}},"Networks":{{json .NetworkSettings.Networks}}}', ref);
+    const format = '{"Name":{{json .Name}},"Networks":{{json .NetworkSettings.Networks}},"HostConfig":{{json .HostConfig}},"Mounts":{{json .Mounts}}}';
+    const result = await this.docker_('container', 'inspect', '--format', format, ref);
     if (result.exitCode !== 0) {
       if (/no such (object|container)/i.test(result.stderr)) return undefined;
       throw this.failure(result.stderr);
     }
-    const body = JSON.parse(result.stdout) as { Name: string; Networks: Record<string, unknown> | null };
-    return { name: body.Name.replace(/^\//, ''), networks: Object.keys(body.Networks ?? {}) };
+    const body = JSON.parse(result.stdout) as RawContainerConfig & { Name: string; Networks: Record<string, unknown> | null };
+    return { name: body.Name.replace(/^\//, ''), networks: Object.keys(body.Networks ?? {}), config: containerConfig(body) };
   }
 
   async inspectVolume(name: string): Promise<VolumeState | undefined> {
-    const result = await this.docker_('volume', 'inspect', '--format', '{{json .Driver}}', name);
+    const result = await this.docker_('volume', 'inspect', '--format', '{"Driver":{{json .Driver}},"Options":{{json .Options}}}', name);
     if (result.exitCode !== 0) {
       // docker 28 and 20.10: "Error response from daemon: get NAME: no such volume".
       if (/no such volume/i.test(result.stderr)) return undefined;
       throw this.failure(result.stderr);
     }
-    return { driver: (JSON.parse(result.stdout || '""') as string) || 'local' };
+    return volumeDefinition(JSON.parse(result.stdout || '{}') as Parameters<typeof volumeDefinition>[0]);
   }
 
   private docker_(...args: string[]) {

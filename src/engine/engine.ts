@@ -2,10 +2,13 @@
 // engine has AppArmor and which logging driver it uses, sdocker's network, and which named
 // volumes exist already.
 import type { ImageFacts } from '../policy/context.js';
+import type { ContainerConfig, VolumeDefinition } from '../policy/inherited.js';
 
 export interface EngineInfo {
   readonly apparmor: boolean;
   readonly loggingDriver: string;
+  /** DockerRootDir: the engine's state (/var/lib/docker, a custom data-root, rootless ~/.local/share/docker). */
+  readonly rootDir?: string;
 }
 
 export interface NetworkState {
@@ -32,11 +35,12 @@ export interface ContainerState {
   readonly name: string;
   /** The networks it is configured on (a created, never started container lists them too). */
   readonly networks: readonly string[];
+  /** What a run that borrows from it inherits (namespaces, mounts); absent where an engine did not say. */
+  readonly config?: ContainerConfig;
 }
 
-export interface VolumeState {
-  readonly driver: string;
-}
+/** A volume's definition (docker volume inspect): its driver and the options it was created with. */
+export type VolumeState = VolumeDefinition;
 
 export interface Engine {
   /** Where the engine is, for messages. */
@@ -75,6 +79,29 @@ export function alreadyConnected(message: string): boolean {
 
 export function imageFacts(config: { User?: string; ExposedPorts?: Record<string, unknown> | null } | null | undefined): ImageFacts {
   return { user: config?.User ?? '', exposedPorts: Object.keys(config?.ExposedPorts ?? {}) };
+}
+
+/** The parts of a container's inspect that `--volumes-from` and `container:` namespaces pass on. */
+export interface RawContainerConfig {
+  HostConfig?: { NetworkMode?: string; PidMode?: string; IpcMode?: string } | null;
+  Mounts?: { Type?: string; Name?: string; Source?: string; Destination?: string; Driver?: string; RW?: boolean }[] | null;
+}
+
+export function containerConfig(raw: RawContainerConfig): ContainerConfig {
+  const host = raw.HostConfig ?? {};
+  const mounts = (raw.Mounts ?? []).map((m) => ({
+    type: m.Type ?? '',
+    source: m.Source ?? '',
+    destination: m.Destination ?? '',
+    rw: m.RW !== false,
+    ...(m.Name ? { name: m.Name } : {}),
+    ...(m.Driver ? { driver: m.Driver } : {}),
+  }));
+  return { networkMode: host.NetworkMode ?? '', pidMode: host.PidMode ?? '', ipcMode: host.IpcMode ?? '', mounts };
+}
+
+export function volumeDefinition(raw: { Driver?: string; Options?: Record<string, string> | null }): VolumeDefinition {
+  return { driver: raw.Driver || 'local', options: raw.Options ?? {} };
 }
 
 export function hasAppArmor(securityOptions: readonly string[] | null | undefined): boolean {

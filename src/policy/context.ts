@@ -2,6 +2,7 @@
 // about the engine and the host. Rules are pure functions of this context.
 import type { Item, Opt } from '../docker/parse.js';
 import { parseBool } from '../docker/parse.js';
+import type { InheritedFacts } from './inherited.js';
 import type { Policy } from './schema.js';
 
 /** Hidden aliases docker still accepts, folded onto the documented name. */
@@ -23,6 +24,10 @@ export interface EngineFacts {
   readonly loggingDriver: string | undefined;
   /** Whether each named volume the run mounts exists already; absent where not asked. */
   readonly volumes?: ReadonlyMap<string, boolean>;
+  /** The engine's data root (docker info DockerRootDir), secret like /var/lib/docker. */
+  readonly rootDir?: string;
+  /** What --volumes-from, `container:` namespaces and named volumes bring in; absent where not asked. */
+  readonly inherited?: InheritedFacts;
 }
 
 /** `other`: a socket, a device node or a pipe. */

@@ -2,7 +2,8 @@
 // lifted for its rule (`--sd-allow privileged`) or for one item (`--sd-allow dangerous-cap:SYS_PTRACE`).
 import { parseSecurityOpt, splitCsv } from '../docker/values.js';
 import { OptionView, type RuleContext } from './context.js';
-import { bindsOf, judgeBind } from './mounts.js';
+import { inheritedBinds, inheritedHostNamespaces, type SharedNamespace } from './inherited.js';
+import { bindsOf, judgeBind, type Bind } from './mounts.js';
 import { REFUSALS, type RefuseId } from './rules.js';
 
 export interface Violation {
@@ -16,6 +17,9 @@ export interface Violation {
 }
 
 type Check = (view: OptionView, ctx: RuleContext) => Violation[];
+
+/** The namespaces `container:X` can share, and the rule a host one falls under. */
+const SHARED_RULES: Readonly<Record<SharedNamespace, RefuseId>> = { network: 'host-network', pid: 'host-pid', ipc: 'host-ipc' };
 
 const NAMESPACES: readonly [flag: string, rule: RefuseId][] = [
   ['network', 'host-network'],
@@ -40,8 +44,11 @@ const CHECKS: readonly Check[] = [
       view
         .values(flag)
         .filter((value) => namespaceMode(value) === 'host')
-        .map((value) => ({ rule, what: `--${flag} ${value}`, fix: flag === 'network' ? 'publish ports with -p instead' : `drop --${flag}` })),
+        .map((value) => ({ rule, what: `--${flag} ${value}`, fix: namespaceFix(flag) })),
     ),
+  // `container:X` where X (or the container X joined) uses the host's namespace: the same rule.
+  (view, ctx) =>
+    inheritedHostNamespaces(view, ctx).map(({ flag, what }) => ({ rule: SHARED_RULES[flag], what, fix: namespaceFix(flag) })),
   (view) => (view.has('cgroup-parent') ? [{ rule: 'cgroup-parent', what: `--cgroup-parent ${view.last('cgroup-parent')}`, fix: 'drop --cgroup-parent' }] : []),
   (view) => (view.isOn('use-api-socket') ? [{ rule: 'docker-socket', what: '--use-api-socket', fix: 'give the container a narrower API proxy' }] : []),
   checkMounts,
@@ -84,9 +91,26 @@ function namespaceMode(value: string): string {
   return (name?.slice(5) ?? '').trim().toLowerCase();
 }
 
+function namespaceFix(flag: string): string {
+  return flag === 'network' ? 'publish ports with -p instead' : `drop --${flag}`;
+}
+
+/** What the options bind: written (-v, --mount) and inherited (--volumes-from, a named volume's definition). */
+function allBinds(view: OptionView, ctx: RuleContext): Bind[] {
+  return [...bindsOf(view, ctx.cwd), ...inheritedBinds(view, ctx)];
+}
+
+/** The policy's path lists, with the engine's own data root secret wherever it is (docker info DockerRootDir: a custom data-root, rootless ~/.local/share/docker). */
+function pathLists(ctx: RuleContext): Parameters<typeof judgeBind>[2] {
+  const root = ctx.facts.rootDir;
+  if (root === undefined) return ctx.policy;
+  return { sensitivePaths: ctx.policy.sensitivePaths, secretPaths: [...new Set([...ctx.policy.secretPaths, root, ctx.host.realpath(root)])] };
+}
+
 function checkMounts(view: OptionView, ctx: RuleContext): Violation[] {
-  return bindsOf(view, ctx.cwd).flatMap((bind): Violation[] => {
-    const decision = judgeBind(bind, ctx.host, ctx.policy);
+  const lists = pathLists(ctx);
+  return allBinds(view, ctx).flatMap((bind): Violation[] => {
+    const decision = judgeBind(bind, ctx.host, lists);
     if (decision.kind === 'engine-socket') return [{ rule: 'docker-socket', what: bind.what, fix: 'give the container a narrower API proxy' }];
     if (decision.kind !== 'refused') return [];
     return [{ rule: 'sensitive-mount', detail: decision.path, what: `${bind.what} (${decision.path === bind.source ? '' : `resolves to ${decision.path}; `}${decision.reason})`, fix: decision.fix }];
@@ -96,8 +120,9 @@ function checkMounts(view: OptionView, ctx: RuleContext): Violation[] {
 /** Binds allowed only because they are read-only: each earns a notice. */
 export function findReadOnlyBinds(ctx: RuleContext): { what: string; folder: string }[] {
   if (ctx.sub === 'exec') return [];
-  return bindsOf(new OptionView(ctx.items), ctx.cwd).flatMap((bind) => {
-    const decision = judgeBind(bind, ctx.host, ctx.policy);
+  const lists = pathLists(ctx);
+  return allBinds(new OptionView(ctx.items), ctx).flatMap((bind) => {
+    const decision = judgeBind(bind, ctx.host, lists);
     return decision.kind === 'read-only' ? [{ what: bind.what, folder: decision.folder }] : [];
   });
 }

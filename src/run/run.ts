@@ -7,6 +7,7 @@ import { ensureNetwork } from '../engine/network.js';
 import type { Engine } from '../engine/engine.js';
 import { namedVolumes } from '../docker/volumes.js';
 import { baseContext, gatherFacts, PullFailed } from '../facts.js';
+import { inheritAsk } from '../inherited-facts.js';
 import type { Deps } from '../deps.js';
 import { checkRefusals, planContainer, planExec, type Plan } from '../plan.js';
 import { OptionView } from '../policy/context.js';
@@ -65,7 +66,7 @@ async function hardenOrThrow(inv: ContainerInvocation | ExecInvocation, deps: De
   // Only a user sdocker injects needs to know which volumes are new (policy/inject/user.ts).
   const injectsUser = !view.has('user') && loaded.policy.user !== '';
   const volumes = injectsUser ? namedVolumes(view.values('volume'), view.values('mount')).map((v) => v.name) : [];
-  const gathered = await gatherFacts({ engine, image: inv.image, apparmorProfile: loaded.policy.apparmor.profile, dryRun: own.dryRun, pull, pullFirst: pullPolicy === 'always', network, volumes });
+  const gathered = await gatherFacts({ engine, image: inv.image, apparmorProfile: loaded.policy.apparmor.profile, dryRun: own.dryRun, pull, pullFirst: pullPolicy === 'always', network, volumes, inherit: inheritAsk((long) => view.values(long)) });
   const plan = planContainer(inv, { ...base, ...named, facts: gathered.facts });
   // Refusals that rest on the engine's answers (what a run inherits, the image's user): still
   // before anything is created.

@@ -1,0 +1,77 @@
+// The grammar of options that borrow from what already exists: `--volumes-from X[:MODE]`,
+// `--network|--pid|--ipc container:X`, and the named volumes of `-v` and `--mount`.
+import { parseBool } from './parse.js';
+import { splitCsv } from './values.js';
+import { volumeOfV } from './volumes.js';
+
+/** moby volume/mounts linux_parser.go ParseVolumesFrom: `ID[:MODE]`, split at the first colon; read-only when MODE holds `ro`. */
+export function parseVolumesFrom(spec: string): { ref: string; readOnly: boolean } {
+  const colon = spec.indexOf(':');
+  if (colon === -1) return { ref: spec, readOnly: false };
+  return { ref: spec.slice(0, colon), readOnly: spec.slice(colon + 1).split(',').includes('ro') };
+}
+
+/**
+ * The container a namespace value joins: `container:X` (moby container.NetworkMode.IsContainer
+ * and friends: the prefix before the first colon), also as docker 28's `--network name=container:X,...`.
+ * The prefix is matched in any case: reading too much here only asks the engine once more.
+ */
+export function containerRef(value: string): string | undefined {
+  const mode = value.includes('=') ? (splitCsv(value).find((field) => field.trim().startsWith('name='))?.trim().slice(5) ?? '') : value;
+  const colon = mode.indexOf(':');
+  if (colon === -1 || mode.slice(0, colon).trim().toLowerCase() !== 'container') return undefined;
+  const ref = mode.slice(colon + 1).trim();
+  return ref === '' ? undefined : ref;
+}
+
+/** A named volume a run mounts, with the option as written. */
+export interface VolumeRef {
+  readonly name: string;
+  readonly target: string;
+  readonly readOnly: boolean;
+  readonly what: string;
+}
+
+/** Every named volume of `-v NAME:/x` and `--mount type=volume,src=NAME` (also with volume-opt: an existing volume keeps its own definition). */
+export function namedVolumeRefs(volumes: readonly string[], mounts: readonly string[]): VolumeRef[] {
+  const fromV = volumes.flatMap((text) => {
+    const volume = volumeOfV(text);
+    return volume === undefined ? [] : [{ ...volume, what: `-v ${text}` }];
+  });
+  const fromMount = mounts.flatMap((text) => {
+    const volume = volumeOfMountAny(text);
+    return volume === undefined ? [] : [{ ...volume, what: `--mount ${text}` }];
+  });
+  return [...fromV, ...fromMount];
+}
+
+/** docker/cli opts/mount.go: keys and the type in any case; `readonly`/`ro` bare or strconv.ParseBool. */
+function volumeOfMountAny(text: string): Omit<VolumeRef, 'what'> | undefined {
+  const keys = new Map<string, string | undefined>();
+  for (const field of splitCsv(text)) {
+    const eq = field.indexOf('=');
+    keys.set((eq === -1 ? field : field.slice(0, eq)).trim().toLowerCase(), eq === -1 ? undefined : field.slice(eq + 1));
+  }
+  if ((keys.get('type') ?? 'volume').trim().toLowerCase() !== 'volume') return undefined;
+  const name = keys.get('source') ?? keys.get('src') ?? '';
+  if (name === '' || name.startsWith('/')) return undefined;
+  const target = keys.get('target') ?? keys.get('dst') ?? keys.get('destination') ?? '';
+  const ro = keys.has('readonly') ? keys.get('readonly') : keys.get('ro');
+  const readOnly = (keys.has('readonly') || keys.has('ro')) && (ro === undefined || parseBool(ro) === true);
+  return { name, target, readOnly };
+}
+
+/** The `volume-opt=KEY=VALUE` fields of a `--mount` of type volume: a volume created inline, judged by its definition. */
+export function inlineVolumeOptions(text: string): Record<string, string> {
+  const options: Record<string, string> = Object.create(null) as Record<string, string>;
+  let type = 'volume';
+  for (const field of splitCsv(text)) {
+    const eq = field.indexOf('=');
+    const key = (eq === -1 ? field : field.slice(0, eq)).trim().toLowerCase();
+    const value = eq === -1 ? '' : field.slice(eq + 1);
+    if (key === 'type') type = value.trim().toLowerCase();
+    const inner = value.indexOf('=');
+    if (key === 'volume-opt' && inner !== -1) options[value.slice(0, inner)] = value.slice(inner + 1);
+  }
+  return type === 'volume' ? options : {};
+}
