@@ -8,6 +8,7 @@ import { Containers } from '../engine/containers.js';
 import { parsePasswd } from '../diagnose/symptoms.js';
 import { EXIT_REFUSED, EXIT_USAGE, SdockerError } from '../errors.js';
 import { baseContext, gatherFacts } from '../facts.js';
+import { inheritAsk } from '../inherited-facts.js';
 import { checkRefusals } from '../plan.js';
 import { checkAllowList } from '../policy/allow.js';
 import { OptionView } from '../policy/context.js';
@@ -67,7 +68,10 @@ async function prepare(options: LearnOptions, deps: Deps): Promise<TrialSetup> {
     if (missing) deps.stderr(`Unable to find image '${options.image}' locally\n`);
     return deps.run(deps.docker, ['pull', options.image], { stdoutToStderr: true });
   };
-  const gathered = await gatherFacts({ engine, image: options.image, apparmorProfile: loaded.policy.apparmor.profile, dryRun: false, pull, pullFirst: false, network: loaded.policy.network.name || undefined, volumes: [] });
+  const gathered = await gatherFacts({ engine, image: options.image, apparmorProfile: loaded.policy.apparmor.profile, dryRun: false, pull, pullFirst: false, network: loaded.policy.network.name || undefined, volumes: [], inherit: inheritAsk((long) => new OptionView(options.items).values(long)) });
+  // What the trials would inherit (--volumes-from, container: namespaces, a volume's definition) is judged on the engine's answers.
+  const inherited = checkRefusals({ ...base, facts: gathered.facts }).refused;
+  if (inherited.length > 0) throw new SdockerError(inherited.map(refusalMessage).join('\n'), EXIT_REFUSED);
   const network = loaded.policy.network.name;
   if (network !== '') await ensureNetwork(engine, network, gathered.network, false);
   const exposed = (gathered.facts.image?.exposedPorts ?? []).filter((port) => port.endsWith('/tcp'));
