@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { CLI, runCli } from './helpers/cli.js';
-import { IMAGE, USER_IMAGE, assertDefaultLimits, containerExists, docker, engineSuite, httpRequest, inspect, removeContainers, uniqueName } from './helpers/engine.js';
+import { IMAGE, USER_IMAGE, assertDefaultLimits, containerExists, docker, engineAppArmor, engineSuite, httpRequest, inspect, removeContainers, uniqueName } from './helpers/engine.js';
 import { SECCOMP_DIR } from '../src/paths.js';
 
 const { named } = engineSuite(test);
@@ -22,6 +22,9 @@ test('create: docker inspect shows every hardened default', async (t) => {
   t.true(host.ReadonlyRootfs);
   t.deepEqual(host.Tmpfs, { '/tmp': 'rw,noexec,nosuid,nodev,size=64m,uid=65534,gid=65534' });
   t.true(host.SecurityOpt?.includes('no-new-privileges'));
+  // Either way the engine is: sdocker's AppArmor profile where it is loaded, else no option.
+  const apparmor = engineAppArmor();
+  t.deepEqual(host.SecurityOpt?.filter((opt) => opt.startsWith('apparmor=')), apparmor.loaded ? ['apparmor=sdocker-default'] : [], JSON.stringify(apparmor));
   const seccomp = host.SecurityOpt?.find((opt) => opt.startsWith('seccomp='));
   t.truthy(seccomp, 'the profile JSON was sent');
   t.deepEqual(JSON.parse(seccomp!.slice('seccomp='.length)), JSON.parse(readFileSync(join(SECCOMP_DIR, 'sdocker-default.json'), 'utf8')));

@@ -2,6 +2,8 @@
 // fail with the reason: an engine test never skips silently.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { appArmorState } from '../../src/apparmor.js';
+import { hasAppArmor } from '../../src/engine/engine.js';
 
 export const IMAGE = 'sdocker-test/busybox:1';
 export const USER_IMAGE = 'sdocker-test/busybox-user:1';
@@ -34,6 +36,16 @@ export function uniqueName(prefix = 'sdtest'): string {
 export function removeContainers(...names: string[]): void {
   // -v: the anonymous volumes of images that declare VOLUME (redis, postgres) go too.
   if (names.length > 0) spawnSync('docker', ['rm', '-f', '-v', ...names], { stdio: 'ignore' });
+}
+
+/**
+ * What sdocker run does about AppArmor on this engine, detected rather than assumed: the engine
+ * reports it in docker info SecurityOptions (as facts.ts reads it), and sdocker's profile is
+ * used only where it is also loaded in this host's kernel.
+ */
+export function engineAppArmor(): { present: boolean; loaded: boolean } {
+  const present = hasAppArmor(JSON.parse(docker('info', '--format', '{{json .SecurityOptions}}')) as string[] | null);
+  return { present, loaded: present && appArmorState('sdocker-default').kind === 'loaded' };
 }
 
 export function containerExists(name: string): boolean {
