@@ -11,18 +11,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadPolicy } from '../src/policy/load.js';
 import { runCli } from './helpers/cli.js';
-import { docker, engineSuite, inspect, removeContainers, uniqueName } from './helpers/engine.js';
+import { docker, engineSuite, inspect, uniqueName } from './helpers/engine.js';
 import { eventually } from './helpers/probes.js';
 
 const IMAGE = 'localhost/library/postgres:sdocker-test';
 /** initdb and the first start take a few seconds; a refused step ends the container at once. */
 const START_S = 60;
 
-const { named } = engineSuite(test, 'sdtest-pg');
-const containers: string[] = [];
+// The volumes go after the containers that use them (engineSuite's cleanup, also on a timeout).
+const { named, cleanup } = engineSuite(test, 'sdtest-pg');
 const volumes: string[] = [];
-test.after.always(() => {
-  removeContainers(...containers);
+cleanup(() => {
   if (volumes.length > 0) spawnSync('docker', ['volume', 'rm', '-f', ...volumes], { stdio: 'ignore' });
 });
 
@@ -51,7 +50,6 @@ type Outcome = { ready: true } | { ready: false; code: number; log: string };
 /** Start postgres as root on `volume` through sdocker; ready once pg_isready answers, or how it stopped first. */
 async function start(t: import('ava').ExecutionContext, env: NodeJS.ProcessEnv, volume: string): Promise<{ container: string; outcome: Outcome }> {
   const container = named();
-  containers.push(container);
   const args = ['run', '-d', '--restart', 'no', '--name', container, '--user', '0', '-e', 'POSTGRES_PASSWORD=sdocker', '-v', `${volume}:/var/lib/postgresql/data`, IMAGE];
   const result = await runCli(args, env);
   t.is(result.code, 0, result.stderr);
