@@ -6,6 +6,7 @@ import { OptionView, type RuleContext } from './policy/context.js';
 import { LIMIT_INJECTIONS } from './policy/inject/limits.js';
 import { NETWORK_INJECTIONS } from './policy/inject/network.js';
 import { isRootUser } from './policy/defaults.js';
+import { containerGrants } from './policy/grants.js';
 import { SECURITY_INJECTIONS } from './policy/inject/security.js';
 import type { LinkNetwork } from './policy/inject/links.js';
 import type { Addition, Injected, Notice, Rewrite } from './policy/inject/types.js';
@@ -31,9 +32,9 @@ export interface Plan {
 
 const INJECTIONS = [...SECURITY_INJECTIONS, ...LIMIT_INJECTIONS, ...NETWORK_INJECTIONS];
 
-/** Refusals alone: decided before the engine is asked anything, so a refused run costs nothing. */
-export function checkRefusals(ctx: RuleContext): { allowed: Violation[]; refused: Violation[] } {
-  const violations = findViolations(ctx);
+/** Refusals alone: decided before the engine is asked anything, so a refused run costs nothing. `extra`: the policy's own grants, judged once the run's user is known. */
+export function checkRefusals(ctx: RuleContext, extra: readonly Violation[] = []): { allowed: Violation[]; refused: Violation[] } {
+  const violations = [...findViolations(ctx), ...extra];
   const allowed = violations.filter((v) => isAllowed(v, ctx.policy.allow));
   return { allowed, refused: violations.filter((v) => !allowed.includes(v)) };
 }
@@ -55,7 +56,9 @@ export function planContainer(inv: ContainerInvocation, ctx: RuleContext): Plan 
     inv.image,
     ...inv.args,
   ];
-  return { argv, ...out, ...checkRefusals(ctx) };
+  // The capabilities the policy grants depend on the user, hence on the image's: judged here,
+  // with the engine's facts, and refused by run.ts before anything is created.
+  return { argv, ...out, ...checkRefusals(ctx, containerGrants(view, ctx)) };
 }
 
 export function planExec(inv: ExecInvocation, ctx: RuleContext): Plan {

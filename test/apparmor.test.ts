@@ -1,12 +1,12 @@
-// The bundled AppArmor profile parses (this kernel has no AppArmor: syntax only, nothing
-// loaded), and `sdocker apparmor` reports the host's state.
+// The bundled AppArmor profile parses (syntax only: nothing is loaded into the kernel), and
+// `sdocker apparmor` reports the host's state, whichever it is.
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { appArmorState } from '../src/apparmor.js';
+import { appArmorState, type AppArmorState } from '../src/apparmor.js';
 import { runCli } from './helpers/cli.js';
 
 const PROFILE = fileURLToPath(new URL('../../apparmor/sdocker-default', import.meta.url));
@@ -35,14 +35,24 @@ test('the AppArmor state of a host: absent, disabled, not loaded, loaded', (t) =
   t.deepEqual(appArmorState('sdocker-default', host), { kind: 'loaded', mode: 'enforce' });
 });
 
-test('on this kernel (no AppArmor) status and install say so clearly and install nothing', async (t) => {
-  t.is(appArmorState('sdocker-default').kind, 'absent', 'these machines have no AppArmor; the test expects that');
+/** What `sdocker apparmor status` says in each state this host can be in. */
+const STATUS: Readonly<Record<AppArmorState['kind'], RegExp>> = {
+  absent: /^sdocker: AppArmor is not available: .*\. 'sdocker-default' cannot be loaded here; sdocker run leaves the AppArmor option out/,
+  'not-loaded': /^sdocker: AppArmor is enabled, but 'sdocker-default' is not loaded: run 'sudo sdocker apparmor install'/,
+  loaded: /^sdocker: 'sdocker-default' is loaded \(\w+\); sdocker run uses it/,
+};
+
+test("status says this host's AppArmor state, detected rather than assumed; install loads nothing where it is absent", async (t) => {
+  const state = appArmorState('sdocker-default');
   const status = await runCli(['apparmor', 'status']);
-  t.is(status.code, 1);
-  t.regex(status.stdout, /^sdocker: AppArmor is not available: .*this kernel has no AppArmor\. 'sdocker-default' cannot be loaded here; sdocker run leaves the AppArmor option out/);
-  const install = await runCli(['apparmor', 'install']);
-  t.is(install.code, 1);
-  t.regex(install.stderr, /Nothing was installed\.\n$/);
+  t.is(status.code, state.kind === 'loaded' ? 0 : 1, state.kind);
+  t.regex(status.stdout, STATUS[state.kind]);
+  if (state.kind === 'absent') {
+    // Where AppArmor exists, install would load the profile into this host's kernel: not a test's business.
+    const install = await runCli(['apparmor', 'install']);
+    t.is(install.code, 1);
+    t.regex(install.stderr, /Nothing was installed\.\n$/);
+  }
   const bad = await runCli(['apparmor', 'status', '--profile', '../../etc/passwd']);
   t.is(bad.code, 2);
 });

@@ -8,13 +8,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CLI, runCli } from './helpers/cli.js';
-import { assertDefaultLimits, docker, engineProblem, httpRequest, inspect, uniqueName } from './helpers/engine.js';
+import { assertDefaultLimits, docker, engineSuite, httpRequest, inspect, uniqueName } from './helpers/engine.js';
 
 const FIXTURES = fileURLToPath(new URL('../../test/fixtures/compose/', import.meta.url));
 
+// Each project is taken down after the file, also when a test failed or timed out.
+const { cleanup } = engineSuite(test);
 test.before(() => {
-  const problem = engineProblem();
-  if (problem !== undefined) throw new Error(problem);
   if (spawnSync('docker-compose', ['version'], { stdio: 'ignore' }).status !== 0) throw new Error("docker-compose (v1) is missing: install Debian's docker-compose (scripts/engine-up does)");
 });
 
@@ -60,7 +60,7 @@ test('a hardened web + backend stack runs with every protection and serves', asy
   const hardened = await runCli(['harden', '--write', file]);
   t.is(hardened.code, 0, hardened.stderr);
   const project = uniqueName('sdstack');
-  t.teardown(() => compose(['-p', project, '-f', file, 'down', '-v'], dir));
+  cleanup(() => compose(['-p', project, '-f', file, 'down', '-v'], dir));
   const up = compose(['-p', project, '-f', file, 'up', '-d'], dir);
   t.is(up.status, 0, up.stderr);
   const web = inspect(`${project}_web_1`);
@@ -108,7 +108,7 @@ test('sdocker compose runs the hardened model and leaves the file untouched', as
   const file = join(dir, 'compose.yaml');
   writeFileSync(file, STACK);
   const project = uniqueName('sdrun');
-  t.teardown(() => compose(['-p', project, 'down', '-v'], dir));
+  cleanup(() => compose(['-p', project, 'down', '-v'], dir));
   const up = await runCliIn(dir, ['compose', '-p', project, 'up', '-d']);
   t.is(up.code, 0, up.stderr);
   t.is(readFileSync(file, 'utf8'), STACK, "the user's file is untouched");
@@ -125,7 +125,7 @@ test('sdocker compose refuses a dangerous file and starts nothing; x-sdocker cou
   const file = join(dir, 'compose.yaml');
   writeFileSync(file, 'services:\n  tool:\n    image: sdocker-test/busybox:1\n    command: ["sleep", "60"]\n    pid: host\n    x-sdocker: {allow: [host-pid]}\n');
   const project = uniqueName('sdtrust');
-  t.teardown(() => compose(['-p', project, 'down', '-v'], dir));
+  cleanup(() => compose(['-p', project, 'down', '-v'], dir));
   const env = { XDG_DATA_HOME: mkdtempSync(join(tmpdir(), 'sdocker-data-')) };
   const refused = await runCliIn(dir, ['compose', '-p', project, 'up', '-d'], env);
   t.is(refused.code, 1);
@@ -136,6 +136,7 @@ test('sdocker compose refuses a dangerous file and starts nothing; x-sdocker cou
   const trusted = await runCliIn(dir, ['compose', '-p', project, 'up', '-d'], env);
   t.is(trusted.code, 0, trusted.stderr);
   t.regex(trusted.stderr, /sdocker: service tool: allowed: --pid host/);
+  t.is(docker('ps', '-a', '--filter', `label=com.docker.compose.project=${project}`, '--format', '{{.Names}}'), `${project}_tool_1`, 'the same query sees what up creates');
 });
 
 test('an --override file merges over the original in docker-compose config', async (t) => {
@@ -162,14 +163,19 @@ test('--segment: each pair that talks shares a network of its own, internal unle
   writeFileSync(file, readFileSync(join(FIXTURES, 'segment.in.yml'), 'utf8'));
   t.is((await runCliIn(dir, ['harden', '--segment', '--write', file])).code, 0);
   const project = uniqueName('sdseg');
-  t.teardown(() => compose(['-p', project, 'down', '-v'], dir));
+  cleanup(() => compose(['-p', project, 'down', '-v'], dir));
   const up = compose(['-p', project, 'up', '-d'], dir);
   t.is(up.status, 0, up.stderr);
   const internal = (network: string): boolean => docker('network', 'inspect', '--format', '{{.Internal}}', `${project}_${network}`) === 'true';
   t.true(internal('sd-api-db'), 'api and db publish nothing: no way out');
   t.false(internal('sd-api-web'), 'web publishes a port');
   const ip = (service: string, network: string): string => inspect(`${project}_${service}_1`).NetworkSettings.Networks[`${project}_${network}`]?.IPAddress ?? '';
-  const fetchFrom = (service: string, address: string): string => spawnSync('docker', ['exec', `${project}_${service}_1`, 'sh', '-c', httpRequest(address)], { encoding: 'utf8' }).stdout;
+  const fetchFrom = (service: string, address: string): string => {
+    // An empty answer counts only from a request that ran: exec itself must succeed.
+    const result = spawnSync('docker', ['exec', `${project}_${service}_1`, 'sh', '-c', httpRequest(address)], { encoding: 'utf8' });
+    if (result.status !== 0) throw new Error(`exec in ${service}: ${result.stderr}`);
+    return result.stdout;
+  };
   t.is(await eventually(async () => {
     const body = fetchFrom('web', ip('api', 'sd-api-web'));
     if (body === '') throw new Error('no answer yet');

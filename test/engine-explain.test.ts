@@ -34,7 +34,7 @@ test('explain: a permission failure names the owner and the user to run as', asy
   await eventually('redis exits', async () => {
     if (docker('inspect', '--format', '{{.State.Status}}', name) !== 'exited') throw new Error('still running');
   });
-  const uid = docker('run', '--rm', 'localhost/sdlearn/redis:1', 'id', '-u', 'redis');
+  const uid = docker('run', '--rm', '--restart', 'no', 'localhost/sdlearn/redis:1', 'id', '-u', 'redis');
   const explained = await runCli(['explain', name], env);
   t.regex(explained.stdout, /rule user \(CIS 4\.1\): \/etc\/redis\/redis\.conf belongs to redis; the container runs as 65534:65534/);
   t.regex(explained.stdout, new RegExp(`fix: --user ${uid}:\\d+`));

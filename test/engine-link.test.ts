@@ -13,10 +13,10 @@ import { clearStale } from '../src/run/links.js';
 import { runCli } from './helpers/cli.js';
 import { IMAGE, docker, engineSuite, httpRequest, inspect, removeContainers } from './helpers/engine.js';
 
-// Containers go first (engineSuite's hook runs first), then the networks they were on.
-const { named } = engineSuite(test);
+// Containers go first, then the networks they were on (engineSuite's cleanup, also on a timeout).
+const { named, cleanup } = engineSuite(test);
 const networks: string[] = [];
-test.after.always(() => {
+cleanup(() => {
   if (networks.length > 0) spawnSync('docker', ['network', 'rm', ...networks], { stdio: 'ignore' });
 });
 

@@ -46,4 +46,8 @@ test('a secret, a system folder, or a writable mount below one is refused and cr
     t.regex(result.stderr, /^sdocker: refusing -v .*--sd-allow sensitive-mount:\S+\n$/, volume);
     t.false(containerExists(name), `${volume} left no container`);
   }
+  // A file below a system folder, read-only, takes the same path and does create its container.
+  const name = named();
+  t.is((await runCli(['run', '--name', name, '-v', '/etc/ssl/certs:/x:ro', IMAGE, 'true'])).code, 0);
+  t.true(containerExists(name));
 });

@@ -3,12 +3,9 @@ import test from 'ava';
 import { once } from 'node:events';
 import { spawnSync } from 'node:child_process';
 import { finished, runCli, startCli } from './helpers/cli.js';
-import { IMAGE, engineProblem, removeContainers, uniqueName } from './helpers/engine.js';
+import { IMAGE, engineSuite } from './helpers/engine.js';
 
-test.before(() => {
-  const problem = engineProblem();
-  if (problem !== undefined) throw new Error(problem);
-});
+const { named } = engineSuite(test);
 
 function viaDocker(args: string[]): { code: number | null; stdout: string; stderr: string } {
   const result = spawnSync('docker', args, { encoding: 'utf8' });
@@ -26,8 +23,7 @@ for (const args of [['image', 'inspect', '--format', '{{.Id}} {{.Config.Cmd}}', 
 }
 
 test('SIGTERM to sdocker stops the attached container through docker (exit 143)', async (t) => {
-  const name = uniqueName();
-  t.teardown(() => removeContainers(name));
+  const name = named();
   const child = startCli(['run', '--rm', '--init', '--name', name, IMAGE, 'sh', '-c', 'echo up; exec sleep 30']);
   const done = finished(child);
   await once(child.stdout!, 'data');

@@ -6,10 +6,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { CLI, runCli } from './helpers/cli.js';
-import { IMAGE, USER_IMAGE, assertDefaultLimits, containerExists, docker, engineSuite, httpRequest, inspect, removeContainers, uniqueName } from './helpers/engine.js';
+import { IMAGE, USER_IMAGE, assertDefaultLimits, containerExists, docker, engineAppArmor, engineSuite, httpRequest, inspect, uniqueName } from './helpers/engine.js';
 import { SECCOMP_DIR } from '../src/paths.js';
 
-const { named } = engineSuite(test);
+const { named, cleanup } = engineSuite(test);
+// After the containers attached to them (engineSuite's cleanup, also on a timeout).
+const networks: string[] = [];
+cleanup(() => {
+  if (networks.length > 0) spawnSync('docker', ['network', 'rm', ...networks], { stdio: 'ignore' });
+});
 
 test('create: docker inspect shows every hardened default', async (t) => {
   const name = named();
@@ -22,6 +27,9 @@ test('create: docker inspect shows every hardened default', async (t) => {
   t.true(host.ReadonlyRootfs);
   t.deepEqual(host.Tmpfs, { '/tmp': 'rw,noexec,nosuid,nodev,size=64m,uid=65534,gid=65534' });
   t.true(host.SecurityOpt?.includes('no-new-privileges'));
+  // Either way the engine is: sdocker's AppArmor profile where it is loaded, else no option.
+  const apparmor = engineAppArmor();
+  t.deepEqual(host.SecurityOpt?.filter((opt) => opt.startsWith('apparmor=')), apparmor.loaded ? ['apparmor=sdocker-default'] : [], JSON.stringify(apparmor));
   const seccomp = host.SecurityOpt?.find((opt) => opt.startsWith('seccomp='));
   t.truthy(seccomp, 'the profile JSON was sent');
   t.deepEqual(JSON.parse(seccomp!.slice('seccomp='.length)), JSON.parse(readFileSync(join(SECCOMP_DIR, 'sdocker-default.json'), 'utf8')));
@@ -82,13 +90,11 @@ test("sdocker's network: labelled, inter-container traffic off", async (t) => {
   // inter-container traffic on gets the page (so the request itself works). busybox nc, not
   // wget: Debian's static busybox wget crashes on some connections.
   const neighbour = await runCli(['run', '--rm', IMAGE, 'sh', '-c', httpRequest(ip ?? '')]);
+  t.is(neighbour.code, 0, `the neighbour ran: ${neighbour.stderr}`);
   t.is(neighbour.stdout, '', 'blocked on sdocker');
   const open = uniqueName('sdtest-open');
+  networks.push(open);
   docker('network', 'create', open);
-  t.teardown(() => {
-    removeContainers(server);
-    spawnSync('docker', ['network', 'rm', open], { stdio: 'ignore' });
-  });
   docker('network', 'connect', open, server);
   const openIp = inspect(server).NetworkSettings.Networks[open]?.IPAddress ?? '';
   const control = await runCli(['run', '--rm', '--network', open, IMAGE, 'sh', '-c', httpRequest(openIp)]);
@@ -107,6 +113,10 @@ test('refused runs create no container, whatever the spelling', async (t) => {
     t.regex(result.stderr, /^sdocker: refusing .*--sd-allow \S+\n$/);
     t.false(containerExists(name), `${flags.join(' ')} left no container`);
   }
+  // The same command without the danger creates its container: the check above can see one.
+  const name = named();
+  t.is((await runCli(['run', '--name', name, IMAGE, 'true'])).code, 0);
+  t.true(containerExists(name));
 });
 
 test('an allowed refusal runs, with a warning', async (t) => {

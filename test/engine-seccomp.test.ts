@@ -39,7 +39,7 @@ function answers(stdout: string): Map<string, string> {
 
 /** sysprobe's answers to `names`: unfiltered through docker, then under sdocker's profile. */
 async function probe(caps: string[], names: string[]): Promise<{ control: Map<string, string>; sdocker: Map<string, string>; problem: string }> {
-  const control = spawnSync('docker', ['run', '--rm', '--user', '0', '--cap-drop', 'ALL', ...caps, '--security-opt', 'seccomp=unconfined', PROBE, 'sysprobe', ...names], { encoding: 'utf8' });
+  const control = spawnSync('docker', ['run', '--rm', '--restart', 'no', '--user', '0', '--cap-drop', 'ALL', ...caps, '--security-opt', 'seccomp=unconfined', PROBE, 'sysprobe', ...names], { encoding: 'utf8' });
   const hardened = await runCli(['run', '--rm', '--user', '0', '--sd-allow', 'dangerous-cap', ...caps, PROBE, 'sysprobe', ...names]);
   const problem = control.status !== 0 ? control.stderr : hardened.code !== 0 ? hardened.stderr : '';
   return { control: answers(control.stdout), sdocker: answers(hardened.stdout), problem };

@@ -6,13 +6,12 @@ import { connect } from 'node:net';
 import { spawnSync } from 'node:child_process';
 import { runCli } from './helpers/cli.js';
 import { eventually } from './helpers/probes.js';
-import { docker, engineProblem, inspect, removeContainers, uniqueName, type Inspect } from './helpers/engine.js';
+import { docker, engineSuite, inspect, type Inspect } from './helpers/engine.js';
 
 const image = (name: string): string => `localhost/library/${name}:sdocker-test`;
 
+const { named } = engineSuite(test);
 test.before(() => {
-  const problem = engineProblem();
-  if (problem !== undefined) throw new Error(problem);
   for (const name of ['nginx', 'redis', 'postgres', 'httpd']) {
     if (spawnSync('docker', ['image', 'inspect', image(name)], { stdio: 'ignore' }).status !== 0) {
       throw new Error(`${image(name)} is missing: run 'bash scripts/test-images'`);
@@ -20,13 +19,9 @@ test.before(() => {
   }
 });
 
-const started: string[] = [];
-test.after.always(() => removeContainers(...started));
-
 /** Start a server through sdocker; returns its name and the inspect data. */
 async function start(t: import('ava').ExecutionContext, name: string, flags: string[] = []): Promise<{ container: string; info: Inspect }> {
-  const container = uniqueName(`sdtest-${name}`);
-  started.push(container);
+  const container = named(`sdtest-${name}`);
   const result = await runCli(['run', '-d', '--name', container, '-P', ...flags, image(name)]);
   t.is(result.code, 0, result.stderr);
   return { container, info: inspect(container) };

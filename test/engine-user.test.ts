@@ -9,10 +9,10 @@ import { CliEngine } from '../src/engine/cli.js';
 import { runCli } from './helpers/cli.js';
 import { IMAGE, docker, engineSuite, inspect, uniqueName } from './helpers/engine.js';
 
-// Containers go first (engineSuite's hook runs first), then the volumes they used.
-const { named } = engineSuite(test, 'sdtest-user');
+// Containers go first, then the volumes they used (engineSuite's cleanup, also on a timeout).
+const { named, cleanup } = engineSuite(test, 'sdtest-user');
 const volumes: string[] = [];
-test.after.always(() => {
+cleanup(() => {
   if (volumes.length > 0) spawnSync('docker', ['volume', 'rm', '-f', ...volumes], { stdio: 'ignore' });
 });
 

@@ -9,6 +9,7 @@ import type { HostFacts } from '../policy/context.js';
 import { loadPolicy, type LoadedPolicy } from '../policy/load.js';
 import { resolveSeccomp } from '../policy/seccomp.js';
 import { ComposeDocument } from '../yaml.js';
+import { grantRefusals } from './grants.js';
 import { serviceEdits } from './inject.js';
 import { findServiceNotes, findServiceRefusals } from './refuse.js';
 import { segmentNetworks } from './segment.js';
@@ -59,7 +60,8 @@ export async function hardenCompose(text: string, file: string, options: HardenO
     const own = options.ignoreFileAllows === true ? [] : written;
     const view: ServiceView = { name, data, policy, seccompFile: options.seccomp ?? resolveSeccomp(policy.seccomp) };
     views.push(view);
-    for (const refusal of findServiceRefusals(view, file, topVolumes, host, [...policy.allow, ...own], options.env)) {
+    const grants = grantRefusals(view, [...policy.allow, ...own]);
+    for (const refusal of [...findServiceRefusals(view, file, topVolumes, host, [...policy.allow, ...own], options.env), ...grants.refusals]) {
       const { line, col } = doc.position(refusal.path);
       const message = refusal.allowed ? `allowed: ${refusal.message.replace(/^sdocker: refusing /, '')}` : refusal.message.replace(/^sdocker: /, '');
       findings.push({ file, line, col, rule: refusal.violation.rule, level: refusal.allowed ? 'warning' : 'error', service: name, message });
@@ -76,7 +78,8 @@ export async function hardenCompose(text: string, file: string, options: HardenO
       const { line, col } = doc.position(['services', name, ...note.path]);
       findings.push({ file, line, col, rule: note.rule, level: 'warning', service: name, message: note.message });
     }
-    for (const edit of serviceEdits(view)) {
+    // A refused grant is reported above, not written.
+    for (const edit of serviceEdits({ ...view, policy: grants.policy })) {
       const { line, col } = doc.position(['services', name, ...(edit.edit.kind === 'append' ? [edit.edit.key] : edit.edit.path)]);
       findings.push({ file, line, col, rule: edit.rule, level: 'change', service: name, message: `add ${edit.note}` });
       edits.push(edit);

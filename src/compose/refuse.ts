@@ -127,9 +127,14 @@ export function findServiceRefusals(service: ServiceView, file: string, topVolum
       violation,
       path: setting.path,
       allowed: isAllowed(violation, allow),
-      message: refusalMessage(violation).replace(/, or --sd-allow (\S+)$/, ", or allow it: x-sdocker: {allow: [$1]} on the service, or --allow $1"),
+      message: composeRefusalMessage(violation),
     }));
   });
+}
+
+/** A refusal in compose's words: the allow goes on the service or on harden's command line. */
+export function composeRefusalMessage(violation: Violation): string {
+  return refusalMessage(violation).replace(/, or --sd-allow (\S+)$/, ", or allow it: x-sdocker: {allow: [$1]} on the service, or --allow $1");
 }
 
 /** Volumes allowed only because they are read-only, below a system folder: one note each. */

@@ -7,7 +7,9 @@ import { parseInvocation, type ContainerInvocation } from '../docker/invocation.
 import type { Containers } from '../engine/containers.js';
 import { readSymptomFiles, type SymptomFiles } from '../diagnose/files.js';
 import { findSymptoms, type Symptom } from '../diagnose/symptoms.js';
+import { SdockerError, EXIT_REFUSED } from '../errors.js';
 import { planContainer } from '../plan.js';
+import { refusalMessage } from '../policy/refusals.js';
 import type { RuleContext } from '../policy/context.js';
 import { grantedPolicy, type Grants } from './grants.js';
 import type { LearnOptions } from './options.js';
@@ -40,6 +42,8 @@ export async function runTrial(setup: TrialSetup, grants: Grants): Promise<Trial
   const name = `sdocker-learn-${randomBytes(4).toString('hex')}`;
   const inv = trialInvocation(options, name);
   const plan = planContainer(inv, { ...setup.base, items: inv.flags.items, policy: grantedPolicy(setup.base.policy, grants) });
+  // A refusal that rests on the run's user (a dangerous capability the policy grants as root).
+  if (plan.refused.length > 0) throw new SdockerError(plan.refused.map(refusalMessage).join('\n'), EXIT_REFUSED);
   setup.live.add(name);
   try {
     const started = await containers.runDetached(plan.argv);

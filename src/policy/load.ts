@@ -8,9 +8,7 @@ import { COMPILED_PROFILES as COMPILED, PROFILES_DIR } from '../paths.js';
 import { SdockerError, EXIT_USAGE } from '../errors.js';
 import { IMAGE_PROFILES_DIR, findImageProfile, type ImageProfile } from './images.js';
 import { mergeLayers, splitTightening } from './merge.js';
-import { validateLayer, type Layer, type Policy } from './schema.js';
-
-
+import { leaves, validateLayer, type Layer, type Policy } from './schema.js';
 
 export interface LoadRequest {
   readonly profile: string;
@@ -46,7 +44,7 @@ export async function loadPolicy(request: LoadRequest): Promise<LoadedPolicy> {
   const layers = await Promise.all(sources.map(readBundled));
   const imageProfile = request.image === undefined ? undefined : await findImageProfile(request.image, readBundled, imageProfileDirs(request.env));
   if (imageProfile !== undefined) {
-    layers.push(imageProfile.layer);
+    layers.push(noLifting(layers, imageProfile.layer, imageProfile.file));
     sources.push(imageProfile.file);
   }
   names.forEach((_, i) => noImagesKey(layers[i] as Layer, sources[i] as string));
@@ -75,7 +73,8 @@ export async function loadPolicy(request: LoadRequest): Promise<LoadedPolicy> {
   layers.push(validateLayer({ allow: [...request.cliAllow] }, 'the command line'));
   const merged = mergeLayers(layers);
   delete merged['images'];
-  return { policy: merged as unknown as Policy, sources, warnings, imageProfile };
+  const policy = { ...(merged as unknown as Policy), origins: originsOf(layers, sources) };
+  return { policy, sources, warnings, imageProfile };
 }
 
 export function userConfigPath(env: NodeJS.ProcessEnv): string | undefined {
@@ -122,6 +121,30 @@ async function readLayer(file: string): Promise<Layer> {
 function noImagesKey(layer: Layer, file: string): Layer {
   if (layer['images'] !== undefined) throw new SdockerError(`sdocker: ${file}: 'images' belongs in an image profile (profiles/images/*.yml)`, EXIT_USAGE);
   return layer;
+}
+
+/**
+ * Keys that decide what is refused. An image profile says what an image needs (a user, tmpfs
+ * folders, capabilities); it comes with sdocker or from `sdocker learn`, and the user does not
+ * review it at each run, so it may not lift a refusal: a capability the rule table calls
+ * dangerous that it grants is refused unless the user allows it (policy/grants.ts).
+ */
+const REFUSAL_KEYS = ['allow', 'capabilities.dangerous', 'sensitivePaths', 'secretPaths'];
+
+function noLifting(below: readonly Layer[], layer: Layer, file: string): Layer {
+  // Tightening is fine (a longer dangerous list, an empty allow): merge.ts judges it.
+  const key = splitTightening(mergeLayers(below), layer).loose.find((k) => REFUSAL_KEYS.includes(k));
+  if (key !== undefined) throw new SdockerError(`sdocker: ${file}: '${key}' cannot be set in an image profile: it would lift a refusal; allow it in your own config.yml, or with --sd-allow`, EXIT_USAGE);
+  return layer;
+}
+
+/** The file that set each key last (arrays replace, so that file wrote the value in force); `allow` accumulates and is not traced. */
+function originsOf(layers: readonly Layer[], sources: readonly string[]): Record<string, string> {
+  const origins: Record<string, string> = {};
+  layers.forEach((layer, i) => {
+    for (const [key] of leaves(layer)) origins[key] = sources[i] ?? 'the command line';
+  });
+  return origins;
 }
 
 export async function parseLayer(text: string, file: string): Promise<Layer> {

@@ -20,6 +20,8 @@ export interface Policy {
   secretPaths: string[];
   /** Image profiles only: the images the profile is for. */
   images?: string[];
+  /** Set by loadPolicy, never read from a file: the file that set each dotted key last. */
+  origins?: Readonly<Record<string, string>>;
 }
 
 export type Leaf = 'string' | 'boolean' | 'number' | 'list';

@@ -2,6 +2,8 @@
 // fail with the reason: an engine test never skips silently.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { appArmorState } from '../../src/apparmor.js';
+import { hasAppArmor } from '../../src/engine/engine.js';
 
 export const IMAGE = 'sdocker-test/busybox:1';
 export const USER_IMAGE = 'sdocker-test/busybox-user:1';
@@ -34,6 +36,16 @@ export function uniqueName(prefix = 'sdtest'): string {
 export function removeContainers(...names: string[]): void {
   // -v: the anonymous volumes of images that declare VOLUME (redis, postgres) go too.
   if (names.length > 0) spawnSync('docker', ['rm', '-f', '-v', ...names], { stdio: 'ignore' });
+}
+
+/**
+ * What sdocker run does about AppArmor on this engine, detected rather than assumed: the engine
+ * reports it in docker info SecurityOptions (as facts.ts reads it), and sdocker's profile is
+ * used only where it is also loaded in this host's kernel.
+ */
+export function engineAppArmor(): { present: boolean; loaded: boolean } {
+  const present = hasAppArmor(JSON.parse(docker('info', '--format', '{{json .SecurityOptions}}')) as string[] | null);
+  return { present, loaded: present && appArmorState('sdocker-default').kind === 'loaded' };
 }
 
 export function containerExists(name: string): boolean {
@@ -85,20 +97,36 @@ export function httpRequest(ip: string, port = 8080): string {
 
 /**
  * An engine test file: its `before` fails with the reason when there is no engine (never a
- * skip), and every container `named` hands out is removed after the file, also when a test failed.
+ * skip), and every container `named` hands out is removed after the file, also when a test
+ * failed, then what `cleanup` registered (volumes, networks: after the containers using them).
+ * ava's own timeout ends the worker with SIGTERM (ava lib/fork.js: worker.kill()) and no hook
+ * runs then, so the same removal runs on SIGTERM too.
  */
-export function engineSuite(test: import('ava').TestFn, prefix = 'sdtest'): { named: (own?: string) => string } {
+export function engineSuite(test: import('ava').TestFn, prefix = 'sdtest'): { named: (own?: string) => string; cleanup: (remove: () => void) => void } {
   const created: string[] = [];
+  const others: (() => void)[] = [];
+  const removeAll = (): void => {
+    removeContainers(...created.splice(0));
+    for (const remove of others.splice(0)) remove();
+  };
   test.before(() => {
     const problem = engineProblem();
     if (problem !== undefined) throw new Error(problem);
+    process.once('SIGTERM', () => {
+      removeAll();
+      // Then die of the same signal, as without this handler (ava reports a process.exit as a fault).
+      process.kill(process.pid, 'SIGTERM');
+    });
   });
-  test.after.always(() => removeContainers(...created));
+  test.after.always(removeAll);
   return {
     named: (own = prefix) => {
       const name = uniqueName(own);
       created.push(name);
       return name;
+    },
+    cleanup: (remove) => {
+      others.push(remove);
     },
   };
 }
