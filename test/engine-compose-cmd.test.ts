@@ -6,6 +6,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { EXEC, GLOBALS, V1_RUN_PREFIXES } from '../src/compose/flags.js';
+import type { FlagTable } from '../src/docker/flags.js';
 import { CLI } from './helpers/cli.js';
 import { docker, engineSuite, inspect, uniqueName } from './helpers/engine.js';
 
@@ -80,4 +82,29 @@ test('a host sdocker cannot reach through docker-compose fails there, and nothin
   const up = sdocker(dir, ['-H', 'unix:///nonexistent/docker.sock', 'compose', '-p', name, 'up', '-d']);
   t.not(up.code, 0);
   t.is(containersOf(name), '', 'the -H was carried, not dropped');
+});
+
+/** docopt's parse_defaults on a help text: each option line's names and whether it takes a value. */
+function docoptOptions(help: string): string[] {
+  return help
+    .split('\n')
+    .filter((line) => /^\s+-/.test(line))
+    .map((line) => {
+      const names = (line.trim().split('  ')[0] ?? '').replaceAll(',', ' ').replaceAll('=', ' ').split(/\s+/);
+      const valued = names.some((word) => !word.startsWith('-'));
+      return `${names.filter((word) => word.startsWith('-')).join(' ')} ${valued ? 'value' : 'bool'}`;
+    })
+    .sort();
+}
+
+function tableOptions(table: FlagTable): string[] {
+  const specs = new Set([...table.byLong.values(), ...table.byShort.values()].filter((spec) => spec.long !== 'help'));
+  return [...specs].map((spec) => `${[spec.short === '' ? '' : `-${spec.short}`, spec.long === '' ? '' : `--${spec.long}`].filter(Boolean).join(' ')} ${spec.kind === 'bool' ? 'bool' : 'value'}`).sort();
+}
+
+test("the v1 tables are docker-compose 1.29's own option lists", (t) => {
+  const help = (...args: string[]): string => spawnSync('docker-compose', [...args, '--help'], { encoding: 'utf8' }).stdout;
+  t.deepEqual(tableOptions(GLOBALS.v1), docoptOptions(help()));
+  t.deepEqual(tableOptions(V1_RUN_PREFIXES), docoptOptions(help('run')));
+  t.deepEqual(tableOptions(EXEC.v1), docoptOptions(help('exec')));
 });
