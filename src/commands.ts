@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import type { HardenFlags } from './compose/command.js';
 import type { Deps } from './deps.js';
+import type { Item } from './docker/parse.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { APPARMOR_DIR, appArmorState, describeState } from './apparmor.js';
@@ -14,9 +15,10 @@ import { trustFile } from './policy/trust.js';
 import { SHELLS, shellInit, type Shell } from './shell.js';
 import { SdockerError, EXIT_USAGE } from './errors.js';
 
-export async function runOwn(args: readonly string[], deps: Deps): Promise<number> {
+export async function runOwn(args: readonly string[], deps: Deps, globals: readonly Item[] = []): Promise<number> {
+  checkGlobals(args[0], globals);
   // learn takes docker run's own grammar: its words go to it untouched by commander.
-  if (args[0] === 'learn') return (await import('./learn/learn.js')).runLearn(args.slice(1), deps);
+  if (args[0] === 'learn') return (await import('./learn/learn.js')).runLearn(args.slice(1), deps, globals);
   let exitCode = 0;
   const program = new Command('sdocker')
     .description('docker, hardened by default: run/create/exec get least privilege, limits and isolation; every other command goes to docker unchanged.')
@@ -67,7 +69,7 @@ export async function runOwn(args: readonly string[], deps: Deps): Promise<numbe
     .helpOption(false)
     .action(async (composeArgs: string[]) => {
       const { runCompose } = await import('./compose/run.js');
-      exitCode = await runCompose(composeArgs, deps);
+      exitCode = await runCompose(composeArgs, deps, globals);
     });
   const apparmor = program.command('apparmor').description("sdocker's AppArmor profile on this host");
   apparmor
@@ -101,7 +103,7 @@ export async function runOwn(args: readonly string[], deps: Deps): Promise<numbe
     .argument('<containers...>', 'containers, running, restarting or exited')
     .description("say why a container fails under sdocker's hardening: the rule, the path or call from its log, and the fix")
     .action(async (names: string[]) => {
-      exitCode = await (await import('./explain/explain.js')).runExplain(names, deps);
+      exitCode = await (await import('./explain/explain.js')).runExplain(names, deps, globals);
     });
   program
     .command('learn')
@@ -122,6 +124,16 @@ export async function runOwn(args: readonly string[], deps: Deps): Promise<numbe
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT_USAGE;
     throw error;
   }
+}
+
+/** Commands that talk to the engine take docker's global flags (`docker --context X compose up`). */
+const ENGINE_COMMANDS: ReadonlySet<string> = new Set(['compose', 'learn', 'explain']);
+
+/** The others have no use for them: an endpoint they would not reach is an error, not a silent default. */
+function checkGlobals(command: string | undefined, globals: readonly Item[]): void {
+  if (globals.length === 0 || ENGINE_COMMANDS.has(command ?? '')) return;
+  const words = globals.flatMap((item) => item.words).join(' ');
+  throw new SdockerError(`sdocker: docker's global flags (${words}) mean nothing to 'sdocker ${command ?? ''}'; drop them`, EXIT_USAGE);
 }
 
 /** A profile shipped in apparmor/: a plain name, never a path. */

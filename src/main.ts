@@ -11,7 +11,7 @@ export async function main(argv: readonly string[], deps: Deps): Promise<number>
     const { parseInvocation } = await import('./docker/invocation.js');
     const inv = parseInvocation(argv);
     if (inv.kind === 'pass') return await deps.run(deps.docker, argv);
-    if (inv.kind === 'own') return await (await import('./commands.js')).runOwn(inv.args, deps);
+    if (inv.kind === 'own') return await (await import('./commands.js')).runOwn(inv.args, deps, inv.globals);
     return await (await import('./run/run.js')).runHardened(inv, deps);
   } catch (error) {
     if (!(error instanceof SdockerError)) throw error;

@@ -157,13 +157,14 @@ test('the default file is found as compose does, compose.yaml first', async (t) 
 });
 
 test("sdocker compose finds compose's -f files and keeps every other argument", async (t) => {
-  const { splitComposeArgs } = await import('../src/compose/run.js');
-  t.deepEqual(splitComposeArgs(['-f', 'a.yml', '--file=b.yml', '-p', 'proj', '--profile', 'dev', 'up', '-d', '-f', 'not-mine']), {
-    files: ['a.yml', 'b.yml'],
-    projectDir: undefined,
-    rest: ['-p', 'proj', '--profile', 'dev', 'up', '-d', '-f', 'not-mine'],
-  });
-  t.is(splitComposeArgs(['--project-directory', '/srv/app', 'up']).projectDir, '/srv/app');
+  const { parseComposeArgs } = await import('../src/compose/args.js');
+  const parsed = parseComposeArgs(['-f', 'a.yml', '--file=b.yml', '-p', 'proj', '--profile', 'dev', 'up', '-d', '-f', 'not-mine'], 'plugin', 'docker compose');
+  t.deepEqual(parsed.files, ['a.yml', 'b.yml']);
+  t.is(parsed.projectDir, undefined);
+  t.deepEqual(parsed.globals, ['-p', 'proj', '--profile', 'dev']);
+  t.is(parsed.sub, 'up');
+  t.deepEqual(parsed.subArgs, ['-d', '-f', 'not-mine']);
+  t.is(parseComposeArgs(['--project-directory', '/srv/app', 'up'], 'v1', 'docker-compose').projectDir, '/srv/app');
 });
 
 test('an empty list key is filled, a lone scalar becomes a list that keeps it', async (t) => {

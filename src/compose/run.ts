@@ -6,52 +6,63 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { SdockerError, EXIT_USAGE } from '../errors.js';
 import type { Deps } from '../deps.js';
+import type { Item, ParsedFlags } from '../docker/parse.js';
+import { SdockerError, EXIT_REFUSED, EXIT_USAGE } from '../errors.js';
+import { pathKind, resolveExisting } from '../facts.js';
+import type { HostFacts } from '../policy/context.js';
+import { loadPolicy } from '../policy/load.js';
+import type { Policy } from '../policy/schema.js';
 import { isTrusted } from '../policy/trust.js';
+import { parseComposeArgs, parseComposeFlags } from './args.js';
 import { DEFAULT_FILES } from './command.js';
+import { findCompose, type ComposeCommand } from './endpoint.js';
+import { EXEC, RUN, V1_RUN_PREFIXES } from './flags.js';
 import { hardenCompose } from './harden.js';
+import { bindOneOffPorts, judgeOneOff, type OneOff } from './oneoff.js';
+import { classify } from './subcommands.js';
 
-/** compose's global options that take a value (v1 and v2), so the subcommand can be found. */
-const VALUED = new Set(['-f', '--file', '-p', '--project-name', '--project-directory', '--env-file', '--profile', '--ansi', '--progress', '--parallel', '-c', '--context', '--log-level', '-H', '--host', '--tlscacert', '--tlscert', '--tlskey']);
-
-interface Split {
-  readonly files: string[];
-  readonly projectDir: string | undefined;
-  /** Everything else, in order, with -f options taken out. */
-  readonly rest: string[];
-}
-
-export function splitComposeArgs(args: readonly string[]): Split {
-  const files: string[] = [];
-  const rest: string[] = [];
-  let projectDir: string | undefined;
-  for (let i = 0; i < args.length; i += 1) {
-    const word = args[i] as string;
-    if (!word.startsWith('-')) return { files, projectDir, rest: [...rest, ...args.slice(i)] };
-    const [flag, inline] = word.startsWith('--') && word.includes('=') ? [word.slice(0, word.indexOf('=')), word.slice(word.indexOf('=') + 1)] : [word, undefined];
-    const value = VALUED.has(flag) && inline === undefined ? args[++i] : inline;
-    if (flag === '-f' || flag === '--file') files.push(value ?? '');
-    else {
-      if (flag === '--project-directory') projectDir = value;
-      rest.push(...(VALUED.has(flag) && inline === undefined ? [flag, value ?? ''] : [word]));
-    }
+export async function runCompose(args: readonly string[], deps: Deps, dockerGlobals: readonly Item[] = []): Promise<number> {
+  const compose = await findCompose(deps, dockerGlobals);
+  const run = (words: readonly string[]): Promise<number> => deps.run(compose.file, [...compose.prefix, ...words], compose.env === undefined ? {} : { env: compose.env });
+  const parsed = parseComposeArgs(args, compose.flavor, compose.name);
+  // No subcommand (compose prints its help), --help, --version: nothing is created.
+  if (parsed.sub === undefined || parsed.helpOrVersion) return run(args);
+  const kind = classify(parsed.sub, compose.name);
+  if (kind === 'pass') return run(args);
+  const what = `${compose.name} ${parsed.sub}`;
+  if (kind === 'exec') {
+    const flags = parseComposeFlags(parsed.subArgs, EXEC[compose.flavor], compose.flavor, what);
+    await judgeFlags('exec', flags, [deps.cwd], deps);
+    return run(args);
   }
-  return { files, projectDir, rest };
+  const files = composeFiles(parsed.files, deps);
+  const fileDir = dirname(files[0] as string);
+  let subArgs = parsed.subArgs;
+  if (kind === 'run') {
+    const flags = parseComposeFlags(parsed.subArgs, RUN[compose.flavor], compose.flavor, what, compose.flavor === 'v1' ? V1_RUN_PREFIXES : undefined);
+    // v1's docopt prints help for -h/--help whatever its value: help alone is safe for both.
+    if (flags.items.some((item) => item.opts.some((opt) => opt.spec.long === 'help'))) return run([parsed.sub, '--help']);
+    const policy = await judgeFlags('run', flags, [deps.cwd, resolve(deps.cwd, parsed.projectDir ?? fileDir)], deps);
+    subArgs = [...bindOneOffPorts(flags, policy), ...(flags.dashdash ? ['--'] : []), ...flags.rest];
+  }
+  return runHardened(compose, files, parsed.globals, [parsed.sub, ...subArgs], parsed.projectDir === undefined ? fileDir : undefined, deps, run);
 }
 
-/** Subcommands that create containers: only these need the hardened model. */
-const CREATING = new Set(['up', 'run', 'create']);
+/** A one-off's flags against the run rules: refused before anything runs; returns the policy. */
+async function judgeFlags(sub: OneOff, flags: ParsedFlags, cwds: readonly string[], deps: Deps): Promise<Policy> {
+  const { policy } = await loadPolicy({ profile: deps.env['SDOCKER_PROFILE'] || 'default', env: deps.env, cwd: deps.cwd, cliAllow: [] });
+  const host: HostFacts = { realpath: resolveExisting, kind: pathKind, engineSocket: resolveExisting('/var/run/docker.sock') };
+  const verdict = judgeOneOff(sub, flags, policy, host, cwds);
+  for (const line of verdict.allowed) deps.stderr(`${line}\n`);
+  if (verdict.refused.length > 0) throw new SdockerError(verdict.refused.join('\n'), EXIT_REFUSED);
+  return policy;
+}
 
-export async function runCompose(args: readonly string[], deps: Deps): Promise<number> {
-  const split = splitComposeArgs(args);
-  const compose = await composeCommand(deps);
-  const sub = split.rest.find((word, i) => !isGlobal(split.rest, i) && !word.startsWith('-'));
-  // ps, logs, down, version, ls, ...: compose as it is, the user's own arguments unchanged.
-  if (sub === undefined || !CREATING.has(sub)) return deps.run(compose[0] as string, [...compose.slice(1), ...args]);
-  const files = composeFiles(split.files, deps);
+/** compose on the hardened model: its own `config` merges the files, sdocker hardens the result. */
+async function runHardened(compose: ComposeCommand, files: readonly string[], globals: readonly string[], subWords: readonly string[], projectDir: string | undefined, deps: Deps, run: (words: readonly string[]) => Promise<number>): Promise<number> {
   const { capture } = await import('../exec.js');
-  const model = await capture(compose[0] as string, [...compose.slice(1), ...files.flatMap((f) => ['-f', f]), ...split.rest.filter((w, i, all) => isGlobal(all, i)), 'config']);
+  const model = await capture(compose.file, [...compose.prefix, ...files.flatMap((f) => ['-f', f]), ...globals, 'config']);
   if (model.exitCode !== 0) {
     deps.stderr(`${model.stderr}\n`);
     return model.exitCode;
@@ -67,21 +78,10 @@ export async function runCompose(args: readonly string[], deps: Deps): Promise<n
   try {
     const hardened = join(dir, 'compose.hardened.yml');
     writeFileSync(hardened, result.output);
-    const projectDir = split.projectDir === undefined ? ['--project-directory', dirname(label)] : [];
-    return await deps.run(compose[0] as string, [...compose.slice(1), '-f', hardened, ...projectDir, ...split.rest]);
+    return await run(['-f', hardened, ...(projectDir === undefined ? [] : ['--project-directory', projectDir]), ...globals, ...subWords]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-/** Whether args[i] belongs to compose's global options (before the subcommand). */
-function isGlobal(args: readonly string[], i: number): boolean {
-  for (let j = 0; j <= i; j += 1) {
-    const word = args[j] as string;
-    if (!word.startsWith('-')) return false;
-    if (VALUED.has(word)) j += 1;
-  }
-  return true;
 }
 
 function composeFiles(given: readonly string[], deps: Deps): string[] {
@@ -93,11 +93,4 @@ function composeFiles(given: readonly string[], deps: Deps): string[] {
   // compose reads the override file beside the default one by itself: so must the model.
   const override = base.replace(/\.(ya?ml)$/, '.override.$1');
   return existsSync(override) ? [base, override] : [base];
-}
-
-/** `docker compose` (v2) where the plugin answers, else docker-compose (v1). */
-async function composeCommand(deps: Deps): Promise<string[]> {
-  const { capture } = await import('../exec.js');
-  const v2 = await capture(deps.docker, ['compose', 'version']).catch(() => undefined);
-  return v2?.exitCode === 0 ? [deps.docker, 'compose'] : ['docker-compose'];
 }

@@ -3,7 +3,7 @@
 // (docker/cli cli/command/container/cmd.go).
 import { SdockerError } from '../errors.js';
 import { CONTAINER_FLAGS, EXEC_FLAGS, GLOBAL_FLAGS, SDOCKER_FLAGS, indexFlags } from './flags.js';
-import { parseFlags, type Item, type ParsedFlags } from './parse.js';
+import { parseBool, parseFlags, type Item, type ParsedFlags } from './parse.js';
 import { HARDENED, OWN_COMMANDS } from './words.js';
 
 export type ContainerSub = 'run' | 'create';
@@ -31,6 +31,8 @@ export interface ExecInvocation {
 export interface OwnInvocation {
   readonly kind: 'own';
   readonly args: readonly string[];
+  /** docker's global flags written before the command (`docker --context X compose up`). */
+  readonly globals: readonly Item[];
 }
 
 export interface PassInvocation {
@@ -40,26 +42,27 @@ export interface PassInvocation {
 export type Invocation = ContainerInvocation | ExecInvocation | OwnInvocation | PassInvocation;
 
 const GLOBAL_TABLE = indexFlags(GLOBAL_FLAGS);
+/** Own commands that create containers: an unknown global flag before them fails closed too. */
+const CREATING_OWN: ReadonlySet<string> = new Set(['compose', 'learn']);
 const RUN_TABLE = indexFlags(CONTAINER_FLAGS, 'run', SDOCKER_FLAGS);
 const CREATE_TABLE = indexFlags(CONTAINER_FLAGS, 'create', SDOCKER_FLAGS);
 const EXEC_TABLE = indexFlags(EXEC_FLAGS, undefined, SDOCKER_FLAGS);
 
 export function parseInvocation(argv: readonly string[]): Invocation {
-  if (argv[0]?.startsWith('--sd-') === true) return { kind: 'own', args: argv };
+  if (argv[0]?.startsWith('--sd-') === true) return { kind: 'own', args: argv, globals: [] };
   let globals: ParsedFlags;
   try {
     globals = parseFlags(argv, GLOBAL_TABLE, 'docker');
   } catch (error) {
     // An unknown global flag: docker itself will reject it, unless it is newer than sdocker.
     // Fail closed only where the words could still be a hardened command.
-    if (argv.some((word) => HARDENED.has(word))) throw error;
+    if (argv.some((word) => HARDENED.has(word) || CREATING_OWN.has(word))) throw error;
     return { kind: 'pass' };
   }
   const [first, second] = globals.rest;
   if (first === undefined || globals.items.some(isHelpOrVersion)) return { kind: 'pass' };
-  if (OWN_COMMANDS.has(first) && globals.items.length === 0) {
-    return { kind: 'own', args: globals.rest };
-  }
+  // Own commands get the global flags: compose, learn and explain reach the same engine.
+  if (OWN_COMMANDS.has(first)) return { kind: 'own', args: globals.rest, globals: globals.items };
   if (first === 'container' && second !== undefined && HARDENED.has(second)) {
     return parseHardened(second, [first, second], globals.items, globals.rest.slice(2));
   }
@@ -70,8 +73,9 @@ export function parseInvocation(argv: readonly string[]): Invocation {
   return { kind: 'pass' };
 }
 
+/** `--help`, `-v`, `--version=true`: docker prints and runs nothing. `--help=false` is no help (pflag ParseBool). */
 function isHelpOrVersion(item: Item): boolean {
-  return item.opts.some((opt) => opt.spec.long === 'help' || opt.spec.long === 'version');
+  return item.opts.some((opt) => (opt.spec.long === 'help' || opt.spec.long === 'version') && parseBool(opt.value) === true);
 }
 
 function parseHardened(sub: string, path: string[], globals: readonly Item[], words: readonly string[]): Invocation {

@@ -4,6 +4,7 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Deps } from '../deps.js';
+import type { Item } from '../docker/parse.js';
 import { Containers } from '../engine/containers.js';
 import { parsePasswd } from '../diagnose/symptoms.js';
 import { EXIT_REFUSED, EXIT_USAGE, SdockerError } from '../errors.js';
@@ -37,14 +38,14 @@ Learn options (among the docker flags, before the image):
   --dry-run           print the profile instead of writing it
 `;
 
-export async function runLearn(args: readonly string[], deps: Deps): Promise<number> {
+export async function runLearn(args: readonly string[], deps: Deps, globals: readonly Item[] = []): Promise<number> {
   const options = parseLearn(args);
   if (options.help) {
     deps.stdout(LEARN_USAGE);
     return 0;
   }
   const say = (line: string): void => deps.stderr(`sdocker learn: ${line}\n`);
-  const setup = await prepare(options, deps);
+  const setup = await prepare(options, deps, globals);
   const stop = deps.onInterrupt(async () => {
     say('interrupted: removing the trial container');
     await Promise.all([...setup.live].map((name) => setup.containers.remove(name)));
@@ -56,17 +57,19 @@ export async function runLearn(args: readonly string[], deps: Deps): Promise<num
   }
 }
 
-async function prepare(options: LearnOptions, deps: Deps): Promise<TrialSetup> {
+/** `globals`: docker's global flags (`docker --context X learn IMG`): every trial runs on that engine. */
+async function prepare(options: LearnOptions, deps: Deps, globals: readonly Item[]): Promise<TrialSetup> {
+  const words = globals.flatMap((item) => item.words);
   const loaded = await loadPolicy({ profile: options.profile ?? (deps.env['SDOCKER_PROFILE'] || 'default'), env: deps.env, cwd: deps.cwd, cliAllow: options.allow, image: options.image });
   checkAllowList(loaded.policy.allow, 'the allow list');
   const { chooseEngine } = await import('../engine/choose.js');
-  const engine = chooseEngine([], deps.env, deps.docker);
+  const engine = chooseEngine(globals, deps.env, deps.docker);
   const base = baseContext('run', options.items, loaded, engine, deps.cwd, options.image);
   const refused = checkRefusals(base).refused;
   if (refused.length > 0) throw new SdockerError(refused.map(refusalMessage).join('\n'), EXIT_REFUSED);
   const pull = (missing: boolean): Promise<number> => {
     if (missing) deps.stderr(`Unable to find image '${options.image}' locally\n`);
-    return deps.run(deps.docker, ['pull', options.image], { stdoutToStderr: true });
+    return deps.run(deps.docker, [...words, 'pull', options.image], { stdoutToStderr: true });
   };
   const gathered = await gatherFacts({ engine, image: options.image, apparmorProfile: loaded.policy.apparmor.profile, dryRun: false, pull, pullFirst: false, network: loaded.policy.network.name || undefined, volumes: [], inherit: inheritAsk((long) => new OptionView(options.items).values(long)) });
   // What the trials would inherit (--volumes-from, container: namespaces, a volume's definition) is judged on the engine's answers.
@@ -76,7 +79,7 @@ async function prepare(options: LearnOptions, deps: Deps): Promise<TrialSetup> {
   if (network !== '') await ensureNetwork(engine, network, gathered.network, false);
   const exposed = (gathered.facts.image?.exposedPorts ?? []).filter((port) => port.endsWith('/tcp'));
   return {
-    containers: new Containers(deps.docker, []),
+    containers: new Containers(deps.docker, words),
     options,
     base: { ...base, facts: gathered.facts },
     ports: options.probePorts.length > 0 ? options.probePorts : exposed,

@@ -1,0 +1,27 @@
+// What each compose subcommand does to containers, for v1 (docker-compose 1.29's command list)
+// and v2 (docker/compose cmd/compose/compose.go AddCommand). Those that create containers from
+// the model run on the hardened model; run and exec are also judged by their flags; those known
+// to create none run as written. Any other word is refused: sdocker cannot tell what it creates.
+import { SdockerError } from '../errors.js';
+
+export type SubKind = 'pass' | 'model' | 'run' | 'exec';
+
+/** Create containers from the model: up, create, run, scale (v1 and v2), watch (v2 runs up first). */
+const MODEL = new Set(['up', 'create', 'scale', 'watch']);
+
+/**
+ * Create no container: they read, stop, remove, or start and restart containers that exist
+ * (v1 project.start and v2 start only start existing ones), or build and move images.
+ */
+const PASS = new Set([
+  'attach', 'build', 'commit', 'config', 'convert', 'cp', 'down', 'events', 'export', 'images', 'kill', 'logs', 'ls',
+  'pause', 'port', 'ps', 'publish', 'pull', 'push', 'restart', 'rm', 'start', 'stats', 'stop', 'top', 'unpause',
+  'version', 'volumes', 'wait', 'help', 'completion', '__complete', '__completeNoDesc',
+]);
+
+export function classify(sub: string, compose: string): SubKind {
+  if (sub === 'run' || sub === 'exec') return sub;
+  if (MODEL.has(sub)) return 'model';
+  if (PASS.has(sub)) return 'pass';
+  throw new SdockerError(`sdocker: refusing '${compose} ${sub}': sdocker does not know whether it creates containers, so cannot harden them; run '${compose} ${sub} ...' directly if you trust the files`);
+}
