@@ -3,7 +3,7 @@
 // types.py); otherwise SRC names a top-level volume, which binds a host path when the local
 // driver mounts its `device` (driver_opts `o: bind`, or a block device). Long syntax `type` is
 // read case-insensitively. `~` is the home folder, relative paths are from the compose file's
-// folder; a source that still holds `$` or a `~` no compose expands is refused, not guessed.
+// folder; a source that still holds `$` or `~` after that is refused, not guessed.
 import { dirname, join, resolve } from 'node:path';
 import { isBindOption } from '../docker/values.js';
 import { isClearlyTrue } from './booleans.js';
@@ -67,7 +67,7 @@ function hostBind(source: string, target: string, readOnly: boolean, short: bool
   const expanded = expandHome(source, env);
   if (expanded === undefined) return { kind: 'unsafe', source, reason: `its source ${source} starts with a '~' that compose expands differently (v1 reads ~user, compose-go the home folder)` };
   if (expanded.includes('$')) return { kind: 'unsafe', source, reason: `its source ${source} still holds '$' after compose's interpolation` };
-  if (/(^|\/)~/.test(expanded)) return { kind: 'unsafe', source, reason: `its source ${source} holds a '~' path component` };
+  if (expanded.includes('~')) return { kind: 'unsafe', source, reason: `its source ${source} still holds '~' after compose expanded the home folder` };
   return { kind: 'bind', source: resolve(cwd, expanded), target, readOnly, short };
 }
 
