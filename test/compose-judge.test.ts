@@ -65,7 +65,7 @@ test('.env is read as python-dotenv reads it, and the environment wins', (t) => 
 });
 
 /** Harden `text` as compose.yaml in a fresh folder with `files` beside it; error findings as `service rule`. */
-export async function judge(text: string, env: Record<string, string> = ENV, files: Record<string, string> = {}): Promise<{ errors: string[]; findings: readonly Finding[] }> {
+async function judge(text: string, env: Record<string, string> = ENV, files: Record<string, string> = {}): Promise<{ errors: string[]; findings: readonly Finding[] }> {
   const dir = mkdtempSync(join(tmpdir(), 'sdocker-judge-'));
   for (const [name, body] of Object.entries(files)) {
     mkdirSync(dirname(join(dir, name)), { recursive: true });

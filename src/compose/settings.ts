@@ -53,8 +53,9 @@ export function serviceSettings(project: ComposeProject, name: string): { settin
   const resolved = project.service(name);
   const values = (key: string): readonly Written[] => resolved.values.get(key) ?? [];
   const place = (w: Written): Place => locate(project, name, w);
-  const refused = (w: Written, reason: string): void => void problems.push({ ...place(w), level: 'error', rule: 'compose-file', message: `compose refuses this file: ${reason}; set the variable (environment or .env) or fix the file` });
-  for (const problem of resolved.problems) refused(problem.at, problem.message);
+  const refused = (w: Written, reason: string, fix = 'set the variable (environment or .env) or fix the file'): void =>
+    void problems.push({ ...place(w), level: 'error', rule: 'compose-file', message: `compose refuses this file: ${reason}; ${fix}` });
+  for (const problem of resolved.problems) refused(problem.at, problem.message, 'fix the extends');
   for (const [key, flag] of BOOLEANS) {
     for (const w of values(key)) {
       if (w.value instanceof Unresolved) refused(w, w.value.reason);
