@@ -184,7 +184,7 @@ test('a port written with ${VAR:-default} is bound to loopback too', async (t) =
 });
 
 test('settings are checked as compose interpolates them', async (t) => {
-  const { interpolate } = await import('../src/compose/refuse.js');
+  const { interpolate } = await import('../src/compose/interpolate.js');
   t.is(interpolate('${A:-/etc}:/x ${B-b} ${C} $D $$E', { C: 'c', D: 'd', B: '' }), '/etc:/x  c d $E');
   const text = 'services:\n  web:\n    image: x\n    volumes:\n      - "${DATA:-/etc}:/data"\n    network_mode: ${MODE}\n';
   const result = await hardenCompose(text, '/tmp/compose.yaml', { ...OPTIONS, env: { MODE: 'host' } });

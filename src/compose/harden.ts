@@ -11,7 +11,9 @@ import { resolveSeccomp } from '../policy/seccomp.js';
 import { ComposeDocument } from '../yaml.js';
 import { grantRefusals } from './grants.js';
 import { serviceEdits } from './inject.js';
-import { findServiceNotes, findServiceRefusals } from './refuse.js';
+import { composeBool } from './booleans.js';
+import { ComposeProject } from './project.js';
+import { judgeService } from './refuse.js';
 import { segmentNetworks } from './segment.js';
 import { userNotes } from './user.js';
 import { strings, type Finding, type ServiceEdit, type ServiceView } from './types.js';
@@ -42,7 +44,7 @@ export async function hardenCompose(text: string, file: string, options: HardenO
   if (services === undefined || services === null || typeof services !== 'object' || Array.isArray(services)) {
     throw new SdockerError(`sdocker: ${file}: no 'services' mapping; is this a compose file?`, EXIT_USAGE);
   }
-  const topVolumes = (doc.data['volumes'] ?? {}) as Record<string, unknown>;
+  const project = new ComposeProject(file, doc.data, options.env);
   const host: HostFacts = { realpath: resolveExisting, kind: pathKind, engineSocket: resolveExisting('/var/run/docker.sock') };
   const policies = new Map<string, Promise<LoadedPolicy>>();
   const findings: Finding[] = [];
@@ -61,16 +63,22 @@ export async function hardenCompose(text: string, file: string, options: HardenO
     const view: ServiceView = { name, data, policy, seccompFile: options.seccomp ?? resolveSeccomp(policy.seccomp) };
     views.push(view);
     const grants = grantRefusals(view, [...policy.allow, ...own]);
-    for (const refusal of [...findServiceRefusals(view, file, topVolumes, host, [...policy.allow, ...own], options.env), ...grants.refusals]) {
+    const judged = judgeService(view, project, host, [...policy.allow, ...own]);
+    for (const refusal of [...judged.refusals, ...grants.refusals]) {
       const { line, col } = doc.position(refusal.path);
       const message = refusal.allowed ? `allowed: ${refusal.message.replace(/^sdocker: refusing /, '')}` : refusal.message.replace(/^sdocker: /, '');
       findings.push({ file, line, col, rule: refusal.violation.rule, level: refusal.allowed ? 'warning' : 'error', service: name, message });
     }
-    for (const note of findServiceNotes(view, file, topVolumes, host, options.env)) {
+    for (const problem of judged.problems) {
+      const { line, col } = doc.position(problem.path);
+      const message = problem.origin === undefined ? problem.message : `${problem.message} (${problem.origin})`;
+      findings.push({ file, line, col, rule: problem.rule, level: problem.level, service: name, message });
+    }
+    for (const note of judged.notes) {
       const { line, col } = doc.position(note.path);
       findings.push({ file, line, col, rule: 'sensitive-mount', level: 'note', service: name, message: note.message });
     }
-    if (data['read_only'] === false) {
+    if (composeBool(data['read_only']) === 'false') {
       const { line, col } = doc.position(['services', name, 'read_only']);
       findings.push({ file, line, col, rule: 'read-only', level: 'warning', service: name, message: 'read_only: false leaves the root filesystem writable' });
     }

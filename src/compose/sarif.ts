@@ -1,7 +1,9 @@
 // Findings as SARIF 2.1.0, the format code-scanning services read (GitHub, GitLab, Azure).
 import { relative } from 'node:path';
-import { ruleRow, type RuleId } from '../policy/rules.js';
-import type { Finding } from './types.js';
+import { ruleRow, type RuleRow } from '../policy/rules.js';
+import type { Finding, FindingRule } from './types.js';
+
+const COMPOSE_FILE: RuleRow = { cis: '-', title: 'a file compose refuses', why: 'compose stops on it (a required variable unset, a malformed ${...}, a broken extends), so its settings cannot be judged' };
 
 const LEVELS: Readonly<Record<Finding['level'], string>> = { error: 'error', warning: 'warning', change: 'note', note: 'note' };
 
@@ -15,8 +17,8 @@ export function toSarif(findings: readonly Finding[], cwd: string): object {
         tool: {
           driver: {
             name: 'sdocker',
-            rules: ids.map((id: RuleId) => {
-              const row = ruleRow(id);
+            rules: ids.map((id: FindingRule) => {
+              const row = id === 'compose-file' ? COMPOSE_FILE : ruleRow(id);
               return { id, shortDescription: { text: row.title }, fullDescription: { text: row.why }, properties: { cis: row.cis } };
             }),
           },

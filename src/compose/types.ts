@@ -16,11 +16,14 @@ export interface ServiceEdit {
   readonly note: string;
 }
 
+/** `compose-file`: compose itself would refuse the file (a required variable unset, a broken `extends`). */
+export type FindingRule = RuleId | 'compose-file';
+
 export interface Finding {
   readonly file: string;
   readonly line: number;
   readonly col: number;
-  readonly rule: RuleId;
+  readonly rule: FindingRule;
   /** error: a refused setting (exit non-zero); warning: allowed or looser than the profile; change: an edit; note: allowed as written, said why. */
   readonly level: 'error' | 'warning' | 'change' | 'note';
   readonly service: string;
