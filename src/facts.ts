@@ -2,6 +2,7 @@
 // file system. A dry run works without an engine: what cannot be asked stays unknown.
 import { realpathSync, statSync } from 'node:fs';
 import { appArmorState } from './apparmor.js';
+import { scanDevices } from './host-devices.js';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Engine, EngineInfo, NetworkState } from './engine/engine.js';
 import { UNKNOWN_FACTS, type EngineFacts, type HostFacts, type ImageFacts, type PathKind, type RuleContext } from './policy/context.js';
@@ -95,7 +96,7 @@ export function hostFacts(engine: Engine): HostFacts {
   if (engine.socketPath === undefined) {
     return { realpath: (path) => resolve(path), kind: () => undefined, engineSocket: undefined };
   }
-  return { realpath: resolveExisting, kind: pathKind, engineSocket: resolveExisting(engine.socketPath) };
+  return { realpath: resolveExisting, kind: pathKind, engineSocket: resolveExisting(engine.socketPath), devices: scanDevices };
 }
 
 /** What is at a path; one that cannot be looked at (EACCES) counts as `other`, which no rule lets through. */

@@ -9,6 +9,7 @@ import { isRootUser } from './policy/defaults.js';
 import { SECURITY_INJECTIONS } from './policy/inject/security.js';
 import type { LinkNetwork } from './policy/inject/links.js';
 import type { Addition, Injected, Notice, Rewrite } from './policy/inject/types.js';
+import { findDeviceWarnings } from './policy/devices.js';
 import { readOnlyNote } from './policy/mounts.js';
 import { findReadOnlyBinds, findViolations, isAllowed, type Violation } from './policy/refusals.js';
 
@@ -42,6 +43,7 @@ export function planContainer(inv: ContainerInvocation, ctx: RuleContext): Plan 
   const out: Injected = { additions: [], rewrites: [], notices: [], network: undefined, links: [] };
   for (const inject of INJECTIONS) inject(view, ctx, out);
   for (const { what, folder } of findReadOnlyBinds(ctx)) out.notices.push({ rule: 'sensitive-mount', level: 'notice', text: `sdocker: ${readOnlyNote(what, folder)}` });
+  for (const text of findDeviceWarnings(ctx)) out.notices.push({ rule: 'host-device', level: 'warning', text: `sdocker: ${text}` });
   const rewritten = new Map(out.rewrites.map((r) => [r.item, r.words]));
   const argv = [
     ...globalWords(inv.globals),

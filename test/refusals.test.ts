@@ -67,6 +67,8 @@ const REFUSED: [string[], string][] = [
   [['--device-cgroup-rule', 'c *:* rwm'], 'all-devices'],
 ];
 
+const HOLD_SOCKET = new Set(['-v /:/host', '-v /run:/r']);
+
 for (const [flags, rule] of REFUSED) {
   test(`refuses run ${flags.join(' ')} (${rule})`, async (t) => {
     const result = await runMain(['run', ...flags, 'alpine', 'true']);
@@ -74,8 +76,10 @@ for (const [flags, rule] of REFUSED) {
     t.deepEqual(result.runs, [], 'docker was not run');
     t.deepEqual(result.engine.asked, [], 'the engine was not asked');
     const lines = result.stderr.trimEnd().split('\n');
-    t.is(lines.length, 1, result.stderr);
+    // `/` and `/run` also hold the engine's socket (/run/docker.sock): a second line, docker-socket.
+    t.is(lines.length, HOLD_SOCKET.has(flags.join(' ')) ? 2 : 1, result.stderr);
     t.regex(lines[0] ?? '', new RegExp(`^sdocker: refusing .+; .+, or --sd-allow ${rule}(:\\S+)?$`));
+    if (lines.length === 2) t.regex(lines[1] ?? '', /^sdocker: refusing -v \/\S*:\/\w+ \(holds \/run\/docker\.sock\): .+, or --sd-allow docker-socket$/);
   });
 }
 

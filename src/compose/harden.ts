@@ -4,13 +4,14 @@
 import { dirname } from 'node:path';
 import { SdockerError, EXIT_USAGE } from '../errors.js';
 import { pathKind, resolveExisting } from '../facts.js';
+import { scanDevices } from '../host-devices.js';
 import { checkAllowList } from '../policy/allow.js';
 import type { HostFacts } from '../policy/context.js';
 import { loadPolicy, type LoadedPolicy } from '../policy/load.js';
 import { resolveSeccomp } from '../policy/seccomp.js';
 import { ComposeDocument } from '../yaml.js';
 import { serviceEdits } from './inject.js';
-import { findServiceNotes, findServiceRefusals } from './refuse.js';
+import { findServiceNotes, findServiceRefusals, findServiceWarnings } from './refuse.js';
 import { segmentNetworks } from './segment.js';
 import { userNotes } from './user.js';
 import { strings, type Finding, type ServiceEdit, type ServiceView } from './types.js';
@@ -42,7 +43,7 @@ export async function hardenCompose(text: string, file: string, options: HardenO
     throw new SdockerError(`sdocker: ${file}: no 'services' mapping; is this a compose file?`, EXIT_USAGE);
   }
   const topVolumes = (doc.data['volumes'] ?? {}) as Record<string, unknown>;
-  const host: HostFacts = { realpath: resolveExisting, kind: pathKind, engineSocket: resolveExisting('/var/run/docker.sock') };
+  const host: HostFacts = { realpath: resolveExisting, kind: pathKind, engineSocket: resolveExisting('/var/run/docker.sock'), devices: scanDevices };
   const policies = new Map<string, Promise<LoadedPolicy>>();
   const findings: Finding[] = [];
   const edits: ServiceEdit[] = [];
@@ -67,6 +68,10 @@ export async function hardenCompose(text: string, file: string, options: HardenO
     for (const note of findServiceNotes(view, file, topVolumes, host, options.env)) {
       const { line, col } = doc.position(note.path);
       findings.push({ file, line, col, rule: 'sensitive-mount', level: 'note', service: name, message: note.message });
+    }
+    for (const note of findServiceWarnings(view, file, topVolumes, host, options.env)) {
+      const { line, col } = doc.position(note.path);
+      findings.push({ file, line, col, rule: 'host-device', level: 'warning', service: name, message: note.message });
     }
     if (data['read_only'] === false) {
       const { line, col } = doc.position(['services', name, 'read_only']);

@@ -7,6 +7,7 @@ import type { Item } from '../docker/parse.js';
 import { isBindOption } from '../docker/values.js';
 import { UNKNOWN_FACTS, type RuleContext, type HostFacts } from '../policy/context.js';
 import { readOnlyNote } from '../policy/mounts.js';
+import { findDeviceWarnings } from '../policy/devices.js';
 import { findReadOnlyBinds, findViolations, isAllowed, refusalMessage, type Violation } from '../policy/refusals.js';
 import type { Path } from '../yaml.js';
 import { list, strings, type ServiceView } from './types.js';
@@ -47,6 +48,7 @@ function settingsOf(service: ServiceView, topVolumes: Record<string, unknown>): 
   for (const [key, flag] of LISTS) {
     strings(data[key]).forEach((value, i) => found.push({ path: at(key, i), flag, value }));
   }
+  list(data['devices']).forEach((device, i) => found.push({ path: at('devices', i), flag: 'device', value: deviceValue(device) }));
   list(data['volumes']).forEach((volume, i) => {
     const setting = volumeSetting(volume, topVolumes);
     if (setting !== undefined) found.push({ path: at('volumes', i), ...setting });
@@ -70,6 +72,13 @@ function volumeSetting(volume: unknown, topVolumes: Record<string, unknown>): { 
   const bound = boundDevice(topVolumes[source]);
   if (bound !== undefined) return { flag: 'mount', value: `type=bind,source=${bound},target=${String(v['target'] ?? '')}${readOnly}` };
   return undefined;
+}
+
+/** `devices:` short `HOST[:CONTAINER[:PERMS]]`, or long `{source, target, permissions}` (compose spec), as docker's --device value. */
+function deviceValue(device: unknown): string {
+  if (typeof device !== 'object' || device === null) return String(device);
+  const { source, target, permissions } = device as Record<string, unknown>;
+  return [source, target ?? source, permissions ?? 'rwm'].map(String).join(':');
 }
 
 /** compose-go reads `read_only: "yes"` as true too (its interpolation casts y/yes/true/on). */
@@ -137,5 +146,13 @@ export function findServiceNotes(service: ServiceView, file: string, topVolumes:
   return settingsOf(service, topVolumes).flatMap((setting) => {
     const ctx = settingContext(service, file, setting, host, env);
     return (ctx === undefined ? [] : findReadOnlyBinds(ctx)).map(({ what, folder }) => ({ path: setting.path, message: readOnlyNote(what, folder) }));
+  });
+}
+
+/** Devices given that are not refused: one warning each, saying what the device gives. */
+export function findServiceWarnings(service: ServiceView, file: string, topVolumes: Record<string, unknown>, host: HostFacts, env: NodeJS.ProcessEnv): { path: Path; message: string }[] {
+  return settingsOf(service, topVolumes).flatMap((setting) => {
+    const ctx = settingContext(service, file, setting, host, env);
+    return (ctx === undefined ? [] : findDeviceWarnings(ctx)).map((message) => ({ path: setting.path, message }));
   });
 }
