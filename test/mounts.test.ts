@@ -141,3 +141,16 @@ test('judged on a fake host: a link under a system folder to a secret, a socket,
   t.like(judgeBind({ ...bind, source: '/home/me/etc-link' }, fakeHost({ '/home/me/etc-link': '/etc' }), policy), { kind: 'refused', path: '/etc' });
   t.like(judgeBind({ ...bind, source: '/home/me/data', readOnly: false }, fakeHost({}), policy), { kind: 'free' });
 });
+
+test('a folder that holds the engine socket is the socket (dockerd -H unix:///srv/d/docker.sock)', async (t) => {
+  const { policy } = await loadPolicy({ profile: 'default', env: {}, cwd: '/', cliAllow: [] });
+  const host: HostFacts = { ...fakeHost({ '/home/me/link': '/srv/d' }), engineSocket: '/srv/d/docker.sock' };
+  const judge = (source: string, readOnly = false) => judgeBind({ source, target: '/x', readOnly }, host, policy).kind;
+  t.is(judge('/srv/d'), 'engine-socket');
+  t.is(judge('/srv', true), 'engine-socket');
+  t.is(judge('/home/me/link'), 'engine-socket');
+  t.is(judge('/srv/d/docker.sock'), 'engine-socket');
+  t.is(judge('/srv/e'), 'free');
+  t.is(judge('/srv/d/data'), 'free');
+  t.is(judge('/srv/dd'), 'free');
+});
