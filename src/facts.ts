@@ -2,6 +2,7 @@
 // file system. A dry run works without an engine: what cannot be asked stays unknown.
 import { realpathSync, statSync } from 'node:fs';
 import { appArmorState } from './apparmor.js';
+import { scanDevices } from './host-devices.js';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Engine, EngineInfo, NetworkState, VolumeState } from './engine/engine.js';
 import { asksAnything, gatherInherited, type InheritAsk } from './inherited-facts.js';
@@ -111,7 +112,7 @@ export function hostFacts(engine: Engine): HostFacts {
   if (engine.socketPath === undefined) {
     return { realpath: (path) => resolve(path), kind: () => undefined, engineSocket: undefined };
   }
-  return { realpath: resolveExisting, kind: pathKind, engineSocket: resolveExisting(engine.socketPath) };
+  return { realpath: resolveExisting, kind: pathKind, engineSocket: resolveExisting(engine.socketPath), devices: scanDevices };
 }
 
 /** What is at a path; one that cannot be looked at (EACCES) counts as `other`, which no rule lets through. */

@@ -11,6 +11,7 @@ import { SECURITY_INJECTIONS } from './policy/inject/security.js';
 import type { LinkNetwork } from './policy/inject/links.js';
 import type { Addition, Injected, Notice, Rewrite } from './policy/inject/types.js';
 import { unjudgedInheritance } from './policy/inherited.js';
+import { findDeviceWarnings } from './policy/devices.js';
 import { readOnlyNote } from './policy/mounts.js';
 import { findReadOnlyBinds, findViolations, isAllowed, type Violation } from './policy/refusals.js';
 
@@ -46,6 +47,7 @@ export function planContainer(inv: ContainerInvocation, ctx: RuleContext): Plan 
   for (const { what, folder } of findReadOnlyBinds(ctx)) out.notices.push({ rule: 'sensitive-mount', level: 'notice', text: `sdocker: ${readOnlyNote(what, folder)}` });
   const unjudged = unjudgedInheritance(view, ctx);
   if (unjudged !== undefined) out.notices.push({ rule: undefined, level: 'notice', text: unjudged });
+  for (const text of findDeviceWarnings(ctx)) out.notices.push({ rule: 'host-device', level: 'warning', text: `sdocker: ${text}` });
   const rewritten = new Map(out.rewrites.map((r) => [r.item, r.words]));
   const argv = [
     ...globalWords(inv.globals),

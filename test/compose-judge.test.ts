@@ -116,7 +116,8 @@ const VOLUMES: [entry: string, refused: string[], files?: Record<string, string>
   ['"./data:/x"', []],
   ['"${HOME:+/etc}:/x"', ['s sensitive-mount']],
   ['"${NOPE:+/etc}./data:/x"', []],
-  ['"${A:-${B:-/}}:/x"', ['s sensitive-mount']],
+  // `/` also holds the engine's socket: both rules refuse it.
+  ['"${A:-${B:-/}}:/x"', ['s sensitive-mount', 's docker-socket']],
   ['"/srv/$$x:/x"', ['s sensitive-mount']],
   ['"~root/.ssh:/x"', ['s sensitive-mount']],
   ['"/srv/~x:/x"', ['s sensitive-mount']],
@@ -217,5 +218,5 @@ test('extends merges as compose does: an override of the same container path rep
 test('a dangerous value in an anchor is refused on every service that merges it', async (t) => {
   const text = 'x-base: &base\n  image: x\n  privileged: "on"\n  volumes: ["/:/host"]\nservices:\n  a:\n    <<: *base\n  b:\n    <<: *base\n    user: "1000"\n  c:\n    <<: *base\n    privileged: false\n    volumes: []\n';
   const { errors } = await judge(text);
-  t.deepEqual(errors.sort(), ['a privileged', 'a sensitive-mount', 'b privileged', 'b sensitive-mount']);
+  t.deepEqual(errors.sort(), ['a docker-socket', 'a privileged', 'a sensitive-mount', 'b docker-socket', 'b privileged', 'b sensitive-mount']);
 });

@@ -50,6 +50,7 @@ test('refused settings are errors at their line and column; an allowed one is a 
     '8:9 error docker-socket agent',
     '9:9 error sensitive-mount agent',
     '12:9 error sensitive-mount agent',
+    '12:9 error docker-socket agent',
     '6:14 warning user agent',
     '15:10 warning host-pid allowed',
   ]);
@@ -112,7 +113,7 @@ test('--format json and sarif report the findings', async (t) => {
   const log = JSON.parse(sarif.stdout) as { version: string; runs: { results: { ruleId: string; level: string; locations: { physicalLocation: { region: { startLine: number } } }[] }[] }[] };
   t.is(log.version, '2.1.0');
   const errors = log.runs[0]?.results.filter((r) => r.level === 'error') ?? [];
-  t.deepEqual(errors.map((r) => `${r.ruleId}@${r.locations[0]?.physicalLocation.region.startLine}`), ['privileged@4', 'host-network@5', 'dangerous-cap@6', 'docker-socket@8', 'sensitive-mount@9', 'sensitive-mount@12']);
+  t.deepEqual(errors.map((r) => `${r.ruleId}@${r.locations[0]?.physicalLocation.region.startLine}`), ['privileged@4', 'host-network@5', 'dangerous-cap@6', 'docker-socket@8', 'sensitive-mount@9', 'sensitive-mount@12', 'docker-socket@12']);
 });
 
 test('a file with refused settings exits 1 and --write leaves it byte-identical', async (t) => {

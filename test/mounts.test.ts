@@ -94,7 +94,8 @@ for (const [flags, detail, reason] of REFUSED) {
     t.is(result.code, 125);
     t.deepEqual(result.runs, [], 'docker was not run');
     const lines = result.stderr.trimEnd().split('\n');
-    t.is(lines.length, 1, result.stderr);
+    // `/` holds the engine's socket too: its second line is the docker-socket refusal.
+    t.is(lines.length, flags[1]?.startsWith('/:') === true ? 2 : 1, result.stderr);
     t.true(lines[0]?.includes(reason), lines[0]);
     t.true(lines[0]?.endsWith(`--sd-allow sensitive-mount:${detail}`), lines[0]);
   });
@@ -139,4 +140,17 @@ test('judged on a fake host: a link under a system folder to a secret, a socket,
   t.like(judgeBind(bind, fakeHost({}, { '/etc/ssl/certs/foo': undefined }), policy), { kind: 'read-only' }, 'a remote engine: nothing to look at');
   t.like(judgeBind({ ...bind, source: '/home/me/etc-link' }, fakeHost({ '/home/me/etc-link': '/etc' }), policy), { kind: 'refused', path: '/etc' });
   t.like(judgeBind({ ...bind, source: '/home/me/data', readOnly: false }, fakeHost({}), policy), { kind: 'free' });
+});
+
+test('a folder that holds the engine socket is the socket (dockerd -H unix:///srv/d/docker.sock)', async (t) => {
+  const { policy } = await loadPolicy({ profile: 'default', env: {}, cwd: '/', cliAllow: [] });
+  const host: HostFacts = { ...fakeHost({ '/home/me/link': '/srv/d' }), engineSocket: '/srv/d/docker.sock' };
+  const judge = (source: string, readOnly = false) => judgeBind({ source, target: '/x', readOnly }, host, policy).kind;
+  t.is(judge('/srv/d'), 'engine-socket');
+  t.is(judge('/srv', true), 'engine-socket');
+  t.is(judge('/home/me/link'), 'engine-socket');
+  t.is(judge('/srv/d/docker.sock'), 'engine-socket');
+  t.is(judge('/srv/e'), 'free');
+  t.is(judge('/srv/d/data'), 'free');
+  t.is(judge('/srv/dd'), 'free');
 });

@@ -1,7 +1,9 @@
 import test from 'ava';
 import { CONTAINER_FLAGS, SDOCKER_FLAGS, indexFlags } from '../src/docker/flags.js';
 import { parseInvocation } from '../src/docker/invocation.js';
+import { readMount, type MountFields } from '../src/docker/mount.js';
 import { parseFlags } from '../src/docker/parse.js';
+import { volumeOfMount } from '../src/docker/volumes.js';
 import { SdockerError } from '../src/errors.js';
 
 const RUN = indexFlags(CONTAINER_FLAGS, 'run', SDOCKER_FLAGS);
@@ -69,6 +71,17 @@ const KINDS: [string[], 'pass' | 'container' | 'exec' | 'own'][] = [
   [['exec', '-it', 'c', 'sh'], 'exec'],
   [['container', 'exec', 'c', 'sh'], 'exec'],
   [['run', '--help'], 'pass'],
+  [['run', '--help', 'img'], 'pass'],
+  [['run', '--help=true', 'img'], 'pass'],
+  [['run', '--help=false', 'img'], 'container'],
+  [['run', '--help=0', 'img'], 'container'],
+  [['create', '--help', '--help=False', 'img'], 'container'],
+  [['run', '--help=maybe', 'img'], 'container'],
+  [['--help', 'run', 'img'], 'container'],
+  [['--version', 'create', 'img'], 'container'],
+  [['-v', 'container', 'run', 'img'], 'container'],
+  [['--version=false', 'run', 'img'], 'container'],
+  [['exec', '--help=false', 'c', 'sh'], 'exec'],
   [['run'], 'pass'],
   [['--help'], 'pass'],
   [['--version'], 'pass'],
@@ -95,4 +108,31 @@ test('image and command are split at the first positional word', (t) => {
   t.is(inv.image, 'img:1');
   t.deepEqual(inv.args, ['ls', '--privileged']);
   t.deepEqual(inv.globals.flatMap((item) => item.words), ['-H', 'unix:///x']);
+});
+
+// --mount as docker/cli opts/mount.go reads it (measured on docker 28.2 with docker inspect).
+const MOUNTS: [text: string, read: Partial<MountFields>][] = [
+  ['TYPE=BIND,SRC=/etc,DST=/x', { type: 'bind', source: '/etc', target: '/x', readOnly: false }],
+  ['Type=Bind,Source=/s,Target=/x,ReadOnly', { type: 'bind', source: '/s', readOnly: true }],
+  ['type=bind,source=/home/me,src=/,target=/x', { source: '/' }],
+  ['type=bind,target=/x,source=/\n,source=/home/me', { source: '/' }],
+  ['type=bind,target=/x,source=/\r\n,source=/home/me', { source: '/' }],
+  ['\n\ntype=bind,target=/x,source=/', { type: 'bind', source: '/' }],
+  ['type=bind,target=/x,"source=/etc",readonly=T', { source: '/etc', readOnly: true }],
+  ['type=bind,target=/x,"source=/a,""b""",ro=True,readonly=0', { source: '/a,"b"', readOnly: false }],
+  ['type=bind,src=/a,target=/x,readonly,bind-recursive=writable', { readOnly: true, recursiveWritable: true }],
+  ['type=bind,src=/a,target=/x,readonly,bind-recursive=WRITABLE', { recursiveWritable: false }],
+  ['target=/x,src=named', { type: 'volume', source: 'named' }],
+  ['TYPE=VOLUME,SRC=named,DST=/x,RO', { type: 'volume', source: 'named', readOnly: true }],
+];
+
+for (const [text, read] of MOUNTS) {
+  test(`--mount ${JSON.stringify(text)}`, (t) => {
+    t.like(readMount(text), read);
+  });
+}
+
+test('named volumes in --mount agree with docker in any case', (t) => {
+  t.deepEqual(volumeOfMount('TYPE=VOLUME,SRC=data,DST=/x,ReadOnly=t'), { name: 'data', target: '/x', readOnly: true });
+  t.is(volumeOfMount('type=bind,src=/data,dst=/x'), undefined);
 });

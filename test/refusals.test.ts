@@ -1,7 +1,7 @@
 // Every refusal in every spelling docker accepts: exit 125, one line naming the rule and the
 // way out, docker never run, the engine never asked. Then the same lifted with --sd-allow.
 import test from 'ava';
-import { mkdtempSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runMain } from './helpers/fakes.js';
@@ -65,7 +65,28 @@ const REFUSED: [string[], string][] = [
   [['--device-cgroup-rule', 'a *:* rwm'], 'all-devices'],
   [['--device-cgroup-rule=a'], 'all-devices'],
   [['--device-cgroup-rule', 'c *:* rwm'], 'all-devices'],
+  // Spellings docker accepts for the same thing (docker/cli opts/mount.go, opts/network.go;
+  // the daemon's caps.NormalizeLegacyCapabilities and parseSecurityOpt).
+  [['--mount', 'type=BIND,src=/,dst=/x'], 'sensitive-mount'],
+  [['--mount', 'TYPE=bind,SOURCE=/etc,TARGET=/x'], 'sensitive-mount'],
+  [['--mount', 'Type=Bind,Source=/var/run/docker.sock,Target=/s'], 'docker-socket'],
+  [['--mount', 'type=bind,source=/home/me,src=/etc,target=/x'], 'sensitive-mount'],
+  [['--mount', 'type=bind,target=/x,source=/etc\n,source=/home/me'], 'sensitive-mount'],
+  [['--network', 'NAME=host,alias=x'], 'host-network'],
+  [['--network', 'name=bridge,name=host'], 'host-network'],
+  [['--cap-add', 'CAP_SYS_ADMIN'], 'dangerous-cap'],
+  [['--cap-add', 'Cap_Sys_Admin'], 'dangerous-cap'],
+  [['--cap-add', 'all'], 'dangerous-cap'],
+  [['--security-opt', 'label=type:spc_t'], 'label-disable'],
+  [['--security-opt', 'label:type:spc_t'], 'label-disable'],
+  [['--security-opt', 'no-new-privileges=0'], 'new-privileges'],
+  [['--security-opt', 'no-new-privileges=FALSE'], 'new-privileges'],
+  [['--security-opt', 'no-new-privileges:F'], 'new-privileges'],
+  [['--device', 'dev/sda:/dev/sda'], 'host-device'],
+  [['--device-cgroup-rule', 'b 8:* rwm'], 'host-device'],
 ];
+
+const HOLD_SOCKET = new Set(['-v /:/host', '-v /run:/r', '--mount type=BIND,src=/,dst=/x']);
 
 for (const [flags, rule] of REFUSED) {
   test(`refuses run ${flags.join(' ')} (${rule})`, async (t) => {
@@ -74,8 +95,10 @@ for (const [flags, rule] of REFUSED) {
     t.deepEqual(result.runs, [], 'docker was not run');
     t.deepEqual(result.engine.asked, [], 'the engine was not asked');
     const lines = result.stderr.trimEnd().split('\n');
-    t.is(lines.length, 1, result.stderr);
+    // `/` and `/run` also hold the engine's socket (/run/docker.sock): a second line, docker-socket.
+    t.is(lines.length, HOLD_SOCKET.has(flags.join(' ')) ? 2 : 1, result.stderr);
     t.regex(lines[0] ?? '', new RegExp(`^sdocker: refusing .+; .+, or --sd-allow ${rule}(:\\S+)?$`));
+    if (lines.length === 2) t.regex(lines[1] ?? '', /^sdocker: refusing .+ \(holds \/run\/docker\.sock\): .+, or --sd-allow docker-socket$/);
   });
 }
 
@@ -148,4 +171,26 @@ test('safe mounts and namespaces pass', async (t) => {
     const result = await runMain(['run', ...flags, 'alpine']);
     t.is(result.code, 0, `${flags.join(' ')}: ${result.stderr}`);
   }
+});
+
+test('a seccomp profile file that allows every call it does not list is seccomp=unconfined', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'sdocker-seccomp-'));
+  const files: Record<string, string> = {
+    'allow.json': '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["keyctl"],"action":"SCMP_ACT_ERRNO"}]}',
+    'log.json': '{"defaultAction":"SCMP_ACT_LOG"}',
+    'case.json': '{"defaultAction":"SCMP_ACT_ERRNO","DefaultAction":"SCMP_ACT_ALLOW"}',
+    'empty.json': '{}',
+    'broken.json': '{"defaultAction":',
+    'errno.json': '{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["read","write","exit_group"],"action":"SCMP_ACT_ALLOW"}]}',
+  };
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  for (const name of ['allow.json', 'log.json', 'case.json', 'empty.json', 'broken.json']) {
+    const result = await runMain(['run', '--security-opt', `seccomp=${name}`, 'alpine', 'true'], { cwd: dir });
+    t.is(result.code, 125, name);
+    t.regex(result.stderr, new RegExp(`^sdocker: refusing --security-opt seccomp=${name} \\(${name} .+--sd-allow seccomp-unconfined$`, 'm'), name);
+  }
+  const colon = await runMain(['run', '--security-opt', `seccomp:${dir}/allow.json`, 'alpine', 'true']);
+  t.is(colon.code, 125, 'the legacy key:value form reads the file too');
+  const confined = await runMain(['run', '--security-opt', 'seccomp=errno.json', 'alpine', 'true'], { cwd: dir });
+  t.is(confined.code, 0, confined.stderr);
 });

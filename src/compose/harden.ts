@@ -4,6 +4,7 @@
 import { dirname } from 'node:path';
 import { SdockerError, EXIT_USAGE } from '../errors.js';
 import { pathKind, resolveExisting } from '../facts.js';
+import { scanDevices } from '../host-devices.js';
 import { checkAllowList } from '../policy/allow.js';
 import type { HostFacts } from '../policy/context.js';
 import { loadPolicy, type LoadedPolicy } from '../policy/load.js';
@@ -45,7 +46,7 @@ export async function hardenCompose(text: string, file: string, options: HardenO
     throw new SdockerError(`sdocker: ${file}: no 'services' mapping; is this a compose file?`, EXIT_USAGE);
   }
   const project = new ComposeProject(file, doc.data, options.env);
-  const host: HostFacts = { realpath: resolveExisting, kind: pathKind, engineSocket: resolveExisting('/var/run/docker.sock') };
+  const host: HostFacts = { realpath: resolveExisting, kind: pathKind, engineSocket: resolveExisting('/var/run/docker.sock'), devices: scanDevices };
   const policies = new Map<string, Promise<LoadedPolicy>>();
   const findings: Finding[] = [];
   const edits: ServiceEdit[] = [];
@@ -77,6 +78,10 @@ export async function hardenCompose(text: string, file: string, options: HardenO
     for (const note of judged.notes) {
       const { line, col } = doc.position(note.path);
       findings.push({ file, line, col, rule: 'sensitive-mount', level: 'note', service: name, message: note.message });
+    }
+    for (const note of judged.warnings) {
+      const { line, col } = doc.position(note.path);
+      findings.push({ file, line, col, rule: 'host-device', level: 'warning', service: name, message: note.message });
     }
     if (composeBool(data['read_only']) === 'false') {
       const { line, col } = doc.position(['services', name, 'read_only']);

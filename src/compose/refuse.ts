@@ -7,6 +7,7 @@ import { CONTAINER_FLAGS, indexFlags } from '../docker/flags.js';
 import type { Item } from '../docker/parse.js';
 import { UNKNOWN_FACTS, type RuleContext, type HostFacts } from '../policy/context.js';
 import { readOnlyNote } from '../policy/mounts.js';
+import { findDeviceWarnings } from '../policy/devices.js';
 import { findReadOnlyBinds, findViolations, isAllowed, refusalMessage, type Violation } from '../policy/refusals.js';
 import type { Path } from '../yaml.js';
 import type { ComposeProject } from './project.js';
@@ -26,6 +27,8 @@ export interface ServiceJudgement {
   readonly refusals: readonly ServiceRefusal[];
   /** Volumes allowed only because they are read-only, below a system folder: one note each. */
   readonly notes: readonly { path: Path; message: string }[];
+  /** Devices allowed with what they give (rule host-device). */
+  readonly warnings: readonly { path: Path; message: string }[];
   /** What compose itself would refuse, and what cannot be judged without the engine. */
   readonly problems: readonly Problem[];
 }
@@ -62,7 +65,12 @@ export function judgeService(service: ServiceView, project: ComposeProject, host
       message: readOnlyNote(setting.origin === undefined ? what : `${what}, ${setting.origin}`, folder),
     }));
   });
-  return { refusals, notes, problems };
+  // Devices given that are not refused: one warning each, saying what the device gives.
+  const warnings = settings.flatMap((setting) => {
+    const ctx = settingContext(service, project.file, setting, host);
+    return (ctx === undefined ? [] : findDeviceWarnings(ctx)).map((message) => ({ path: setting.path, message }));
+  });
+  return { refusals, notes, warnings, problems };
 }
 
 /** A refusal in compose's words: the allow goes on the service or on harden's command line. */

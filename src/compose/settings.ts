@@ -74,6 +74,10 @@ export function serviceSettings(project: ComposeProject, name: string): { settin
       else settings.push({ ...place(w), flag, value: String(w.value) });
     }
   }
+  for (const w of values('devices')) {
+    if (w.value instanceof Unresolved) refused(w, w.value.reason);
+    else settings.push({ ...place(w), flag: 'device', value: deviceValue(w.value) });
+  }
   for (const w of values('volumes')) {
     const bind = volumeBind(w.value, w.file, project.volumes, project.env);
     if (bind.kind === 'unresolved') refused(w, bind.reason);
@@ -168,4 +172,11 @@ function bindSettings(bind: VolumeBind, place: Place, written: unknown): Setting
 /** A --mount field quoted as encoding/csv needs when it holds a comma or a quote. */
 function csvField(field: string): string {
   return /[",]/.test(field) ? `"${field.replace(/"/g, '""')}"` : field;
+}
+
+/** A compose device (`HOST:CONTAINER:PERMS`, or long syntax `{source, target, permissions}`) as docker's --device value. */
+function deviceValue(device: unknown): string {
+  if (typeof device !== 'object' || device === null) return String(device);
+  const { source, target, permissions } = device as Record<string, unknown>;
+  return [source, target ?? source, permissions ?? 'rwm'].map(String).join(':');
 }

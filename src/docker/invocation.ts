@@ -60,7 +60,9 @@ export function parseInvocation(argv: readonly string[]): Invocation {
     return { kind: 'pass' };
   }
   const [first, second] = globals.rest;
-  if (first === undefined || globals.items.some(isHelpOrVersion)) return { kind: 'pass' };
+  // A global --help or --version before a subcommand is ignored by docker 28: `docker --help
+  // run --privileged IMG` runs the container (measured); only the bare `docker --help` prints.
+  if (first === undefined) return { kind: 'pass' };
   // Own commands get the global flags: compose, learn and explain reach the same engine.
   if (OWN_COMMANDS.has(first)) return { kind: 'own', args: globals.rest, globals: globals.items };
   if (first === 'container' && second !== undefined && HARDENED.has(second)) {
@@ -73,9 +75,15 @@ export function parseInvocation(argv: readonly string[]): Invocation {
   return { kind: 'pass' };
 }
 
-/** `--help`, `-v`, `--version=true`: docker prints and runs nothing. `--help=false` is no help (pflag ParseBool). */
-function isHelpOrVersion(item: Item): boolean {
-  return item.opts.some((opt) => (opt.spec.long === 'help' || opt.spec.long === 'version') && parseBool(opt.value) === true);
+/**
+ * Whether docker prints the subcommand's help instead of running it: cobra reads --help's
+ * final value (pflag: the last occurrence wins, strconv.ParseBool), so `--help=false` and
+ * `--help --help=0` run the command. A value ParseBool rejects is not help: the command is
+ * hardened and checked as any other, and docker then fails on the value itself.
+ */
+function asksHelp(items: readonly Item[]): boolean {
+  const last = items.flatMap((item) => item.opts).filter((opt) => opt.spec.long === 'help').at(-1);
+  return last !== undefined && parseBool(last.value) === true;
 }
 
 function parseHardened(sub: string, path: string[], globals: readonly Item[], words: readonly string[]): Invocation {
@@ -84,6 +92,6 @@ function parseHardened(sub: string, path: string[], globals: readonly Item[], wo
   const containerSub: ContainerSub = sub === 'run' ? 'run' : 'create';
   const flags = parseFlags(words, containerSub === 'run' ? RUN_TABLE : CREATE_TABLE, what);
   const [image, ...args] = flags.rest;
-  if (image === undefined || flags.items.some(isHelpOrVersion)) return { kind: 'pass' };
+  if (image === undefined || asksHelp(flags.items)) return { kind: 'pass' };
   return { kind: 'container', sub: containerSub, globals, path, flags, image, args };
 }

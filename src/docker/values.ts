@@ -1,12 +1,15 @@
 // The grammars of docker's structured flag values, as the CLI and daemon read them.
 import { isAbsolute, resolve } from 'node:path';
-import { parseBool } from './parse.js';
+import { csvRecord, readMount } from './mount.js';
 
-/** `--security-opt` (cli/command/container/opts.go parseSecurityOpts): `key=value`, legacy `key:value`, or a bare word. */
+/**
+ * `--security-opt` (cli/command/container/opts.go parseSecurityOpts, and the daemon's
+ * parseSecurityOpt): `key=value`; only without any `=`, legacy `key:value`; or a bare word.
+ */
 export function parseSecurityOpt(text: string): { key: string; value: string | undefined } {
   if (text === 'no-new-privileges') return { key: text, value: undefined };
   if (text === 'disable') return { key: 'label', value: 'disable' };
-  const at = text.search(/[=:]/);
+  const at = text.includes('=') ? text.indexOf('=') : text.indexOf(':');
   return at === -1 ? { key: text, value: undefined } : { key: text.slice(0, at), value: text.slice(at + 1) };
 }
 
@@ -30,57 +33,20 @@ export function parseVolume(text: string, cwd: string): HostBind | undefined {
   return { source: resolve(cwd, source), target, readOnly: parts.length === 3 && options.split(',').includes('ro') };
 }
 
-/** Fields of a CSV value (`--mount`), as encoding/csv reads them: commas split, double quotes group. */
+/** Fields of a CSV value (`--mount`, `--network name=...`), as docker's encoding/csv reader reads its one record. */
 export function splitCsv(text: string): string[] {
-  const fields: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i += 1) {
-    const c = text[i] as string;
-    if (c === '"' && quoted && text[i + 1] === '"') {
-      field += '"';
-      i += 1;
-    } else if (c === '"') {
-      quoted = !quoted;
-    } else if (c === ',' && !quoted) {
-      fields.push(field);
-      field = '';
-    } else {
-      field += c;
-    }
-  }
-  fields.push(field);
-  return fields;
+  return csvRecord(text);
 }
 
 /** `--mount type=...,source=...,target=...`: the host path it binds, if any (a bind, or a local volume with `o=bind` or a path as `device`). */
 export function parseMount(text: string, cwd: string): (HostBind & { type: string }) | { type: string; target: string } {
-  const keys = new Map<string, string>();
-  const volumeOpts = new Map<string, string>();
-  let readOnly = false;
-  for (const field of splitCsv(text)) {
-    const eq = field.indexOf('=');
-    const key = (eq === -1 ? field : field.slice(0, eq)).trim().toLowerCase();
-    const value = eq === -1 ? '' : field.slice(eq + 1);
-    if (key === 'volume-opt') {
-      const inner = value.indexOf('=');
-      volumeOpts.set(value.slice(0, inner === -1 ? undefined : inner), inner === -1 ? '' : value.slice(inner + 1));
-    } else if (key === 'readonly' || key === 'ro') {
-      // docker/cli opts/mount.go: a bare `readonly`, or strconv.ParseBool of its value.
-      readOnly = eq === -1 || parseBool(value) === true;
-    } else {
-      keys.set(key, value);
-    }
-  }
-  // `bind-recursive=writable` leaves the mounts below the source writable (docker >= 25).
-  if (keys.get('bind-recursive')?.toLowerCase() === 'writable') readOnly = false;
-  const type = (keys.get('type') ?? 'volume').toLowerCase();
-  const target = keys.get('target') ?? keys.get('dst') ?? keys.get('destination') ?? '';
-  const source = keys.get('source') ?? keys.get('src');
-  if (type === 'bind' && source !== undefined) return { type, source: resolve(cwd, source), target, readOnly };
-  const device = volumeOpts.get('device');
+  const mount = readMount(text);
+  const { type, target } = mount;
+  const readOnly = mount.readOnly && !mount.recursiveWritable;
+  if (type === 'bind' && mount.source !== undefined) return { type, source: resolve(cwd, mount.source), target, readOnly };
+  const device = mount.volumeOpts.get('device');
   // A device that is a path, bind option or not, is judged as that path (fail closed: `type=ext4,device=/dev/sda1` mounts the host's disk).
-  if (type === 'volume' && device !== undefined && (isBindOption(volumeOpts.get('o') ?? '') || isAbsolute(device))) {
+  if (type === 'volume' && device !== undefined && (isBindOption(mount.volumeOpts.get('o') ?? '') || isAbsolute(device))) {
     return { type, source: resolve(cwd, device), target, readOnly };
   }
   return { type, target };

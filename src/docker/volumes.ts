@@ -1,6 +1,6 @@
 // Named volumes in `-v` and `--mount` values: the ones docker creates when missing, whose new
 // root folder takes the owner of the image folder it is mounted over (docker's copy-up).
-import { splitCsv } from './values.js';
+import { readMount } from './mount.js';
 
 export interface NamedVolume {
   readonly name: string;
@@ -20,17 +20,11 @@ export function volumeOfV(text: string): NamedVolume | undefined {
 
 /** `--mount type=volume,source=NAME,target=/path`; undefined for other types, and for a volume with its own driver or options. */
 export function volumeOfMount(text: string): NamedVolume | undefined {
-  const keys = new Map<string, string>();
-  for (const field of splitCsv(text)) {
-    const eq = field.indexOf('=');
-    keys.set((eq === -1 ? field : field.slice(0, eq)).trim().toLowerCase(), eq === -1 ? '' : field.slice(eq + 1));
-  }
-  if ((keys.get('type') ?? 'volume') !== 'volume' || keys.has('volume-driver') || keys.has('volume-opt')) return undefined;
-  const name = keys.get('source') ?? keys.get('src') ?? '';
-  const target = keys.get('target') ?? keys.get('dst') ?? keys.get('destination') ?? '';
-  if (target === '' || !VOLUME_NAME.test(name)) return undefined;
-  const ro = keys.get('readonly') ?? keys.get('ro');
-  return { name, target, readOnly: ro !== undefined && (ro === '' || ['1', 'true'].includes(ro.toLowerCase())) };
+  const mount = readMount(text);
+  if (mount.type !== 'volume' || mount.volumeDriver !== undefined || mount.volumeOpts.size > 0) return undefined;
+  const name = mount.source ?? '';
+  if (mount.target === '' || !VOLUME_NAME.test(name)) return undefined;
+  return { name, target: mount.target, readOnly: mount.readOnly };
 }
 
 /** Every named volume of a run's `-v` and `--mount` values. */

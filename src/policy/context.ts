@@ -36,6 +36,28 @@ export type PathKind = 'file' | 'folder' | 'other' | 'missing';
 /** Before the engine is asked (refusals first), and in a dry run without an engine. */
 export const UNKNOWN_FACTS: EngineFacts = { image: undefined, apparmor: undefined, apparmorLoaded: undefined, loggingDriver: undefined };
 
+/** A device node on the engine's host: block, character or FIFO, with its numbers. */
+export interface DeviceNode {
+  readonly path: string;
+  readonly type: 'b' | 'c' | 'p';
+  readonly major: number;
+  readonly minor: number;
+  /** The kernel subsystem sysfs names for it (`scsi_generic`, `misc`), where sysfs says. */
+  readonly subsystem?: string;
+}
+
+/** What docker hands over for a `--device` host path (moby oci.DevicesFromPath). */
+export interface DeviceScan {
+  /** The path with its symlinks resolved. */
+  readonly resolved: string;
+  /** false: nothing is there now (docker looks the path up again when the container starts). */
+  readonly exists: boolean;
+  /** The node itself, or every node below a folder (symlinks inside it are not followed). */
+  readonly nodes: readonly DeviceNode[];
+  /** The folder held more entries than sdocker looks at. */
+  readonly truncated: boolean;
+}
+
 /** Questions about the host's file system, answered by the caller (tests pass a fake). */
 export interface HostFacts {
   /** The path with symlinks resolved, or normalised if it does not exist. */
@@ -44,6 +66,8 @@ export interface HostFacts {
   kind(path: string): PathKind | undefined;
   /** The engine's own socket, resolved, when the engine is local. */
   readonly engineSocket: string | undefined;
+  /** The device nodes a `--device` host path gives; absent or undefined where the host cannot be looked at. */
+  devices?(path: string): DeviceScan | undefined;
 }
 
 export interface RuleContext {

@@ -50,6 +50,8 @@ export function judgeBind(bind: HostBind, host: HostFacts, lists: PathLists): Bi
   const decisions = [...new Set([resolved, bind.source])].map((path) => judgePath(path, bind.readOnly, lists));
   const refused = decisions.find((d) => d.kind === 'refused');
   if (refused !== undefined) return refused;
+  // A folder above the socket hands it over as well (dockerd -H unix:///srv/d/docker.sock, then -v /srv:/x).
+  if (holdsEngineSocket(bind, host)) return { kind: 'engine-socket' };
   // The note names the written path's system folder when it has one (/etc for /etc/localtime, not /usr).
   const readOnly = [...decisions].reverse().find((d) => d.kind === 'read-only');
   if (readOnly === undefined) return { kind: 'free' };
@@ -60,6 +62,12 @@ export function judgeBind(bind: HostBind, host: HostFacts, lists: PathLists): Bi
   if (kind === 'missing') return refused_(resolved, `${resolved} does not exist here, and docker -v would create it as a folder`, 'mount a path that exists');
   if (kind === 'other') return refused_(resolved, `${resolved} is not a plain file or folder (a socket or device stays usable read-only)`, OWN_FOLDER);
   return readOnly;
+}
+
+/** The bind's source is a folder that holds the engine's own socket, at any depth. */
+export function holdsEngineSocket(bind: HostBind, host: HostFacts): boolean {
+  const socket = host.engineSocket;
+  return socket !== undefined && isWithin(socket, host.realpath(bind.source));
 }
 
 function judgePath(path: string, readOnly: boolean, { secretPaths, sensitivePaths }: PathLists): BindDecision {

@@ -2,8 +2,10 @@
 // lifted for its rule (`--sd-allow privileged`) or for one item (`--sd-allow dangerous-cap:SYS_PTRACE`).
 import { parseSecurityOpt, splitCsv } from '../docker/values.js';
 import { OptionView, type RuleContext } from './context.js';
+import { checkDevices } from './devices.js';
 import { inheritedBinds, inheritedHostNamespaces, type SharedNamespace } from './inherited.js';
-import { bindsOf, judgeBind, type Bind } from './mounts.js';
+import { seccompFileDanger } from './seccomp-file.js';
+import { bindsOf, holdsEngineSocket, judgeBind, type Bind } from './mounts.js';
 import { REFUSALS, type RefuseId } from './rules.js';
 
 export interface Violation {
@@ -58,7 +60,11 @@ const CHECKS: readonly Check[] = [
       .values('device-cgroup-rule')
       .filter(grantsAllDevices)
       .map((value) => ({ rule: 'all-devices', what: `--device-cgroup-rule '${value}'`, fix: 'grant the one device with --device' })),
+  checkDevices,
 ];
+
+/** SELinux types container-selinux declares unconfined domains: as good as label=disable. */
+const UNCONFINED_TYPES = new Set(['type:spc_t', 'type:unconfined_t', 'type:container_runtime_t']);
 
 const EXEC_CHECKS: readonly Check[] = [
   (view) => (view.isOn('privileged') ? [{ rule: 'exec-privileged', what: 'exec --privileged', fix: 'use a narrower --user, or a capability given when the container was created' }] : []),
@@ -75,7 +81,9 @@ export function isAllowed(violation: Violation, allow: readonly string[]): boole
 
 export function refusalMessage(violation: Violation): string {
   const allow = violation.detail === undefined ? violation.rule : `${violation.rule}:${violation.detail}`;
-  return `sdocker: refusing ${violation.what}: ${REFUSALS[violation.rule].why}; ${violation.fix}, or --sd-allow ${allow}`;
+  // One line, whatever the value holds (a --mount value may carry a newline: docker reads up to it).
+  const what = violation.what.replace(/[\x00-\x1f\x7f]/g, (c) => JSON.stringify(c).slice(1, -1));
+  return `sdocker: refusing ${what}: ${REFUSALS[violation.rule].why}; ${violation.fix}, or --sd-allow ${allow}`;
 }
 
 /** docker normalises capability names: any case, with or without CAP_ (daemon caps.NormalizeLegacyCapabilities). */
@@ -84,11 +92,14 @@ export function normalizeCap(name: string): string {
   return upper.startsWith('CAP_') ? upper.slice(4) : upper;
 }
 
-/** `host`, or docker 28's advanced `--network name=host,alias=x`. */
+/**
+ * `host`, or docker 28's advanced `--network name=host,alias=x` (docker/cli opts/network.go:
+ * each field lower-cased, key and value trimmed, the last `name` wins: `NAME=bridge, name = host`).
+ */
 function namespaceMode(value: string): string {
   if (!value.includes('=')) return value.trim().toLowerCase();
-  const name = splitCsv(value).find((field) => field.startsWith('name='));
-  return (name?.slice(5) ?? '').trim().toLowerCase();
+  const names = splitCsv(value.toLowerCase()).filter((field) => field.split('=')[0]?.trim() === 'name');
+  return (names.at(-1)?.split('=').slice(1).join('=') ?? '').trim();
 }
 
 function namespaceFix(flag: string): string {
@@ -111,9 +122,13 @@ function checkMounts(view: OptionView, ctx: RuleContext): Violation[] {
   const lists = pathLists(ctx);
   return allBinds(view, ctx).flatMap((bind): Violation[] => {
     const decision = judgeBind(bind, ctx.host, lists);
-    if (decision.kind === 'engine-socket') return [{ rule: 'docker-socket', what: bind.what, fix: 'give the container a narrower API proxy' }];
+    const socket = ctx.host.engineSocket;
+    const holds = socket !== undefined && ctx.host.realpath(bind.source) !== socket && holdsEngineSocket(bind, ctx.host);
+    if (decision.kind === 'engine-socket') return [{ rule: 'docker-socket', what: holds ? `${bind.what} (holds ${socket})` : bind.what, fix: 'give the container a narrower API proxy' }];
     if (decision.kind !== 'refused') return [];
-    return [{ rule: 'sensitive-mount', detail: decision.path, what: `${bind.what} (${decision.path === bind.source ? '' : `resolves to ${decision.path}; `}${decision.reason})`, fix: decision.fix }];
+    const sensitive: Violation = { rule: 'sensitive-mount', detail: decision.path, what: `${bind.what} (${decision.path === bind.source ? '' : `resolves to ${decision.path}; `}${decision.reason})`, fix: decision.fix };
+    // A system folder that also holds the engine's socket (`/`, `/run`) needs both rules lifted.
+    return holds ? [sensitive, { rule: 'docker-socket', what: `${bind.what} (holds ${socket})`, fix: 'give the container a narrower API proxy' }] : [sensitive];
   });
 }
 
@@ -127,13 +142,16 @@ export function findReadOnlyBinds(ctx: RuleContext): { what: string; folder: str
   });
 }
 
-function checkSecurityOpts(view: OptionView): Violation[] {
+function checkSecurityOpts(view: OptionView, ctx: RuleContext): Violation[] {
   const found: Violation[] = [];
   for (const text of view.values('security-opt')) {
     const { key, value = '' } = parseSecurityOpt(text);
     const what = `--security-opt ${text}`;
     const lower = value.trim().toLowerCase();
     if (key === 'seccomp' && lower === 'unconfined') found.push({ rule: 'seccomp-unconfined', what, fix: 'give a profile file that allows what it needs: --security-opt seccomp=FILE' });
+    const file = key === 'seccomp' && lower !== 'unconfined' && value !== 'builtin' ? seccompFileDanger(value, ctx.cwd) : undefined;
+    if (file !== undefined) found.push({ rule: 'seccomp-unconfined', what: `${what} (${file})`, fix: 'give the profile defaultAction SCMP_ACT_ERRNO and list what it allows' });
+    if (key === 'label' && UNCONFINED_TYPES.has(value)) found.push({ rule: 'label-disable', what: `${what} (an unconfined SELinux type)`, fix: 'give a confined type, or none' });
     if (key === 'apparmor' && lower === 'unconfined') found.push({ rule: 'apparmor-unconfined', what, fix: 'load a profile that allows what it needs and name it' });
     if (key === 'label' && lower === 'disable') found.push({ rule: 'label-disable', what, fix: 'give the type it needs with label=type:NAME' });
     if (key === 'no-new-privileges' && ['0', 'f', 'false'].includes(lower)) found.push({ rule: 'new-privileges', what, fix: 'drop it' });

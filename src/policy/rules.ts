@@ -20,6 +20,7 @@ export type RefuseId =
   | 'new-privileges'
   | 'systempaths-unconfined'
   | 'all-devices'
+  | 'host-device'
   | 'exec-privileged';
 
 export type InjectId =
@@ -66,6 +67,7 @@ export const REFUSALS: Readonly<Record<RefuseId, RuleRow>> = {
   'new-privileges': { cis: '5.25', title: 'no-new-privileges=false', why: 'lets setuid binaries in the image raise privileges' },
   'systempaths-unconfined': { cis: '-', title: 'systempaths=unconfined', why: 'unmasks /proc/kcore, /proc/sys and friends, exposing kernel memory and settings' },
   'all-devices': { cis: '5.17', title: 'a --device-cgroup-rule granting every device', why: 'the container may create and open any host device node (disks, memory)' },
+  'host-device': { cis: '5.17', title: 'a host disk, memory or raw SCSI device given with --device', why: 'raw access to a host disk reads and rewrites every file past every permission; /dev/mem and /dev/port reach the kernel itself' },
   'exec-privileged': { cis: '5.22', title: 'exec --privileged', why: 'runs the command with every capability inside a running container' },
 };
 
