@@ -1,0 +1,189 @@
+// Differential property test judged by the engine (issue 8, point 7): generated `run`/`create`
+// command lines mix dangerous options, in every spelling docker accepts, with benign look-alikes.
+// For each, sdocker either refuses (exit 125, nothing created), or the container `docker create`
+// makes from sdocker's final argv shows no danger in `docker inspect` (test/helpers/oracle.ts,
+// written apart from sdocker's own checks). sdocker decides in-process (main with the real
+// engine for facts and a runner that records docker's argv); docker then runs that argv.
+// SDOCKER_PROP_SEED=N repeats a run; SDOCKER_PROP_CASES=N changes its size.
+import test from 'ava';
+import { execFile } from 'node:child_process';
+import { asCreate, generateCase, rawCreate, type Case } from './helpers/cases.js';
+import type { Fixtures, Kind } from './helpers/dangers.js';
+import { decide, dockerAsync, sdockerEnv, engineWorld, inspectAll, listContainers, listVolumes, makeFixtures, pool, removeFixtures, type Decision } from './helpers/differential.js';
+import { CLI } from './helpers/cli.js';
+import { engineProblem } from './helpers/engine.js';
+import { engineDefaults, findDangers, type Finding } from './helpers/oracle.js';
+import { random } from './helpers/spellings.js';
+import { groupBypasses, show, type Bypass } from './helpers/verdicts.js';
+
+const SEED = Number(process.env['SDOCKER_PROP_SEED'] || Math.floor(Math.random() * 2 ** 31));
+const CASES = Number(process.env['SDOCKER_PROP_CASES'] || 2000);
+const RAW_CASES = 600;
+const WIDTH = 4;
+
+let fx: Fixtures | undefined;
+test.before(async () => {
+  const problem = engineProblem();
+  if (problem !== undefined) throw new Error(problem);
+  fx = await makeFixtures();
+});
+test.after.always(() => {
+  if (fx !== undefined) removeFixtures(fx);
+});
+
+function fixtures(): Fixtures {
+  if (fx === undefined) throw new Error('fixtures were not made');
+  return fx;
+}
+
+function cases(seed: number, count: number, first: number, dangers?: number): Case[] {
+  const rnd = random(seed);
+  return Array.from({ length: count }, (_, i) => generateCase(rnd, fixtures(), first + i, dangers));
+}
+
+interface Outcome {
+  readonly c: Case;
+  readonly decision: Decision | undefined;
+  readonly crash?: string;
+}
+
+async function decideAll(all: readonly Case[]): Promise<Outcome[]> {
+  return pool(all, WIDTH, async (c) => {
+    try {
+      return { c, decision: await decide(c.argv, fixtures()) };
+    } catch (error) {
+      return { c, decision: undefined, crash: error instanceof Error ? error.stack ?? error.message : String(error) };
+    }
+  });
+}
+
+// A refusal is exit 125 with sdocker's own words and docker never run; any other 125 is a failure to judge.
+const isRefused = (o: Outcome): boolean => o.decision?.code === 125 && o.decision.runs.length === 0 && o.decision.stderr.startsWith('sdocker: refusing');
+const isAccepted = (o: Outcome): boolean => o.decision?.code === 0 && o.decision.runs.length === 1;
+
+test.serial('sdocker refuses, or the container made from its argv shows no danger in docker inspect', async (t) => {
+  t.timeout(240_000);
+  const started = Date.now();
+  const { cwd, prefix } = fixtures();
+  t.log(`seed ${SEED} (SDOCKER_PROP_SEED=${SEED} repeats it), ${CASES} cases`);
+  const outcomes = await decideAll(cases(SEED, CASES, 0));
+  const accepted = outcomes.filter(isAccepted);
+  const refused = outcomes.filter(isRefused);
+  const odd = outcomes.filter((o) => !isAccepted(o) && !isRefused(o));
+  const created = await pool(accepted, WIDTH, async (o) => ({ o, ran: await dockerAsync(asCreate(o.decision?.runs[0] ?? []), cwd) }));
+  const made = created.filter((x) => x.ran.code === 0).map((x) => x.o);
+  const inspected = await inspectAll(made.map((o) => o.c.name));
+  const world = engineWorld(fixtures(), inspected);
+  const bypasses = made
+    .map((o) => ({ c: o.c, found: findDangers(inspected.get(o.c.name) ?? missing(o.c), world, true), passedThrough: sameWords(o.decision?.runs[0], o.c.argv) }))
+    .filter((x) => x.found.length > 0);
+  const falseRefusals = refused.filter((o) => o.c.kinds.length === 0);
+  t.log(`${((Date.now() - started) / 1000).toFixed(1)} s: refused ${refused.length}, created ${made.length}, docker rejected ${accepted.length - made.length}, other exit ${odd.length}; benign ${outcomes.filter((o) => o.c.kinds.length === 0).length}`);
+  t.log(`single-danger cases by kind, refused/let through: ${tally(outcomes, new Set(bypasses.map((b) => b.c.name)))}`);
+  for (const x of created.filter((x) => x.ran.code !== 0).slice(0, 5)) t.log(`docker rejected: ${x.ran.stderr.split('\n')[0]}\n      ${show(x.o.c)}`);
+
+  // Nothing created for a refused case: no container by its name, none of its volumes.
+  const existing = new Set(listContainers(prefix));
+  const volumes = new Set(listVolumes(prefix));
+  const leaked = refused.filter((o) => existing.has(o.c.name) || o.c.volumes.some((v) => volumes.has(v)));
+  t.deepEqual(leaked.map((o) => show(o.c)), [], 'a refused case left something behind');
+  t.true(made.every((o) => existing.has(o.c.name)), 'each case docker created is found by its label');
+  t.true(made.length > 0 && refused.length > 0, 'both paths were taken');
+
+  // One assertion, so a failure lists every kind of problem at once.
+  t.deepEqual(
+    {
+      bypasses: groupBypasses(bypasses),
+      benignRefused: falseRefusals.map((o) => `${o.decision?.stderr ?? ''}\n      ${show(o.c)}`),
+      neitherRefusedNorRun: odd.map((o) => `exit ${o.decision?.code ?? 'crash'}, docker run ${o.decision?.runs.length ?? 0} times: ${o.crash ?? o.decision?.stderr ?? ''}\n      ${show(o.c)}`),
+    },
+    { bypasses: [], benignRefused: [], neitherRefusedNorRun: [] },
+    `seed ${SEED}`,
+  );
+});
+
+/** For cases with one dangerous option: how many of each kind sdocker refused, and how many got through. */
+function tally(outcomes: readonly Outcome[], through: ReadonlySet<string>): string {
+  const counts = new Map<string, [number, number]>();
+  for (const o of outcomes.filter((o) => o.c.dangers.length === 1)) {
+    const kind = o.c.dangers[0]?.kinds.join('+') ?? '';
+    const count = counts.get(kind) ?? [0, 0];
+    if (isRefused(o)) count[0] += 1;
+    if (through.has(o.c.name)) count[1] += 1;
+    counts.set(kind, count);
+  }
+  return [...counts].map(([kind, [refused, passed]]) => `${kind} ${refused}/${passed}`).join(', ');
+}
+
+function sameWords(a: readonly string[] | undefined, b: readonly string[]): boolean {
+  return a !== undefined && a.length === b.length && a.every((word, i) => word === b[i]);
+}
+
+function missing(c: Case): never {
+  throw new Error(`created but not inspected: ${c.name}`);
+}
+
+test.serial('the generator is not vacuous: docker run as written shows each danger it was meant to, and look-alikes none', async (t) => {
+  t.timeout(180_000);
+  const { cwd } = fixtures();
+  const dangerous = cases(SEED ^ 0x5eed, RAW_CASES, 1_000_000, 1);
+  const benign = cases(SEED ^ 0xbe9, 100, 2_000_000, 0);
+  const all = [...dangerous, ...benign];
+  const ran = await pool(all, WIDTH, async (c) => ({ c, ran: await dockerAsync(rawCreate(c.argv), cwd) }));
+  const ok = ran.filter((x) => x.ran.code === 0).map((x) => x.c);
+  const inspected = await inspectAll(ok.map((c) => c.name));
+  const world = engineWorld(fixtures(), inspected);
+  const blind = engineDefaults(world);
+  if (blind.length > 0) t.log(`every container on this engine has these in host mode, so inspect cannot judge them: ${blind.join(', ')}`);
+  const shown = new Map<Kind, number>();
+  const notShown: string[] = [];
+  const benignShown: string[] = [];
+  for (const c of ok) {
+    const found = findDangers(inspected.get(c.name) ?? missing(c), world, false);
+    const kinds = new Set(found.map((f) => f.kind));
+    for (const kind of c.kinds.filter((k) => !blind.includes(k))) {
+      if (kinds.has(kind)) shown.set(kind, (shown.get(kind) ?? 0) + 1);
+      else notShown.push(`${kind} not shown: ${show(c, found)}`);
+    }
+    // Raw docker never sets no-new-privileges: that finding says nothing about a look-alike.
+    const granted = found.filter((f) => !(f.kind === 'new-privileges' && f.detail === 'no-new-privileges is not on'));
+    if (c.kinds.length === 0 && granted.length > 0) benignShown.push(show(c, granted));
+  }
+  t.log(`raw docker: ${ok.length} created, ${all.length - ok.length} rejected; shown: ${[...shown].map(([k, n]) => `${k} ${n}`).join(', ')}`);
+  t.deepEqual(notShown, [], 'a generated danger docker accepted but inspect does not show: the generator or the judge is wrong');
+  t.deepEqual(benignShown, [], 'a look-alike is dangerous after all');
+  const every: Kind[] = ['privileged', 'network', 'pid', 'ipc', 'uts', 'userns', 'cgroupns', 'cap', 'bind', 'volume', 'device', 'seccomp', 'apparmor', 'label', 'systempaths', 'new-privileges', 'cgroup-parent'];
+  t.deepEqual(every.filter((k) => !blind.includes(k) && (shown.get(k) ?? 0) === 0), [], 'every kind of danger was produced by docker at least once');
+});
+
+test.serial('through the built CLI, sdocker create itself agrees with the in-process decision', async (t) => {
+  t.timeout(120_000);
+  const { cwd } = fixtures();
+  const sample = cases(SEED ^ 0xc11, 30, 3_000_000).map((c) => ({ ...c, argv: asCreate(c.argv) }));
+  const inProcess = await decideAll(sample);
+  const cli = await pool(sample, 2, (c) => runSdocker(c.argv, cwd, sdockerEnv(fixtures())));
+  const inspected = await inspectAll(sample.map((c) => c.name));
+  const world = engineWorld(fixtures(), inspected);
+  const disagree: string[] = [];
+  const dangers: Bypass[] = [];
+  sample.forEach((c, i) => {
+    const { code, stderr } = cli[i] as { code: number; stderr: string };
+    const expected = inProcess[i] as Outcome;
+    // docker's own errors exit 125 too: a refusal is sdocker's words and no container.
+    const refusedByCli = code === 125 && stderr.startsWith('sdocker: refusing') && !inspected.has(c.name);
+    if (isRefused(expected) !== refusedByCli) disagree.push(`cli exit ${code} (${stderr.split('\n')[0]}), in-process exit ${expected.decision?.code}\n      ${show(c)}`);
+    const container = inspected.get(c.name);
+    const found = container === undefined ? [] : findDangers(container, world, true);
+    if (found.length > 0) dangers.push({ c, found, passedThrough: sameWords(expected.decision?.runs[0], c.argv) });
+  });
+  t.log(`cli: ${cli.filter((r) => r.code === 125).length} refused, ${inspected.size} created`);
+  t.deepEqual({ disagree, bypasses: groupBypasses(dangers) }, { disagree: [], bypasses: [] }, `through the CLI (seed ${SEED})`);
+});
+
+function runSdocker(argv: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ code: number; stderr: string }> {
+  return new Promise((resolvePromise) => {
+    execFile(CLI, [...argv], { cwd, env, encoding: 'utf8' }, (error, _stdout, stderr) => {
+      resolvePromise({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, stderr });
+    });
+  });
+}
