@@ -2,7 +2,7 @@
 // subcommand's words. Both parsers stop at the first positional word (v1's docopt is called
 // with options_first=True, compose/cli/main.py; v2's cobra has SetInterspersed(false)), so the
 // subcommand is the first word no option claims.
-import { parseFlags, parseBool, type ParsedFlags } from '../docker/parse.js';
+import { parseFlags, parseBool, type Item, type ParsedFlags } from '../docker/parse.js';
 import type { FlagTable } from '../docker/flags.js';
 import { SdockerError } from '../errors.js';
 import { GLOBALS, type Flavor } from './flags.js';
@@ -17,7 +17,13 @@ export interface ComposeArgs {
   readonly sub: string | undefined;
   /** The words after the subcommand, untouched. */
   readonly subArgs: readonly string[];
+  /** -p/--project-name, when given. */
+  readonly projectName: string | undefined;
+  /** compose's own endpoint options (-H, --context, --tls*): the engine sdocker asks too. */
+  readonly endpoint: readonly Item[];
 }
+
+const ENDPOINT = new Set(['host', 'context', 'tls', 'tlsverify', 'tlscacert', 'tlscert', 'tlskey']);
 
 export function parseComposeArgs(args: readonly string[], flavor: Flavor, what: string): ComposeArgs {
   const parsed = parseComposeFlags(args, GLOBALS[flavor], flavor, what);
@@ -37,7 +43,10 @@ export function parseComposeArgs(args: readonly string[], flavor: Flavor, what: 
   }
   const helpOrVersion = parsed.items.some((item) => item.opts.some((opt) => (opt.spec.long === 'help' || opt.spec.long === 'version') && parseBool(opt.value) === true));
   const [sub, ...subArgs] = parsed.rest;
-  return { files, projectDir, globals: parsed.dashdash ? [...globals, '--'] : globals, helpOrVersion, sub, subArgs };
+  const opts = parsed.items.flatMap((item) => item.opts);
+  const projectName = opts.filter((opt) => opt.spec.long === 'project-name').at(-1)?.value;
+  const endpoint = parsed.items.filter((item) => item.opts.every((opt) => ENDPOINT.has(opt.spec.long)));
+  return { files, projectDir, globals: parsed.dashdash ? [...globals, '--'] : globals, helpOrVersion, sub, subArgs, projectName, endpoint };
 }
 
 /**

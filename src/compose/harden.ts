@@ -13,8 +13,10 @@ import { ComposeDocument } from '../yaml.js';
 import { grantRefusals } from './grants.js';
 import { serviceEdits } from './inject.js';
 import { composeBool } from './booleans.js';
+import { gatherForModel, probeView, type EngineAccess, type EngineView } from './engine-facts.js';
 import { ComposeProject } from './project.js';
 import { judgeService } from './refuse.js';
+import { serviceSettings } from './settings.js';
 import { segmentNetworks } from './segment.js';
 import { userNotes } from './user.js';
 import { strings, type Finding, type ServiceEdit, type ServiceView } from './types.js';
@@ -29,6 +31,8 @@ export interface HardenOptions {
   readonly ignoreFileAllows?: boolean;
   /** One network per pair of services that talk (segment.ts). */
   readonly segment?: boolean;
+  /** The engine the model will run on (sdocker compose): what the file borrows from it is judged too. */
+  readonly engine?: EngineAccess;
 }
 
 export interface HardenedFile {
@@ -47,6 +51,7 @@ export async function hardenCompose(text: string, file: string, options: HardenO
   }
   const project = new ComposeProject(file, doc.data, options.env);
   const host: HostFacts = { realpath: resolveExisting, kind: pathKind, engineSocket: resolveExisting('/var/run/docker.sock'), devices: scanDevices };
+  const engine = options.engine === undefined ? undefined : await engineView(project, Object.keys(services), options.engine);
   const policies = new Map<string, Promise<LoadedPolicy>>();
   const findings: Finding[] = [];
   const edits: ServiceEdit[] = [];
@@ -64,7 +69,7 @@ export async function hardenCompose(text: string, file: string, options: HardenO
     const view: ServiceView = { name, data, policy, seccompFile: options.seccomp ?? resolveSeccomp(policy.seccomp) };
     views.push(view);
     const grants = grantRefusals(view, [...policy.allow, ...own]);
-    const judged = judgeService(view, project, host, [...policy.allow, ...own]);
+    const judged = judgeService(view, project, host, [...policy.allow, ...own], engine);
     for (const refusal of [...judged.refusals, ...grants.refusals]) {
       const { line, col } = doc.position(refusal.path);
       const message = refusal.allowed ? `allowed: ${refusal.message.replace(/^sdocker: refusing /, '')}` : refusal.message.replace(/^sdocker: /, '');
@@ -113,4 +118,16 @@ export async function hardenCompose(text: string, file: string, options: HardenO
     else doc.replaceScalar(service, edit.path, edit.value);
   }
   return { file, original: text, output: doc.toString(), findings, edits };
+}
+
+/** One round of questions to the engine about what every service borrows from outside the file. */
+async function engineView(project: ComposeProject, names: readonly string[], access: EngineAccess): Promise<EngineView> {
+  const probe = probeView(access.project);
+  const values = new Map<string, string[]>();
+  for (const name of names) {
+    for (const setting of serviceSettings(project, name, probe).settings) {
+      if ('flag' in setting) values.set(setting.flag, [...(values.get(setting.flag) ?? []), setting.value]);
+    }
+  }
+  return gatherForModel(values, access);
 }

@@ -10,6 +10,7 @@ import { readOnlyNote } from '../policy/mounts.js';
 import { findDeviceWarnings } from '../policy/devices.js';
 import { findReadOnlyBinds, findViolations, isAllowed, refusalMessage, type Violation } from '../policy/refusals.js';
 import type { Path } from '../yaml.js';
+import type { EngineView } from './engine-facts.js';
 import type { ComposeProject } from './project.js';
 import { serviceSettings, type Problem, type Setting } from './settings.js';
 import type { ServiceView } from './types.js';
@@ -34,19 +35,20 @@ export interface ServiceJudgement {
 }
 
 /** The rule context of one setting, as if it were the only option of a docker run. */
-function settingContext(service: ServiceView, file: string, setting: Setting, host: HostFacts): RuleContext | undefined {
+function settingContext(service: ServiceView, file: string, setting: Setting, host: HostFacts, engine?: EngineView): RuleContext | undefined {
   if (!('flag' in setting)) return undefined;
   const spec = TABLE.byLong.get(setting.flag);
   if (spec === undefined) return undefined;
   const item: Item = { words: [], opts: [{ spec, value: setting.value }] };
-  return { sub: 'run', items: [item], policy: service.policy, facts: UNKNOWN_FACTS, host, cwd: dirname(file), seccompFile: '' };
+  const facts = engine === undefined ? UNKNOWN_FACTS : { ...UNKNOWN_FACTS, inherited: engine.inherited };
+  return { sub: 'run', items: [item], policy: service.policy, facts, host, cwd: dirname(file), seccompFile: '' };
 }
 
 /** Judge one service under its own allow list: a danger it inherits is refused unless allowed for it. */
-export function judgeService(service: ServiceView, project: ComposeProject, host: HostFacts, allow: readonly string[]): ServiceJudgement {
-  const { settings, problems } = serviceSettings(project, service.name);
+export function judgeService(service: ServiceView, project: ComposeProject, host: HostFacts, allow: readonly string[], engine?: EngineView): ServiceJudgement {
+  const { settings, problems } = serviceSettings(project, service.name, engine);
   const refusals = settings.flatMap((setting) => {
-    const ctx = settingContext(service, project.file, setting, host);
+    const ctx = settingContext(service, project.file, setting, host, engine);
     const found = 'violation' in setting ? [setting.violation] : ctx === undefined ? [] : findViolations(ctx);
     return found.map((violation) => {
       const shown = setting.origin === undefined ? violation : { ...violation, what: `${violation.what}, ${setting.origin}` };

@@ -18,6 +18,7 @@ import { parseComposeArgs, parseComposeFlags } from './args.js';
 import { DEFAULT_FILES } from './command.js';
 import { findCompose, type ComposeCommand } from './endpoint.js';
 import { EXEC, RUN, V1_RUN_PREFIXES } from './flags.js';
+import { projectName, type EngineAccess } from './engine-facts.js';
 import { hardenCompose } from './harden.js';
 import { bindOneOffPorts, judgeOneOff, type OneOff } from './oneoff.js';
 import { classify } from './subcommands.js';
@@ -46,7 +47,30 @@ export async function runCompose(args: readonly string[], deps: Deps, dockerGlob
     const policy = await judgeFlags('run', flags, [deps.cwd, resolve(deps.cwd, parsed.projectDir ?? fileDir)], deps);
     subArgs = [...bindOneOffPorts(flags, policy), ...(flags.dashdash ? ['--'] : []), ...flags.rest];
   }
-  return runHardened(compose, files, parsed.globals, [parsed.sub, ...subArgs], parsed.projectDir === undefined ? fileDir : undefined, deps, run);
+  const engine = { items: [...dockerGlobals, ...parsed.endpoint], name: parsed.projectName, projectDir: resolve(deps.cwd, parsed.projectDir ?? fileDir) };
+  return runHardened(compose, files, parsed.globals, [parsed.sub, ...subArgs], parsed.projectDir === undefined ? fileDir : undefined, deps, run, engine);
+}
+
+interface EngineChoice {
+  /** Endpoint options (docker's globals, compose's -H/--context) that choose the engine. */
+  readonly items: readonly Item[];
+  readonly name: string | undefined;
+  readonly projectDir: string;
+}
+
+/** How the hardening asks the engine about what the model borrows (containers it joins, existing volumes). */
+async function engineAccess(choice: EngineChoice, model: string, deps: Deps): Promise<EngineAccess> {
+  const { parseYamlData } = await import('../yaml.js');
+  const data = parseYamlData(model, 'compose config') as { name?: unknown } | null;
+  return {
+    project: projectName(choice.name, deps.env, data?.name, choice.projectDir),
+    gather: async (ask) => {
+      const { chooseEngine } = await import('../engine/choose.js');
+      const { gatherInherited } = await import('../inherited-facts.js');
+      const engine = chooseEngine(choice.items, deps.env, deps.docker);
+      return gatherInherited(engine, ask, (name) => engine.inspectVolume(name));
+    },
+  };
 }
 
 /** A one-off's flags against the run rules: refused before anything runs; returns the policy. */
@@ -60,7 +84,7 @@ async function judgeFlags(sub: OneOff, flags: ParsedFlags, cwds: readonly string
 }
 
 /** compose on the hardened model: its own `config` merges the files, sdocker hardens the result. */
-async function runHardened(compose: ComposeCommand, files: readonly string[], globals: readonly string[], subWords: readonly string[], projectDir: string | undefined, deps: Deps, run: (words: readonly string[]) => Promise<number>): Promise<number> {
+async function runHardened(compose: ComposeCommand, files: readonly string[], globals: readonly string[], subWords: readonly string[], projectDir: string | undefined, deps: Deps, run: (words: readonly string[]) => Promise<number>, choice: EngineChoice): Promise<number> {
   const { capture } = await import('../exec.js');
   const model = await capture(compose.file, [...compose.prefix, ...files.flatMap((f) => ['-f', f]), ...globals, 'config']);
   if (model.exitCode !== 0) {
@@ -69,7 +93,8 @@ async function runHardened(compose: ComposeCommand, files: readonly string[], gl
   }
   const trusted = files.every((file) => isTrusted(file, readFileSync(file, 'utf8'), deps.env));
   const label = files[0] as string;
-  const result = await hardenCompose(model.stdout, label, { profile: deps.env['SDOCKER_PROFILE'] || 'default', env: deps.env, cliAllow: [], seccomp: undefined, ignoreFileAllows: !trusted });
+  const engine = await engineAccess(choice, model.stdout, deps);
+  const result = await hardenCompose(model.stdout, label, { profile: deps.env['SDOCKER_PROFILE'] || 'default', env: deps.env, cliAllow: [], seccomp: undefined, ignoreFileAllows: !trusted, engine });
   const refused = result.findings.filter((f) => f.level === 'error');
   if (!trusted && /x-sdocker/.test(model.stdout)) deps.stderr(`sdocker: x-sdocker allow lists ignored: ${files.join(', ')} not trusted; review, then run 'sdocker trust FILE'\n`);
   for (const f of result.findings.filter((x) => x.level !== 'change')) deps.stderr(`sdocker: service ${f.service}: ${f.message}\n`);

@@ -5,6 +5,7 @@
 // the path it is reported at in the file being judged, and where it came from.
 import { dirname, relative } from 'node:path';
 import type { Violation } from '../policy/refusals.js';
+import { engineVolumeName, type EngineView } from './engine-facts.js';
 import type { RefuseId } from '../policy/rules.js';
 import type { Path } from '../yaml.js';
 import { isOnForRefusal } from './booleans.js';
@@ -47,7 +48,8 @@ const LISTS: readonly [key: string, flag: string][] = [
   ['device_cgroup_rules', 'device-cgroup-rule'],
 ];
 
-export function serviceSettings(project: ComposeProject, name: string): { settings: Setting[]; problems: Problem[] } {
+/** `engine`: what `sdocker compose` learned from the engine; without it, what lies outside the file is a warning. */
+export function serviceSettings(project: ComposeProject, name: string, engine?: EngineView): { settings: Setting[]; problems: Problem[] } {
   const settings: Setting[] = [];
   const problems: Problem[] = [];
   const resolved = project.service(name);
@@ -65,7 +67,7 @@ export function serviceSettings(project: ComposeProject, name: string): { settin
   for (const [key, flag, rule] of NAMESPACES) {
     for (const w of values(key)) {
       if (w.value instanceof Unresolved) refused(w, w.value.reason);
-      else namespaceSetting(project, key, flag, rule, w, place(w), settings, problems);
+      else namespaceSetting(project, key, flag, rule, w, place(w), settings, problems, engine);
     }
   }
   for (const [key, flag] of LISTS) {
@@ -81,11 +83,11 @@ export function serviceSettings(project: ComposeProject, name: string): { settin
   for (const w of values('volumes')) {
     const bind = volumeBind(w.value, w.file, project.volumes, project.env);
     if (bind.kind === 'unresolved') refused(w, bind.reason);
-    else settings.push(...bindSettings(bind, place(w), w.value));
+    else settings.push(...bindSettings(bind, place(w), w.value), ...namedOnEngine(project, w.value, place(w), engine));
   }
   for (const w of values('volumes_from')) {
     if (w.value instanceof Unresolved) refused(w, w.value.reason);
-    else volumesFrom(project, name, String(w.value), place(w), settings, problems);
+    else volumesFrom(project, name, String(w.value), place(w), settings, problems, engine);
   }
   return { settings, problems };
 }
@@ -102,7 +104,7 @@ function joinOrigin(place: Place, origin: string): Place {
 }
 
 /** `service:X` followed to the mode X runs with; `container:NAME` cannot be judged here. */
-function namespaceSetting(project: ComposeProject, key: string, flag: string, rule: RefuseId, w: Written, at: Place, settings: Setting[], problems: Problem[]): void {
+function namespaceSetting(project: ComposeProject, key: string, flag: string, rule: RefuseId, w: Written, at: Place, settings: Setting[], problems: Problem[], engine: EngineView | undefined): void {
   let mode = String(w.value);
   const via: string[] = [];
   while (['network_mode', 'pid', 'ipc'].includes(key) && mode.startsWith('service:')) {
@@ -118,16 +120,21 @@ function namespaceSetting(project: ComposeProject, key: string, flag: string, ru
     mode = String(next);
   }
   const place = via.length === 0 ? at : joinOrigin(at, `${key} of service '${via.at(-1)}' (through ${key}: service:${via[0]})`);
-  if (mode.startsWith('container:')) {
+  if (mode.startsWith('container:') && engine === undefined) {
     problems.push({ ...place, level: 'warning', rule, message: `${key} ${mode} joins a container outside this file, which cannot be judged without the engine: sdocker compose checks it when it runs` });
   } else settings.push({ ...place, flag, value: mode });
 }
 
 /** `svc`, `svc:ro`, `service:svc[:mode]`, `container:NAME[:mode]` (v1 VolumeFromSpec, compose-go). */
-function volumesFrom(project: ComposeProject, name: string, text: string, at: Place, settings: Setting[], problems: Problem[]): void {
+function volumesFrom(project: ComposeProject, name: string, text: string, at: Place, settings: Setting[], problems: Problem[], engine: EngineView | undefined): void {
   const parts = text.split(':');
   const kind = parts.length > 1 && (parts[0] === 'service' || parts[0] === 'container') ? parts.shift() : 'service';
   const [source = '', mode = ''] = parts;
+  // The engine judges a container's volumes as docker run --volumes-from would bring them in.
+  if (kind === 'container' && engine !== undefined) {
+    settings.push({ ...at, flag: 'volumes-from', value: mode === '' ? source : `${source}:${mode}` });
+    return;
+  }
   if (kind === 'container' || !project.has(source)) {
     problems.push({ ...at, level: 'warning', rule: 'sensitive-mount', message: `volumes_from ${text}: the volumes of a container outside this file cannot be judged without the engine: sdocker compose checks them when it runs` });
     return;
@@ -179,4 +186,17 @@ function deviceValue(device: unknown): string {
   if (typeof device !== 'object' || device === null) return String(device);
   const { source, target, permissions } = device as Record<string, unknown>;
   return [source, target ?? source, permissions ?? 'rwm'].map(String).join(':');
+}
+
+/** A named volume as the engine knows it (`-v ENGINE_NAME:/x`): its existing definition is judged like a run's. */
+function namedOnEngine(project: ComposeProject, entry: unknown, at: Place, engine: EngineView | undefined): Setting[] {
+  if (engine === undefined) return [];
+  const short = typeof entry === 'string' ? entry.split(':') : undefined;
+  const long = typeof entry === 'object' && entry !== null ? (entry as Record<string, unknown>) : undefined;
+  const source = short?.[0] ?? (typeof long?.['source'] === 'string' ? long['source'] : '');
+  const target = short?.[1] ?? String(long?.['target'] ?? '');
+  const type = typeof long?.['type'] === 'string' ? long['type'].toLowerCase() : 'volume';
+  if (source === '' || target === '' || /^[./~]/.test(source) || type !== 'volume' || !Object.hasOwn(project.volumes, source)) return [];
+  const readOnly = short !== undefined ? (short[2] ?? '').split(',').includes('ro') : long?.['read_only'] === true;
+  return [{ ...at, flag: 'volume', value: `${engineVolumeName(source, project.volumes[source], engine.project)}:${target}${readOnly ? ':ro' : ''}` }];
 }

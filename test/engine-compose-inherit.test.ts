@@ -1,0 +1,94 @@
+// `sdocker compose` judges what a compose file borrows from the engine (issue 8 point 2): a
+// container it joins (`network_mode: container:X`), the volumes of a container it takes
+// (`volumes_from: container:X`), an external volume and a project volume that already exist.
+// The donors and volumes are made by plain docker; a dangerous borrowing is refused with
+// nothing of the project created, a benign one runs hardened.
+import test from 'ava';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CLI } from './helpers/cli.js';
+import { docker, engineSuite, IMAGE, inspect, uniqueName } from './helpers/engine.js';
+
+const { named, cleanup } = engineSuite(test, 'sdcinh');
+const projects: [string, string][] = [];
+
+test.before(() => {
+  if (spawnSync('docker-compose', ['version'], { stdio: 'ignore' }).status !== 0) throw new Error("docker-compose (v1) is missing: install Debian's docker-compose (scripts/engine-up does)");
+});
+
+test.after.always(() => {
+  for (const [project, dir] of projects) spawnSync('docker-compose', ['-p', project, 'down', '-v'], { cwd: dir, stdio: 'ignore' });
+});
+
+/** A volume made by plain docker, removed after the file (after the containers using it). */
+function volume(name: string, ...opts: string[]): string {
+  docker('volume', 'create', ...opts, name);
+  cleanup(() => spawnSync('docker', ['volume', 'rm', '-f', name], { stdio: 'ignore' }));
+  return name;
+}
+
+/** A donor container made by plain docker: never started by the engine on its own. */
+function donor(...flags: string[]): string {
+  const name = named();
+  docker('create', '--restart', 'no', '--name', name, ...flags, IMAGE, 'sleep', '300');
+  return name;
+}
+
+function project(body: string): { dir: string; name: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'sdocker-cinh-'));
+  writeFileSync(join(dir, 'compose.yaml'), `services:\n  svc:\n    image: ${IMAGE}\n    command: ["sleep", "300"]\n${body}`);
+  const name = uniqueName('sdcinh');
+  projects.push([name, dir]);
+  return { dir, name };
+}
+
+function up(dir: string, name: string): { code: number | null; stderr: string } {
+  const result = spawnSync(process.execPath, [CLI, 'compose', '-p', name, 'up', '-d'], { cwd: dir, encoding: 'utf8' });
+  return { code: result.status, stderr: result.stderr };
+}
+
+function containersOf(name: string): string {
+  return docker('ps', '-a', '--filter', `label=com.docker.compose.project=${name}`, '--format', '{{.Names}}');
+}
+
+test('borrowing a host namespace, a donor\'s /etc or an /etc-binding volume is refused, nothing created', (t) => {
+  const hostDonor = donor('--network', 'host', '--pid', 'host', '-v', '/etc:/hostetc');
+  const etcVolume = volume(uniqueName('sdcinh-etc'), '--driver', 'local', '--opt', 'type=none', '--opt', 'o=bind', '--opt', 'device=/etc');
+  const cases: [body: string, rule: RegExp][] = [
+    [`    network_mode: "container:${hostDonor}"\n`, /refusing --network container:\S+ \(\S+ uses the host's network namespace\)/],
+    [`    pid: "container:${hostDonor}"\n`, /refusing --pid container:\S+ \(\S+ uses the host's PID namespace\)/],
+    [`    volumes_from: ["container:${hostDonor}:ro"]\n`, /refusing --volumes-from \S+:ro \(brings -v \/etc:\/hostetc:ro\)/],
+    [`    volumes: ["ev:/x"]\nvolumes:\n  ev:\n    external: true\n    name: ${etcVolume}\n`, /refusing -v \S+:\/x \(volume \S+ mounts \/etc\)/],
+  ];
+  for (const [body, refusal] of cases) {
+    const { dir, name } = project(body);
+    const result = up(dir, name);
+    t.is(result.code, 1, body);
+    t.regex(result.stderr, refusal, body);
+    t.is(containersOf(name), '', `nothing of ${name} created`);
+  }
+  // A project volume made earlier under the name compose gives it (PROJECT_KEY) is judged by its definition too.
+  const { dir, name } = project('    volumes: ["data:/d"]\nvolumes:\n  data: {}\n');
+  volume(`${name}_data`, '--driver', 'local', '--opt', 'type=none', '--opt', 'o=bind', '--opt', 'device=/etc');
+  const result = up(dir, name);
+  t.is(result.code, 1);
+  t.regex(result.stderr, /refusing -v \S+_data:\/d \(volume \S+_data mounts \/etc\)/);
+  t.is(containersOf(name), '');
+});
+
+test('borrowing from a benign donor and a plain volume runs hardened', (t) => {
+  const plainVolume = volume(uniqueName('sdcinh-plain'));
+  const benign = donor('-v', `${plainVolume}:/data`);
+  docker('start', benign);
+  const { dir, name } = project(`    network_mode: "container:${benign}"\n    volumes_from: ["container:${benign}"]\n    volumes: ["ev:/x"]\nvolumes:\n  ev:\n    external: true\n    name: ${plainVolume}\n`);
+  const result = up(dir, name);
+  t.is(result.code, 0, result.stderr);
+  const created = containersOf(name);
+  t.not(created, '');
+  const hardened = inspect(created.split('\n')[0] as string).HostConfig;
+  t.true(hardened.ReadonlyRootfs);
+  t.deepEqual(hardened.CapDrop, ['ALL']);
+  t.is(hardened.NetworkMode.startsWith('container:'), true);
+});
