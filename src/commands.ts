@@ -10,6 +10,7 @@ import { APPARMOR_DIR, appArmorState, describeState } from './apparmor.js';
 import { PACKAGE_ROOT } from './paths.js';
 import { findProjectConfig, loadPolicy } from './policy/load.js';
 import { INJECTIONS, REFUSALS, type InjectId, type RuleRow } from './policy/rules.js';
+import { REACHED_THROUGH } from './policy/coverage.js';
 import type { Policy } from './policy/schema.js';
 import { trustFile } from './policy/trust.js';
 import { SHELLS, shellInit, type Shell } from './shell.js';
@@ -202,5 +203,7 @@ function rulesText(policy: Policy): string {
 export function rulesMarkdown(policy: Policy): string {
   const cell = (text: string): string => text.replaceAll('|', '\\|');
   const header = '| rule | sdocker | CIS | what | default profile | why |\n|---|---|---|---|---|---|\n';
-  return header + rows(policy).map(([id, kind, row, value]) => `| \`${id}\` | ${kind} | ${row.cis} | ${cell(row.title)} | ${value ? `\`${cell(value)}\`` : ''} | ${cell(row.why)} |\n`).join('');
+  const table = header + rows(policy).map(([id, kind, row, value]) => `| \`${id}\` | ${kind} | ${row.cis} | ${cell(row.title)} | ${value ? `\`${cell(value)}\`` : ''} | ${cell(row.why)} |\n`).join('');
+  const covered = Object.entries(REACHED_THROUGH).map(([id, text]) => `| \`${id}\` | ${cell(text)} |\n`).join('');
+  return `${table}\nA refusal holds however the danger is written or inherited:\n\n| rule | also refused through |\n|---|---|\n${covered}`;
 }
