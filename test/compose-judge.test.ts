@@ -220,3 +220,18 @@ test('a dangerous value in an anchor is refused on every service that merges it'
   const { errors } = await judge(text);
   t.deepEqual(errors.sort(), ['a docker-socket', 'a privileged', 'a sensitive-mount', 'b docker-socket', 'b privileged', 'b sensitive-mount']);
 });
+
+// docker-compose 1.29 bind-mounts a `file:` secret read-only at /run/secrets/NAME (measured:
+// inspect shows Source /etc/shadow); compose v2 binds `file:` configs the same way.
+const FILE_MOUNTS: [text: string, refused: string[]][] = [
+  [`${svc('    secrets: [k]\n')}secrets:\n  k:\n    file: /etc/shadow\n`, ['s sensitive-mount']],
+  [`${svc('    secrets: [{source: k, target: key}]\n')}secrets:\n  k:\n    file: "\${KEYS:-/root}/.ssh/id_rsa"\n`, ['s sensitive-mount']],
+  [`${svc('    configs: [c]\n')}configs:\n  c:\n    file: /var/run/docker.sock\n`, ['s docker-socket']],
+  [`${svc('    secrets: [k]\n')}secrets:\n  k:\n    file: ./key.txt\n`, []],
+  [`${svc('    secrets: [k]\n')}secrets:\n  k:\n    environment: TOKEN\n`, []],
+  [`${svc('    configs: [c]\n')}configs:\n  c:\n    file: /etc/passwd\n`, []],
+];
+
+for (const [text, refused] of FILE_MOUNTS) {
+  test(`a secret or config file is the bind it is: ${text.split('\n').slice(-3).join(' ').trim()}`, async (t) => t.deepEqual((await judge(text, ENV, { 'key.txt': 'k' })).errors, refused));
+}

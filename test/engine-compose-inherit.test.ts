@@ -92,3 +92,17 @@ test('borrowing from a benign donor and a plain volume runs hardened', (t) => {
   t.deepEqual(hardened.CapDrop, ['ALL']);
   t.is(hardened.NetworkMode.startsWith('container:'), true);
 });
+
+test('a secret with file: is a bind of that host file: plain compose mounts it, sdocker compose refuses it', (t) => {
+  const body = '    secrets: [k]\nsecrets:\n  k:\n    file: /etc/shadow\n';
+  const plain = project(body);
+  const made = spawnSync('docker-compose', ['-p', plain.name, 'up', '-d'], { cwd: plain.dir, encoding: 'utf8' });
+  t.is(made.status, 0, made.stderr);
+  const mounts = JSON.parse(docker('inspect', '--format', '{{json .Mounts}}', containersOf(plain.name).split('\n')[0] as string)) as { Source: string }[];
+  t.true(mounts.some((m) => m.Source === '/etc/shadow'), 'docker-compose binds the host file');
+  const guarded = project(body);
+  const result = up(guarded.dir, guarded.name);
+  t.is(result.code, 1);
+  t.regex(result.stderr, /refusing --mount type=bind,source=\/etc\/shadow,target=\/run\/secrets\/k,readonly \(\/etc\/shadow is in secretPaths/);
+  t.is(containersOf(guarded.name), '');
+});

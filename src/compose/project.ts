@@ -11,7 +11,7 @@ import { projectEnv } from './dotenv.js';
 import { interpolateTree, Unresolved, type Env } from './interpolate.js';
 
 export const SCALAR_KEYS = ['privileged', 'use_api_socket', 'network_mode', 'pid', 'ipc', 'uts', 'userns_mode', 'cgroup', 'cgroup_parent'] as const;
-export const LIST_KEYS = ['cap_add', 'security_opt', 'device_cgroup_rules', 'volumes', 'volumes_from', 'devices'] as const;
+export const LIST_KEYS = ['cap_add', 'security_opt', 'device_cgroup_rules', 'volumes', 'volumes_from', 'devices', 'secrets', 'configs'] as const;
 /** Lists whose entries an override replaces by container path rather than adds to. */
 const BY_TARGET = new Set(['volumes', 'devices']);
 
@@ -32,6 +32,9 @@ export interface Resolved {
 interface FileData {
   readonly services: Readonly<Record<string, unknown>>;
   readonly volumes: Readonly<Record<string, unknown>>;
+  /** Top-level secrets and configs: a `file:` one is bind-mounted into the container (outside a swarm). */
+  readonly secrets: Readonly<Record<string, unknown>>;
+  readonly configs: Readonly<Record<string, unknown>>;
 }
 
 export class ComposeProject {
@@ -53,6 +56,11 @@ export class ComposeProject {
     return (this.files.get(this.file) as FileData).volumes;
   }
 
+  /** The main file's top-level secrets or configs, interpolated. */
+  topFiles(kind: 'secrets' | 'configs'): Readonly<Record<string, unknown>> {
+    return (this.files.get(this.file) as FileData)[kind];
+  }
+
   has(service: string): boolean {
     return Object.hasOwn((this.files.get(this.file) as FileData).services, service);
   }
@@ -68,7 +76,8 @@ export class ComposeProject {
 
   private interpolated(data: Readonly<Record<string, unknown>>): FileData {
     const mapping = (value: unknown): Record<string, unknown> => (value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {});
-    return { services: mapping(interpolateTree(mapping(data['services']), this.env)), volumes: mapping(interpolateTree(mapping(data['volumes']), this.env)) };
+    const top = (key: string): Record<string, unknown> => mapping(interpolateTree(mapping(data[key]), this.env));
+    return { services: top('services'), volumes: top('volumes'), secrets: top('secrets'), configs: top('configs') };
   }
 
   private load(file: string): FileData {

@@ -85,6 +85,12 @@ export function serviceSettings(project: ComposeProject, name: string, engine?: 
     if (bind.kind === 'unresolved') refused(w, bind.reason);
     else settings.push(...bindSettings(bind, place(w), w.value), ...namedOnEngine(project, w.value, place(w), engine));
   }
+  for (const kind of ['secrets', 'configs'] as const) {
+    for (const w of values(kind)) {
+      if (w.value instanceof Unresolved) refused(w, w.value.reason);
+      else settings.push(...fileMount(project, kind, w, place(w)));
+    }
+  }
   for (const w of values('volumes_from')) {
     if (w.value instanceof Unresolved) refused(w, w.value.reason);
     else volumesFrom(project, name, String(w.value), place(w), settings, problems, engine);
@@ -199,4 +205,21 @@ function namedOnEngine(project: ComposeProject, entry: unknown, at: Place, engin
   if (source === '' || target === '' || /^[./~]/.test(source) || type !== 'volume' || !Object.hasOwn(project.volumes, source)) return [];
   const readOnly = short !== undefined ? (short[2] ?? '').split(',').includes('ro') : long?.['read_only'] === true;
   return [{ ...at, flag: 'volume', value: `${engineVolumeName(source, project.volumes[source], engine.project)}:${target}${readOnly ? ':ro' : ''}` }];
+}
+
+/**
+ * A secret or config with a `file:` is a read-only bind of that host file (docker-compose 1.29
+ * mounts `secrets: [s]` with `file: /etc/shadow` at /run/secrets/s, measured; compose v2 binds
+ * configs the same way): judged as the bind it is.
+ */
+function fileMount(project: ComposeProject, kind: 'secrets' | 'configs', w: Written, at: Place): Setting[] {
+  const ref = typeof w.value === 'object' && w.value !== null ? (w.value as { source?: unknown; target?: unknown }) : { source: w.value };
+  const name = String(ref.source ?? '');
+  const definition = project.topFiles(kind)[name] as { file?: unknown } | null | undefined;
+  const file = definition?.file;
+  if (typeof file !== 'string' || file === '') return [];
+  const target = typeof ref.target === 'string' && ref.target !== '' ? ref.target : name;
+  const path = target.startsWith('/') ? target : kind === 'secrets' ? `/run/secrets/${target}` : `/${target}`;
+  const entry = { type: 'bind', source: file, target: path, read_only: true };
+  return bindSettings(volumeBind(entry, project.file, project.volumes, project.env), { path: at.path, origin: at.origin === undefined ? `${kind} ${name}` : `${kind} ${name}, ${at.origin}` }, file);
 }
