@@ -235,3 +235,15 @@ const FILE_MOUNTS: [text: string, refused: string[]][] = [
 for (const [text, refused] of FILE_MOUNTS) {
   test(`a secret or config file is the bind it is: ${text.split('\n').slice(-3).join(' ').trim()}`, async (t) => t.deepEqual((await judge(text, ENV, { 'key.txt': 'k' })).errors, refused));
 }
+
+const BUILDS: [body: string, refused: string[]][] = [
+  ['    build: {context: ., privileged: "yes"}\n', ['s privileged']],
+  ['    build: {context: ., network: host}\n', ['s host-network']],
+  ['    build: {context: ., network: "${BN:-host}"}\n', ['s host-network']],
+  ['    build: {context: ., network: none, privileged: false}\n', []],
+  ['    build: .\n', []],
+];
+
+for (const [body, refused] of BUILDS) {
+  test(`the build's own container is judged: ${body.trim()}`, async (t) => t.deepEqual((await judge(svc(body))).errors, refused));
+}

@@ -10,7 +10,7 @@ import { ComposeDocument, type Path } from '../yaml.js';
 import { projectEnv } from './dotenv.js';
 import { interpolateTree, Unresolved, type Env } from './interpolate.js';
 
-export const SCALAR_KEYS = ['privileged', 'use_api_socket', 'network_mode', 'pid', 'ipc', 'uts', 'userns_mode', 'cgroup', 'cgroup_parent'] as const;
+export const SCALAR_KEYS = ['privileged', 'use_api_socket', 'network_mode', 'pid', 'ipc', 'uts', 'userns_mode', 'cgroup', 'cgroup_parent', 'build'] as const;
 export const LIST_KEYS = ['cap_add', 'security_opt', 'device_cgroup_rules', 'volumes', 'volumes_from', 'devices', 'secrets', 'configs'] as const;
 /** Lists whose entries an override replaces by container path rather than adds to. */
 const BY_TARGET = new Set(['volumes', 'devices']);

@@ -85,6 +85,7 @@ export function serviceSettings(project: ComposeProject, name: string, engine?: 
     if (bind.kind === 'unresolved') refused(w, bind.reason);
     else settings.push(...bindSettings(bind, place(w), w.value), ...namedOnEngine(project, w.value, place(w), engine));
   }
+  for (const w of values('build')) settings.push(...buildSettings(w, place(w)));
   for (const kind of ['secrets', 'configs'] as const) {
     for (const w of values(kind)) {
       if (w.value instanceof Unresolved) refused(w, w.value.reason);
@@ -222,4 +223,18 @@ function fileMount(project: ComposeProject, kind: 'secrets' | 'configs', w: Writ
   const path = target.startsWith('/') ? target : kind === 'secrets' ? `/run/secrets/${target}` : `/${target}`;
   const entry = { type: 'bind', source: file, target: path, read_only: true };
   return bindSettings(volumeBind(entry, project.file, project.volumes, project.env), { path: at.path, origin: at.origin === undefined ? `${kind} ${name}` : `${kind} ${name}, ${at.origin}` }, file);
+}
+
+/**
+ * The build's own container (compose-spec `build.privileged`, `build.network`: compose v2 hands
+ * them to BuildKit as entitlements): a privileged or host-network build runs the file's
+ * Dockerfile with that power on this host, so it is refused like the service setting.
+ */
+function buildSettings(w: Written, at: Place): Setting[] {
+  if (typeof w.value !== 'object' || w.value === null || w.value instanceof Unresolved) return [];
+  const build = w.value as { privileged?: unknown; network?: unknown };
+  const out: Setting[] = [];
+  if (build.privileged !== undefined && !(build.privileged instanceof Unresolved) && isOnForRefusal(build.privileged)) out.push({ ...at, flag: 'privileged', value: 'true' });
+  if (typeof build.network === 'string') out.push({ ...at, flag: 'network', value: build.network });
+  return out;
 }
