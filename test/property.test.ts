@@ -7,22 +7,12 @@ import { parseInvocation } from '../src/docker/invocation.js';
 import { planContainer } from '../src/plan.js';
 import type { RuleContext } from '../src/policy/context.js';
 import { loadPolicy } from '../src/policy/load.js';
+import { random } from './helpers/spellings.js';
 
 const CASES = 600;
 const TABLE = indexFlags(CONTAINER_FLAGS, 'run');
 // --help makes docker print help instead of running: it is passed through, not hardened.
 const SPECS = [...TABLE.byLong.values()].filter((spec) => spec.long !== 'help');
-
-/** mulberry32: small, seeded, good enough to spread cases. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let r = Math.imul(a ^ (a >>> 15), 1 | a);
-    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
-    return ((r ^ (r >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PIECES = ['a', 'Z', '0', '9', '-', '--', '=', ':', '/', ',', ' ', '"', "'", '$', '*', 'é', '雪', '\t', 'host', 'ALL', 'privileged'];
 

@@ -65,8 +65,20 @@ export class Containers {
     return result.exitCode === 0 && id !== '' ? id : undefined;
   }
 
+  /**
+   * Remove it and its anonymous volumes. On a loaded engine `rm -f` can fail while the kill is
+   * still under way ("removal ... already in progress", a kill timeout): asked again until it
+   * is gone, so a trial never leaves a container behind without saying so.
+   */
   async remove(ref: string): Promise<void> {
-    await this.call('rm', '-f', '-v', ref);
+    let error = '';
+    for (let attempt = 1; attempt <= 5; attempt += 1) {
+      const result = await this.call('rm', '-f', '-v', ref);
+      if (result.exitCode === 0 || /no such container/i.test(result.stderr)) return;
+      error = lastLine(result.stderr);
+      await new Promise((done) => setTimeout(done, 250 * attempt));
+    }
+    throw new Error(`could not remove container ${ref} (${error}); remove it with: docker rm -f ${ref}`);
   }
 
   /** The first entries of the container's file or folder at `path` (undefined: it does not exist). */
