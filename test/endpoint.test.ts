@@ -157,7 +157,7 @@ test('the context store `docker context create` writes is read', (t) => {
 
 test('the engine: a local socket is asked directly and judged as this host; a remote one through docker, by name', (t) => {
   const choose = (words: string[], env: NodeJS.ProcessEnv = {}) => chooseEngine(globalsOf(words), { HOME: home(), ...env }, 'docker', CWD);
-  for (const words of [['-H', 'unix:///var/run/docker.sock'], ['--context', 'default'], ['-c', 'default']]) {
+  for (const words of [[], ['-H', 'unix:///var/run/docker.sock'], ['--context', 'default'], ['-c', 'default']]) {
     const engine = choose(words);
     t.true(engine instanceof SocketEngine, words.join(' '));
     t.is(engine.socketPath, '/var/run/docker.sock');

@@ -37,9 +37,10 @@ export function resolveEndpoint(globals: readonly Item[], env: NodeJS.ProcessEnv
     return 'failing' in stored ? failing(stored.failing) : storedEndpoint(stored.host, cwd);
   }
   if (hosts.length > 1) return failing('specify only one -H');
-  const host = parseHost(tlsOn(values, env), hosts[0] ?? env['DOCKER_HOST'] ?? '');
-  if (host === undefined) return failing(`invalid host ${JSON.stringify(hosts[0] ?? env['DOCKER_HOST'])}`);
-  return classify(host, tlsOn(values, env), cwd);
+  const tls = tlsOn(values, env);
+  const written = hosts[0] ?? env['DOCKER_HOST'] ?? '';
+  const host = parseHost(tls, written);
+  return host === undefined ? failing(`invalid bind address format: ${written}`) : classify(host, tls, cwd);
 }
 
 function contextName(context: string, hosts: readonly string[], env: NodeJS.ProcessEnv, dir: string): string {
