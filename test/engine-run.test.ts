@@ -144,10 +144,10 @@ test('exec --privileged is refused on a real container; exec works', async (t) =
   t.is(ok.stdout, '65534\n');
 });
 
-test('-H and DOCKER_HOST reach the same engine: through the docker CLI, and through the socket', async (t) => {
+test('-H unix:// and DOCKER_HOST reach the same engine, asked through its socket', async (t) => {
   const viaCli = await runCli(['-H', 'unix:///var/run/docker.sock', 'run', '--rm', USER_IMAGE, 'id', '-u']);
   t.is(viaCli.code, 0, viaCli.stderr);
-  t.is(viaCli.stdout, '1000\n', 'the image user was read through `docker -H ... image inspect`');
+  t.is(viaCli.stdout, '1000\n', 'the image user was read from the engine -H names');
   const viaEnv = await runCli(['run', '--rm', IMAGE, 'id', '-u'], { DOCKER_HOST: 'unix:///var/run/docker.sock' });
   t.is(viaEnv.stdout, '65534\n');
   const nowhere = await runCli(['run', '--rm', IMAGE, 'true'], { DOCKER_HOST: 'unix:///nonexistent.sock' });

@@ -63,7 +63,7 @@ async function prepare(options: LearnOptions, deps: Deps, globals: readonly Item
   const loaded = await loadPolicy({ profile: options.profile ?? (deps.env['SDOCKER_PROFILE'] || 'default'), env: deps.env, cwd: deps.cwd, cliAllow: options.allow, image: options.image });
   checkAllowList(loaded.policy.allow, 'the allow list');
   const { chooseEngine } = await import('../engine/choose.js');
-  const engine = chooseEngine(globals, deps.env, deps.docker);
+  const engine = chooseEngine(globals, deps.env, deps.docker, deps.cwd);
   const base = baseContext('run', options.items, loaded, engine, deps.cwd, options.image);
   const refused = checkRefusals(base).refused;
   if (refused.length > 0) throw new SdockerError(refused.map(refusalMessage).join('\n'), EXIT_REFUSED);
