@@ -33,6 +33,8 @@ export interface HardenOptions {
   readonly segment?: boolean;
   /** The engine the model will run on (sdocker compose): what the file borrows from it is judged too. */
   readonly engine?: EngineAccess;
+  /** The host as that engine sees it (its socket, or a remote engine's paths); default: this host's default socket. */
+  readonly host?: HostFacts;
 }
 
 export interface HardenedFile {
@@ -50,7 +52,7 @@ export async function hardenCompose(text: string, file: string, options: HardenO
     throw new SdockerError(`sdocker: ${file}: no 'services' mapping; is this a compose file?`, EXIT_USAGE);
   }
   const project = new ComposeProject(file, doc.data, options.env);
-  const host: HostFacts = { realpath: resolveExisting, kind: pathKind, engineSocket: resolveExisting('/var/run/docker.sock'), devices: scanDevices };
+  const host: HostFacts = options.host ?? { realpath: resolveExisting, kind: pathKind, engineSocket: resolveExisting('/var/run/docker.sock'), devices: scanDevices };
   const engine = options.engine === undefined ? undefined : await engineView(project, Object.keys(services), options.engine);
   const policies = new Map<string, Promise<LoadedPolicy>>();
   const findings: Finding[] = [];

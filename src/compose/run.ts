@@ -7,10 +7,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { Deps } from '../deps.js';
+import type { Engine } from '../engine/engine.js';
 import type { Item, ParsedFlags } from '../docker/parse.js';
 import { SdockerError, EXIT_REFUSED, EXIT_USAGE } from '../errors.js';
-import { pathKind, resolveExisting } from '../facts.js';
-import type { HostFacts } from '../policy/context.js';
+import { hostFacts } from '../facts.js';
 import { loadPolicy } from '../policy/load.js';
 import type { Policy } from '../policy/schema.js';
 import { isTrusted } from '../policy/trust.js';
@@ -32,9 +32,12 @@ export async function runCompose(args: readonly string[], deps: Deps, dockerGlob
   const kind = classify(parsed.sub, compose.name);
   if (kind === 'pass') return run(args);
   const what = `${compose.name} ${parsed.sub}`;
+  // The engine compose will talk to: its socket (or a remote engine) decides how host paths are judged.
+  const { chooseEngine } = await import('../engine/choose.js');
+  const target = chooseEngine([...dockerGlobals, ...parsed.endpoint], deps.env, deps.docker, deps.cwd);
   if (kind === 'exec') {
     const flags = parseComposeFlags(parsed.subArgs, EXEC[compose.flavor], compose.flavor, what);
-    await judgeFlags('exec', flags, [deps.cwd], deps);
+    await judgeFlags('exec', flags, [deps.cwd], deps, target);
     return run(args);
   }
   const files = composeFiles(parsed.files, deps);
@@ -44,40 +47,37 @@ export async function runCompose(args: readonly string[], deps: Deps, dockerGlob
     const flags = parseComposeFlags(parsed.subArgs, RUN[compose.flavor], compose.flavor, what, compose.flavor === 'v1' ? V1_RUN_PREFIXES : undefined);
     // v1's docopt prints help for -h/--help whatever its value: help alone is safe for both.
     if (flags.items.some((item) => item.opts.some((opt) => opt.spec.long === 'help'))) return run([parsed.sub, '--help']);
-    const policy = await judgeFlags('run', flags, [deps.cwd, resolve(deps.cwd, parsed.projectDir ?? fileDir)], deps);
+    const policy = await judgeFlags('run', flags, [deps.cwd, resolve(deps.cwd, parsed.projectDir ?? fileDir)], deps, target);
     subArgs = [...bindOneOffPorts(flags, policy), ...(flags.dashdash ? ['--'] : []), ...flags.rest];
   }
-  const engine = { items: [...dockerGlobals, ...parsed.endpoint], name: parsed.projectName, projectDir: resolve(deps.cwd, parsed.projectDir ?? fileDir) };
+  const engine = { target, name: parsed.projectName, projectDir: resolve(deps.cwd, parsed.projectDir ?? fileDir) };
   return runHardened(compose, files, parsed.globals, [parsed.sub, ...subArgs], parsed.projectDir === undefined ? fileDir : undefined, deps, run, engine);
 }
 
 interface EngineChoice {
-  /** Endpoint options (docker's globals, compose's -H/--context) that choose the engine. */
-  readonly items: readonly Item[];
+  /** The engine docker's globals and compose's -H/--context choose. */
+  readonly target: Engine;
   readonly name: string | undefined;
   readonly projectDir: string;
 }
 
 /** How the hardening asks the engine about what the model borrows (containers it joins, existing volumes). */
-async function engineAccess(choice: EngineChoice, model: string, deps: Deps): Promise<EngineAccess> {
+async function engineAccess(choice: EngineChoice, model: string, deps: Deps, engine: Engine): Promise<EngineAccess> {
   const { parseYamlData } = await import('../yaml.js');
   const data = parseYamlData(model, 'compose config') as { name?: unknown } | null;
   return {
     project: projectName(choice.name, deps.env, data?.name, choice.projectDir),
     gather: async (ask) => {
-      const { chooseEngine } = await import('../engine/choose.js');
       const { gatherInherited } = await import('../inherited-facts.js');
-      const engine = chooseEngine(choice.items, deps.env, deps.docker);
       return gatherInherited(engine, ask, (name) => engine.inspectVolume(name));
     },
   };
 }
 
 /** A one-off's flags against the run rules: refused before anything runs; returns the policy. */
-async function judgeFlags(sub: OneOff, flags: ParsedFlags, cwds: readonly string[], deps: Deps): Promise<Policy> {
+async function judgeFlags(sub: OneOff, flags: ParsedFlags, cwds: readonly string[], deps: Deps, target: Engine): Promise<Policy> {
   const { policy } = await loadPolicy({ profile: deps.env['SDOCKER_PROFILE'] || 'default', env: deps.env, cwd: deps.cwd, cliAllow: [] });
-  const host: HostFacts = { realpath: resolveExisting, kind: pathKind, engineSocket: resolveExisting('/var/run/docker.sock') };
-  const verdict = judgeOneOff(sub, flags, policy, host, cwds);
+  const verdict = judgeOneOff(sub, flags, policy, hostFacts(target), cwds);
   for (const line of verdict.allowed) deps.stderr(`${line}\n`);
   if (verdict.refused.length > 0) throw new SdockerError(verdict.refused.join('\n'), EXIT_REFUSED);
   return policy;
@@ -93,8 +93,9 @@ async function runHardened(compose: ComposeCommand, files: readonly string[], gl
   }
   const trusted = files.every((file) => isTrusted(file, readFileSync(file, 'utf8'), deps.env));
   const label = files[0] as string;
-  const engine = await engineAccess(choice, model.stdout, deps);
-  const result = await hardenCompose(model.stdout, label, { profile: deps.env['SDOCKER_PROFILE'] || 'default', env: deps.env, cliAllow: [], seccomp: undefined, ignoreFileAllows: !trusted, engine });
+  const target = choice.target;
+  const engine = await engineAccess(choice, model.stdout, deps, target);
+  const result = await hardenCompose(model.stdout, label, { profile: deps.env['SDOCKER_PROFILE'] || 'default', env: deps.env, cliAllow: [], seccomp: undefined, ignoreFileAllows: !trusted, engine, host: hostFacts(target) });
   const refused = result.findings.filter((f) => f.level === 'error');
   if (!trusted && /x-sdocker/.test(model.stdout)) deps.stderr(`sdocker: x-sdocker allow lists ignored: ${files.join(', ')} not trusted; review, then run 'sdocker trust FILE'\n`);
   for (const f of result.findings.filter((x) => x.level !== 'change')) deps.stderr(`sdocker: service ${f.service}: ${f.message}\n`);
