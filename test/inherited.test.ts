@@ -139,6 +139,10 @@ test('grammar: --volumes-from modes, container: references, named volumes, local
   t.deepEqual(parseVolumesFrom('db:rw'), { ref: 'db', readOnly: false });
   t.is(containerRef('container:db'), 'db');
   t.is(containerRef('name=container:db,alias=x'), 'db');
+  // docker accepts the name with inspect's leading slash; --network keys in any case, the last name wins.
+  t.is(containerRef('container:/db'), 'db');
+  t.deepEqual(parseVolumesFrom('/db:ro'), { ref: 'db', readOnly: true });
+  t.is(containerRef('NAME=bridge, Name = container:db'), 'db');
   t.is(containerRef('host'), undefined);
   t.is(containerRef('mynet'), undefined);
   t.deepEqual(namedVolumeRefs(['vol:/x:ro', '/h:/x', '/anon'], ['type=bind,src=/a,dst=/b', 'src=www,dst=/y,readonly=false']).map((r) => [r.name, r.readOnly]), [['vol', true], ['www', false]]);

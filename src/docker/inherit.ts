@@ -7,8 +7,8 @@ import { volumeOfV } from './volumes.js';
 /** moby volume/mounts linux_parser.go ParseVolumesFrom: `ID[:MODE]`, split at the first colon; read-only when MODE holds `ro`. */
 export function parseVolumesFrom(spec: string): { ref: string; readOnly: boolean } {
   const colon = spec.indexOf(':');
-  if (colon === -1) return { ref: spec, readOnly: false };
-  return { ref: spec.slice(0, colon), readOnly: spec.slice(colon + 1).split(',').includes('ro') };
+  if (colon === -1) return { ref: bareName(spec), readOnly: false };
+  return { ref: bareName(spec.slice(0, colon)), readOnly: spec.slice(colon + 1).split(',').includes('ro') };
 }
 
 /**
@@ -17,11 +17,18 @@ export function parseVolumesFrom(spec: string): { ref: string; readOnly: boolean
  * The prefix is matched in any case: reading too much here only asks the engine once more.
  */
 export function containerRef(value: string): string | undefined {
-  const mode = value.includes('=') ? (splitCsv(value).find((field) => field.trim().startsWith('name='))?.trim().slice(5) ?? '') : value;
+  // docker/cli opts/network.go: keys any case, trimmed, the last `name` wins.
+  const named = splitCsv(value).filter((field) => field.split('=')[0]?.trim().toLowerCase() === 'name').at(-1);
+  const mode = value.includes('=') ? (named === undefined ? '' : named.slice(named.indexOf('=') + 1).trim()) : value;
   const colon = mode.indexOf(':');
   if (colon === -1 || mode.slice(0, colon).trim().toLowerCase() !== 'container') return undefined;
-  const ref = mode.slice(colon + 1).trim();
+  const ref = bareName(mode.slice(colon + 1).trim());
   return ref === '' ? undefined : ref;
+}
+
+/** docker accepts a container's name with its leading slash (`/db`, as inspect shows it). */
+function bareName(ref: string): string {
+  return ref.replace(/^\/+/, '');
 }
 
 /** A named volume a run mounts, with the option as written. */

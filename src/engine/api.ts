@@ -85,7 +85,12 @@ export class SocketEngine implements Engine {
       const message = (JSON.parse(reply.body || '{}') as { message?: string }).message ?? reply.body;
       throw new SdockerError(`sdocker: the engine answered ${reply.status}: ${message}`);
     }
-    return JSON.parse(reply.body) as T;
+    try {
+      return JSON.parse(reply.body) as T;
+    } catch {
+      // A redirect or an empty answer (a path the API does not route): say so, not a JSON stack trace.
+      throw new SdockerError(`sdocker: the engine answered ${reply.status} without JSON (${reply.body.slice(0, 80) || 'empty body'})`);
+    }
   }
 
   private async call(method: string, path: string, body?: string): Promise<Reply> {
