@@ -18,6 +18,7 @@ import { parseComposeArgs, parseComposeFlags } from './args.js';
 import { DEFAULT_FILES } from './command.js';
 import { findCompose, type ComposeCommand } from './endpoint.js';
 import { EXEC, RUN, V1_RUN_PREFIXES } from './flags.js';
+import { projectEnv } from './dotenv.js';
 import { projectName, type EngineAccess } from './engine-facts.js';
 import { hardenCompose } from './harden.js';
 import { bindOneOffPorts, judgeOneOff, type OneOff } from './oneoff.js';
@@ -66,7 +67,8 @@ async function engineAccess(choice: EngineChoice, model: string, deps: Deps, eng
   const { parseYamlData } = await import('../yaml.js');
   const data = parseYamlData(model, 'compose config') as { name?: unknown } | null;
   return {
-    project: projectName(choice.name, deps.env, data?.name, choice.projectDir),
+    // COMPOSE_PROJECT_NAME may come from the project's .env, as compose reads it.
+    project: projectName(choice.name, projectEnv(choice.projectDir, deps.env), data?.name, choice.projectDir),
     gather: async (ask) => {
       const { gatherInherited } = await import('../inherited-facts.js');
       return gatherInherited(engine, ask, (name) => engine.inspectVolume(name));

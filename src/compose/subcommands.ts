@@ -6,15 +6,19 @@ import { SdockerError } from '../errors.js';
 
 export type SubKind = 'pass' | 'model' | 'run' | 'exec';
 
-/** Create containers from the model: up, create, run, scale (v1 and v2), watch (v2 runs up first). */
-const MODEL = new Set(['up', 'create', 'scale', 'watch']);
+/**
+ * Create containers from the model: up, create, run, scale (v1 and v2), watch (v2 runs up
+ * first); build runs the file's build steps in a container of the builder's, which a
+ * `build.network: host` or `build.privileged` hands the host (refused on the model).
+ */
+const MODEL = new Set(['up', 'create', 'scale', 'watch', 'build']);
 
 /**
  * Create no container: they read, stop, remove, or start and restart containers that exist
- * (v1 project.start and v2 start only start existing ones), or build and move images.
+ * (v1 project.start and v2 start only start existing ones), or move images.
  */
 const PASS = new Set([
-  'attach', 'build', 'commit', 'config', 'convert', 'cp', 'down', 'events', 'export', 'images', 'kill', 'logs', 'ls',
+  'attach', 'commit', 'config', 'convert', 'cp', 'down', 'events', 'export', 'images', 'kill', 'logs', 'ls',
   'pause', 'port', 'ps', 'publish', 'pull', 'push', 'restart', 'rm', 'start', 'stats', 'stop', 'top', 'unpause',
   'version', 'volumes', 'wait', 'help', 'completion', '__complete', '__completeNoDesc',
 ]);
