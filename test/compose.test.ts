@@ -90,6 +90,19 @@ test('stdout by default; --check exits 1 listing each change; a hardened file ch
   t.is(clean.stdout, '');
 });
 
+test('unnamed, the override file compose merges in is judged too: a refusal there fails --check; only the main file is hardened', async (t) => {
+  const hardened = (await harden(['--seccomp', '/x.json'], { 'compose.yaml': SMALL })).stdout;
+  const override = 'services:\n  web:\n    privileged: "on"\n';
+  const check = await harden(['--check', '--seccomp', '/x.json'], { 'compose.yaml': hardened, 'compose.override.yaml': override });
+  t.is(check.code, 1);
+  t.regex(check.stdout, /^compose\.override\.yaml:3:17: error privileged \[web\]: refusing --privileged/m);
+  t.notRegex(check.stdout, /change/, 'nothing is added to the override file');
+  const clean = await harden(['--check', '--seccomp', '/x.json'], { 'compose.yaml': hardened, 'compose.override.yaml': 'services:\n  web:\n    environment: {A: "1"}\n' });
+  t.is(clean.code, 0, clean.stdout);
+  const printed = await harden(['--seccomp', '/x.json'], { 'compose.yaml': SMALL, 'compose.override.yaml': 'services:\n  web:\n    environment: {A: "1"}\n' });
+  t.false(printed.stdout.includes('# '), 'stdout shows the main file alone');
+});
+
 test('--write replaces the file atomically and only when it changes', async (t) => {
   const result = await harden(['--write', '--seccomp', '/x.json', 'a.yml'], { 'a.yml': SMALL });
   t.is(result.code, 0);

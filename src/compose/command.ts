@@ -31,11 +31,14 @@ export async function runHarden(files: readonly string[], flags: HardenFlags, de
   const format = flags.format ?? 'text';
   if (!['text', 'json', 'sarif'].includes(format)) throw new SdockerError(`sdocker: --format takes text, json or sarif, not '${format}'`, EXIT_USAGE);
   if ([flags.write, flags.check, flags.diff, flags.override].filter(Boolean).length > 1) throw new SdockerError('sdocker: choose one of --write, --check, --diff and --override', EXIT_USAGE);
-  const targets = files.length > 0 ? files.map((f) => resolve(deps.cwd, f)) : defaultFile(deps.cwd);
+  const targets = files.length > 0 ? files.map((f) => resolve(deps.cwd, f)) : projectFiles(deps.cwd, deps.env);
+  // Unnamed, compose's own files: the main one is hardened; what compose merges over it (the
+  // override file, the rest of COMPOSE_FILE) is judged too, or a refused setting there would pass.
+  const judgedOnly = files.length > 0 ? new Set<string>() : new Set(targets.slice(1));
   const results: HardenedFile[] = [];
   for (const file of targets) {
     if (!existsSync(file)) throw new SdockerError(`sdocker: ${file} does not exist; name a compose file`, EXIT_USAGE);
-    const options = { profile: flags.profile, env: deps.env, cliAllow: flags.allow ?? [], seccomp: flags.seccomp, segment: flags.segment === true };
+    const options = { profile: flags.profile, env: deps.env, cliAllow: flags.allow ?? [], seccomp: flags.seccomp, segment: flags.segment === true, judgeOnly: judgedOnly.has(file) };
     results.push(await hardenCompose(readFileSync(file, 'utf8'), file, options));
   }
   const findings = results.flatMap((r) => r.findings);
@@ -46,17 +49,23 @@ export async function runHarden(files: readonly string[], flags: HardenFlags, de
     for (const f of findings) deps.stdout(`${shown(f)}\n`);
   } else {
     for (const f of findings.filter((x) => x.level !== 'change')) deps.stderr(`${shown(f)}\n`);
-    for (const result of results) await emit(result, flags, deps, results.length > 1);
+    const hardened = results.filter((r) => !judgedOnly.has(r.file));
+    for (const result of hardened) await emit(result, flags, deps, hardened.length > 1);
   }
   const refused = findings.some((f) => f.level === 'error');
   const changes = results.some((r) => r.output !== r.original);
   return refused || (flags.check === true && changes) ? 1 : 0;
 }
 
-function defaultFile(cwd: string): string[] {
-  const found = DEFAULT_FILES.map((name) => join(cwd, name)).find((file) => existsSync(file));
-  if (found === undefined) throw new SdockerError(`sdocker: no compose file here (${DEFAULT_FILES.join(', ')}); name one: sdocker harden FILE`, EXIT_USAGE);
-  return [found];
+/** The files compose reads when none is named: COMPOSE_FILE, else the first default name here and its `.override` beside it. */
+export function projectFiles(cwd: string, env: NodeJS.ProcessEnv, hint = 'name one: sdocker harden FILE'): string[] {
+  const fromEnv = env['COMPOSE_FILE'];
+  if (fromEnv) return fromEnv.split(env['COMPOSE_PATH_SEPARATOR'] || ':').map((f) => resolve(cwd, f));
+  const base = DEFAULT_FILES.map((name) => join(cwd, name)).find((file) => existsSync(file));
+  if (base === undefined) throw new SdockerError(`sdocker: no compose file here (${DEFAULT_FILES.join(', ')}); ${hint}`, EXIT_USAGE);
+  // compose reads the override file beside the default one by itself.
+  const override = base.replace(/\.(ya?ml)$/, '.override.$1');
+  return existsSync(override) ? [base, override] : [base];
 }
 
 async function emit(result: HardenedFile, flags: HardenFlags, deps: Deps, many: boolean): Promise<void> {

@@ -35,6 +35,8 @@ export interface HardenOptions {
   readonly engine?: EngineAccess;
   /** The host as that engine sees it (its socket, or a remote engine's paths); default: this host's default socket. */
   readonly host?: HostFacts;
+  /** Judge only: an override file compose merges over the main one gets its refusals reported, no additions. */
+  readonly judgeOnly?: boolean;
 }
 
 export interface HardenedFile {
@@ -94,18 +96,18 @@ export async function hardenCompose(text: string, file: string, options: HardenO
       const { line, col } = doc.position(['services', name, 'read_only']);
       findings.push({ file, line, col, rule: 'read-only', level: 'warning', service: name, message: 'read_only: false leaves the root filesystem writable' });
     }
-    for (const note of userNotes(view)) {
+    for (const note of options.judgeOnly === true ? [] : userNotes(view)) {
       const { line, col } = doc.position(['services', name, ...note.path]);
       findings.push({ file, line, col, rule: note.rule, level: 'warning', service: name, message: note.message });
     }
     // A refused grant is reported above, not written.
-    for (const edit of serviceEdits({ ...view, policy: grants.policy })) {
+    for (const edit of options.judgeOnly === true ? [] : serviceEdits({ ...view, policy: grants.policy })) {
       const { line, col } = doc.position(['services', name, ...(edit.edit.kind === 'append' ? [edit.edit.key] : edit.edit.path)]);
       findings.push({ file, line, col, rule: edit.rule, level: 'change', service: name, message: `add ${edit.note}` });
       edits.push(edit);
     }
   }
-  if (options.segment === true) {
+  if (options.segment === true && options.judgeOnly !== true) {
     const { edits: joins, networks } = segmentNetworks(views, (doc.data['networks'] ?? {}) as Record<string, unknown>);
     for (const join of joins) {
       const { line, col } = doc.position(['services', join.service]);

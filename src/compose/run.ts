@@ -3,19 +3,19 @@
 // into a private temp file and runs compose with it from the project's own directory. A refused
 // setting starts nothing. The files' own x-sdocker allow lists count only once the user has
 // trusted those exact files (`sdocker trust FILE`): a cloned repository must not disarm them.
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { Deps } from '../deps.js';
 import type { Engine } from '../engine/engine.js';
 import type { Item, ParsedFlags } from '../docker/parse.js';
-import { SdockerError, EXIT_REFUSED, EXIT_USAGE } from '../errors.js';
+import { SdockerError, EXIT_REFUSED } from '../errors.js';
 import { hostFacts } from '../facts.js';
 import { loadPolicy } from '../policy/load.js';
 import type { Policy } from '../policy/schema.js';
 import { isTrusted } from '../policy/trust.js';
 import { parseComposeArgs, parseComposeFlags } from './args.js';
-import { DEFAULT_FILES } from './command.js';
+import { projectFiles } from './command.js';
 import { findCompose, type ComposeCommand } from './endpoint.js';
 import { EXEC, RUN, V1_RUN_PREFIXES } from './flags.js';
 import { projectEnv } from './dotenv.js';
@@ -114,11 +114,5 @@ async function runHardened(compose: ComposeCommand, files: readonly string[], gl
 
 function composeFiles(given: readonly string[], deps: Deps): string[] {
   if (given.length > 0) return given.map((f) => resolve(deps.cwd, f));
-  const fromEnv = deps.env['COMPOSE_FILE'];
-  if (fromEnv) return fromEnv.split(deps.env['COMPOSE_PATH_SEPARATOR'] || ':').map((f) => resolve(deps.cwd, f));
-  const base = DEFAULT_FILES.map((name) => join(deps.cwd, name)).find((file) => existsSync(file));
-  if (base === undefined) throw new SdockerError(`sdocker: no compose file here (${DEFAULT_FILES.join(', ')}); give one with -f`, EXIT_USAGE);
-  // compose reads the override file beside the default one by itself: so must the model.
-  const override = base.replace(/\.(ya?ml)$/, '.override.$1');
-  return existsSync(override) ? [base, override] : [base];
+  return projectFiles(deps.cwd, deps.env, 'give one with -f');
 }
