@@ -109,3 +109,24 @@ test('harden: allowed on the service, the grant is a warning and is written', as
   t.true(result.findings.some((f) => f.level === 'warning' && f.rule === 'dangerous-cap'));
   t.regex(result.output, /- SYS_ADMIN\n/);
 });
+
+test("the policy's own seccomp profile is judged like --security-opt seccomp=FILE: an allow-all one is refused, naming the file that set it", async (t) => {
+  const { env, path } = config({ 'allow.json': '{"defaultAction": "SCMP_ACT_ALLOW"}', 'deny.json': '{"defaultAction": "SCMP_ACT_ERRNO"}' });
+  writeFileSync(path('config.yml'), `seccomp: ${path('allow.json')}\n`);
+  const refused = await runMain(['run', 'sdgrant'], { env, images });
+  t.is(refused.code, 125);
+  t.deepEqual(refused.runs, []);
+  t.regex(refused.stderr, new RegExp(`^sdocker: refusing the seccomp profile set by seccomp in ${path('config.yml')} \\(.*SCMP_ACT_ALLOW`));
+  // The user's own profile on the command line replaces the policy's: judged on its own.
+  const own = await runMain(['run', '--security-opt', `seccomp=${path('deny.json')}`, 'sdgrant'], { env, images });
+  t.is(own.code, 0, own.stderr);
+  writeFileSync(path('config.yml'), `seccomp: ${path('deny.json')}\n`);
+  const denying = await runMain(['run', 'sdgrant'], { env, images });
+  t.is(denying.code, 0, denying.stderr);
+  t.true(dockerArgv(denying).includes(`seccomp=${path('deny.json')}`));
+  const dir = mkdtempSync(join(tmpdir(), 'sdocker-grants-compose-'));
+  writeFileSync(path('config.yml'), `seccomp: ${path('allow.json')}\n`);
+  const file = join(dir, 'compose.yaml');
+  const { findings } = await hardenCompose('services:\n  s:\n    image: x\n', file, { profile: 'default', env, cliAllow: [], seccomp: undefined });
+  t.deepEqual(findings.filter((f) => f.level === 'error').map((f) => f.rule), ['seccomp-unconfined']);
+});

@@ -3,15 +3,16 @@
 // warning and is written. compose cannot see the image's USER: no user means root, as the
 // cap-drop edit assumes (inject.ts).
 import { isRootUser } from '../policy/defaults.js';
-import { dangerousGrants } from '../policy/grants.js';
+import { dangerousGrants, policySeccomp } from '../policy/grants.js';
 import { isAllowed, normalizeCap } from '../policy/refusals.js';
 import type { Policy } from '../policy/schema.js';
 import { composeRefusalMessage, type ServiceRefusal } from './refuse.js';
-import type { ServiceView } from './types.js';
+import { strings, type ServiceView } from './types.js';
 import { serviceUser } from './user.js';
 
 export function grantRefusals(service: ServiceView, allow: readonly string[]): { refusals: ServiceRefusal[]; policy: Policy } {
-  const violations = dangerousGrants(service.policy, isRootUser(serviceUser(service).user));
+  const ownSeccomp = strings(service.data['security_opt']).some((opt) => /^seccomp[=:]/.test(opt));
+  const violations = [...dangerousGrants(service.policy, isRootUser(serviceUser(service).user)), ...(ownSeccomp ? [] : policySeccomp(service.policy, service.seccompFile))];
   // The image names the profile that grants it.
   const path = ['services', service.name, ...(typeof service.data['image'] === 'string' ? ['image'] : [])];
   const refusals = violations.map((violation) => ({ violation, path, allowed: isAllowed(violation, allow), message: composeRefusalMessage(violation) }));

@@ -13,7 +13,7 @@ export const REACHED_THROUGH: Readonly<Partial<Record<RefuseId, string>>> = {
   'host-ipc': '`container:X` when X uses the host IPC namespace (chains followed); compose `ipc: service:X|container:X`',
   'docker-socket': 'any folder that holds the engine socket (`/run`, a custom `-H unix://` path); `--volumes-from` a container that mounts it; a named volume that binds it; `--use-api-socket`, compose `use_api_socket`',
   'sensitive-mount': '`-v` and `--mount` in any key or type case (the last `source`/`src` wins, the first CSV line counts), after symlinks, `..`, `~` and compose interpolation (a source still holding `$` or `~` is refused); `--volumes-from` a container that binds one; a named volume whose definition binds one (existing, inline `volume-opt`, compose `driver_opts`, `external`); compose `volumes_from`, `extends`, a `secrets:`/`configs:` entry with `file:` (compose binds the file); the engine data root (`docker info` DockerRootDir)',
-  'seccomp-unconfined': '`seccomp:unconfined`; a profile file whose default action allows (`SCMP_ACT_ALLOW`, `SCMP_ACT_LOG`, none) or that is not a profile',
+  'seccomp-unconfined': '`seccomp:unconfined`; a profile file whose default action allows (`SCMP_ACT_ALLOW`, `SCMP_ACT_LOG`, none) or that is not a profile, given on the command line, in compose `security_opt`, or as the policy\'s own `seccomp`',
   'label-disable': '`label:disable`, `disable`; `label=type:spc_t` (and `unconfined_t`, `container_runtime_t`)',
   'new-privileges': '`no-new-privileges=false|0|f|F|FALSE|False`, `:` form',
   'all-devices': '`a`, or any type with a wildcard major',

@@ -8,6 +8,7 @@ import type { OptionView, RuleContext } from './context.js';
 import { runUser } from './inject/user.js';
 import { normalizeCap, type Violation } from './refusals.js';
 import type { Policy } from './schema.js';
+import { seccompFileDanger } from './seccomp-file.js';
 
 const KEYS = ['add', 'asRoot'] as const;
 
@@ -34,5 +35,17 @@ export function dangerousGrants(policy: Policy, root: boolean): Violation[] {
  */
 export function containerGrants(view: OptionView, ctx: RuleContext): Violation[] {
   const { user } = runUser(view, ctx);
-  return dangerousGrants(ctx.policy, user === undefined || isRootUser(user));
+  const ownSeccomp = view.values('security-opt').some((opt) => /^seccomp[=:]/.test(opt));
+  return [...dangerousGrants(ctx.policy, user === undefined || isRootUser(user)), ...(ownSeccomp ? [] : policySeccomp(ctx.policy, ctx.seccompFile))];
+}
+
+/**
+ * The policy's own seccomp profile, judged like `--security-opt seccomp=FILE`: a config that
+ * points `seccomp` at a profile allowing every call unconfines every container it injects into.
+ */
+export function policySeccomp(policy: Policy, file: string): Violation[] {
+  const danger = file === '' ? undefined : seccompFileDanger(file, '/');
+  if (danger === undefined) return [];
+  const origin = policy.origins?.['seccomp'] ?? 'the policy';
+  return [{ rule: 'seccomp-unconfined', what: `the seccomp profile set by seccomp in ${origin} (${danger})`, fix: 'point seccomp at a profile that denies what it does not list' }];
 }
