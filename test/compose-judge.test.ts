@@ -144,6 +144,17 @@ const NAMED: [definition: string, entry: string, refused: string[]][] = [
   ['{driver_opts: {type: none, o: bind, device: /}}', '{type: volume, source: v, target: /x, volume: {subpath: etc/shadow}}', ['s sensitive-mount']],
   ['{driver_opts: {type: none, o: bind, device: /srv}}', '{type: volume, source: v, target: /x}', []],
   ['{driver_opts: {type: none, o: bind, device: "${D:?set D}"}}', '"v:/x"', ['s compose-file']],
+  // Kernel filesystems show the host's own (docker/local-volume.ts); memory does not.
+  ['{driver_opts: {type: proc, device: proc}}', '"v:/x"', ['s sensitive-mount']],
+  ['{driver_opts: {type: sysfs, device: sysfs}}', '{type: volume, source: v, target: /x}', ['s sensitive-mount']],
+  ['{driver: local, driver_opts: {type: devtmpfs, device: devtmpfs}}', '"v:/x:ro"', ['s sensitive-mount']],
+  ['{driver_opts: {type: fuse, device: x}}', '"v:/x"', ['s sensitive-mount']],
+  ['{driver_opts: {type: tmpfs, device: tmpfs}}', '"v:/x"', []],
+  ['{driver_opts: {type: nfs, device: ":/srv", o: "addr=10.0.0.1"}}', '"v:/x"', []],
+  ['{driver_opts: {type: overlay, device: overlay, o: "lowerdir=/etc,upperdir=/srv/u,workdir=/srv/w"}}', '"v:/x"', ['s sensitive-mount']],
+  ['{driver_opts: {type: overlay, device: overlay, o: "lowerdir=/srv/l,upperdir=/srv/u,workdir=/srv/w"}}', '"v:/x"', []],
+  // Only `o: bind` exactly is made absolute by compose; `rbind` reaches the engine relative.
+  ['{driver_opts: {type: none, o: rbind, device: ./data}}', '"v:/x"', ['s sensitive-mount']],
 ];
 
 for (const [definition, entry, refused] of NAMED) {

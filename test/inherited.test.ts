@@ -146,7 +146,7 @@ test('grammar: --volumes-from modes, container: references, named volumes, local
   t.is(containerRef('host'), undefined);
   t.is(containerRef('mynet'), undefined);
   t.deepEqual(namedVolumeRefs(['vol:/x:ro', '/h:/x', '/anon'], ['type=bind,src=/a,dst=/b', 'src=www,dst=/y,readonly=false']).map((r) => [r.name, r.readOnly]), [['vol', true], ['www', false]]);
-  t.deepEqual(localVolumeBinds({ type: 'none', o: 'rbind', device: 'etc' }), [{ source: '/etc', readOnly: false }]);
+  t.deepEqual(localVolumeBinds({ type: 'none', o: 'rbind', device: '/etc' }), [{ source: '/etc', readOnly: false }]);
   t.deepEqual(localVolumeBinds({ type: 'nfs', o: 'addr=10.0.0.1,rw', device: ':/export' }), []);
   t.deepEqual(localVolumeBinds({ o: 'constructor=/etc' }), []);
 });

@@ -6,12 +6,12 @@ import { isOnForRefusal } from './booleans.js';
 import { Unresolved } from './interpolate.js';
 import type { ComposeProject, Written } from './project.js';
 import type { Place, Setting } from './settings.js';
-import { volumeBind, type VolumeBind } from './volumes.js';
+import { volumeBinds, type VolumeBind } from './volumes.js';
 
 export function bindSettings(bind: VolumeBind, place: Place, written: unknown): Setting[] {
   if (bind.kind === 'unsafe') {
     const what = `volume ${typeof written === 'string' ? written : bind.source} (${bind.reason})`;
-    return [{ ...place, violation: { rule: 'sensitive-mount', detail: bind.source, what, fix: 'write the host path out in full' } }];
+    return [{ ...place, violation: { rule: 'sensitive-mount', detail: bind.source, what, fix: bind.fix ?? 'write the host path out in full' } }];
   }
   if (bind.kind !== 'bind') return [];
   const { source, target, readOnly } = bind;
@@ -58,7 +58,8 @@ export function fileMount(project: ComposeProject, kind: 'secrets' | 'configs', 
   const target = typeof ref.target === 'string' && ref.target !== '' ? ref.target : name;
   const path = target.startsWith('/') ? target : kind === 'secrets' ? `/run/secrets/${target}` : `/${target}`;
   const entry = { type: 'bind', source: file, target: path, read_only: true };
-  return bindSettings(volumeBind(entry, project.file, project.volumes, project.env), { path: at.path, origin: at.origin === undefined ? `${kind} ${name}` : `${kind} ${name}, ${at.origin}` }, file);
+  const place = { path: at.path, origin: at.origin === undefined ? `${kind} ${name}` : `${kind} ${name}, ${at.origin}` };
+  return volumeBinds(entry, project.file, project.volumes, project.env).flatMap((bind) => bindSettings(bind, place, file));
 }
 
 /**

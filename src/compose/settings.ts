@@ -11,7 +11,7 @@ import type { Path } from '../yaml.js';
 import { isOnForRefusal } from './booleans.js';
 import { Unresolved } from './interpolate.js';
 import type { ComposeProject, Written } from './project.js';
-import { volumeBind, type VolumeBind } from './volumes.js';
+import { volumeBinds, type VolumeBind } from './volumes.js';
 import { bindSettings, buildSettings, deviceValue, fileMount, namedOnEngine } from './mount-settings.js';
 
 export interface Place {
@@ -82,9 +82,10 @@ export function serviceSettings(project: ComposeProject, name: string, engine?: 
     else settings.push({ ...place(w), flag: 'device', value: deviceValue(w.value) });
   }
   for (const w of values('volumes')) {
-    const bind = volumeBind(w.value, w.file, project.volumes, project.env);
-    if (bind.kind === 'unresolved') refused(w, bind.reason);
-    else settings.push(...bindSettings(bind, place(w), w.value), ...namedOnEngine(project, w.value, place(w), engine));
+    const binds = volumeBinds(w.value, w.file, project.volumes, project.env);
+    const unresolved = binds.find((bind) => bind.kind === 'unresolved');
+    if (unresolved !== undefined) refused(w, unresolved.reason);
+    else settings.push(...binds.flatMap((bind) => bindSettings(bind, place(w), w.value)), ...namedOnEngine(project, w.value, place(w), engine));
   }
   for (const w of values('build')) settings.push(...buildSettings(w, place(w)));
   for (const kind of ['secrets', 'configs'] as const) {
@@ -158,7 +159,7 @@ function volumesFrom(project: ComposeProject, name: string, text: string, at: Pl
 function inheritedVolumes(project: ComposeProject, name: string, seen: readonly string[]): { w: Written; bind: VolumeBind; via: string[] }[] {
   if (seen.includes(name)) return [];
   const values = project.service(name).values;
-  const own = (values.get('volumes') ?? []).map((w) => ({ w, bind: volumeBind(w.value, w.file, project.volumes, project.env), via: [name] }));
+  const own = (values.get('volumes') ?? []).flatMap((w) => volumeBinds(w.value, w.file, project.volumes, project.env).map((bind) => ({ w, bind, via: [name] })));
   const deeper = (values.get('volumes_from') ?? []).flatMap((w) => {
     const parts = String(w.value).split(':');
     const source = parts.length > 1 && (parts[0] === 'service' || parts[0] === 'container') ? (parts[0] === 'service' ? parts[1] : undefined) : parts[0];

@@ -1,26 +1,27 @@
-// A compose volume entry as the host path it binds, if any. Short syntax `SRC:DST[:MODE]` binds
+// A compose volume entry as the host paths it binds. Short syntax `SRC:DST[:MODE]` binds
 // when SRC is a path (starts with `.`, `/` or `~`: compose-go format/volume.go isFilePath, v1
-// types.py); otherwise SRC names a top-level volume, which binds a host path when the local
-// driver mounts its `device` (driver_opts `o: bind`, or a block device). Long syntax `type` is
+// types.py); otherwise SRC names a top-level volume, whose local driver_opts (type, device, o:
+// compose hands them to the engine as written) are judged as mount(2) reads them
+// (docker/local-volume.ts: a bind, a disk's device, a kernel view such as proc). Long syntax `type` is
 // read case-insensitively. `~` is the home folder, relative paths are from the compose file's
 // folder; a source that still holds `$` or `~` after that is refused, not guessed.
-import { dirname, join, resolve } from 'node:path';
-import { isBindOption } from '../docker/values.js';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { localVolumeBinds } from '../docker/local-volume.js';
 import { isClearlyTrue } from './booleans.js';
 import { Unresolved, type Env } from './interpolate.js';
 
 /** A host path bound into the container, or a source that cannot be judged, or nothing. */
 export type VolumeBind =
   | { readonly kind: 'bind'; readonly source: string; readonly target: string; readonly readOnly: boolean; readonly short: boolean }
-  | { readonly kind: 'unsafe'; readonly source: string; readonly reason: string }
-  | { readonly kind: 'unresolved'; readonly reason: string }
-  | { readonly kind: 'none' };
+  | { readonly kind: 'unsafe'; readonly source: string; readonly reason: string; readonly fix?: string }
+  | { readonly kind: 'unresolved'; readonly reason: string };
 
-const NONE: VolumeBind = { kind: 'none' };
+const NONE: VolumeBind[] = [];
 
-export function volumeBind(entry: unknown, file: string, topVolumes: Readonly<Record<string, unknown>>, env: Env): VolumeBind {
+/** The host paths a service's volume entry binds (none for a plain named volume). */
+export function volumeBinds(entry: unknown, file: string, topVolumes: Readonly<Record<string, unknown>>, env: Env): VolumeBind[] {
   const unresolved = findUnresolved(entry);
-  if (unresolved !== undefined) return { kind: 'unresolved', reason: unresolved.reason };
+  if (unresolved !== undefined) return [{ kind: 'unresolved', reason: unresolved.reason }];
   const cwd = dirname(file);
   if (typeof entry === 'string') {
     const [source = '', target = '', mode = ''] = entry.split(':');
@@ -28,7 +29,7 @@ export function volumeBind(entry: unknown, file: string, topVolumes: Readonly<Re
     const modes = mode.split(',');
     // compose-go reads the modes in order (a later `rw` undoes `ro`); docker refuses both.
     const readOnly = modes.lastIndexOf('ro') > modes.lastIndexOf('rw');
-    if (isFilePath(source)) return hostBind(source, target, readOnly, true, cwd, env);
+    if (isFilePath(source)) return [hostBind(source, target, readOnly, true, cwd, env)];
     return namedBind(topVolumes[source], target, readOnly, '', cwd, env);
   }
   if (typeof entry !== 'object' || entry === null) return NONE;
@@ -39,7 +40,7 @@ export function volumeBind(entry: unknown, file: string, topVolumes: Readonly<Re
   const readOnly = isClearlyTrue(v['read_only']);
   if (type === 'tmpfs' || type === 'npipe' || source === '') return NONE;
   // Anything but a named volume with a path for source is a bind, whatever its type says (fail closed).
-  if (type === 'bind' || isFilePath(source)) return hostBind(source, target, readOnly, false, cwd, env);
+  if (type === 'bind' || isFilePath(source)) return [hostBind(source, target, readOnly, false, cwd, env)];
   const subpath = (v['volume'] as { subpath?: unknown } | undefined)?.subpath;
   return namedBind(topVolumes[source], target, readOnly, typeof subpath === 'string' ? subpath : '', cwd, env);
 }
@@ -48,19 +49,28 @@ function isFilePath(source: string): boolean {
   return /^[./~]/.test(source);
 }
 
-/** The host folder or device a top-level volume mounts through the local driver, if any. */
-function namedBind(definition: unknown, target: string, readOnly: boolean, subpath: string, cwd: string, env: Env): VolumeBind {
+/** The host folders or devices a top-level volume mounts through the local driver. */
+function namedBind(definition: unknown, target: string, readOnly: boolean, subpath: string, cwd: string, env: Env): VolumeBind[] {
   const unresolved = findUnresolved(definition);
-  if (unresolved !== undefined) return { kind: 'unresolved', reason: unresolved.reason };
+  if (unresolved !== undefined) return [{ kind: 'unresolved', reason: unresolved.reason }];
   const def = (definition ?? {}) as { driver?: unknown; driver_opts?: Record<string, unknown> };
   if (def.driver !== undefined && def.driver !== null && def.driver !== 'local') return NONE;
-  const device = def.driver_opts?.['device'];
-  if (typeof device !== 'string') return NONE;
-  const bind = isBindOption(String(def.driver_opts?.['o'] ?? ''));
-  // A device that is a path (a block device such as /dev/sda1) is mounted as what it is; `tmpfs`
-  // or an NFS export (`:/srv`) is not a host path.
-  if (!bind && !device.startsWith('/')) return NONE;
-  return hostBind(subpath === '' ? device : join(device, subpath), target, readOnly, false, cwd, env);
+  const options = Object.fromEntries(Object.entries(def.driver_opts ?? {}).map(([key, value]) => [key, String(value)]));
+  const device = options['device'];
+  // Compose itself makes a relative or `~` device absolute when `o` is exactly `bind` (v1
+  // config.py format_device_option: os.path.abspath from its current folder; compose-go
+  // ResolveRelativePaths: from the project folder): judged from both. Any other relative
+  // device reaches the engine as written, and local-volume.ts refuses it.
+  if (options['o'] === 'bind' && device !== undefined && !isAbsolute(device)) {
+    const written = subpath === '' ? device : join(device, subpath);
+    return [...new Set([cwd, process.cwd()])].map((from) => hostBind(written, target, readOnly, false, from, env));
+  }
+  return localVolumeBinds(options).map((bind): VolumeBind => {
+    if (bind.refusal !== undefined) return { kind: 'unsafe', source: bind.source, reason: bind.refusal.reason, fix: bind.refusal.fix };
+    // The path is absolute here (a relative one is refused): no home folder, no compose folder.
+    const source = subpath === '' ? bind.source : join(bind.source, subpath);
+    return hostBind(source, target, readOnly || bind.readOnly, false, cwd, env);
+  });
 }
 
 function hostBind(source: string, target: string, readOnly: boolean, short: boolean, cwd: string, env: Env): VolumeBind {

@@ -67,18 +67,3 @@ function volumeOfMountAny(text: string): Omit<VolumeRef, 'what'> | undefined {
   const readOnly = (keys.has('readonly') || keys.has('ro')) && (ro === undefined || parseBool(ro) === true);
   return { name, target, readOnly };
 }
-
-/** The `volume-opt=KEY=VALUE` fields of a `--mount` of type volume: a volume created inline, judged by its definition. */
-export function inlineVolumeOptions(text: string): Record<string, string> {
-  const options: Record<string, string> = Object.create(null) as Record<string, string>;
-  let type = 'volume';
-  for (const field of splitCsv(text)) {
-    const eq = field.indexOf('=');
-    const key = (eq === -1 ? field : field.slice(0, eq)).trim().toLowerCase();
-    const value = eq === -1 ? '' : field.slice(eq + 1);
-    if (key === 'type') type = value.trim().toLowerCase();
-    const inner = value.indexOf('=');
-    if (key === 'volume-opt' && inner !== -1) options[value.slice(0, inner)] = value.slice(inner + 1);
-  }
-  return type === 'volume' ? options : {};
-}

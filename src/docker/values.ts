@@ -1,5 +1,6 @@
 // The grammars of docker's structured flag values, as the CLI and daemon read them.
 import { isAbsolute, resolve } from 'node:path';
+import { isBindOption, localVolumeBinds, type VolumeBind } from './local-volume.js';
 import { csvRecord, readMount } from './mount.js';
 
 /**
@@ -38,24 +39,24 @@ export function splitCsv(text: string): string[] {
   return csvRecord(text);
 }
 
-/** `--mount type=...,source=...,target=...`: the host path it binds, if any (a bind, or a local volume with `o=bind` or a path as `device`). */
-export function parseMount(text: string, cwd: string): (HostBind & { type: string }) | { type: string; target: string } {
+/** A host path a `--mount` shows, or a local volume definition refused outright (local-volume.ts). */
+export type MountBind = HostBind & Pick<VolumeBind, 'refusal'>;
+
+/**
+ * `--mount type=...,source=...,target=...`: the host paths it shows: a bind's source, or what a
+ * local volume created inline mounts (its `volume-opt` type, device and o, judged as mount(2) reads them).
+ */
+export function parseMount(text: string, cwd: string): { type: string; target: string; binds: MountBind[] } {
   const mount = readMount(text);
   const { type, target } = mount;
   const readOnly = mount.readOnly && !mount.recursiveWritable;
-  if (type === 'bind' && mount.source !== undefined) return { type, source: resolve(cwd, mount.source), target, readOnly };
-  const device = mount.volumeOpts.get('device');
-  // A device that is a path, bind option or not, is judged as that path (fail closed: `type=ext4,device=/dev/sda1` mounts the host's disk).
-  if (type === 'volume' && device !== undefined && (isBindOption(mount.volumeOpts.get('o') ?? '') || isAbsolute(device))) {
-    return { type, source: resolve(cwd, device), target, readOnly };
-  }
-  return { type, target };
+  if (type === 'bind' && mount.source !== undefined) return { type, target, binds: [{ source: resolve(cwd, mount.source), target, readOnly }] };
+  if (type !== 'volume') return { type, target, binds: [] };
+  const binds = localVolumeBinds(Object.fromEntries(mount.volumeOpts)).map((bind) => ({ ...bind, target, readOnly: readOnly || bind.readOnly }));
+  return { type, target, binds };
 }
 
-/** A local volume's `o` option that makes its `device` a bind of a host path (bind or rbind). */
-export function isBindOption(o: string): boolean {
-  return /(^|,)r?bind($|,)/.test(o);
-}
+export { isBindOption };
 
 /** The container path of a `--tmpfs PATH[:OPTS]`. */
 export function tmpfsTarget(text: string): string {

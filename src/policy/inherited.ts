@@ -3,7 +3,7 @@
 // written directly (issue 8 point 2), so `--volumes-from X` is refused when X holds the engine's
 // socket, and `--pid container:X` when X shares the host's PID namespace. Pure: the engine's
 // answers come in ctx.facts.inherited (src/inherited-facts.ts asks for them).
-import { containerRef, inlineVolumeOptions, namedVolumeRefs, parseVolumesFrom } from '../docker/inherit.js';
+import { containerRef, namedVolumeRefs, parseVolumesFrom } from '../docker/inherit.js';
 import { localVolumeBinds } from '../docker/local-volume.js';
 import type { OptionView, RuleContext } from './context.js';
 import type { Bind } from './mounts.js';
@@ -56,12 +56,9 @@ const MAX_CHAIN = 10;
 
 /** Host paths the run's inherited mounts bind: each judged by judgeBind like a `-v` the user wrote. */
 export function inheritedBinds(view: OptionView, ctx: RuleContext): Bind[] {
-  // An overlay created inline shows its folders (a bind or a device path is parseMount's, values.ts).
-  const inline = view.values('mount').flatMap((text) =>
-    localVolumeBinds({ o: inlineVolumeOptions(text)['o'] ?? '' }).map((bind) => ({ ...bind, target: '', what: `--mount ${text} (mounts ${bind.source})` })),
-  );
+  // A volume created inline (`--mount ...,volume-opt=...`) is parseMount's (values.ts), judged with the written mounts.
   const facts = ctx.facts.inherited;
-  if (facts === undefined) return inline;
+  if (facts === undefined) return [];
   const fromDonors = view.values('volumes-from').flatMap((spec) => {
     const { ref, readOnly } = parseVolumesFrom(spec);
     const donor = facts.containers.get(ref);
@@ -71,7 +68,7 @@ export function inheritedBinds(view: OptionView, ctx: RuleContext): Bind[] {
   const fromVolumes = namedVolumeRefs(view.values('volume'), view.values('mount')).flatMap((ref) =>
     volumeBinds(facts.volumes.get(ref.name), ref.readOnly, ref.target, (source) => `${ref.what} (volume ${ref.name} mounts ${source})`),
   );
-  return [...inline, ...fromDonors, ...fromVolumes];
+  return [...fromDonors, ...fromVolumes];
 }
 
 /** Namespaces joined through `container:X` that are, at the end of the chain, the host's. */
@@ -130,5 +127,5 @@ function mountBinds(mount: MountFact, readOnly: boolean, facts: InheritedFacts, 
 function volumeBinds(definition: VolumeDefinition | undefined, readOnly: boolean, target: string, what: (source: string) => string): Bind[] {
   // Another driver's options mean what its plugin makes of them: not judged here.
   if (definition === undefined || definition.driver !== 'local') return [];
-  return localVolumeBinds(definition.options).map((bind) => ({ source: bind.source, target, readOnly: readOnly || bind.readOnly, what: what(bind.source) }));
+  return localVolumeBinds(definition.options).map((bind) => ({ ...bind, target, readOnly: readOnly || bind.readOnly, what: what(bind.source) }));
 }

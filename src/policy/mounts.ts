@@ -11,6 +11,8 @@ import type { Policy } from './schema.js';
 /** A host path the options bind, with the option as the user wrote it. */
 export interface Bind extends HostBind {
   readonly what: string;
+  /** A local volume definition refused outright (an unknown filesystem type, a relative device: local-volume.ts); source is the detail. */
+  readonly refusal?: { readonly reason: string; readonly fix: string };
 }
 
 export type BindDecision =
@@ -37,12 +39,14 @@ export function bindsOf(view: OptionView, cwd: string): Bind[] {
   }
   for (const value of view.values('mount')) {
     const mount = parseMount(value, cwd);
-    if ('source' in mount) binds.push({ ...mount, what: `--mount ${value}` });
+    // A volume's host path is named: `volume-opt=type=proc` shows /proc without writing it.
+    for (const bind of mount.binds) binds.push({ ...bind, what: mount.type === 'bind' || bind.refusal !== undefined ? `--mount ${value}` : `--mount ${value} (mounts ${bind.source})` });
   }
   return binds;
 }
 
-export function judgeBind(bind: HostBind, host: HostFacts, lists: PathLists): BindDecision {
+export function judgeBind(bind: HostBind & Pick<Bind, 'refusal'>, host: HostFacts, lists: PathLists): BindDecision {
+  if (bind.refusal !== undefined) return refused_(bind.source, bind.refusal.reason, bind.refusal.fix);
   const resolved = host.realpath(bind.source);
   const isEngineSocket =
     (host.engineSocket !== undefined && resolved === host.engineSocket) || ENGINE_SOCKETS.has(basename(resolved)) || ENGINE_SOCKETS.has(basename(bind.source));

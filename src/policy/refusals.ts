@@ -123,7 +123,8 @@ function checkMounts(view: OptionView, ctx: RuleContext): Violation[] {
   return allBinds(view, ctx).flatMap((bind): Violation[] => {
     const decision = judgeBind(bind, ctx.host, lists);
     const socket = ctx.host.engineSocket;
-    const holds = socket !== undefined && ctx.host.realpath(bind.source) !== socket && holdsEngineSocket(bind, ctx.host);
+    // A refused definition names no host path (its source is the detail to lift).
+    const holds = socket !== undefined && bind.refusal === undefined && ctx.host.realpath(bind.source) !== socket && holdsEngineSocket(bind, ctx.host);
     if (decision.kind === 'engine-socket') return [{ rule: 'docker-socket', what: holds ? `${bind.what} (holds ${socket})` : bind.what, fix: 'give the container a narrower API proxy' }];
     if (decision.kind !== 'refused') return [];
     const sensitive: Violation = { rule: 'sensitive-mount', detail: decision.path, what: `${bind.what} (${decision.path === bind.source ? '' : `resolves to ${decision.path}; `}${decision.reason})`, fix: decision.fix };
