@@ -5,9 +5,9 @@
 import test from 'ava';
 import { Ajv } from 'ajv';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { hardenCompose } from '../src/compose/harden.js';
 import { ComposeDocument } from '../src/yaml.js';
@@ -58,6 +58,7 @@ for (const name of FILES) {
 function composeReads(text: string): Promise<{ ok: boolean; why: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'sdocker-awesome-'));
   writeFileSync(join(dir, 'compose.yaml'), text);
+  sampleFiles(dir, new ComposeDocument(text, join(dir, 'compose.yaml')).data);
   return new Promise((done) => {
     const child = spawn('docker-compose', ['-f', 'compose.yaml', 'config', '-q'], { cwd: dir, env: { ...process.env, HOME: '/home/u' } });
     let why = '';
@@ -65,6 +66,30 @@ function composeReads(text: string): Promise<{ ok: boolean; why: string }> {
     child.on('close', (code) => done({ ok: code === 0, why: why.trim().split('\n').at(-1) ?? '' }));
     child.on('error', (error) => done({ ok: false, why: error.message }));
   });
+}
+
+/** The sample's own folders and files compose checks for (build contexts, env files, secrets), made empty. */
+function sampleFiles(dir: string, data: Record<string, unknown>): void {
+  const inside = (path: string): string => join(dir, path.replace(/^\.\/?/, ''));
+  for (const service of Object.values((data['services'] ?? {}) as Record<string, Record<string, unknown>>)) {
+    const build = service['build'];
+    const context = typeof build === 'string' ? build : (build as { context?: unknown } | undefined)?.context;
+    if (typeof context === 'string' && !context.includes('://')) mkdirSync(inside(context), { recursive: true });
+    const envFiles = service['env_file'];
+    for (const envFile of Array.isArray(envFiles) ? envFiles : envFiles === undefined ? [] : [envFiles]) {
+      if (typeof envFile === 'string') touch(inside(envFile));
+    }
+  }
+  for (const top of ['secrets', 'configs']) {
+    for (const entry of Object.values((data[top] ?? {}) as Record<string, { file?: unknown }>)) {
+      if (typeof entry?.file === 'string') touch(inside(entry.file));
+    }
+  }
+}
+
+function touch(file: string): void {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, '');
 }
 
 for (const name of FILES) {
