@@ -79,6 +79,40 @@ export class ComposeDocument {
     return node;
   }
 
+  /**
+   * Make the service write itself what it inherits through `<<` at each level of `path`, and
+   * turn an alias there into its own copy: a merge key is shallow, so an edit under a key the
+   * service does not write would otherwise replace the whole inherited value.
+   */
+  inherit(service: string, path: Path): void {
+    let map = this.serviceMap(service);
+    for (const key of path) {
+      if (typeof key !== 'string') return;
+      let node = map.get(key, true) as Node | undefined;
+      if (node === undefined || isAlias(node)) {
+        const found = node ?? mergedNode(this.doc, map, key);
+        if (found === undefined) return;
+        node = ownCopy(this.doc, found);
+        map.set(key, node);
+        this.changed = true;
+      }
+      if (!isMap(node)) return;
+      map = node;
+    }
+  }
+
+  /** The tags (`!reset`, `!override`) written on the keys of the mapping at `path`. */
+  tags(path: Path): Record<string, string> {
+    const node = this.doc.getIn(path, true) as Node | undefined;
+    const out: Record<string, string> = {};
+    if (!isMap(node)) return out;
+    for (const pair of node.items) {
+      const tag = (pair.value as Node | null)?.tag;
+      if (isScalar(pair.key) && tag !== undefined) out[String(pair.key.value)] = tag;
+    }
+    return out;
+  }
+
   /** Set `key` on a service (an explicit key also overrides one inherited through `<<`). */
   set(service: string, path: Path, value: unknown): void {
     const map = this.serviceMap(service);
@@ -127,6 +161,31 @@ export class ComposeDocument {
   private toNode(value: unknown): Node {
     return styledNode(this.doc, value);
   }
+}
+
+/** The node a mapping inherits at `key` through its merge keys (`<<: *a` or `<<: [*a, *b]`, the first source winning). */
+function mergedNode(doc: Document, map: YAMLMap, key: string): Node | undefined {
+  for (const pair of map.items) {
+    if (!isScalar(pair.key) || pair.key.value !== '<<') continue;
+    const value = pair.value as Node | null;
+    for (const item of isSeq(value) ? value.items : [value]) {
+      const source = isAlias(item) ? item.resolve(doc) : item;
+      if (!isMap(source)) continue;
+      const found = (source.get(key, true) as Node | undefined) ?? mergedNode(doc, source, key);
+      if (found !== undefined) return found;
+    }
+  }
+  return undefined;
+}
+
+/** A copy of a node (an alias: of what it names) without anchors, which stay once in the file. */
+function ownCopy(doc: Document, node: Node): Node {
+  const target = isAlias(node) ? (node.resolve(doc) as Node) : node;
+  const copy = target.clone() as Node;
+  visit(copy, (_key, inner) => {
+    if (inner !== null && typeof inner === 'object' && 'anchor' in inner) delete (inner as { anchor?: string }).anchor;
+  });
+  return copy;
 }
 
 /** Plain data as YAML, styled as ComposeDocument writes new values. */

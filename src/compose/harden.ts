@@ -14,10 +14,12 @@ import { grantRefusals } from './grants.js';
 import { serviceEdits } from './inject.js';
 import { composeBool } from './booleans.js';
 import { gatherForModel, probeView, type EngineAccess, type EngineView } from './engine-facts.js';
+import { ServiceModels } from './model.js';
 import { ComposeProject } from './project.js';
 import { judgeService } from './refuse.js';
 import { serviceSettings } from './settings.js';
 import { segmentNetworks } from './segment.js';
+import { withEdits } from './settle.js';
 import { userNotes } from './user.js';
 import { strings, type Finding, type ServiceEdit, type ServiceView } from './types.js';
 
@@ -60,17 +62,21 @@ export async function hardenCompose(text: string, file: string, options: HardenO
   const findings: Finding[] = [];
   const edits: ServiceEdit[] = [];
   const views: ServiceView[] = [];
-  for (const [name, value] of Object.entries(services as Record<string, unknown>)) {
-    const data = (value ?? {}) as Record<string, unknown>;
+  // Each service judged and completed as compose builds it (merge keys, extends), a base of the
+  // same file before the services extending it.
+  const models = new ServiceModels(doc);
+  for (const name of models.order()) {
+    const ownView = ((services as Record<string, unknown>)[name] ?? {}) as Record<string, unknown>;
+    const data = models.model(name);
     const image = typeof data['image'] === 'string' ? data['image'] : '';
     if (!policies.has(image)) {
       policies.set(image, loadPolicy({ profile: options.profile, env: options.env, cwd: dirname(file), cliAllow: options.cliAllow, ...(image === '' ? {} : { image }) }));
     }
     const { policy } = await (policies.get(image) as Promise<LoadedPolicy>);
-    const written = strings((data['x-sdocker'] as { allow?: unknown } | undefined)?.allow);
+    const written = strings((ownView['x-sdocker'] as { allow?: unknown } | undefined)?.allow);
     checkAllowList(written, `x-sdocker.allow of service '${name}' in ${file}`);
     const own = options.ignoreFileAllows === true ? [] : written;
-    const view: ServiceView = { name, data, policy, seccompFile: options.seccomp ?? resolveSeccomp(policy.seccomp) };
+    const view: ServiceView = { name, data, written: ownView, policy, seccompFile: options.seccomp ?? resolveSeccomp(policy.seccomp) };
     views.push(view);
     const grants = grantRefusals(view, [...policy.allow, ...own]);
     const judged = judgeService(view, project, host, [...policy.allow, ...own], engine);
@@ -101,7 +107,9 @@ export async function hardenCompose(text: string, file: string, options: HardenO
       findings.push({ file, line, col, rule: note.rule, level: 'warning', service: name, message: note.message });
     }
     // A refused grant is reported above, not written.
-    for (const edit of options.judgeOnly === true ? [] : serviceEdits({ ...view, policy: grants.policy })) {
+    const added = options.judgeOnly === true ? [] : serviceEdits({ ...view, policy: grants.policy });
+    models.settle(name, withEdits(data, added));
+    for (const edit of added) {
       const { line, col } = doc.position(['services', name, ...(edit.edit.kind === 'append' ? [edit.edit.key] : edit.edit.path)]);
       findings.push({ file, line, col, rule: edit.rule, level: 'change', service: name, message: `add ${edit.note}` });
       edits.push(edit);
@@ -117,6 +125,9 @@ export async function hardenCompose(text: string, file: string, options: HardenO
     for (const [name, definition] of Object.entries(networks)) doc.setTop(['networks', name], definition);
   }
   for (const { service, edit } of edits) {
+    // What the service inherits through `<<` at the edited key is written on it first: a merge
+    // key is shallow, so a bare key would replace the anchor's whole value.
+    doc.inherit(service, edit.kind === 'append' ? [edit.key] : edit.path);
     if (edit.kind === 'set') doc.set(service, edit.path, edit.value);
     else if (edit.kind === 'append') doc.append(service, edit.key, edit.value);
     else doc.replaceScalar(service, edit.path, edit.value);

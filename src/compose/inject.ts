@@ -92,7 +92,9 @@ const INJECT: Readonly<Record<InjectId, ComposeInject>> = {
   network: () => undefined,
   'loopback-ports': (s, out) => {
     if (s.policy.ports.bindAddress === '') return;
-    list(s.data['ports']).forEach((port, i) => {
+    // Rebound where the file writes them: an `extends` base merges its ports by value, so a
+    // rebound copy would be added beside the original (v1 merge_ports), not replace it.
+    list((s.written ?? s.data)['ports']).forEach((port, i) => {
       const bound = bindPort(port, bindAddress(s.policy));
       if (bound !== undefined) out.push({ rule: 'loopback-ports', service: s.name, edit: { kind: 'replace', path: ['ports', i], value: bound }, note: `ports: ${bound}` });
     });

@@ -30,10 +30,12 @@ export interface Finding {
   readonly message: string;
 }
 
-/** A service as compose reads it (merge keys resolved), with the policy for its image. */
+/** A service as compose builds it (merge keys and `extends` resolved, model.ts), with the policy for its image. */
 export interface ServiceView {
   readonly name: string;
   readonly data: Readonly<Record<string, unknown>>;
+  /** The service as this file writes it (merge keys resolved, `extends` not): what an edit by list index addresses. */
+  readonly written?: Readonly<Record<string, unknown>>;
   readonly policy: Policy;
   /** The absolute seccomp profile path to reference ('' for none). */
   readonly seccompFile: string;

@@ -30,7 +30,8 @@ function addedCapabilities(service: ServiceView): { what: string; path: Path } |
 export function ownTmpfsEdits(service: ServiceView, out: ServiceEdit[]): void {
   const { user, from } = serviceUser(service);
   const owner = from === 'profile' ? (tmpfsOwner(user) ?? []) : [];
-  const value = service.data['tmpfs'];
+  // Replaced where the file writes them (a base's entries merge beside, not over, v1 merge_list_or_string).
+  const value = (service.written ?? service.data)['tmpfs'];
   if (owner.length === 0 || value === undefined || value === null) return;
   strings(value).forEach((entry, i) => {
     if (tmpfsHasOwner(entry)) return;
