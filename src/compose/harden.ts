@@ -15,7 +15,7 @@ import { serviceEdits } from './inject.js';
 import { composeBool } from './booleans.js';
 import { gatherForModel, probeView, type EngineAccess, type EngineView } from './engine-facts.js';
 import { ComposeProject } from './project.js';
-import { judgeService } from './refuse.js';
+import { judgeService, type AllowHint } from './refuse.js';
 import { serviceSettings } from './settings.js';
 import { segmentNetworks } from './segment.js';
 import { userNotes } from './user.js';
@@ -37,6 +37,8 @@ export interface HardenOptions {
   readonly host?: HostFacts;
   /** Judge only: an override file compose merges over the main one gets its refusals reported, no additions. */
   readonly judgeOnly?: boolean;
+  /** How a refusal says it may be lifted (default: harden's `--allow RULE`). */
+  readonly allowHint?: AllowHint;
 }
 
 export interface HardenedFile {
@@ -45,6 +47,8 @@ export interface HardenedFile {
   readonly output: string;
   readonly findings: readonly Finding[];
   readonly edits: readonly ServiceEdit[];
+  /** The policy's own warnings (an untrusted .sdocker.yml that loosens), once each. */
+  readonly warnings: readonly string[];
 }
 
 export async function hardenCompose(text: string, file: string, options: HardenOptions): Promise<HardenedFile> {
@@ -60,20 +64,22 @@ export async function hardenCompose(text: string, file: string, options: HardenO
   const findings: Finding[] = [];
   const edits: ServiceEdit[] = [];
   const views: ServiceView[] = [];
+  const warnings = new Set<string>();
   for (const [name, value] of Object.entries(services as Record<string, unknown>)) {
     const data = (value ?? {}) as Record<string, unknown>;
     const image = typeof data['image'] === 'string' ? data['image'] : '';
     if (!policies.has(image)) {
       policies.set(image, loadPolicy({ profile: options.profile, env: options.env, cwd: dirname(file), cliAllow: options.cliAllow, ...(image === '' ? {} : { image }) }));
     }
-    const { policy } = await (policies.get(image) as Promise<LoadedPolicy>);
+    const { policy, warnings: said } = await (policies.get(image) as Promise<LoadedPolicy>);
+    for (const line of said) warnings.add(line);
     const written = strings((data['x-sdocker'] as { allow?: unknown } | undefined)?.allow);
     checkAllowList(written, `x-sdocker.allow of service '${name}' in ${file}`);
     const own = options.ignoreFileAllows === true ? [] : written;
     const view: ServiceView = { name, data, policy, seccompFile: options.seccomp ?? resolveSeccomp(policy.seccomp) };
     views.push(view);
-    const grants = grantRefusals(view, [...policy.allow, ...own]);
-    const judged = judgeService(view, project, host, [...policy.allow, ...own], engine);
+    const grants = grantRefusals(view, [...policy.allow, ...own], options.allowHint);
+    const judged = judgeService(view, project, host, [...policy.allow, ...own], engine, options.allowHint);
     for (const refusal of [...judged.refusals, ...grants.refusals]) {
       const { line, col } = doc.position(refusal.path);
       const message = refusal.allowed ? `allowed: ${refusal.message.replace(/^sdocker: refusing /, '')}` : refusal.message.replace(/^sdocker: /, '');
@@ -121,7 +127,7 @@ export async function hardenCompose(text: string, file: string, options: HardenO
     else if (edit.kind === 'append') doc.append(service, edit.key, edit.value);
     else doc.replaceScalar(service, edit.path, edit.value);
   }
-  return { file, original: text, output: doc.toString(), findings, edits };
+  return { file, original: text, output: doc.toString(), findings, edits, warnings: [...warnings] };
 }
 
 /** One round of questions to the engine about what every service borrows from outside the file. */
