@@ -11,7 +11,7 @@ import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { Deps } from '../deps.js';
 import type { Engine } from '../engine/engine.js';
 import type { Item, ParsedFlags } from '../docker/parse.js';
-import { SdockerError, EXIT_REFUSED } from '../errors.js';
+import { SdockerError, EXIT_REFUSED, EXIT_USAGE } from '../errors.js';
 import { hostFacts } from '../facts.js';
 import { loadPolicy } from '../policy/load.js';
 import type { Policy } from '../policy/schema.js';
@@ -51,6 +51,9 @@ export async function runCompose(argv: readonly string[], deps: Deps, dockerGlob
     await judgeFlags('exec', flags, [deps.cwd], { deps, target, allow, warn });
     return run(args);
   }
+  // up, create, scale, config... take no command words: an --sd- word there is sdocker's, misplaced.
+  const misplaced = kind === 'model' ? parsed.subArgs.find((word) => word.startsWith('--sd-')) : undefined;
+  if (misplaced !== undefined) throw new SdockerError(`sdocker: ${misplaced.split('=')[0] ?? ''} is sdocker's own option: write it right after 'sdocker compose', before compose's subcommand`, EXIT_USAGE);
   const files = composeFiles(parsed.files, deps);
   const fileDir = dirname(files[0] as string);
   let subArgs = parsed.subArgs;
