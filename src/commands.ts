@@ -151,6 +151,8 @@ Options read by run, create and exec (before the image, removed before docker ru
   --sd-dry-run         print the hardened docker command, each addition and refusal with its reason; run nothing
   --sd-allow RULE      lift one refusal (RULE or RULE:ITEM, e.g. dangerous-cap:SYS_PTRACE); repeatable
   --sd-profile NAME    the profile to use (default: $SDOCKER_PROFILE, else "default")
+Option read by compose (right after 'sdocker compose', before compose's subcommand):
+  --sd-allow RULE      lift one refusal of the model or of a run's flags; repeatable
 Every other command and option is docker's: see docker --help.
 `;
 

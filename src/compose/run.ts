@@ -32,11 +32,7 @@ export async function runCompose(argv: readonly string[], deps: Deps, dockerGlob
   const compose = await findCompose(deps, dockerGlobals);
   const run = (words: readonly string[]): Promise<number> => deps.run(compose.file, [...compose.prefix, ...words], compose.env === undefined ? {} : { env: compose.env });
   const { allow, args } = takeOwnOptions(argv, compose.flavor, compose.name);
-  const said = new Set<string>();
-  const warn = (line: string): void => {
-    if (!said.has(line)) deps.stderr(`${line}\n`);
-    said.add(line);
-  };
+  const warn = sayOnce(deps);
   const parsed = parseComposeArgs(args, compose.flavor, compose.name);
   // No subcommand (compose prints its help), --help, --version: nothing is created.
   if (parsed.sub === undefined || parsed.helpOrVersion) return run(args);
@@ -51,9 +47,7 @@ export async function runCompose(argv: readonly string[], deps: Deps, dockerGlob
     await judgeFlags('exec', flags, [deps.cwd], { deps, target, allow, warn });
     return run(args);
   }
-  // up, create, scale, config... take no command words: an --sd- word there is sdocker's, misplaced.
-  const misplaced = kind === 'model' ? parsed.subArgs.find((word) => word.startsWith('--sd-')) : undefined;
-  if (misplaced !== undefined) throw new SdockerError(`sdocker: ${misplaced.split('=')[0] ?? ''} is sdocker's own option: write it right after 'sdocker compose', before compose's subcommand`, EXIT_USAGE);
+  if (kind === 'model') noOwnOptionAfter(parsed.subArgs);
   const files = composeFiles(parsed.files, deps);
   const fileDir = dirname(files[0] as string);
   let subArgs = parsed.subArgs;
@@ -66,6 +60,21 @@ export async function runCompose(argv: readonly string[], deps: Deps, dockerGlob
   }
   const engine = { target, name: parsed.projectName, projectDir: resolve(deps.cwd, parsed.projectDir ?? fileDir), allow, warn };
   return runHardened(compose, files, parsed.globals, [parsed.sub, ...subArgs], parsed.projectDir === undefined ? fileDir : undefined, deps, run, engine);
+}
+
+/** A warning (the same .sdocker.yml is read for the one-off and the model) said once. */
+function sayOnce(deps: Deps): (line: string) => void {
+  const said = new Set<string>();
+  return (line) => {
+    if (!said.has(line)) deps.stderr(`${line}\n`);
+    said.add(line);
+  };
+}
+
+/** up, create, scale, config... take no command words: an --sd- word there is sdocker's, misplaced. */
+function noOwnOptionAfter(subArgs: readonly string[]): void {
+  const misplaced = subArgs.find((word) => word.startsWith('--sd-'));
+  if (misplaced !== undefined) throw new SdockerError(`sdocker: ${misplaced.split('=')[0] ?? ''} is sdocker's own option: write it right after 'sdocker compose', before compose's subcommand`, EXIT_USAGE);
 }
 
 interface EngineChoice {
