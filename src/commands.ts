@@ -5,7 +5,7 @@ import type { HardenFlags } from './compose/command.js';
 import type { Deps } from './deps.js';
 import type { Item } from './docker/parse.js';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { APPARMOR_DIR, appArmorState, describeState } from './apparmor.js';
 import { PACKAGE_ROOT } from './paths.js';
 import { findProjectConfig, loadPolicy } from './policy/load.js';
@@ -50,10 +50,10 @@ export async function runOwn(args: readonly string[], deps: Deps, globals: reado
     .argument('[files...]', 'compose files (default: compose.yaml, compose.yml, docker-compose.yml or docker-compose.yaml here)')
     .description('apply the run rules to every service of compose files, keeping comments, order and anchors')
     .option('--write', 'write the hardened file in place (atomically)')
-    .option('--check', 'list what would change and what is refused; exit 1 if anything')
+    .option('--check', 'list what would change and what is refused; exit 1 if anything (with --override: what the override adds and leaves out)')
     .option('--diff', 'print a unified diff')
     .option('--format <format>', 'findings as text, json or sarif', 'text')
-    .option('--override [file]', 'only the additions, as a compose override file (stdout, or FILE)')
+    .option('--override [file]', 'only the additions, as a compose override file (stdout, or FILE); exit 1 if a published port needs rebinding, which an override cannot do')
     .option('--allow <rule>', 'lift a refusal in every service (RULE or RULE:ITEM); repeatable', (v: string, all: string[]) => [...all, v], [] as string[])
     .option('--profile <name>', 'the profile', deps.env['SDOCKER_PROFILE'] || 'default')
     .option('--seccomp <path>', "the seccomp profile path to write (default: sdocker's own, absolute)")
@@ -111,12 +111,13 @@ export async function runOwn(args: readonly string[], deps: Deps, globals: reado
     .description('find what an image needs to run hardened, prove it, and write an image profile (sdocker learn --help)');
   program
     .command('trust')
-    .argument('[file]', "the file (default: the nearest .sdocker.yml)")
+    .argument('[files...]', "the files (default: the nearest .sdocker.yml)")
     .description("trust this exact content: a project's .sdocker.yml may then loosen the policy, a compose file's x-sdocker allow lists count under sdocker compose")
-    .action((file: string | undefined) => {
-      const target = file ?? findProjectConfig(deps.cwd);
-      if (target === undefined) throw new SdockerError('sdocker: no .sdocker.yml here or above; name the file to trust', EXIT_USAGE);
-      deps.stdout(`sdocker: trusted ${trustFile(target, deps.env)} (any edit revokes it)\n`);
+    .action((files: string[]) => {
+      const nearest = findProjectConfig(deps.cwd);
+      const targets = files.length > 0 ? files.map((file) => resolve(deps.cwd, file)) : nearest === undefined ? [] : [nearest];
+      if (targets.length === 0) throw new SdockerError('sdocker: no .sdocker.yml here or above; name the file to trust', EXIT_USAGE);
+      for (const target of targets) deps.stdout(`sdocker: trusted ${trustFile(target, deps.env)} (any edit revokes it)\n`);
     });
   try {
     await program.parseAsync([...args], { from: 'user' });
@@ -150,6 +151,8 @@ Options read by run, create and exec (before the image, removed before docker ru
   --sd-dry-run         print the hardened docker command, each addition and refusal with its reason; run nothing
   --sd-allow RULE      lift one refusal (RULE or RULE:ITEM, e.g. dangerous-cap:SYS_PTRACE); repeatable
   --sd-profile NAME    the profile to use (default: $SDOCKER_PROFILE, else "default")
+Option read by compose (right after 'sdocker compose', before compose's subcommand):
+  --sd-allow RULE      lift one refusal of the model or of a run's flags; repeatable
 Every other command and option is docker's: see docker --help.
 `;
 

@@ -24,7 +24,7 @@ function judge(sub: OneOff, flavor: Flavor, words: string[]) {
 }
 
 const REFUSED: [OneOff, Flavor, string[], RegExp][] = [
-  ['run', 'plugin', ['--cap-add', 'SYS_ADMIN', 'svc'], /refusing compose run --cap-add SYS_ADMIN: .*allow it in your sdocker config \(allow: \[dangerous-cap:SYS_ADMIN\]\)$/],
+  ['run', 'plugin', ['--cap-add', 'SYS_ADMIN', 'svc'], /refusing compose run --cap-add SYS_ADMIN: .*or sdocker compose --sd-allow dangerous-cap:SYS_ADMIN \.\.\.$/],
   ['run', 'v1', ['--cap-add=sys_admin', 'svc'], /refusing compose run --cap-add SYS_ADMIN/],
   ['run', 'plugin', ['-v', '/:/h', 'svc'], /refusing compose run -v \/:\/h/],
   ['run', 'plugin', ['--volumes', '/etc:/h', 'svc'], /refusing compose run -v \/etc:\/h/],
@@ -72,11 +72,13 @@ test('v1 reads a long option by its unique prefix; an ambiguous prefix or an unk
 
 test('subcommands: the model-creating ones are hardened, run and exec judged, known others pass, unknown ones refused', (t) => {
   for (const sub of ['up', 'create', 'scale', 'watch']) t.is(classify(sub, 'docker compose'), 'model', sub);
+  // config (and v2's alias convert) prints the hardened model: the preview of what will run.
+  for (const sub of ['config', 'convert']) t.is(classify(sub, 'docker compose'), 'model', sub);
   t.is(classify('run', 'docker compose'), 'run');
   t.is(classify('exec', 'docker compose'), 'exec');
   // build runs the file's build steps: a host-network or privileged build is refused on the model.
   t.is(classify('build', 'docker compose'), 'model');
-  for (const sub of ['ps', 'logs', 'down', 'stop', 'kill', 'rm', 'start', 'restart', 'config', 'pull', 'version', 'ls', 'cp', 'wait']) t.is(classify(sub, 'docker compose'), 'pass', sub);
+  for (const sub of ['ps', 'logs', 'down', 'stop', 'kill', 'rm', 'start', 'restart', 'pull', 'version', 'ls', 'cp', 'wait']) t.is(classify(sub, 'docker compose'), 'pass', sub);
   for (const sub of ['exec_command', 'bridge', 'alpha', 'frobnicate', 'UP']) {
     t.throws(() => classify(sub, 'docker-compose'), { message: new RegExp(`^sdocker: refusing 'docker-compose ${sub}': .*; run 'docker-compose ${sub} \\.\\.\\.' directly if you trust the files$`) });
   }

@@ -95,7 +95,7 @@ test('unnamed, the override file compose merges in is judged too: a refusal ther
   const override = 'services:\n  web:\n    privileged: "on"\n';
   const check = await harden(['--check', '--seccomp', '/x.json'], { 'compose.yaml': hardened, 'compose.override.yaml': override });
   t.is(check.code, 1);
-  t.regex(check.stdout, /^compose\.override\.yaml:3:17: error privileged \[web\]: refusing --privileged/m);
+  t.regex(check.stdout, /^compose\.override\.yaml:3:17: error privileged \[web\]: refusing privileged: on: /m);
   t.notRegex(check.stdout, /change/, 'nothing is added to the override file');
   const clean = await harden(['--check', '--seccomp', '/x.json'], { 'compose.yaml': hardened, 'compose.override.yaml': 'services:\n  web:\n    environment: {A: "1"}\n' });
   t.is(clean.code, 0, clean.stdout);
@@ -134,7 +134,7 @@ test('a file with refused settings exits 1 and --write leaves it byte-identical'
   const result = await harden(['--write'], { 'compose.yaml': text });
   t.is(result.code, 1);
   t.is(result.read('compose.yaml'), text);
-  t.regex(result.stderr, /compose\.yaml:4:17: error privileged \[agent\]: refusing --privileged: .* or allow it: x-sdocker: \{allow: \[privileged\]\} on the service, or --allow privileged/);
+  t.regex(result.stderr, /compose\.yaml:4:17: error privileged \[agent\]: refusing privileged: true: .*; add the one capability it needs with cap_add: NAME, or allow it: x-sdocker: \{allow: \[privileged\]\} on the service, or --allow privileged/);
   const allowed = await harden(['--check', '--allow', 'privileged', '--allow', 'host-network', '--allow', 'dangerous-cap', '--allow', 'docker-socket', '--allow', 'sensitive-mount'], { 'compose.yaml': text });
   t.false(allowed.stdout.includes(': error '), 'every refusal lifted on the command line');
 });
@@ -236,7 +236,7 @@ test('volumes: read-only below a system folder is a note; writable, a secret or 
   const result = await hardenCompose(text, '/tmp/compose.yaml', OPTIONS);
   const reported = result.findings.filter((f) => f.level !== 'change').map((f) => `${f.line} ${f.level} ${f.rule}`);
   t.deepEqual(reported.sort(byLine), ['5 note sensitive-mount', '6 note sensitive-mount', '10 error sensitive-mount', '11 error sensitive-mount', '12 error sensitive-mount', '16 error sensitive-mount', '20 note sensitive-mount', '21 error sensitive-mount']);
-  t.regex(result.findings.find((f) => f.line === 5)?.message ?? '', /^-v \/etc\/ssl\/certs:\/etc\/ssl\/certs:ro: allowed read-only below the system folder \/etc/);
+  t.regex(result.findings.find((f) => f.line === 5)?.message ?? '', /^volumes: \/etc\/ssl\/certs:\/etc\/ssl\/certs:ro: allowed read-only below the system folder \/etc/);
   t.regex(result.findings.find((f) => f.line === 11)?.message ?? '', /\/etc\/shadow is in secretPaths: refused in any mode/);
 });
 
@@ -244,7 +244,7 @@ test('a file whose only findings are read-only notes checks clean once hardened'
   const text = `${SMALL}    volumes: ["/etc/ssl/certs:/etc/ssl/certs:ro"]\n`;
   const written = await harden(['--write', '--seccomp', '/x.json'], { 'compose.yaml': text });
   t.is(written.code, 0, written.stderr);
-  t.regex(written.stderr, /compose\.yaml:4:\d+: note sensitive-mount \[web\]: -v \/etc\/ssl\/certs:\/etc\/ssl\/certs:ro: allowed read-only/);
+  t.regex(written.stderr, /compose\.yaml:4:\d+: note sensitive-mount \[web\]: volumes: \/etc\/ssl\/certs:\/etc\/ssl\/certs:ro: allowed read-only/);
   const checked = await runMain(['harden', '--check', '--seccomp', '/x.json'], { cwd: written.dir });
   t.is(checked.code, 0, checked.stdout);
   t.regex(checked.stdout, /note sensitive-mount/);

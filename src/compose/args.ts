@@ -60,6 +60,8 @@ export function parseComposeFlags(words: readonly string[], table: FlagTable, fl
   } catch (error) {
     const unknown = error instanceof SdockerError ? /^sdocker: unknown flag (\S+) for/.exec(error.message) : null;
     if (unknown === null) throw error;
+    // sdocker's own options go before the subcommand (own-options.ts).
+    if (unknown[1]?.startsWith('--sd-') === true) throw new SdockerError(`sdocker: ${unknown[1].split('=')[0] ?? ''} is sdocker's own option: write it right after 'sdocker compose', before compose's subcommand`, 2);
     throw new SdockerError(`sdocker: unknown flag ${unknown[1] ?? ''} for '${what}': sdocker cannot tell what it changes; check the spelling, or run '${what}' directly if you trust the files`);
   }
 }

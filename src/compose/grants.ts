@@ -6,16 +6,16 @@ import { isRootUser } from '../policy/defaults.js';
 import { dangerousGrants, policySeccomp } from '../policy/grants.js';
 import { isAllowed, normalizeCap } from '../policy/refusals.js';
 import type { Policy } from '../policy/schema.js';
-import { composeRefusalMessage, type ServiceRefusal } from './refuse.js';
+import { composeRefusalMessage, HARDEN_HINT, type AllowHint, type ServiceRefusal } from './refuse.js';
 import { strings, type ServiceView } from './types.js';
 import { serviceUser } from './user.js';
 
-export function grantRefusals(service: ServiceView, allow: readonly string[]): { refusals: ServiceRefusal[]; policy: Policy } {
+export function grantRefusals(service: ServiceView, allow: readonly string[], hint: AllowHint = HARDEN_HINT): { refusals: ServiceRefusal[]; policy: Policy } {
   const ownSeccomp = strings(service.data['security_opt']).some((opt) => /^seccomp[=:]/.test(opt));
   const violations = [...dangerousGrants(service.policy, isRootUser(serviceUser(service).user)), ...(ownSeccomp ? [] : policySeccomp(service.policy, service.seccompFile))];
   // The image names the profile that grants it.
   const path = ['services', service.name, ...(typeof service.data['image'] === 'string' ? ['image'] : [])];
-  const refusals = violations.map((violation) => ({ violation, path, allowed: isAllowed(violation, allow), message: composeRefusalMessage(violation) }));
+  const refusals = violations.map((violation) => ({ violation, path, allowed: isAllowed(violation, allow), message: composeRefusalMessage(violation, hint) }));
   const refused = new Set(refusals.filter((r) => !r.allowed).map((r) => r.violation.detail));
   const keep = (caps: readonly string[]): string[] => caps.filter((cap) => !refused.has(normalizeCap(cap)));
   const { capabilities } = service.policy;

@@ -16,7 +16,7 @@ import { composeBool } from './booleans.js';
 import { gatherForModel, probeView, type EngineAccess, type EngineView } from './engine-facts.js';
 import { ServiceModels } from './model.js';
 import { ComposeProject } from './project.js';
-import { judgeService } from './refuse.js';
+import { judgeService, type AllowHint } from './refuse.js';
 import { serviceSettings } from './settings.js';
 import { segmentNetworks } from './segment.js';
 import { withEdits } from './settle.js';
@@ -39,6 +39,8 @@ export interface HardenOptions {
   readonly host?: HostFacts;
   /** Judge only: an override file compose merges over the main one gets its refusals reported, no additions. */
   readonly judgeOnly?: boolean;
+  /** How a refusal says it may be lifted (default: harden's `--allow RULE`). */
+  readonly allowHint?: AllowHint;
 }
 
 export interface HardenedFile {
@@ -47,6 +49,8 @@ export interface HardenedFile {
   readonly output: string;
   readonly findings: readonly Finding[];
   readonly edits: readonly ServiceEdit[];
+  /** The policy's own warnings (an untrusted .sdocker.yml that loosens), once each. */
+  readonly warnings: readonly string[];
 }
 
 export async function hardenCompose(text: string, file: string, options: HardenOptions): Promise<HardenedFile> {
@@ -62,6 +66,7 @@ export async function hardenCompose(text: string, file: string, options: HardenO
   const findings: Finding[] = [];
   const edits: ServiceEdit[] = [];
   const views: ServiceView[] = [];
+  const warnings = new Set<string>();
   // Each service judged and completed as compose builds it (merge keys, extends), a base of the
   // same file before the services extending it.
   const models = new ServiceModels(doc);
@@ -72,14 +77,15 @@ export async function hardenCompose(text: string, file: string, options: HardenO
     if (!policies.has(image)) {
       policies.set(image, loadPolicy({ profile: options.profile, env: options.env, cwd: dirname(file), cliAllow: options.cliAllow, ...(image === '' ? {} : { image }) }));
     }
-    const { policy } = await (policies.get(image) as Promise<LoadedPolicy>);
+    const { policy, warnings: said } = await (policies.get(image) as Promise<LoadedPolicy>);
+    for (const line of said) warnings.add(line);
     const written = strings((ownView['x-sdocker'] as { allow?: unknown } | undefined)?.allow);
     checkAllowList(written, `x-sdocker.allow of service '${name}' in ${file}`);
     const own = options.ignoreFileAllows === true ? [] : written;
     const view: ServiceView = { name, data, written: ownView, policy, seccompFile: options.seccomp ?? resolveSeccomp(policy.seccomp) };
     views.push(view);
-    const grants = grantRefusals(view, [...policy.allow, ...own]);
-    const judged = judgeService(view, project, host, [...policy.allow, ...own], engine);
+    const grants = grantRefusals(view, [...policy.allow, ...own], options.allowHint);
+    const judged = judgeService(view, project, host, [...policy.allow, ...own], engine, options.allowHint);
     for (const refusal of [...judged.refusals, ...grants.refusals]) {
       const { line, col } = doc.position(refusal.path);
       const message = refusal.allowed ? `allowed: ${refusal.message.replace(/^sdocker: refusing /, '')}` : refusal.message.replace(/^sdocker: /, '');
@@ -132,7 +138,7 @@ export async function hardenCompose(text: string, file: string, options: HardenO
     else if (edit.kind === 'append') doc.append(service, edit.key, edit.value);
     else doc.replaceScalar(service, edit.path, edit.value);
   }
-  return { file, original: text, output: doc.toString(), findings, edits };
+  return { file, original: text, output: doc.toString(), findings, edits, warnings: [...warnings] };
 }
 
 /** One round of questions to the engine about what every service borrows from outside the file. */

@@ -7,10 +7,11 @@ import { Unresolved } from './interpolate.js';
 import type { ComposeProject, Written } from './project.js';
 import type { Place, Setting } from './settings.js';
 import { volumeBinds, type VolumeBind } from './volumes.js';
+import { composeForm } from './wording.js';
 
 export function bindSettings(bind: VolumeBind, place: Place, written: unknown): Setting[] {
   if (bind.kind === 'unsafe') {
-    const what = `volume ${typeof written === 'string' ? written : bind.source} (${bind.reason})`;
+    const what = `${place.shown ?? `volume ${typeof written === 'string' ? written : bind.source}`} (${bind.reason})`;
     return [{ ...place, violation: { rule: 'sensitive-mount', detail: bind.source, what, fix: bind.fix ?? 'write the host path out in full' } }];
   }
   if (bind.kind !== 'bind') return [];
@@ -58,7 +59,8 @@ export function fileMount(project: ComposeProject, kind: 'secrets' | 'configs', 
   const target = typeof ref.target === 'string' && ref.target !== '' ? ref.target : name;
   const path = target.startsWith('/') ? target : kind === 'secrets' ? `/run/secrets/${target}` : `/${target}`;
   const entry = { type: 'bind', source: file, target: path, read_only: true };
-  const place = { path: at.path, origin: at.origin === undefined ? `${kind} ${name}` : `${kind} ${name}, ${at.origin}` };
+  // The message names the secret (`secrets: k`); the reason names its file.
+  const place = { path: at.path, origin: at.origin, shown: `${kind}: ${name}` };
   return volumeBinds(entry, project.file, project.volumes, project.env).flatMap((bind) => bindSettings(bind, place, file));
 }
 
@@ -71,7 +73,7 @@ export function buildSettings(w: Written, at: Place): Setting[] {
   if (typeof w.value !== 'object' || w.value === null || w.value instanceof Unresolved) return [];
   const build = w.value as { privileged?: unknown; network?: unknown };
   const out: Setting[] = [];
-  if (build.privileged !== undefined && !(build.privileged instanceof Unresolved) && isOnForRefusal(build.privileged)) out.push({ ...at, flag: 'privileged', value: 'true' });
-  if (typeof build.network === 'string') out.push({ ...at, flag: 'network', value: build.network });
+  if (build.privileged !== undefined && !(build.privileged instanceof Unresolved) && isOnForRefusal(build.privileged)) out.push({ ...at, shown: composeForm('build.privileged', build.privileged), flag: 'privileged', value: 'true' });
+  if (typeof build.network === 'string') out.push({ ...at, shown: composeForm('build.network', build.network), flag: 'network', value: build.network });
   return out;
 }

@@ -45,8 +45,8 @@ export function judgeOneOff(sub: OneOff, parsed: ParsedFlags, policy: Policy, ho
     for (const violation of findViolations({ sub, items, policy, facts: UNKNOWN_FACTS, host, cwd, seccompFile: '' })) found.set(refusalMessage(violation), violation);
   }
   const all = [...found.values()];
-  // A one-off has no --sd-allow: the user's own sdocker config is the place to lift a rule.
-  const say = (v: Violation): string => refusalMessage(v).replace(/--sd-allow (\S+)$/, 'allow it in your sdocker config (allow: [$1])');
+  // sdocker's own --sd-allow goes before compose's words (own-options.ts).
+  const say = (v: Violation): string => refusalMessage(v).replace(/--sd-allow (\S+)$/, 'sdocker compose --sd-allow $1 ...');
   return {
     refused: all.filter((v) => !isAllowed(v, policy.allow)).map((v) => say(v).replace(/^sdocker: refusing (exec )?/, `sdocker: refusing compose ${sub} `)),
     allowed: all.filter((v) => isAllowed(v, policy.allow)).map((v) => `sdocker: allowed: compose ${sub} ${v.what.replace(/^exec /, '')}`),

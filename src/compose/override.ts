@@ -24,7 +24,8 @@ export function buildOverride(edits: readonly ServiceEdit[], findings: readonly 
   }
   const left = findings
     .filter((f) => f.level === 'change' && f.rule === 'loopback-ports')
-    .map((f) => ({ ...f, level: 'warning' as const, message: `${f.message.replace(/^add /, '')}: an override cannot rebind a published port; edit the file (sdocker harden --write)` }));
+    // An error: hardening is incomplete with the override alone (harden --override exits 1).
+    .map((f) => ({ ...f, level: 'error' as const, message: `${f.message.replace(/^add /, '')}: an override cannot rebind a published port; edit the file (sdocker harden --write)` }));
   return { data: { services }, left };
 }
 

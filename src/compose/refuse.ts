@@ -14,6 +14,7 @@ import type { EngineView } from './engine-facts.js';
 import type { ComposeProject } from './project.js';
 import { serviceSettings, type Problem, type Setting } from './settings.js';
 import type { ServiceView } from './types.js';
+import { composeFix, composeWhat } from './wording.js';
 
 const TABLE = indexFlags(CONTAINER_FLAGS, 'run');
 
@@ -44,19 +45,25 @@ function settingContext(service: ServiceView, file: string, setting: Setting, ho
   return { sub: 'run', items: [item], policy: service.policy, facts, host, cwd: dirname(file), seccompFile: '' };
 }
 
+/** How a refusal says it may be lifted: harden's words by default, `sdocker compose` gives its own (run.ts). */
+export type AllowHint = (rule: string) => string;
+
+export const HARDEN_HINT: AllowHint = (rule) => `allow it: x-sdocker: {allow: [${rule}]} on the service, or --allow ${rule}`;
+
 /** Judge one service under its own allow list: a danger it inherits is refused unless allowed for it. */
-export function judgeService(service: ServiceView, project: ComposeProject, host: HostFacts, allow: readonly string[], engine?: EngineView): ServiceJudgement {
+export function judgeService(service: ServiceView, project: ComposeProject, host: HostFacts, allow: readonly string[], engine?: EngineView, hint: AllowHint = HARDEN_HINT): ServiceJudgement {
   const { settings, problems } = serviceSettings(project, service.name, engine);
   const refusals = settings.flatMap((setting) => {
     const ctx = settingContext(service, project.file, setting, host, engine);
     const found = 'violation' in setting ? [setting.violation] : ctx === undefined ? [] : findViolations(ctx);
     return found.map((violation) => {
-      const shown = setting.origin === undefined ? violation : { ...violation, what: `${violation.what}, ${setting.origin}` };
+      const what = inWords(violation.what, setting);
+      const shown = { ...violation, what: setting.origin === undefined ? what : `${what}, ${setting.origin}`, fix: composeFix(violation.fix) };
       return {
         violation,
         path: setting.path,
         allowed: isAllowed(violation, allow),
-        message: composeRefusalMessage(shown),
+        message: composeRefusalMessage(shown, hint),
       };
     });
   });
@@ -64,7 +71,7 @@ export function judgeService(service: ServiceView, project: ComposeProject, host
     const ctx = settingContext(service, project.file, setting, host);
     return (ctx === undefined ? [] : findReadOnlyBinds(ctx)).map(({ what, folder }) => ({
       path: setting.path,
-      message: readOnlyNote(setting.origin === undefined ? what : `${what}, ${setting.origin}`, folder),
+      message: readOnlyNote(setting.origin === undefined ? inWords(what, setting) : `${inWords(what, setting)}, ${setting.origin}`, folder),
     }));
   });
   // Devices given that are not refused: one warning each, saying what the device gives.
@@ -75,7 +82,12 @@ export function judgeService(service: ServiceView, project: ComposeProject, host
   return { refusals, notes, warnings, problems };
 }
 
-/** A refusal in compose's words: the allow goes on the service or on harden's command line. */
-export function composeRefusalMessage(violation: Violation): string {
-  return refusalMessage(violation).replace(/, or --sd-allow (\S+)$/, ", or allow it: x-sdocker: {allow: [$1]} on the service, or --allow $1");
+/** The docker option a check read, said as the file's key and value. */
+function inWords(what: string, setting: Setting): string {
+  return 'flag' in setting && setting.shown !== undefined ? composeWhat(what, setting.flag, setting.value, setting.shown) : what;
+}
+
+/** A refusal in compose's words: the allow goes on the service or on the command line (`hint`). */
+export function composeRefusalMessage(violation: Violation, hint: AllowHint = HARDEN_HINT): string {
+  return refusalMessage(violation).replace(/, or --sd-allow (\S+)$/, (_, rule: string) => `, or ${hint(rule)}`);
 }

@@ -1,15 +1,17 @@
 // `sdocker compose ARGS...`: compose on the hardened model, the user's files untouched. compose
 // itself merges the files, overrides and interpolation (`config`); sdocker hardens that model
 // into a private temp file and runs compose with it from the project's own directory. A refused
-// setting starts nothing. The files' own x-sdocker allow lists count only once the user has
-// trusted those exact files (`sdocker trust FILE`): a cloned repository must not disarm them.
+// setting starts nothing (exit 125, as sdocker run: a refusal is told apart from compose's own
+// failures, 1). The files' own x-sdocker allow lists count only once the user has trusted those
+// exact files (`sdocker trust FILE`): a cloned repository must not disarm them. sdocker's own
+// `--sd-allow RULE` (own-options.ts) lifts a refusal for this run.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { Deps } from '../deps.js';
 import type { Engine } from '../engine/engine.js';
 import type { Item, ParsedFlags } from '../docker/parse.js';
-import { SdockerError, EXIT_REFUSED } from '../errors.js';
+import { SdockerError, EXIT_REFUSED, EXIT_USAGE } from '../errors.js';
 import { hostFacts } from '../facts.js';
 import { loadPolicy } from '../policy/load.js';
 import type { Policy } from '../policy/schema.js';
@@ -21,12 +23,16 @@ import { EXEC, RUN, V1_RUN_PREFIXES } from './flags.js';
 import { projectEnv } from './dotenv.js';
 import { projectName, type EngineAccess } from './engine-facts.js';
 import { hardenCompose } from './harden.js';
+import { takeOwnOptions } from './own-options.js';
+import type { AllowHint } from './refuse.js';
 import { bindOneOffPorts, judgeOneOff, type OneOff } from './oneoff.js';
 import { classify } from './subcommands.js';
 
-export async function runCompose(args: readonly string[], deps: Deps, dockerGlobals: readonly Item[] = []): Promise<number> {
+export async function runCompose(argv: readonly string[], deps: Deps, dockerGlobals: readonly Item[] = []): Promise<number> {
   const compose = await findCompose(deps, dockerGlobals);
   const run = (words: readonly string[]): Promise<number> => deps.run(compose.file, [...compose.prefix, ...words], compose.env === undefined ? {} : { env: compose.env });
+  const { allow, args } = takeOwnOptions(argv, compose.flavor, compose.name);
+  const warn = sayOnce(deps);
   const parsed = parseComposeArgs(args, compose.flavor, compose.name);
   // No subcommand (compose prints its help), --help, --version: nothing is created.
   if (parsed.sub === undefined || parsed.helpOrVersion) return run(args);
@@ -38,9 +44,10 @@ export async function runCompose(args: readonly string[], deps: Deps, dockerGlob
   const target = chooseEngine([...dockerGlobals, ...parsed.endpoint], deps.env, deps.docker, deps.cwd);
   if (kind === 'exec') {
     const flags = parseComposeFlags(parsed.subArgs, EXEC[compose.flavor], compose.flavor, what);
-    await judgeFlags('exec', flags, [deps.cwd], deps, target);
+    await judgeFlags('exec', flags, [deps.cwd], { deps, target, allow, warn });
     return run(args);
   }
+  if (kind === 'model') noOwnOptionAfter(parsed.subArgs);
   const files = composeFiles(parsed.files, deps);
   const fileDir = dirname(files[0] as string);
   let subArgs = parsed.subArgs;
@@ -48,11 +55,26 @@ export async function runCompose(args: readonly string[], deps: Deps, dockerGlob
     const flags = parseComposeFlags(parsed.subArgs, RUN[compose.flavor], compose.flavor, what, compose.flavor === 'v1' ? V1_RUN_PREFIXES : undefined);
     // v1's docopt prints help for -h/--help whatever its value: help alone is safe for both.
     if (flags.items.some((item) => item.opts.some((opt) => opt.spec.long === 'help'))) return run([parsed.sub, '--help']);
-    const policy = await judgeFlags('run', flags, [deps.cwd, resolve(deps.cwd, parsed.projectDir ?? fileDir)], deps, target);
+    const policy = await judgeFlags('run', flags, [deps.cwd, resolve(deps.cwd, parsed.projectDir ?? fileDir)], { deps, target, allow, warn });
     subArgs = [...bindOneOffPorts(flags, policy), ...(flags.dashdash ? ['--'] : []), ...flags.rest];
   }
-  const engine = { target, name: parsed.projectName, projectDir: resolve(deps.cwd, parsed.projectDir ?? fileDir) };
+  const engine = { target, name: parsed.projectName, projectDir: resolve(deps.cwd, parsed.projectDir ?? fileDir), allow, warn };
   return runHardened(compose, files, parsed.globals, [parsed.sub, ...subArgs], parsed.projectDir === undefined ? fileDir : undefined, deps, run, engine);
+}
+
+/** A warning (the same .sdocker.yml is read for the one-off and the model) said once. */
+function sayOnce(deps: Deps): (line: string) => void {
+  const said = new Set<string>();
+  return (line) => {
+    if (!said.has(line)) deps.stderr(`${line}\n`);
+    said.add(line);
+  };
+}
+
+/** up, create, scale, config... take no command words: an --sd- word there is sdocker's, misplaced. */
+function noOwnOptionAfter(subArgs: readonly string[]): void {
+  const misplaced = subArgs.find((word) => word.startsWith('--sd-'));
+  if (misplaced !== undefined) throw new SdockerError(`sdocker: ${misplaced.split('=')[0] ?? ''} is sdocker's own option: write it right after 'sdocker compose', before compose's subcommand`, EXIT_USAGE);
 }
 
 interface EngineChoice {
@@ -60,6 +82,17 @@ interface EngineChoice {
   readonly target: Engine;
   readonly name: string | undefined;
   readonly projectDir: string;
+  /** --sd-allow's rules. */
+  readonly allow: readonly string[];
+  /** A warning, said once. */
+  readonly warn: (line: string) => void;
+}
+
+interface Judging {
+  readonly deps: Deps;
+  readonly target: Engine;
+  readonly allow: readonly string[];
+  readonly warn: (line: string) => void;
 }
 
 /** How the hardening asks the engine about what the model borrows (containers it joins, existing volumes). */
@@ -77,8 +110,9 @@ async function engineAccess(choice: EngineChoice, model: string, deps: Deps, eng
 }
 
 /** A one-off's flags against the run rules: refused before anything runs; returns the policy. */
-async function judgeFlags(sub: OneOff, flags: ParsedFlags, cwds: readonly string[], deps: Deps, target: Engine): Promise<Policy> {
-  const { policy } = await loadPolicy({ profile: deps.env['SDOCKER_PROFILE'] || 'default', env: deps.env, cwd: deps.cwd, cliAllow: [] });
+async function judgeFlags(sub: OneOff, flags: ParsedFlags, cwds: readonly string[], { deps, target, allow, warn }: Judging): Promise<Policy> {
+  const { policy, warnings } = await loadPolicy({ profile: deps.env['SDOCKER_PROFILE'] || 'default', env: deps.env, cwd: deps.cwd, cliAllow: allow });
+  for (const line of warnings) warn(line);
   const verdict = judgeOneOff(sub, flags, policy, hostFacts(target), cwds);
   for (const line of verdict.allowed) deps.stderr(`${line}\n`);
   if (verdict.refused.length > 0) throw new SdockerError(verdict.refused.join('\n'), EXIT_REFUSED);
@@ -93,15 +127,18 @@ async function runHardened(compose: ComposeCommand, files: readonly string[], gl
     deps.stderr(`${model.stderr}\n`);
     return model.exitCode;
   }
-  const trusted = files.every((file) => isTrusted(file, readFileSync(file, 'utf8'), deps.env));
+  const untrusted = files.filter((file) => !isTrusted(file, readFileSync(file, 'utf8'), deps.env));
   const label = files[0] as string;
   const target = choice.target;
   const engine = await engineAccess(choice, model.stdout, deps, target);
-  const result = await hardenCompose(model.stdout, label, { profile: deps.env['SDOCKER_PROFILE'] || 'default', env: deps.env, cliAllow: [], seccomp: undefined, ignoreFileAllows: !trusted, engine, host: hostFacts(target) });
+  const trust = untrusted.length === 0 ? '' : `sdocker trust ${untrusted.map((file) => shownPath(file, deps.cwd)).join(' ')}`;
+  const options = { profile: deps.env['SDOCKER_PROFILE'] || 'default', env: deps.env, cliAllow: choice.allow, seccomp: undefined, ignoreFileAllows: untrusted.length > 0, engine, host: hostFacts(target), allowHint: composeHint(trust) };
+  const result = await hardenCompose(model.stdout, label, options);
   const refused = result.findings.filter((f) => f.level === 'error');
-  if (!trusted && /x-sdocker/.test(model.stdout)) deps.stderr(`sdocker: x-sdocker allow lists ignored: ${files.join(', ')} not trusted; review, then run 'sdocker trust FILE'\n`);
+  for (const line of result.warnings) choice.warn(line);
+  if (trust !== '' && /x-sdocker/.test(model.stdout)) choice.warn(`sdocker: x-sdocker allow lists ignored: ${untrusted.map((file) => shownPath(file, deps.cwd)).join(', ')} not trusted; review, then run '${trust}'`);
   for (const f of result.findings.filter((x) => x.level !== 'change')) deps.stderr(`sdocker: service ${f.service}: ${f.message}\n`);
-  if (refused.length > 0) return 1;
+  if (refused.length > 0) return EXIT_REFUSED;
   const dir = mkdtempSync(join(tmpdir(), 'sdocker-compose-'));
   try {
     const hardened = join(dir, 'compose.hardened.yml');
@@ -110,6 +147,18 @@ async function runHardened(compose: ComposeCommand, files: readonly string[], gl
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** How a model refusal is lifted for sdocker compose: on the service (counted once trusted), or --sd-allow. */
+function composeHint(trust: string): AllowHint {
+  return (rule) => `allow it: x-sdocker: {allow: [${rule}]} on the service${trust === '' ? '' : `, then ${trust}`}, or sdocker compose --sd-allow ${rule} ...`;
+}
+
+/** A file as the user may type it back: relative to the working directory when below it, quoted when the shell would split it. */
+export function shownPath(file: string, cwd: string): string {
+  const rel = relative(cwd, file);
+  const shown = rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? `./${rel}` : file;
+  return /^[\w./@%+=:,-]+$/.test(shown) ? shown : `'${shown.replaceAll("'", "'\\''")}'`;
 }
 
 function composeFiles(given: readonly string[], deps: Deps): string[] {

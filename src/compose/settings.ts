@@ -12,12 +12,15 @@ import { isOnForRefusal } from './booleans.js';
 import { Unresolved } from './interpolate.js';
 import type { ComposeProject, Written } from './project.js';
 import { volumeBinds, type VolumeBind } from './volumes.js';
+import { composeForm } from './wording.js';
 import { bindSettings, buildSettings, deviceValue, fileMount, namedOnEngine } from './mount-settings.js';
 
 export interface Place {
   readonly path: Path;
   /** Where an inherited setting comes from, for the message; undefined for the service's own. */
   readonly origin: string | undefined;
+  /** The setting in the file's words (`network_mode: host`), for the message (wording.ts). */
+  readonly shown?: string;
 }
 
 export type Setting = Place & ({ readonly flag: string; readonly value: string } | { readonly violation: Violation });
@@ -103,13 +106,15 @@ export function serviceSettings(project: ComposeProject, name: string, engine?: 
 
 /** The report place of a value: its own path, or the `extends` line of the service judged. */
 function locate(project: ComposeProject, name: string, w: Written): Place {
-  if (w.file === project.file && w.service === name) return { path: w.path, origin: undefined };
+  const shown = composeForm(String(w.path[2]), w.value);
+  if (w.file === project.file && w.service === name) return { path: w.path, origin: undefined, shown };
   const where = w.file === project.file ? '' : ` in ${relative(dirname(project.file), w.file)}`;
-  return { path: ['services', name, 'extends'], origin: `inherited through extends from service '${w.service}'${where}` };
+  return { path: ['services', name, 'extends'], origin: `inherited through extends from service '${w.service}'${where}`, shown };
 }
 
-function joinOrigin(place: Place, origin: string): Place {
-  return { path: place.path, origin: place.origin === undefined ? origin : `${origin}, ${place.origin}` };
+function joinOrigin(place: Place, origin: string, shown = place.shown): Place {
+  const joined = { path: place.path, origin: place.origin === undefined ? origin : `${origin}, ${place.origin}` };
+  return shown === undefined ? joined : { ...joined, shown };
 }
 
 /** `service:X` followed to the mode X runs with; `container:NAME` cannot be judged here. */
@@ -128,7 +133,7 @@ function namespaceSetting(project: ComposeProject, key: string, flag: string, ru
     if (next === undefined || next instanceof Unresolved) return;
     mode = String(next);
   }
-  const place = via.length === 0 ? at : joinOrigin(at, `${key} of service '${via.at(-1)}' (through ${key}: service:${via[0]})`);
+  const place = via.length === 0 ? at : joinOrigin(at, `${key} of service '${via.at(-1)}' (through ${key}: service:${via[0]})`, composeForm(key, mode));
   if (mode.startsWith('container:') && engine === undefined) {
     problems.push({ ...place, level: 'warning', rule, message: `${key} ${mode} joins a container outside this file, which cannot be judged without the engine: sdocker compose checks it when it runs` });
   } else settings.push({ ...place, flag, value: mode });
@@ -150,7 +155,7 @@ function volumesFrom(project: ComposeProject, name: string, text: string, at: Pl
   }
   for (const { w, bind, via } of inheritedVolumes(project, source, [name])) {
     const forced = bind.kind === 'bind' && mode.split(',').includes('ro') ? { ...bind, readOnly: true } : bind;
-    const place = joinOrigin(at, `from service '${via.join("' through '")}' through volumes_from`);
+    const place = joinOrigin(at, `from service '${via.join("' through '")}' through volumes_from`, composeForm('volumes', w.value));
     settings.push(...bindSettings(forced, place, w.value));
   }
 }

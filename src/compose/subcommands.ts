@@ -7,18 +7,23 @@ import { SdockerError } from '../errors.js';
 export type SubKind = 'pass' | 'model' | 'run' | 'exec';
 
 /**
- * Create containers from the model: up, create, run, scale (v1 and v2), watch (v2 runs up
- * first); build runs the file's build steps in a container of the builder's, which a
- * `build.network: host` or `build.privileged` hands the host (refused on the model).
+ * Create containers from the model: up (also `up --scale`), create, run, scale (v1 and v2:
+ * every new replica is created from the hardened model, engine-compose-scale.test.ts), watch
+ * (v2 runs up first); build runs the file's build steps in a container of the builder's, which a
+ * `build.network: host` or `build.privileged` hands the host (refused on the model). config and
+ * convert (v2's alias) print the model: run on the hardened one, they preview what will run.
  */
-const MODEL = new Set(['up', 'create', 'scale', 'watch', 'build']);
+const MODEL = new Set(['up', 'create', 'scale', 'watch', 'build', 'config', 'convert']);
 
 /**
- * Create no container: they read, stop, remove, or start and restart containers that exist
- * (v1 project.start and v2 start only start existing ones), or move images.
+ * Create no container: they read, stop, remove, or start and restart containers that exist, or
+ * move images. start creates nothing: measured with docker-compose 1.29.2, `start` of a project
+ * never created prints "No containers to start", exits 1 and leaves no container (v1
+ * project.start starts only service.containers(stopped=True)); v2's start fails with
+ * `service "x" has no container to start` (docker/compose pkg/compose/start.go).
  */
 const PASS = new Set([
-  'attach', 'commit', 'config', 'convert', 'cp', 'down', 'events', 'export', 'images', 'kill', 'logs', 'ls',
+  'attach', 'commit', 'cp', 'down', 'events', 'export', 'images', 'kill', 'logs', 'ls',
   'pause', 'port', 'ps', 'publish', 'pull', 'push', 'restart', 'rm', 'start', 'stats', 'stop', 'top', 'unpause',
   'version', 'volumes', 'wait', 'help', 'completion', '__complete', '__completeNoDesc',
 ]);

@@ -64,8 +64,10 @@ export async function loadPolicy(request: LoadRequest): Promise<LoadedPolicy> {
     } else {
       const { tight, loose } = splitTightening(mergeLayers(layers), layer);
       layers.push(tight);
-      for (const key of loose) {
-        warnings.push(`sdocker: ignoring '${key}' from ${projectFile}: it loosens the policy and the file is not trusted; review it, then run 'sdocker trust ${projectFile}'`);
+      // One line per file: which file, the keys ignored, the command that trusts it (as printed).
+      if (loose.length > 0) {
+        const keys = loose.map((key) => `'${key}'`).join(', ');
+        warnings.push(`sdocker: ignoring ${keys} from ${projectFile}: ${loose.length === 1 ? 'it loosens' : 'they loosen'} the policy and the file is not trusted; review it, then run 'sdocker trust ${projectFile}'`);
       }
     }
     sources.push(projectFile);

@@ -1,7 +1,7 @@
 // `sdocker compose` as a user runs it, with fake docker and docker-compose on PATH
 // (test/fixtures/fake-compose.ts): what compose was asked to do, and with which environment.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +17,7 @@ export interface ComposeCall {
 
 export interface ComposeRun {
   readonly code: number | null;
+  readonly stdout: string;
   readonly stderr: string;
   readonly calls: readonly ComposeCall[];
   readonly dir: string;
@@ -27,21 +28,24 @@ export interface FakeCompose {
   readonly plugin?: boolean;
   readonly version?: string;
   readonly files?: Readonly<Record<string, string>>;
+  /** Run again in the folder (and trust store) of an earlier run. */
+  readonly dir?: string;
 }
 
 export const SERVICE = 'services:\n  svc:\n    image: sdocker-test/busybox:1\n';
 
 export function runCompose(argv: readonly string[], fake: FakeCompose = {}): ComposeRun {
-  const dir = mkdtempSync(join(tmpdir(), 'sdocker-fake-compose-'));
-  for (const [name, text] of Object.entries(fake.files ?? { 'compose.yaml': SERVICE })) writeFileSync(join(dir, name), text);
+  const dir = fake.dir ?? mkdtempSync(join(tmpdir(), 'sdocker-fake-compose-'));
+  for (const [name, text] of Object.entries(fake.files ?? (fake.dir === undefined ? { 'compose.yaml': SERVICE } : {}))) writeFileSync(join(dir, name), text);
   const bin = join(dir, 'bin');
-  spawnSync('mkdir', [bin]);
+  spawnSync('mkdir', ['-p', bin]);
   for (const role of ['docker', 'docker-compose']) {
     const wrapper = join(bin, role);
     writeFileSync(wrapper, `#!/bin/sh\nexec "${process.execPath}" "${FAKE}" ${role} "$@"\n`);
     chmodSync(wrapper, 0o755);
   }
   const log = join(dir, 'calls.jsonl');
+  rmSync(log, { force: true });
   const env = {
     ...process.env,
     PATH: `${bin}:${process.env['PATH'] ?? ''}`,
@@ -54,7 +58,7 @@ export function runCompose(argv: readonly string[], fake: FakeCompose = {}): Com
   };
   const result = spawnSync(process.execPath, [CLI, ...argv], { cwd: dir, env, encoding: 'utf8' });
   const calls = existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as ComposeCall) : [];
-  return { code: result.status, stderr: result.stderr, calls, dir };
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr, calls, dir };
 }
 
 /** The call that ran compose's subcommand (the last one), with the private hardened file's path replaced by HARDENED. */
