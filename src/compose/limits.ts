@@ -93,9 +93,9 @@ function differ(plan: Plan, key: string, deployKey: string, top: unknown, deploy
 }
 
 /** The profile's limit, or the file's reservation when above it (the engine refuses a limit below the reservation). */
-function profileOrReservation(plan: Plan, profile: string, reservation: unknown, what: string, parse: Parse): unknown {
+function profileOrReservation(plan: Plan, profile: string, [path, reservation]: [Path, unknown], what: string, parse: Parse): unknown {
   if (reservation === undefined || !above(reservation, profile, parse)) return profile;
-  plan.warn([...LIMITS], `the ${what} reservation ${text(reservation)} is above the profile's limit ${profile}: the limit added is ${text(reservation)} (a limit below the reservation fails)`);
+  plan.warn(path, `the ${what} reservation ${text(reservation)} is above the profile's limit ${profile}: the limit added is ${text(reservation)} (a limit below the reservation fails)`);
   return reservation;
 }
 
@@ -113,7 +113,8 @@ export function memoryLimits(s: ServiceView): LimitPlan {
     plan.looser(deploy === undefined ? ['mem_limit'] : [...LIMITS, 'memory'], memory, profile, parseBytes);
     if (limits !== undefined && deploy === undefined) plan.set([...LIMITS, 'memory'], text(top));
   } else if (profile !== '') {
-    const reservation = resources(s, 'reservations')?.['memory'] ?? s.data['mem_reservation'];
+    const deployed = resources(s, 'reservations')?.['memory'];
+    const reservation: [Path, unknown] = deployed === undefined ? [['mem_reservation'], s.data['mem_reservation']] : [['deploy', 'resources', 'reservations', 'memory'], deployed];
     memory = profileOrReservation(plan, profile, reservation, 'memory', parseBytes);
     // As run does: a swap bound of the user's below the limit is the limit (docker needs memory with swap).
     if (swap !== undefined && above(memory, swap, parseBytes)) memory = swap;
@@ -152,7 +153,7 @@ export function cpuLimits(s: ServiceView): LimitPlan {
   }
   if (profile === '' || CFS_KEYS.some((key) => s.data[key] !== undefined)) return plan;
   // Compose gives a container no CPU reservation (v1 ignores it with a warning, v2 leaves it to swarm); a swarm does.
-  const limit = Number(profileOrReservation(plan, profile, resources(s, 'reservations')?.['cpus'], 'CPU', parseCpus));
+  const limit = Number(profileOrReservation(plan, profile, [['deploy', 'resources', 'reservations', 'cpus'], resources(s, 'reservations')?.['cpus']], 'CPU', parseCpus));
   plan.set(limits === undefined ? ['cpus'] : [...LIMITS, 'cpus'], limit);
   return plan;
 }
