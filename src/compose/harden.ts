@@ -16,6 +16,7 @@ import { composeBool } from './booleans.js';
 import { gatherForModel, probeView, type EngineAccess, type EngineView } from './engine-facts.js';
 import { ServiceModels } from './model.js';
 import { ComposeProject } from './project.js';
+import { limitNotes } from './limits.js';
 import { judgeService, type AllowHint } from './refuse.js';
 import { serviceSettings } from './settings.js';
 import { segmentNetworks } from './segment.js';
@@ -108,7 +109,7 @@ export async function hardenCompose(text: string, file: string, options: HardenO
       const { line, col } = doc.position(['services', name, 'read_only']);
       findings.push({ file, line, col, rule: 'read-only', level: 'warning', service: name, message: 'read_only: false leaves the root filesystem writable' });
     }
-    for (const note of options.judgeOnly === true ? [] : userNotes(view)) {
+    for (const note of options.judgeOnly === true ? [] : [...userNotes(view), ...limitNotes(view)]) {
       const { line, col } = doc.position(['services', name, ...note.path]);
       findings.push({ file, line, col, rule: note.rule, level: 'warning', service: name, message: note.message });
     }

@@ -1,12 +1,12 @@
 // The run engine's defaults, as compose keys. A key the service sets is kept; only what is
 // missing is added. Every value works on compose v1 (1.29) and v2: short-syntax ports,
 // tmpfs options in the short syntax, seccomp by absolute path (v1 reads it relative to the
-// working directory, v2 to the project), deploy limits that always carry memory (on v1 a
-// limits block without memory wipes mem_limit).
+// working directory, v2 to the project), limits where both composes read them (limits.ts).
 import { parsePort, parseSecurityOpt } from '../docker/values.js';
 import { bindAddress, grantedCaps, tmpfsOwner, tmpfsValue } from '../policy/defaults.js';
 import { normalizeCap } from '../policy/refusals.js';
 import type { InjectId } from '../policy/rules.js';
+import { cpuLimits, memoryLimits, pidsLimits } from './limits.js';
 import { list, strings, type ServiceEdit, type ServiceView } from './types.js';
 import { ownTmpfsEdits, serviceUser } from './user.js';
 
@@ -55,21 +55,9 @@ const INJECT: Readonly<Record<InjectId, ComposeInject>> = {
       append(out, 'tmpfs', s, 'tmpfs', tmpfsValue(s.policy, path, owner), `tmpfs: ${path}`);
     }
   },
-  memory: (s, out) => {
-    const limit = s.policy.limits.memory;
-    const own = s.data['mem_limit'];
-    if (own === undefined && limit !== '') set(out, 'memory', s, ['mem_limit'], limit, `mem_limit: ${limit}`);
-    const memory = own === undefined ? limit : String(own);
-    if (s.data['memswap_limit'] === undefined && memory !== '') set(out, 'memory', s, ['memswap_limit'], memory, `memswap_limit: ${memory} (no swap)`);
-  },
-  cpus: (s, out) => {
-    const limit = s.policy.limits.cpus;
-    if (s.data['cpus'] === undefined && s.data['cpu_quota'] === undefined && limit !== '') set(out, 'cpus', s, ['cpus'], Number(limit), `cpus: ${limit}`);
-  },
-  'pids-limit': (s, out) => {
-    const limit = s.policy.limits.pids;
-    if (s.data['pids_limit'] === undefined && limit > 0) set(out, 'pids-limit', s, ['pids_limit'], limit, `pids_limit: ${limit}`);
-  },
+  memory: (s, out) => out.push(...memoryLimits(s).edits),
+  cpus: (s, out) => out.push(...cpuLimits(s).edits),
+  'pids-limit': (s, out) => out.push(...pidsLimits(s).edits),
   'ulimit-nofile': (s, out) => {
     const [soft = '', hard = soft] = s.policy.limits.nofile.split(':');
     const ulimits = s.data['ulimits'] as Record<string, unknown> | undefined;
@@ -123,18 +111,8 @@ function volumeTarget(volume: unknown): string | undefined {
   return (volume as { target?: string } | null)?.target;
 }
 
-/** Limits for swarm and compose v2's deploy key, consistent with mem_limit and cpus; memory always present. */
-function deployLimits(s: ServiceView, out: ServiceEdit[]): void {
-  const limits = ((s.data['deploy'] as Record<string, unknown> | undefined)?.['resources'] as Record<string, unknown> | undefined)?.['limits'] as Record<string, unknown> | undefined;
-  const memory = s.data['mem_limit'] ?? (s.policy.limits.memory || undefined);
-  const cpus = s.data['cpus'] ?? (s.policy.limits.cpus || undefined);
-  if (memory !== undefined && limits?.['memory'] === undefined) set(out, 'memory', s, ['deploy', 'resources', 'limits', 'memory'], String(memory), `deploy.resources.limits.memory: ${String(memory)}`);
-  if (cpus !== undefined && limits?.['cpus'] === undefined) set(out, 'cpus', s, ['deploy', 'resources', 'limits', 'cpus'], Number(cpus), `deploy.resources.limits.cpus: ${String(cpus)}`);
-}
-
 export function serviceEdits(service: ServiceView): ServiceEdit[] {
   const out: ServiceEdit[] = [];
   for (const inject of Object.values(INJECT)) inject(service, out);
-  deployLimits(service, out);
   return out;
 }

@@ -83,7 +83,7 @@ const logs: Inject = (view, ctx, out) => {
 };
 
 /** A user value above the profile's, where both are known and the profile sets one. */
-function isLooser(given: number | undefined, limit: number | undefined): boolean {
+export function isLooser(given: number | undefined, limit: number | undefined): boolean {
   if (limit === undefined || limit <= 0) return false;
   return given === undefined || given <= 0 || given > limit;
 }

@@ -1,0 +1,191 @@
+// Memory, CPU and process limits of a compose service. A limit the file sets, beside the
+// service or in deploy.resources.limits, is the user's; sdocker adds only what is missing, in
+// a form both composes read without refusing the file:
+// - compose v1 1.29 (project.py translate_resource_keys_to_container_config) replaces mem_limit
+//   by limits.memory whenever a deploy.resources.limits block exists (wiped when it has none)
+//   and cpus by limits.cpus when present; its schema rejects limits.pids.
+// - compose-go v2 (loader/validate.go checkConsistency) refuses mem_limit, cpus or pids_limit
+//   beside a deploy.resources.limits block whose value differs, absent counting as 0.
+// So without a limits block sdocker writes mem_limit/cpus/pids_limit; with one, memory and cpus
+// go into it and a pids limit cannot be written for both (said, not written). memswap_limit
+// (read from beside the service only) equals the memory limit: no swap.
+import { parseBytes, parseCpus } from '../docker/units.js';
+import { isLooser } from '../policy/inject/limits.js';
+import type { Path } from '../yaml.js';
+import type { ServiceEdit, ServiceView } from './types.js';
+
+export type LimitRule = 'memory' | 'cpus' | 'pids-limit';
+
+export interface LimitNote {
+  readonly rule: LimitRule;
+  /** Under the service. */
+  readonly path: Path;
+  readonly message: string;
+}
+
+export interface LimitPlan {
+  readonly edits: ServiceEdit[];
+  readonly notes: LimitNote[];
+}
+
+const LIMITS = ['deploy', 'resources', 'limits'] as const;
+// docker refuses --cpus with --cpu-quota or --cpu-period ("Conflicting options"): the user's CFS
+// settings stand. cpu_count and cpu_percent are Windows-only: a Linux engine ignores them.
+const CFS_KEYS = ['cpu_quota', 'cpu_period'];
+
+type Parse = (text: string) => number | undefined;
+const parseCount: Parse = (value) => (/^-?\d+$/.test(value.trim()) ? Number(value) : undefined);
+
+function mapping(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
+/** deploy.resources.limits or .reservations, when the file has that block. */
+function resources(s: ServiceView, block: 'limits' | 'reservations'): Record<string, unknown> | undefined {
+  return mapping(mapping(mapping(s.data['deploy'])?.['resources'])?.[block]);
+}
+
+const text = (value: unknown): string => String(value);
+
+/** Equal as compose compares them (bytes, CPUs); the same text when either cannot be read (${VAR}). */
+function same(a: unknown, b: unknown, parse: Parse): boolean {
+  const [x, y] = [parse(text(a)), parse(text(b))];
+  return x !== undefined && y !== undefined ? x === y : text(a) === text(b);
+}
+
+function above(value: unknown, than: unknown, parse: Parse): boolean {
+  const [x, y] = [parse(text(value)), parse(text(than))];
+  return x !== undefined && y !== undefined && x > y;
+}
+
+class Plan implements LimitPlan {
+  readonly edits: ServiceEdit[] = [];
+  readonly notes: LimitNote[] = [];
+  constructor(
+    private readonly s: ServiceView,
+    private readonly rule: LimitRule,
+  ) {}
+
+  set(path: Path, value: unknown, note = `${path.join('.')}: ${text(value)}`): void {
+    this.edits.push({ rule: this.rule, service: this.s.name, edit: { kind: 'set', path, value }, note });
+  }
+
+  warn(path: Path, message: string): void {
+    this.notes.push({ rule: this.rule, path, message });
+  }
+
+  /** The user's value above the profile's, said as `run` says it (policy/inject/limits.ts). */
+  looser(path: Path, value: unknown, profile: string, parse: Parse): void {
+    const given = parse(text(value));
+    if (given !== undefined && isLooser(given, parse(profile))) this.warn(path, `${path.join('.')} ${text(value)} is above the profile's ${profile}`);
+  }
+}
+
+/** Where the file sets a limit: beside the service (`top`) and in deploy.resources.limits. */
+function placed(s: ServiceView, key: string, deployKey: string): { top: unknown; deploy: unknown; limits: Record<string, unknown> | undefined } {
+  const limits = resources(s, 'limits');
+  return { top: s.data[key], deploy: limits?.[deployKey], limits };
+}
+
+/** Two distinct values: compose v2 refuses the file, v1 takes deploy's. Left as written. */
+function differ(plan: Plan, key: string, deployKey: string, top: unknown, deploy: unknown): void {
+  plan.warn([...LIMITS, deployKey], `${key} ${text(top)} and deploy.resources.limits.${deployKey} ${text(deploy)} differ: compose v2 refuses the file (can't set distinct values) and v1 uses ${text(deploy)}; keep one value`);
+}
+
+/** The profile's limit, or the file's reservation when above it (the engine refuses a limit below the reservation). */
+function profileOrReservation(plan: Plan, profile: string, [path, reservation]: [Path, unknown], what: string, parse: Parse): unknown {
+  if (reservation === undefined || !above(reservation, profile, parse)) return profile;
+  plan.warn(path, `the ${what} reservation ${text(reservation)} is above the profile's limit ${profile}: the limit added is ${text(reservation)} (a limit below the reservation fails)`);
+  return reservation;
+}
+
+export function memoryLimits(s: ServiceView): LimitPlan {
+  const plan = new Plan(s, 'memory');
+  const profile = s.policy.limits.memory;
+  const { top, deploy, limits } = placed(s, 'mem_limit', 'memory');
+  if (top !== undefined && deploy !== undefined && !same(top, deploy, parseBytes)) {
+    differ(plan, 'mem_limit', 'memory', top, deploy);
+    return plan;
+  }
+  const swap = s.data['memswap_limit'];
+  let memory = deploy ?? top;
+  if (memory !== undefined) {
+    plan.looser(deploy === undefined ? ['mem_limit'] : [...LIMITS, 'memory'], memory, profile, parseBytes);
+    if (limits !== undefined && deploy === undefined) plan.set([...LIMITS, 'memory'], text(top));
+  } else if (profile !== '') {
+    const deployed = resources(s, 'reservations')?.['memory'];
+    const reservation: [Path, unknown] = deployed === undefined ? [['mem_reservation'], s.data['mem_reservation']] : [['deploy', 'resources', 'reservations', 'memory'], deployed];
+    memory = profileOrReservation(plan, profile, reservation, 'memory', parseBytes);
+    // As run does: a swap bound of the user's below the limit is the limit (docker needs memory with swap).
+    if (swap !== undefined && above(memory, swap, parseBytes)) memory = swap;
+    plan.set(limits === undefined ? ['mem_limit'] : [...LIMITS, 'memory'], limits === undefined ? memory : text(memory));
+  }
+  if (memory !== undefined) swapLimit(plan, memory, swap);
+  return plan;
+}
+
+function swapLimit(plan: Plan, memory: unknown, swap: unknown): void {
+  if (swap === undefined) {
+    plan.set(['memswap_limit'], memory, `memswap_limit: ${text(memory)} (no swap)`);
+    return;
+  }
+  const unlimited = Number(swap) === -1 || Number(swap) === 0;
+  if (unlimited || above(swap, memory, parseBytes)) {
+    plan.warn(['memswap_limit'], `memswap_limit ${text(swap)} lets the container swap beyond the memory limit ${text(memory)}`);
+  } else if (above(memory, swap, parseBytes)) {
+    plan.warn(['memswap_limit'], `memswap_limit ${text(swap)} is below the memory limit ${text(memory)}: the engine refuses to create the container (Minimum memoryswap limit should be larger than memory limit); make them equal`);
+  }
+}
+
+export function cpuLimits(s: ServiceView): LimitPlan {
+  const plan = new Plan(s, 'cpus');
+  const profile = s.policy.limits.cpus;
+  const { top, deploy, limits } = placed(s, 'cpus', 'cpus');
+  if (top !== undefined && deploy !== undefined && !same(top, deploy, parseCpus)) {
+    differ(plan, 'cpus', 'cpus', top, deploy);
+    return plan;
+  }
+  const cpus = deploy ?? top;
+  if (cpus !== undefined) {
+    plan.looser(deploy === undefined ? ['cpus'] : [...LIMITS, 'cpus'], cpus, profile, parseCpus);
+    if (limits !== undefined && deploy === undefined) plan.set([...LIMITS, 'cpus'], top);
+    return plan;
+  }
+  if (profile === '' || CFS_KEYS.some((key) => s.data[key] !== undefined)) return plan;
+  // Compose gives a container no CPU reservation (v1 ignores it with a warning, v2 leaves it to swarm); a swarm does.
+  const limit = Number(profileOrReservation(plan, profile, [['deploy', 'resources', 'reservations', 'cpus'], resources(s, 'reservations')?.['cpus']], 'CPU', parseCpus));
+  plan.set(limits === undefined ? ['cpus'] : [...LIMITS, 'cpus'], limit);
+  return plan;
+}
+
+export function pidsLimits(s: ServiceView): LimitPlan {
+  const plan = new Plan(s, 'pids-limit');
+  const profile = s.policy.limits.pids;
+  const { top, deploy, limits } = placed(s, 'pids_limit', 'pids');
+  if (top !== undefined && deploy !== undefined && !same(top, deploy, parseCount)) {
+    differ(plan, 'pids_limit', 'pids', top, deploy);
+    return plan;
+  }
+  const given = deploy ?? top;
+  if (given !== undefined) {
+    const path = deploy === undefined ? ['pids_limit'] : [...LIMITS, 'pids'];
+    if (Number(given) <= 0) plan.warn(path, `${path.join('.')} ${text(given)} leaves the number of processes unlimited`);
+    else plan.looser(path, given, String(profile), parseCount);
+    if (limits !== undefined && deploy === undefined) {
+      plan.warn(['pids_limit'], `pids_limit ${text(top)} beside a deploy.resources.limits without pids: compose v2 refuses the file (can't set distinct values); add pids: ${text(top)} there (v2 only: v1 rejects it) or move the limits beside the service`);
+    }
+    return plan;
+  }
+  if (profile <= 0) return plan;
+  if (limits !== undefined) {
+    plan.warn([...LIMITS], `no pids limit added: compose v1 rejects pids in deploy.resources.limits and v2 refuses pids_limit beside a limits block without it; add pids: ${profile} there (v2 only) or write mem_limit, cpus and pids_limit instead of deploy.resources.limits`);
+    return plan;
+  }
+  plan.set(['pids_limit'], profile);
+  return plan;
+}
+
+/** What the file's own limits mean, for the report (warnings). */
+export function limitNotes(s: ServiceView): LimitNote[] {
+  return [memoryLimits(s), cpuLimits(s), pidsLimits(s)].flatMap((plan) => plan.notes);
+}
