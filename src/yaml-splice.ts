@@ -106,7 +106,15 @@ class Splicer {
     const first = before[0];
     if (first === undefined) throw new CannotSplice('an empty block collection');
     const column = columnOf(this.text, isPair(first) ? rangeOf(first.key)[0] : rangeOf(node)[0]);
-    this.insertLines(contentEnd(node, this.snapshot), renderBlock(fresh, column, this.style));
+    const lines = isMap(node) ? added.map((pair) => this.renderPair(pair as Pair, column)).join('') : renderBlock(fresh, column, this.style);
+    this.insertLines(contentEnd(node, this.snapshot), lines);
+  }
+
+  /** A new pair's lines; a list under it not indented when the file writes `key:\n- x`. */
+  private renderPair(pair: Pair, column: number): string {
+    const lines = renderBlock(Object.assign(new YAMLMap(), { items: [pair] }), column, this.style);
+    if (this.style.indentSeq || !isBlock(pair.value) || !isSeq(pair.value)) return lines;
+    return lines.slice(0, lines.indexOf(this.style.eol) + this.style.eol.length) + renderBlock(pair.value, column, this.style);
   }
 
   /** An item of an original sequence replaced by another node. */
@@ -142,6 +150,10 @@ class Splicer {
     }
     // Written as a block below the key: the inline value (an alias, a scalar) goes, a comment after it stays.
     const [start, end] = rangeOf(before);
+    // A tag or anchor of the old value (`tmpfs: !reset`) is not the new value's: it goes too.
+    const keyEnd = rangeOf(pair.key)[1];
+    const props = /(?:[ \t]+[!&]\S*)+/.exec(this.text.slice(keyEnd, start));
+    if (props !== null) this.splices.push({ at: keyEnd + props.index, end: keyEnd + props.index + props[0].length, text: '' });
     if (!empty) this.splices.push({ at: trimBack(this.text, start), end, text: '' });
     this.insertLines(end, renderBlock(after, column, this.style));
   }
@@ -229,7 +241,8 @@ function stringify(node: Node, options: { indent?: number; indentSeq?: boolean }
 
 /** A block collection's lines at `column`, each ending with the file's line ending. */
 function renderBlock(node: YAMLMap | YAMLSeq, column: number, style: Style): string {
-  const lines = stringify(node, { indent: style.indent, indentSeq: style.indentSeq }).split('\n');
+  // yaml's own indentSeq: false puts a list under a key at indent - 2: the caller places such lists itself.
+  const lines = stringify(node, { indent: style.indent }).split('\n');
   return lines.map((line) => (line === '' ? line : ' '.repeat(column) + line) + style.eol).join('');
 }
 
@@ -243,6 +256,11 @@ function renderFlowItems(node: YAMLMap | YAMLSeq): string {
 
 /** One value on a line: in flow context (or as a flow collection) wrapped in a flow sequence so flow quoting rules apply. */
 function renderInline(node: Node, flow: boolean): string {
-  if (!flow) return stringify(node);
-  return renderFlowItems(Object.assign(new YAMLSeq(), { items: [node] }));
+  // An original scalar carries the comments around it, which stay in the text where they are.
+  const bare = node.clone() as Node;
+  delete bare.comment;
+  delete bare.commentBefore;
+  delete bare.spaceBefore;
+  if (!flow) return stringify(bare);
+  return renderFlowItems(Object.assign(new YAMLSeq(), { items: [bare] }));
 }

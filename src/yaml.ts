@@ -193,9 +193,17 @@ function isEmpty(node: unknown): boolean {
   return isScalar(node) && (node.value === '' || (node.type === Scalar.PLAIN && /^(~|null|Null|NULL)$/.test(String(node.value))));
 }
 
-/** The same values, read as the failsafe schema reads them (aliases resolved). */
+/** The same nodes: values as the failsafe schema reads them, tags, and aliases by name. */
 function sameData(a: Document, b: Document): boolean {
-  return JSON.stringify(a.toJS({ maxAliasCount: -1 })) === JSON.stringify(b.toJS({ maxAliasCount: -1 }));
+  return JSON.stringify(shape(a.contents)) === JSON.stringify(shape(b.contents));
+}
+
+function shape(node: unknown): unknown {
+  if (isAlias(node)) return { alias: node.source };
+  if (isScalar(node)) return [node.tag ?? null, node.value];
+  if (isSeq(node)) return [node.tag ?? null, node.items.map(shape)];
+  if (isMap(node)) return [node.tag ?? null, node.items.map((pair) => [isScalar(pair.key) ? pair.key.value : pair.key, shape(pair.value)])];
+  return node ?? null;
 }
 
 /** Whether the file indents a block sequence under its key (`key:\n  - x`); yes when it has none. */
