@@ -1,7 +1,8 @@
-// The only module that imports `yaml` (yaml 3 changes the node API; keeping every call here
+// With yaml-splice.ts, the only modules that import `yaml` (yaml 3 changes the node API; keeping every call here
 // keeps that upgrade to one file). Loaded lazily: importing yaml costs ~40 ms on these
 // machines, so the run path only pays it when a user or project config file exists.
-import { Document, LineCounter, Scalar, isAlias, isMap, isScalar, isSeq, parseAllDocuments, parseDocument, visit, type Node, type YAMLMap } from 'yaml';
+import { Document, LineCounter, Scalar, YAMLMap, isAlias, isMap, isScalar, isSeq, parseAllDocuments, parseDocument, visit, type Alias, type Node, type YAMLSeq } from 'yaml';
+import { CannotSplice, Snapshot, spliceDocument } from './yaml-splice.js';
 import { SdockerError, EXIT_USAGE } from './errors.js';
 
 /** Parse one YAML document to plain data; a syntax error, duplicate key or second document is one clear error. */
@@ -28,23 +29,30 @@ function checkedDocument(text: string, file: string, options: { schema?: 'failsa
 
 export type Path = readonly (string | number)[];
 
+/** How ComposeDocument.toString made its text (tests hold the splice path to every form they know). */
+export type WriteMode = 'unchanged' | 'spliced' | 'restringified';
+
 /**
  * A compose file opened for editing without damage: edits go into a failsafe-schema document
  * (every scalar stays the text it was, so `0440` stays `0440`), analysis reads a second,
- * merged view (values inherited through `<<` included). Unedited, it gives back the exact text.
+ * merged view (values inherited through `<<` included). The text given back is the original
+ * with only the edited nodes written (yaml-splice.ts): untouched lines keep every byte.
  */
 export class ComposeDocument {
   private readonly doc: Document;
   private readonly lines = new LineCounter();
+  private readonly snapshot: Snapshot;
   private changed = false;
   /** The file's values, merge keys resolved, as compose would read them. */
   readonly data: Record<string, unknown>;
+  writeMode: WriteMode = 'unchanged';
 
   constructor(
     readonly text: string,
     readonly file: string,
   ) {
     this.doc = checkedDocument(text, file, { schema: 'failsafe', lineCounter: this.lines });
+    this.snapshot = new Snapshot(this.doc);
     const data = checkedDocument(text, file, { merge: true }).toJS() as unknown;
     if (data !== null && (typeof data !== 'object' || Array.isArray(data))) {
       throw new SdockerError(`sdocker: ${file}: a compose file is a mapping of keys (services, networks, ...)`, EXIT_USAGE);
@@ -64,18 +72,26 @@ export class ComposeDocument {
 
   /** The service's own mapping, made editable: an aliased service becomes a copy of what it aliases. */
   private serviceMap(service: string): YAMLMap {
-    const path = ['services', service];
-    let node = this.doc.getIn(path, true) as Node | undefined;
+    const services = this.doc.get('services', true);
+    if (!isMap(services)) throw new SdockerError(`sdocker: ${this.file}: 'services' is not a mapping`, EXIT_USAGE);
+    return this.child(services, service, `service '${service}'`, false);
+  }
+
+  /**
+   * The collection under `key`, made editable: an alias becomes a copy of what it names as the
+   * file was read (its anchors stay with the original, once in the file), an empty value (or
+   * a missing key, when `create`) a new mapping.
+   */
+  private child(parent: YAMLMap | YAMLSeq, key: string | number, what: string, create: boolean): YAMLMap {
+    let node = parent.get(key, true) as Node | undefined;
     if (isAlias(node)) {
-      // A copy of what the alias names; its anchors stay with the original, once in the file.
-      const copy = (node.resolve(this.doc) as Node).clone() as Node;
-      visit(copy, (_key, inner) => {
-        if (inner !== null && typeof inner === 'object' && 'anchor' in inner) delete (inner as { anchor?: string }).anchor;
-      });
-      this.doc.setIn(path, copy);
-      node = copy;
+      node = this.copyOf(node);
+      parent.set(key, node);
+    } else if ((node === undefined && create) || (create && isEmpty(node))) {
+      node = new YAMLMap();
+      parent.set(key, node);
     }
-    if (!isMap(node)) throw new SdockerError(`sdocker: ${this.file}: service '${service}' is not a mapping`, EXIT_USAGE);
+    if (!isMap(node)) throw new SdockerError(`sdocker: ${this.file}: ${what} is not a mapping`, EXIT_USAGE);
     return node;
   }
 
@@ -113,10 +129,33 @@ export class ComposeDocument {
     return out;
   }
 
+  private copyOf(alias: Alias): Node {
+    // Resolved in the file as read: an anchor on a service edited earlier must not bring that service's additions.
+    const pristine = parseDocument(this.text, { schema: 'failsafe' });
+    const copy = (alias.resolve(pristine) as Node).clone() as Node;
+    visit(copy, (_key, inner) => {
+      if (inner !== null && typeof inner === 'object' && 'anchor' in inner) delete (inner as { anchor?: string }).anchor;
+    });
+    return copy;
+  }
+
+  /** The collection holding the last key of `path` under a service's mapping, made editable on the way. */
+  private parentOf(service: string, path: Path): { parent: YAMLMap | YAMLSeq; key: string | number } {
+    let parent: YAMLMap | YAMLSeq = this.serviceMap(service);
+    for (let i = 0; i < path.length - 1; i += 1) {
+      const key = path[i] as string | number;
+      const next = parent.get(key, true);
+      parent = isSeq(next) ? next : this.child(parent, key, `'${path.slice(0, i + 1).join('.')}' of service '${service}'`, true);
+    }
+    const key = path.at(-1);
+    if (key === undefined) throw new SdockerError(`sdocker: ${this.file}: an empty key path for service '${service}'`, EXIT_USAGE);
+    return { parent, key };
+  }
+
   /** Set `key` on a service (an explicit key also overrides one inherited through `<<`). */
   set(service: string, path: Path, value: unknown): void {
-    const map = this.serviceMap(service);
-    map.setIn(path, this.toNode(value));
+    const { parent, key } = this.parentOf(service, path);
+    parent.set(key, this.toNode(value));
     this.changed = true;
   }
 
@@ -129,24 +168,44 @@ export class ComposeDocument {
   /** Append to a service's sequence; a lone scalar becomes a one-item sequence first. */
   append(service: string, key: string, value: unknown): void {
     const map = this.serviceMap(service);
-    const current = map.get(key, true) as Node | undefined;
+    let current = map.get(key, true) as Node | undefined;
+    if (isAlias(current)) {
+      current = this.copyOf(current);
+      map.set(key, current);
+    }
     if (isSeq(current)) current.add(this.toNode(value));
-    else if (current === undefined || (isScalar(current) && (current.value === null || current.value === ''))) map.set(key, this.toNode([value]));
+    else if (current === undefined || isEmpty(current)) map.set(key, this.toNode([value]));
     else map.set(key, this.toNode([this.scalarText(current), value]));
     this.changed = true;
   }
 
   /** Replace the scalar at `path` keeping its quoting style. */
   replaceScalar(service: string, path: Path, value: string): void {
-    const node = this.serviceMap(service).getIn(path, true);
+    const { parent, key } = this.parentOf(service, path);
+    const node = parent.get(key, true);
     if (isScalar(node)) node.value = value;
-    else this.serviceMap(service).setIn(path, this.toNode(value));
+    else parent.set(key, this.toNode(value));
     this.changed = true;
   }
 
   toString(): string {
     if (!this.changed) return this.text;
-    return this.doc.toString({ lineWidth: 0, flowCollectionPadding: false, indent: detectIndent(this.text) });
+    const indent = detectIndent(this.text);
+    const eol = this.text.includes('\r\n') ? '\r\n' : '\n';
+    try {
+      const spliced = spliceDocument(this.text, this.doc, this.snapshot, { indent, indentSeq: detectIndentSeq(this.doc, this.text), eol });
+      // The spliced text must read back as the edited document; a form the splicer got wrong is written whole instead.
+      const reread = parseDocument(spliced, { schema: 'failsafe', uniqueKeys: true });
+      if (reread.errors.length === 0 && sameData(reread, this.doc)) {
+        this.writeMode = 'spliced';
+        return spliced;
+      }
+    } catch (error) {
+      if (!(error instanceof CannotSplice)) throw error;
+    }
+    // Whole-document fallback (untouched lines may be respaced); no known compose form takes it.
+    this.writeMode = 'restringified';
+    return this.doc.toString({ lineWidth: 0, flowCollectionPadding: false, indent });
   }
 
   private scalarText(node: Node): string {
@@ -186,6 +245,42 @@ function ownCopy(doc: Document, node: Node): Node {
     if (inner !== null && typeof inner === 'object' && 'anchor' in inner) delete (inner as { anchor?: string }).anchor;
   });
   return copy;
+}
+
+/** An empty value (`tmpfs:`, `tmpfs: ~`, `tmpfs: null`): failsafe reads its text, compose reads null. */
+function isEmpty(node: unknown): boolean {
+  return isScalar(node) && (node.value === '' || (node.type === Scalar.PLAIN && /^(~|null|Null|NULL)$/.test(String(node.value))));
+}
+
+/** The same nodes: values as the failsafe schema reads them, tags, and aliases by name. */
+function sameData(a: Document, b: Document): boolean {
+  return JSON.stringify(shape(a.contents)) === JSON.stringify(shape(b.contents));
+}
+
+function shape(node: unknown): unknown {
+  if (isAlias(node)) return { alias: node.source };
+  if (isScalar(node)) return [node.tag ?? null, node.value];
+  if (isSeq(node)) return [node.tag ?? null, node.items.map(shape)];
+  if (isMap(node)) return [node.tag ?? null, node.items.map((pair) => [isScalar(pair.key) ? pair.key.value : pair.key, shape(pair.value)])];
+  return node ?? null;
+}
+
+/** Whether the file indents a block sequence under its key (`key:\n  - x`); yes when it has none. */
+function detectIndentSeq(doc: Document, text: string): boolean {
+  let indented: boolean | undefined;
+  visit(doc, {
+    Pair(_key, pair) {
+      const value = pair.value;
+      if (!isSeq(value) || value.flow === true || !isScalar(pair.key) || value.range == null || pair.key.range == null) return undefined;
+      indented = column(text, value.range[0]) > column(text, pair.key.range[0]);
+      return visit.BREAK;
+    },
+  });
+  return indented ?? true;
+}
+
+function column(text: string, pos: number): number {
+  return pos - (text.lastIndexOf('\n', pos - 1) + 1);
 }
 
 /** Plain data as YAML, styled as ComposeDocument writes new values. */
