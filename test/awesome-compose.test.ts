@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { hardenCompose } from '../src/compose/harden.js';
-import { ComposeDocument } from '../src/yaml.js';
+import { ComposeDocument } from '../src/yaml/index.js';
 
 const DIR = fileURLToPath(new URL('../../test/fixtures/awesome-compose/', import.meta.url));
 const SCHEMA = JSON.parse(readFileSync(fileURLToPath(new URL('../../test/fixtures/compose-spec/compose-spec.json', import.meta.url)), 'utf8')) as object;

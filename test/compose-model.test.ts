@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hardenCompose } from '../src/compose/harden.js';
 import { ServiceModels } from '../src/compose/model.js';
-import { ComposeDocument, parseYamlData } from '../src/yaml.js';
+import { ComposeDocument, parseYamlData } from '../src/yaml/index.js';
 import { CORPUS } from './helpers/model-corpus.js';
 
 // sdocker's own seccomp profile, by absolute path: v1 reads the file when it builds the model.

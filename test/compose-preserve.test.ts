@@ -12,7 +12,7 @@ import { isDeepStrictEqual, promisify } from 'node:util';
 import { isMap, isSeq, parseDocument, type Node } from 'yaml';
 import { hardenCompose } from '../src/compose/harden.js';
 import type { ServiceEdit } from '../src/compose/types.js';
-import { ComposeDocument, renderYaml } from '../src/yaml.js';
+import { ComposeDocument, renderYaml } from '../src/yaml/index.js';
 import { preserveCorpus, type PreserveCase } from './helpers/yaml-variants.js';
 
 const FIXTURES = fileURLToPath(new URL('../../test/fixtures/compose/', import.meta.url));

@@ -1,7 +1,7 @@
 // ComposeDocument's writer on the forms harden meets: each edit is spliced into the original
 // text (writeMode 'spliced'), the rest of the file comes back byte for byte.
 import test from 'ava';
-import { ComposeDocument } from '../src/yaml.js';
+import { ComposeDocument } from '../src/yaml/index.js';
 
 type Edit = (doc: ComposeDocument) => void;
 

@@ -9,7 +9,7 @@ import { checkAllowList } from '../policy/allow.js';
 import type { HostFacts } from '../policy/context.js';
 import { loadPolicy, type LoadedPolicy } from '../policy/load.js';
 import { resolveSeccomp } from '../policy/seccomp.js';
-import { ComposeDocument } from '../yaml.js';
+import { ComposeDocument } from '../yaml/index.js';
 import { grantRefusals } from './grants.js';
 import { serviceEdits } from './inject.js';
 import { composeBool } from './booleans.js';

@@ -11,7 +11,7 @@
 // (read from beside the service only) equals the memory limit: no swap.
 import { parseBytes, parseCpus } from '../docker/units.js';
 import { isLooser } from '../policy/inject/limits.js';
-import type { Path } from '../yaml.js';
+import type { Path } from '../yaml/index.js';
 import type { ServiceEdit, ServiceView } from './types.js';
 
 export type LimitRule = 'memory' | 'cpus' | 'pids-limit';

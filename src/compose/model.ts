@@ -6,7 +6,7 @@
 // the same file is taken as hardened (`settle`): what harden adds to it is inherited too.
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { ComposeDocument } from '../yaml.js';
+import { ComposeDocument } from '../yaml/index.js';
 import { mergeServices } from './merge.js';
 
 type Data = Record<string, unknown>;

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { SdockerError } from '../errors.js';
-import { ComposeDocument, type Path } from '../yaml.js';
+import { ComposeDocument, type Path } from '../yaml/index.js';
 import { projectEnv } from './dotenv.js';
 import { interpolateTree, Unresolved, type Env } from './interpolate.js';
 

@@ -9,7 +9,7 @@ import { UNKNOWN_FACTS, type RuleContext, type HostFacts } from '../policy/conte
 import { readOnlyNote } from '../policy/mounts.js';
 import { findDeviceWarnings } from '../policy/devices.js';
 import { findReadOnlyBinds, findViolations, isAllowed, refusalMessage, type Violation } from '../policy/refusals.js';
-import type { Path } from '../yaml.js';
+import type { Path } from '../yaml/index.js';
 import type { EngineView } from './engine-facts.js';
 import type { ComposeProject } from './project.js';
 import { serviceSettings, type Problem, type Setting } from './settings.js';

@@ -97,7 +97,7 @@ interface Judging {
 
 /** How the hardening asks the engine about what the model borrows (containers it joins, existing volumes). */
 async function engineAccess(choice: EngineChoice, model: string, deps: Deps, engine: Engine): Promise<EngineAccess> {
-  const { parseYamlData } = await import('../yaml.js');
+  const { parseYamlData } = await import('../yaml/index.js');
   const data = parseYamlData(model, 'compose config') as { name?: unknown } | null;
   return {
     // COMPOSE_PROJECT_NAME may come from the project's .env, as compose reads it.

@@ -7,7 +7,7 @@ import { dirname, relative } from 'node:path';
 import type { Violation } from '../policy/refusals.js';
 import type { EngineView } from './engine-facts.js';
 import type { RefuseId } from '../policy/rules.js';
-import type { Path } from '../yaml.js';
+import type { Path } from '../yaml/index.js';
 import { isOnForRefusal } from './booleans.js';
 import { Unresolved } from './interpolate.js';
 import type { ComposeProject, Written } from './project.js';

@@ -1,5 +1,5 @@
 // What hardening a compose file produces: edits to make, and findings to report.
-import type { Path } from '../yaml.js';
+import type { Path } from '../yaml/index.js';
 import type { Policy } from '../policy/schema.js';
 import type { InjectId, RuleId } from '../policy/rules.js';
 

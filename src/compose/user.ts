@@ -3,7 +3,7 @@
 // capabilities), and a tmpfs over an image folder needs the user's uid/gid (runc mounts it with
 // the folder's owner and mode, root 0755).
 import { tmpfsHasOwner, tmpfsOwner, tmpfsWithOwner } from '../policy/defaults.js';
-import type { Path } from '../yaml.js';
+import type { Path } from '../yaml/index.js';
 import { list, strings, type ServiceEdit, type ServiceView } from './types.js';
 
 /** Who chose the user: the file, sdocker's profile, or nobody (root); `capabilities`: root for the file's cap_add. */

@@ -150,6 +150,6 @@ function originsOf(layers: readonly Layer[], sources: readonly string[]): Record
 }
 
 export async function parseLayer(text: string, file: string): Promise<Layer> {
-  const { parseYamlData } = await import('../yaml.js');
+  const { parseYamlData } = await import('../yaml/index.js');
   return validateLayer(parseYamlData(text, file), file);
 }

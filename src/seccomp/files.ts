@@ -6,7 +6,7 @@ import { generateSeccomp, renderComparison, type SeccompProfile, type SeccompSou
 export { renderComparison };
 
 export async function loadSeccompSource(dir: string): Promise<{ base: SeccompProfile; source: SeccompSource; profile: SeccompProfile }> {
-  const { parseYamlData } = await import('../yaml.js');
+  const { parseYamlData } = await import('../yaml/index.js');
   const file = join(dir, 'source.yml');
   const source = parseYamlData(readFileSync(file, 'utf8'), file) as SeccompSource;
   const base = JSON.parse(readFileSync(join(dir, source.base), 'utf8')) as SeccompProfile;

@@ -1,42 +1,15 @@
-// With yaml-splice.ts, the only modules that import `yaml` (yaml 3 changes the node API; keeping every call here
-// keeps that upgrade to one file). Loaded lazily: importing yaml costs ~40 ms on these
-// machines, so the run path only pays it when a user or project config file exists.
-import { Document, LineCounter, Scalar, YAMLMap, isAlias, isMap, isScalar, isSeq, parseAllDocuments, parseDocument, visit, type Alias, type Node, type YAMLSeq } from 'yaml';
-import { CannotSplice, Snapshot, spliceDocument } from './yaml-splice.js';
-import { SdockerError, EXIT_USAGE } from './errors.js';
-
-/** Parse one YAML document to plain data; a syntax error, duplicate key or second document is one clear error. */
-export function parseYamlData(text: string, file: string): unknown {
-  return checkedDocument(text, file, {}).toJS();
-}
-
-function checkedDocument(text: string, file: string, options: { schema?: 'failsafe'; lineCounter?: LineCounter; merge?: boolean }): Document {
-  const docs = parseAllDocuments(text, { uniqueKeys: true, prettyErrors: true, ...options });
-  if (!Array.isArray(docs)) return parseDocument('', options);
-  if (docs.length > 1) {
-    throw new SdockerError(`sdocker: ${file}: holds ${docs.length} YAML documents; keep one (remove the '---' separators)`, EXIT_USAGE);
-  }
-  const doc = docs[0] ?? parseDocument('', options);
-  const error = doc.errors[0];
-  if (error !== undefined) {
-    const where = error.linePos?.[0];
-    const position = where === undefined ? '' : `${where.line}:${where.col}:`;
-    const message = (error.message.split('\n')[0] ?? error.code).replace(/ at line \d+, column \d+:?$/, '');
-    throw new SdockerError(`sdocker: ${file}:${position} ${message}`, EXIT_USAGE);
-  }
-  return doc;
-}
-
-export type Path = readonly (string | number)[];
-
-/** How ComposeDocument.toString made its text (tests hold the splice path to every form they know). */
-export type WriteMode = 'unchanged' | 'spliced' | 'restringified';
+// ComposeDocument: a compose file opened for editing without damage (see the class comment).
+import { Document, LineCounter, YAMLMap, isAlias, isMap, isScalar, isSeq, parseDocument, visit, type Alias, type Node, type YAMLSeq } from 'yaml';
+import { SdockerError, EXIT_USAGE } from '../errors.js';
+import { checkedDocument, type Path, type WriteMode } from './index.js';
+import { detectIndent, detectIndentSeq, isEmpty, mergedNode, ownCopy, sameData, styledNode } from './nodes.js';
+import { CannotSplice, Snapshot, spliceDocument } from './splice.js';
 
 /**
  * A compose file opened for editing without damage: edits go into a failsafe-schema document
  * (every scalar stays the text it was, so `0440` stays `0440`), analysis reads a second,
  * merged view (values inherited through `<<` included). The text given back is the original
- * with only the edited nodes written (yaml-splice.ts): untouched lines keep every byte.
+ * with only the edited nodes written (splice.ts): untouched lines keep every byte.
  */
 export class ComposeDocument {
   private readonly doc: Document;
@@ -220,97 +193,4 @@ export class ComposeDocument {
   private toNode(value: unknown): Node {
     return styledNode(this.doc, value);
   }
-}
-
-/** The node a mapping inherits at `key` through its merge keys (`<<: *a` or `<<: [*a, *b]`, the first source winning). */
-function mergedNode(doc: Document, map: YAMLMap, key: string): Node | undefined {
-  for (const pair of map.items) {
-    if (!isScalar(pair.key) || pair.key.value !== '<<') continue;
-    const value = pair.value as Node | null;
-    for (const item of isSeq(value) ? value.items : [value]) {
-      const source = isAlias(item) ? item.resolve(doc) : item;
-      if (!isMap(source)) continue;
-      const found = (source.get(key, true) as Node | undefined) ?? mergedNode(doc, source, key);
-      if (found !== undefined) return found;
-    }
-  }
-  return undefined;
-}
-
-/** A copy of a node (an alias: of what it names) without anchors, which stay once in the file. */
-function ownCopy(doc: Document, node: Node): Node {
-  const target = isAlias(node) ? (node.resolve(doc) as Node) : node;
-  const copy = target.clone() as Node;
-  visit(copy, (_key, inner) => {
-    if (inner !== null && typeof inner === 'object' && 'anchor' in inner) delete (inner as { anchor?: string }).anchor;
-  });
-  return copy;
-}
-
-/** An empty value (`tmpfs:`, `tmpfs: ~`, `tmpfs: null`): failsafe reads its text, compose reads null. */
-function isEmpty(node: unknown): boolean {
-  return isScalar(node) && (node.value === '' || (node.type === Scalar.PLAIN && /^(~|null|Null|NULL)$/.test(String(node.value))));
-}
-
-/** The same nodes: values as the failsafe schema reads them, tags, and aliases by name. */
-function sameData(a: Document, b: Document): boolean {
-  return JSON.stringify(shape(a.contents)) === JSON.stringify(shape(b.contents));
-}
-
-function shape(node: unknown): unknown {
-  if (isAlias(node)) return { alias: node.source };
-  if (isScalar(node)) return [node.tag ?? null, node.value];
-  if (isSeq(node)) return [node.tag ?? null, node.items.map(shape)];
-  if (isMap(node)) return [node.tag ?? null, node.items.map((pair) => [isScalar(pair.key) ? pair.key.value : pair.key, shape(pair.value)])];
-  return node ?? null;
-}
-
-/** Whether the file indents a block sequence under its key (`key:\n  - x`); yes when it has none. */
-function detectIndentSeq(doc: Document, text: string): boolean {
-  let indented: boolean | undefined;
-  visit(doc, {
-    Pair(_key, pair) {
-      const value = pair.value;
-      if (!isSeq(value) || value.flow === true || !isScalar(pair.key) || value.range == null || pair.key.range == null) return undefined;
-      indented = column(text, value.range[0]) > column(text, pair.key.range[0]);
-      return visit.BREAK;
-    },
-  });
-  return indented ?? true;
-}
-
-function column(text: string, pos: number): number {
-  return pos - (text.lastIndexOf('\n', pos - 1) + 1);
-}
-
-/** Plain data as YAML, styled as ComposeDocument writes new values. */
-export function renderYaml(value: unknown): string {
-  const doc = new Document(null, { schema: 'failsafe' });
-  doc.contents = styledNode(doc, value) as typeof doc.contents;
-  return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
-}
-
-function styledNode(doc: Document, value: unknown): Node {
-  const node = doc.createNode(value) as Node;
-  visit(node, {
-    Scalar(_key, scalar) {
-      if (typeof scalar.value === 'number' || typeof scalar.value === 'boolean') {
-        scalar.value = String(scalar.value);
-        scalar.type = Scalar.PLAIN;
-      } else if (typeof scalar.value === 'string' && needsQuotes(scalar.value)) {
-        scalar.type = Scalar.QUOTE_DOUBLE;
-      }
-    },
-  });
-  return node;
-}
-
-function needsQuotes(text: string): boolean {
-  return text.includes(':') || /^([-+]?[\d._]+([eE][-+]?\d+)?|0[xob][\da-f_]+|y|n|yes|no|on|off|true|false|null|~|)$/i.test(text);
-}
-
-/** The indentation the file itself uses (first indented key line), 2 when it has none. */
-function detectIndent(text: string): number {
-  const match = /^( +)\S/m.exec(text);
-  return match?.[1]?.length ?? 2;
 }
