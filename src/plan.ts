@@ -72,8 +72,8 @@ export function planExec(inv: ExecInvocation, ctx: RuleContext): Plan {
     ...inv.flags.rest,
   ];
   const user = new OptionView(ctx.items).last('user');
-  // CIS 5.23: exec as root gives the command root's capabilities in the container.
-  const notices: Notice[] = user !== undefined && isRootUser(user) ? [{ rule: undefined, level: 'warning', text: `sdocker: exec runs as root (--user ${user}, CIS 5.23)` }] : [];
+  // CIS 5.24: exec as root gives the command root's capabilities in the container.
+  const notices: Notice[] = user !== undefined && isRootUser(user) ? [{ rule: undefined, level: 'warning', text: `sdocker: exec runs as root (--user ${user}, CIS 5.24)` }] : [];
   return { argv, additions: [], rewrites: [], notices, network: undefined, links: [], ...checkRefusals(ctx) };
 }
 

@@ -1,4 +1,4 @@
-// Host devices (rule host-device, CIS 5.17): docker's --device grammar, the judgement on a fake
+// Host devices (rule host-device, CIS 5.18): docker's --device grammar, the judgement on a fake
 // host (numbers, folders, symlinks, a remote engine's names), cgroup rules, warnings, compose.
 import test from 'ava';
 import { execFileSync } from 'node:child_process';
@@ -129,9 +129,9 @@ for (const [rule, refused] of CGROUP) {
 test('warnings say what each allowed device gives; --gpus and CDI devices too', async (t) => {
   const lines = findDeviceWarnings(await context(['--device', '/dev/fuse', '--device', '/dev/null', '--device', 'vendor.example/gpu=0', '--gpus', 'all'], HOST));
   t.deepEqual(lines, [
-    '--device /dev/fuse gives user-space file systems (FUSE) (rule host-device, CIS 5.17)',
-    "--device vendor.example/gpu=0 gives what the CDI spec of vendor.example/gpu=0 on the engine's host names (rule host-device, CIS 5.17)",
-    "--gpus all gives the host's GPUs: their memory and driver are shared with the host (rule host-device, CIS 5.17)",
+    '--device /dev/fuse gives user-space file systems (FUSE) (rule host-device, CIS 5.18)',
+    "--device vendor.example/gpu=0 gives what the CDI spec of vendor.example/gpu=0 on the engine's host names (rule host-device, CIS 5.18)",
+    "--gpus all gives the host's GPUs: their memory and driver are shared with the host (rule host-device, CIS 5.18)",
   ]);
 });
 
@@ -144,7 +144,7 @@ test('a real run prints the warning line, and --sd-allow host-device:PATH lifts 
   t.regex(refused.stderr, /^sdocker: refusing --device dev\/sda:\/dev\/sda \(a relative path .*--sd-allow host-device:dev\/sda$/m);
   const allowed = await runMain(['run', '--sd-allow', 'host-device:dev/sda', '--device', 'dev/sda:/dev/sda', 'alpine', 'true']);
   t.is(allowed.code, 0, allowed.stderr);
-  t.regex(allowed.stderr, /allowing --device dev\/sda:\/dev\/sda .*rule host-device, CIS 5\.17/);
+  t.regex(allowed.stderr, /allowing --device dev\/sda:\/dev\/sda .*rule host-device, CIS 5\.18/);
 });
 
 test('the host scan: a node is itself; a folder gives the nodes below it, never those behind its symlinks', (t) => {

@@ -18,7 +18,7 @@ test('explain names the rule, the path from the log and the fix, for a container
   });
   const explained = await runCli(['explain', name], env);
   t.is(explained.code, 0, explained.stderr);
-  t.regex(explained.stdout, /rule read-only \(CIS 5\.12\): \/var\/lib\/nginx\/body: the root filesystem is read-only/);
+  t.regex(explained.stdout, /rule read-only \(CIS 5\.13\): \/var\/lib\/nginx\/body: the root filesystem is read-only/);
   t.regex(explained.stdout, /its log: .*mkdir\(\) "\/var\/lib\/nginx\/body" failed \(30: Read-only file system\)/);
   t.regex(explained.stdout, /fix: --tmpfs \/var\/lib\/nginx:uid=65534,gid=65534/);
   t.regex(explained.stdout, /sdocker learn localhost\/sdlearn\/nginx:1$/m);

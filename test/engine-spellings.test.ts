@@ -159,7 +159,7 @@ test('/dev/fuse and /dev/net/tun run hardened with one warning saying what they 
     const result = await runCli(['run', '--name', name, '--device', device, IMAGE, 'ls', '-l', device]);
     t.is(result.code, 0, result.stderr);
     t.regex(result.stdout, /^c/);
-    t.is(result.stderr, `sdocker: warning: --device ${device} gives ${gives}${gives.endsWith('systems') ? ' (FUSE)' : ''} (rule host-device, CIS 5.17)\n`);
+    t.is(result.stderr, `sdocker: warning: --device ${device} gives ${gives}${gives.endsWith('systems') ? ' (FUSE)' : ''} (rule host-device, CIS 5.18)\n`);
     const state = inspect(name);
     t.deepEqual(state.HostConfig.CapDrop, ['ALL']);
     t.true(state.HostConfig.ReadonlyRootfs);

@@ -93,7 +93,7 @@ test('dry run: says which networks it would make and join and why, makes none', 
   const result = await runMain(['create', '--sd-dry-run', '--name', 'app', '--link', 'db:web', '--link', 'cache', 'alpine'], { containers: DB });
   t.is(result.code, 0);
   t.deepEqual(result.engine.events, []);
-  t.regex(result.stdout, /^link networks: network \(CIS 5\.29\): sdocker's bridge drops every packet between containers/m);
+  t.regex(result.stdout, /^link networks: network \(CIS 5\.30\): sdocker's bridge drops every packet between containers/m);
   t.regex(result.stdout, /^ {2}sdocker-link-db-app \(created if missing\): connect db \(alias web\); app is created on it$/m);
   t.regex(result.stdout, /^ {2}sdocker-link-cache-app \(created if missing\): connect cache \(alias cache\); app joins it after create$/m);
 });

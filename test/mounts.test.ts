@@ -1,4 +1,4 @@
-// Bind mounts of host paths (CIS 5.5) in every spelling docker accepts: below a system folder,
+// Bind mounts of host paths (CIS 5.6) in every spelling docker accepts: below a system folder,
 // read-only runs with a note; a system folder itself, a folder above one, a secret path, a
 // writable mount below one, or a path that resolves to any of these is refused (exit 125).
 // The host paths used exist on any Debian host (ca-certificates, tzdata, base-files).
@@ -43,7 +43,7 @@ for (const [flags, folder] of READ_ONLY) {
     t.true(result.runs[0]?.args.includes(flags.at(-1) as string), 'the mount reaches docker as written');
     t.is(result.stderr, '', 'quiet on a run that works');
     const dry = await runMain(['run', '--sd-dry-run', ...flags, 'alpine', 'true']);
-    t.regex(dry.stdout, new RegExp(`sdocker: .+: allowed read-only below the system folder ${folder} \\(rule sensitive-mount, CIS 5\\.5\\)`, 'm'));
+    t.regex(dry.stdout, new RegExp(`sdocker: .+: allowed read-only below the system folder ${folder} \\(rule sensitive-mount, CIS 5\\.6\\)`, 'm'));
   });
 }
 
@@ -119,7 +119,7 @@ test('a symlink is judged by what it leads to as well as by its own path', async
 test('the dry run says why a read-only mount was let through; --sd-allow lifts one path', async (t) => {
   const dry = await runMain(['run', '--sd-dry-run', '-v', '/etc/ssl/certs:/etc/ssl/certs:ro', 'alpine']);
   t.is(dry.code, 0, dry.stderr);
-  t.regex(dry.stdout, /^notes:\n(?: {2}.*\n)*? {2}sdocker: -v \/etc\/ssl\/certs:\/etc\/ssl\/certs:ro: allowed read-only below the system folder \/etc \(rule sensitive-mount, CIS 5\.5\): not secret/m);
+  t.regex(dry.stdout, /^notes:\n(?: {2}.*\n)*? {2}sdocker: -v \/etc\/ssl\/certs:\/etc\/ssl\/certs:ro: allowed read-only below the system folder \/etc \(rule sensitive-mount, CIS 5\.6\): not secret/m);
   const allowed = await runMain(['run', '--sd-allow', 'sensitive-mount:/etc/ssl/certs', '-v', '/etc/ssl/certs:/x', 'alpine']);
   t.is(allowed.code, 0, allowed.stderr);
   const other = await runMain(['run', '--sd-allow', 'sensitive-mount:/etc/ssl/certs', '-v', '/etc/shadow:/x:ro', 'alpine']);

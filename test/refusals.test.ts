@@ -119,7 +119,7 @@ test('exec --privileged is refused; plain exec passes', async (t) => {
   t.deepEqual(plain.runs[0]?.args, ['exec', '-it', 'c1', 'sh', '-c', 'id']);
   const root = await runMain(['exec', '-u', '0', 'c1', 'id']);
   t.is(root.code, 0);
-  t.regex(root.stderr, /^sdocker: warning: exec runs as root \(--user 0, CIS 5\.23\)$/m);
+  t.regex(root.stderr, /^sdocker: warning: exec runs as root \(--user 0, CIS 5\.24\)$/m);
 });
 
 test('words after the image are never interpreted', async (t) => {
@@ -137,7 +137,7 @@ test('several refusals are all listed, one line each', async (t) => {
 test('--sd-allow lifts one rule, warns, and keeps the flag', async (t) => {
   const result = await runMain(['run', '--sd-allow', 'privileged', '--privileged', 'alpine']);
   t.is(result.code, 0);
-  t.regex(result.stderr, /^sdocker: warning: allowing --privileged \(rule privileged, CIS 5\.4\)/m);
+  t.regex(result.stderr, /^sdocker: warning: allowing --privileged \(rule privileged, CIS 5\.5\)/m);
   t.true(result.runs[0]?.args.includes('--privileged'));
   t.false(result.runs[0]?.args.includes('--sd-allow'), 'sdocker flags never reach docker');
 });

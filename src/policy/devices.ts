@@ -1,4 +1,4 @@
-// Host devices (CIS 5.17): `--device HOST` is refused when it gives a host disk (a block device),
+// Host devices (CIS 5.18): `--device HOST` is refused when it gives a host disk (a block device),
 // memory (/dev/mem, /dev/kmem), I/O ports (/dev/port) or raw SCSI/NVMe passthrough; anything else
 // is allowed with a warning that says what it gives. Judged by what the engine would hand over:
 // HOST's symlinks resolved and, for a folder, every device node below it (moby DevicesFromPath).
@@ -80,12 +80,12 @@ export function findDeviceWarnings(ctx: RuleContext): string[] {
   const lines: string[] = [];
   for (const value of view.values('device')) {
     const parsed = parseDevice(value);
-    if (parsed.kind === 'cdi') lines.push(`--device ${value} gives what the CDI spec of ${parsed.name} on the engine's host names (rule host-device, CIS 5.17)`);
+    if (parsed.kind === 'cdi') lines.push(`--device ${value} gives what the CDI spec of ${parsed.name} on the engine's host names (rule host-device, CIS 5.18)`);
     if (parsed.kind !== 'path') continue;
     const verdict = judgeDeviceHost(parsed.mapping.host, ctx.host);
-    if (verdict.kind === 'given' && verdict.gives.length > 0) lines.push(`--device ${value} gives ${summary(verdict.gives)} (rule host-device, CIS 5.17)`);
+    if (verdict.kind === 'given' && verdict.gives.length > 0) lines.push(`--device ${value} gives ${summary(verdict.gives)} (rule host-device, CIS 5.18)`);
   }
-  for (const value of view.values('gpus')) lines.push(`--gpus ${value} gives the host's GPUs: their memory and driver are shared with the host (rule host-device, CIS 5.17)`);
+  for (const value of view.values('gpus')) lines.push(`--gpus ${value} gives the host's GPUs: their memory and driver are shared with the host (rule host-device, CIS 5.18)`);
   return lines;
 }
 

@@ -1,4 +1,4 @@
-// Which host paths a bind mount may name (CIS 5.5). Secret paths (credentials, the engine's
+// Which host paths a bind mount may name (CIS 5.6). Secret paths (credentials, the engine's
 // state, /proc, /sys, /dev, /run) are refused in any mode; a system folder itself, and any
 // folder that holds a secret path or a system folder, too; a plain file or folder below a
 // system folder only read-only. The path as written and the path its symlinks lead to are
@@ -97,5 +97,5 @@ export function isWithin(path: string, folder: string): boolean {
 
 /** The notice a read-only bind below a system folder earns (the dry run's and compose's). */
 export function readOnlyNote(what: string, folder: string): string {
-  return `${what}: allowed read-only below the system folder ${folder} (rule sensitive-mount, CIS 5.5): not secret, and the container can read it but not change it`;
+  return `${what}: allowed read-only below the system folder ${folder} (rule sensitive-mount, CIS 5.6): not secret, and the container can read it but not change it`;
 }

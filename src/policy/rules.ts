@@ -1,6 +1,7 @@
 // The one rule table. `run` (and later `harden` and `audit`) read these rows, so what is
 // refused, what is injected, and what the README and dry run say about it never drift.
-// CIS ids are from the CIS Docker Benchmark v1.6.0.
+// CIS ids are from the CIS Docker Benchmark v1.6.0, whose §5 opens with swarm mode (5.1), as docker-bench-security
+// v1.6.1 numbers them: privileged is 5.5, the Docker socket 5.32.
 
 export type RefuseId =
   | 'privileged'
@@ -50,43 +51,43 @@ export interface RuleRow {
 }
 
 export const REFUSALS: Readonly<Record<RefuseId, RuleRow>> = {
-  privileged: { cis: '5.4', title: '--privileged', why: 'grants every capability and device and lifts seccomp, AppArmor and /proc masking' },
-  'dangerous-cap': { cis: '5.3', title: '--cap-add of ALL or an escape-grade capability', why: 'each lets a process reach the host kernel or other processes (SYS_ADMIN mounts, DAC_READ_SEARCH opens host files by handle, SYS_MODULE loads modules)' },
-  'host-network': { cis: '5.9', title: "the host's network namespace", why: "the container sees and binds every host interface, including services on the host's loopback" },
-  'host-pid': { cis: '5.15', title: "the host's PID namespace", why: 'the container sees and can signal every host process' },
-  'host-ipc': { cis: '5.16', title: "the host's IPC namespace", why: "the container can read and write the host's shared memory" },
-  'host-uts': { cis: '5.20', title: "the host's UTS namespace", why: "the container can change the host's hostname" },
-  'host-userns': { cis: '5.30', title: "the host's user namespace", why: 'disables the user-namespace remapping the engine was configured with' },
+  privileged: { cis: '5.5', title: '--privileged', why: 'grants every capability and device and lifts seccomp, AppArmor and /proc masking' },
+  'dangerous-cap': { cis: '5.4', title: '--cap-add of ALL or an escape-grade capability', why: 'each lets a process reach the host kernel or other processes (SYS_ADMIN mounts, DAC_READ_SEARCH opens host files by handle, SYS_MODULE loads modules)' },
+  'host-network': { cis: '5.10', title: "the host's network namespace", why: "the container sees and binds every host interface, including services on the host's loopback" },
+  'host-pid': { cis: '5.16', title: "the host's PID namespace", why: 'the container sees and can signal every host process' },
+  'host-ipc': { cis: '5.17', title: "the host's IPC namespace", why: "the container can read and write the host's shared memory" },
+  'host-uts': { cis: '5.21', title: "the host's UTS namespace", why: "the container can change the host's hostname" },
+  'host-userns': { cis: '5.31', title: "the host's user namespace", why: 'disables the user-namespace remapping the engine was configured with' },
   'host-cgroupns': { cis: '-', title: "the host's cgroup namespace", why: "the container sees the host's whole cgroup tree" },
-  'cgroup-parent': { cis: '5.24', title: '--cgroup-parent', why: "places the container outside the engine's cgroup, out of its limits' reach" },
-  'docker-socket': { cis: '5.31', title: "the Docker engine's socket", why: 'whoever reaches the engine API can start a privileged container: root on the host' },
-  'sensitive-mount': { cis: '5.5', title: 'a system folder or secret host path mounted', why: "a writable system folder is root on the host; a file or folder below one may be mounted read-only, never the folder itself or a secret (credentials, the engine's state, /proc, /sys, /dev)" },
-  'seccomp-unconfined': { cis: '5.21', title: 'seccomp=unconfined', why: 'removes the system-call filter that blocks kernel attack surface such as keyctl, bpf and unshare' },
-  'apparmor-unconfined': { cis: '5.1', title: 'apparmor=unconfined', why: 'removes the mandatory access control that denies mount and writes to /proc and /sys' },
-  'label-disable': { cis: '5.2', title: 'label=disable', why: 'turns off SELinux separation between containers and the host' },
-  'new-privileges': { cis: '5.25', title: 'no-new-privileges=false', why: 'lets setuid binaries in the image raise privileges' },
+  'cgroup-parent': { cis: '5.25', title: '--cgroup-parent', why: "places the container outside the engine's cgroup, out of its limits' reach" },
+  'docker-socket': { cis: '5.32', title: "the Docker engine's socket", why: 'whoever reaches the engine API can start a privileged container: root on the host' },
+  'sensitive-mount': { cis: '5.6', title: 'a system folder or secret host path mounted', why: "a writable system folder is root on the host; a file or folder below one may be mounted read-only, never the folder itself or a secret (credentials, the engine's state, /proc, /sys, /dev)" },
+  'seccomp-unconfined': { cis: '5.22', title: 'seccomp=unconfined', why: 'removes the system-call filter that blocks kernel attack surface such as keyctl, bpf and unshare' },
+  'apparmor-unconfined': { cis: '5.2', title: 'apparmor=unconfined', why: 'removes the mandatory access control that denies mount and writes to /proc and /sys' },
+  'label-disable': { cis: '5.3', title: 'label=disable', why: 'turns off SELinux separation between containers and the host' },
+  'new-privileges': { cis: '5.26', title: 'no-new-privileges=false', why: 'lets setuid binaries in the image raise privileges' },
   'systempaths-unconfined': { cis: '-', title: 'systempaths=unconfined', why: 'unmasks /proc/kcore, /proc/sys and friends, exposing kernel memory and settings' },
-  'all-devices': { cis: '5.17', title: 'a --device-cgroup-rule granting every device', why: 'the container may create and open any host device node (disks, memory)' },
-  'host-device': { cis: '5.17', title: 'a host disk, memory or raw SCSI device given with --device', why: 'raw access to a host disk reads and rewrites every file past every permission; /dev/mem and /dev/port reach the kernel itself' },
-  'exec-privileged': { cis: '5.22', title: 'exec --privileged', why: 'runs the command with every capability inside a running container' },
+  'all-devices': { cis: '5.18', title: 'a --device-cgroup-rule granting every device', why: 'the container may create and open any host device node (disks, memory)' },
+  'host-device': { cis: '5.18', title: 'a host disk, memory or raw SCSI device given with --device', why: 'raw access to a host disk reads and rewrites every file past every permission; /dev/mem and /dev/port reach the kernel itself' },
+  'exec-privileged': { cis: '5.23', title: 'exec --privileged', why: 'runs the command with every capability inside a running container' },
 };
 
 export const INJECTIONS: Readonly<Record<InjectId, RuleRow>> = {
-  'cap-drop': { cis: '5.3', title: '--cap-drop ALL', why: "docker's default still grants 14 capabilities (CHOWN, DAC_OVERRIDE, NET_RAW, SETUID, ...); most programs need none" },
-  'no-new-privileges': { cis: '5.25', title: '--security-opt no-new-privileges', why: 'setuid and file-capability binaries cannot raise privileges' },
-  seccomp: { cis: '5.21', title: "--security-opt seccomp=<sdocker's profile>", why: "Docker's filter without the calls a dangerous capability would reopen (mount, unshare, bpf, ...), ptrace, the keyring, io_uring and odd socket families" },
-  apparmor: { cis: '5.1', title: "--security-opt apparmor=<sdocker's profile>", why: 'denies mount, writes under /proc/sys and /sys, and raw sockets, where the engine has AppArmor' },
-  'read-only': { cis: '5.12', title: '--read-only', why: 'an intruder cannot change the image: no dropped binaries, no edited configuration' },
-  tmpfs: { cis: '5.12', title: '--tmpfs for writable paths', why: 'writable scratch space under a read-only root, noexec,nosuid,nodev and owned by the run user' },
-  memory: { cis: '5.10', title: '--memory with an equal --memory-swap', why: 'one container cannot exhaust the host memory or push it into swap' },
-  cpus: { cis: '5.11', title: '--cpus', why: 'one container cannot starve the host of CPU' },
-  'pids-limit': { cis: '5.28', title: '--pids-limit', why: 'a fork bomb stops at the limit instead of exhausting the host PID space' },
-  'ulimit-nofile': { cis: '5.18', title: '--ulimit nofile', why: 'bounds open files per process instead of inheriting the engine limit' },
+  'cap-drop': { cis: '5.4', title: '--cap-drop ALL', why: "docker's default still grants 14 capabilities (CHOWN, DAC_OVERRIDE, NET_RAW, SETUID, ...); most programs need none" },
+  'no-new-privileges': { cis: '5.26', title: '--security-opt no-new-privileges', why: 'setuid and file-capability binaries cannot raise privileges' },
+  seccomp: { cis: '5.22', title: "--security-opt seccomp=<sdocker's profile>", why: "Docker's filter without the calls a dangerous capability would reopen (mount, unshare, bpf, ...), ptrace, the keyring, io_uring and odd socket families" },
+  apparmor: { cis: '5.2', title: "--security-opt apparmor=<sdocker's profile>", why: 'denies mount, writes under /proc/sys and /sys, and raw sockets, where the engine has AppArmor' },
+  'read-only': { cis: '5.13', title: '--read-only', why: 'an intruder cannot change the image: no dropped binaries, no edited configuration' },
+  tmpfs: { cis: '5.13', title: '--tmpfs for writable paths', why: 'writable scratch space under a read-only root, noexec,nosuid,nodev and owned by the run user' },
+  memory: { cis: '5.11', title: '--memory with an equal --memory-swap', why: 'one container cannot exhaust the host memory or push it into swap' },
+  cpus: { cis: '5.12', title: '--cpus', why: 'one container cannot starve the host of CPU' },
+  'pids-limit': { cis: '5.29', title: '--pids-limit', why: 'a fork bomb stops at the limit instead of exhausting the host PID space' },
+  'ulimit-nofile': { cis: '5.19', title: '--ulimit nofile', why: 'bounds open files per process instead of inheriting the engine limit' },
   user: { cis: '4.1', title: 'a non-root --user', why: 'root in a container is root on the host kernel: one kernel bug from host root' },
-  restart: { cis: '5.14', title: '--restart on-failure:5', why: 'a crashing container is retried a bounded number of times instead of looping forever' },
+  restart: { cis: '5.15', title: '--restart on-failure:5', why: 'a crashing container is retried a bounded number of times instead of looping forever' },
   'log-limits': { cis: '-', title: '--log-opt max-size and max-file', why: 'the json-file and local drivers keep logs unbounded by default: a chatty container fills the disk' },
-  network: { cis: '5.29', title: "a dedicated network instead of docker0", why: 'on docker0 every container can reach every other; sdocker\'s bridge has inter-container traffic off' },
-  'loopback-ports': { cis: '5.13', title: 'published ports bound to 127.0.0.1', why: 'docker publishes on every host interface and bypasses host firewalls (iptables DOCKER chain)' },
+  network: { cis: '5.30', title: "a dedicated network instead of docker0", why: 'on docker0 every container can reach every other; sdocker\'s bridge has inter-container traffic off' },
+  'loopback-ports': { cis: '5.14', title: 'published ports bound to 127.0.0.1', why: 'docker publishes on every host interface and bypasses host firewalls (iptables DOCKER chain)' },
 };
 
 export function ruleRow(id: RuleId): RuleRow {

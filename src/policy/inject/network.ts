@@ -77,7 +77,7 @@ function publishAll(ctx: RuleContext, out: Injected, explicit: ReadonlySet<strin
 function warnPrivileged(host: string, out: Injected): void {
   const first = Number(host.split('-')[0]);
   if (host !== '' && Number.isInteger(first) && first > 0 && first < 1024) {
-    say(out, 'loopback-ports', 'warning', `host port ${host} is a privileged port (CIS 5.7)`);
+    say(out, 'loopback-ports', 'warning', `host port ${host} is a privileged port (CIS 5.8)`);
   }
 }
 
