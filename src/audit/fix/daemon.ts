@@ -71,6 +71,9 @@ export function daemonFix(findings: readonly Finding[], engine: EngineSnapshot):
   for (const c of changes) notes.push(`"${c.key}": ${JSON.stringify(c.value)} — ${c.check} (CIS ${c.cis}); ${c.restart}; caveat: ${c.caveat}`);
   for (const s of suggestions) notes.push(`suggested, not merged: "${s.key}": ${JSON.stringify(s.value)} — ${s.check} (CIS ${s.cis}); ${s.restart}; caveat: ${s.caveat}`);
   if (changes.length === 0) return { daemonJson: null, path, changes, suggestions, notes };
+  if (changes.some((c) => c.key === 'live-restore') && changes.some((c) => c.restart === RESTART)) {
+    notes.unshift('order: write the file with "live-restore" first and reload, then restart dockerd: running containers then survive the restart');
+  }
   const where = whereNote(engine, path, config?.file === null ? config.fileProblem : undefined);
   if (where) notes.unshift(where);
   if (config && config.file === null) return { daemonJson: null, path, changes, suggestions, notes };
