@@ -42,6 +42,8 @@ export interface AuditReport {
   readonly fixes: readonly Fix[];
   /** The merged daemon.json that fixes the engine's findings, or null when none is needed. */
   readonly daemonJson: Readonly<Record<string, unknown>> | null;
+  /** Why each key of daemonJson changed, the restart it needs and its caveat (fix/daemon.ts). */
+  readonly daemonJsonNotes?: readonly string[];
 }
 
 // ---- the snapshot: what the engine said, read once ----
@@ -133,6 +135,31 @@ export interface EngineSnapshot {
   readonly version: Readonly<Record<string, unknown>>;
   /** The default bridge network's `com.docker.network.bridge.enable_icc` option. */
   readonly bridgeIcc: string | undefined;
+  /** The engine host's files, read only when `local` (audit/host-files.ts); absent otherwise. */
+  readonly hostFiles?: HostFiles;
+}
+
+/** What stat(2) said about one path of the engine's host. */
+export interface HostStat {
+  readonly uid: number;
+  readonly gid: number;
+  /** The permission bits (mode & 0o7777). */
+  readonly mode: number;
+  readonly kind: 'file' | 'dir' | 'socket' | 'other';
+}
+
+/** The engine host's files the §1/§2/§3 checks read, gathered once; checks stay pure. */
+export interface HostFiles {
+  /** Each path the §3 checks name (and the TLS files daemon.json names): its stat, or null when absent. */
+  readonly stats: Readonly<Record<string, HostStat | null>>;
+  /** The daemon.json dockerd reads: its path and text; text null when absent, error when unreadable. */
+  readonly daemonJson: { readonly path: string; readonly text: string | null; readonly error?: string };
+  /** dockerd's own argv (from /proc), or null when its process cannot be found. */
+  readonly dockerdArgs: readonly string[] | null;
+  /** Lines of the audit rules (/etc/audit/audit.rules, rules.d/*.rules), or null when auditd has none. */
+  readonly auditRules: readonly string[] | null;
+  /** The `docker` group (§3.15 wants the socket root:docker; §1.1.2 lists its members), or null. */
+  readonly dockerGroup: { readonly gid: number; readonly members: readonly string[] } | null;
 }
 
 export interface Snapshot {
