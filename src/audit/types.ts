@@ -82,6 +82,8 @@ export interface RawContainer {
   };
   readonly HostConfig: Readonly<Record<string, unknown>>;
   readonly Mounts: readonly RawMount[];
+  /** Live exec sessions only: the engine forgets an exec once it ends. */
+  readonly ExecIDs?: readonly string[] | null;
   readonly NetworkSettings: Readonly<Record<string, unknown>> & { readonly Networks?: Readonly<Record<string, Readonly<Record<string, unknown>>>> };
 }
 
