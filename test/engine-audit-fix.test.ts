@@ -36,8 +36,8 @@ CMD ["sleep", "3600"]
 `;
 
 test.before(() => {
-  spawnSync('docker', ['build', '-q', '-t', APP_IMAGE, '-'], { input: DOCKERFILE, encoding: 'utf8' });
-  docker('image', 'inspect', APP_IMAGE);
+  const built = spawnSync('docker', ['build', '-q', '-t', APP_IMAGE, '-'], { input: DOCKERFILE, encoding: 'utf8' });
+  if (built.status !== 0) throw new Error(`docker build ${APP_IMAGE} failed: ${built.stderr}`);
   // Served by busybox httpd as the non-root user the fix runs it as.
   chmodSync(folder, 0o755);
   writeFileSync(join(folder, 'index.html'), 'from the host folder\n', { mode: 0o644 });
@@ -150,4 +150,19 @@ test('host network, host pid, the Docker socket and SYS_ADMIN are dropped and na
   t.deepEqual(info.Config.Cmd, ['httpd', '-f', '-p', String(port), '-h', '/www']);
   t.deepEqual(info.HostConfig.PortBindings, { [`${port}/tcp`]: [{ HostIp: '127.0.0.1', HostPort: String(port) }] });
   t.regex(await fetchWithDeadline(`http://127.0.0.1:${port}/index.html`), /\S/);
+});
+
+test('a container sdocker started comes back the same: nothing lost but its writable layer', async (t) => {
+  const name = named();
+  const port = await freePort();
+  const started = await runCli(['run', '-d', '--name', name, '-p', `${port}:8080`, IMAGE, 'httpd', '-f', '-p', '8080', '-h', '/www']);
+  t.is(started.code, 0, started.stderr);
+  const before = inspectOf(name);
+  const fix = await fixOf(name);
+  t.deepEqual(fix.lost, [`files it changed outside its volumes (docker diff ${name}) are not carried over`]);
+  t.false(fix.command.some((word) => word.startsWith('seccomp=')), "sdocker's own profile is injected again, not copied");
+  const after = await recreate(t, name, fix);
+  assertHardened(t, after);
+  for (const key of ['CapDrop', 'ReadonlyRootfs', 'SecurityOpt', 'PortBindings', 'RestartPolicy'] as const) t.deepEqual(after.HostConfig[key], before.HostConfig[key], key);
+  t.deepEqual(after.Config.Cmd, before.Config.Cmd);
 });

@@ -2,7 +2,9 @@
 // is read back into the flags the user gave (intent.ts and from-*.ts: what the image and the
 // engine supplied is left out), then judged by sdocker's own parser and planner, as `sdocker
 // run` would judge it: what the planner refuses is dropped and named, with why, so the command
-// starts and is hardened when run. Pure: the snapshot, the policy and the host's answers in.
+// starts and is hardened when run. Pure but for reading the policy's seccomp profile (to tell
+// sdocker's own from a user's): the snapshot, the policy and the host's answers in.
+import { readFileSync } from 'node:fs';
 import { parseInvocation, type ContainerInvocation } from '../../docker/invocation.js';
 import { hasAppArmor, imageFacts } from '../../engine/engine.js';
 import { checkRefusals, planContainer } from '../../plan.js';
@@ -16,7 +18,7 @@ import { entrypointPiece, readConfig } from './from-config.js';
 import { readHost } from './from-host.js';
 import { readMounts } from './from-mounts.js';
 import { readNetwork } from './from-network.js';
-import { readSecurity } from './from-security.js';
+import { compact, readSecurity } from './from-security.js';
 import type { Intent, Origin, Piece } from './intent.js';
 
 export interface FixContext {
@@ -38,14 +40,16 @@ export function containerFix(container: ContainerSnapshot, image: ImageSnapshot 
   const target = { kind: 'container', name: raw.Name.replace(/^\//, '') } as const;
   const advice = composeAdvice(raw);
   if (advice !== undefined) return { target, command: [], advice };
-  const origin: Origin = { raw, image: image?.raw.Config, engine: ctx.engine, daemonLogOptions: ctx.daemonLogOptions };
+  const seccompFile = resolveSeccomp(ctx.policy.seccomp);
+  const policySeccomp = seccompFile === '' ? undefined : compact(readFileSync(seccompFile, 'utf8'));
+  const origin: Origin = { raw, image: image?.raw.Config, engine: ctx.engine, daemonLogOptions: ctx.daemonLogOptions, policySeccomp };
   const intent: Intent = { pieces: [], lost: [] };
   const run = readConfig(origin, intent);
   const entrypoint = entrypointPiece(origin);
   if (entrypoint.length > 0) intent.pieces.push({ words: entrypoint });
   for (const read of [readNetwork, readHost, readMounts, readSecurity]) read(origin, intent);
   const ref = imageRef(raw, image, intent.lost);
-  const base = ruleContext(raw, image, ctx, ref);
+  const base = ruleContext(raw, image, ctx, ref, seccompFile);
   const judged = judge(intent.pieces, ref, base);
   const words = judged.kept.flatMap((piece) => piece.words);
   const inv = invocation([...words, ref, ...run.args]);
@@ -91,7 +95,7 @@ function normalTag(ref: string): string {
   return /:[^/]+$/.test(bare) ? bare : `${bare}:latest`;
 }
 
-function ruleContext(raw: RawContainer, image: ImageSnapshot | undefined, ctx: FixContext, ref: string): RuleContext {
+function ruleContext(raw: RawContainer, image: ImageSnapshot | undefined, ctx: FixContext, ref: string, seccompFile: string): RuleContext {
   const info = ctx.engine.info;
   const volumes = new Map(raw.Mounts.filter((m) => m.Type === 'volume' && m.Name !== undefined).map((m) => [m.Name as string, true]));
   const rootDir = info['DockerRootDir'];
@@ -104,7 +108,7 @@ function ruleContext(raw: RawContainer, image: ImageSnapshot | undefined, ctx: F
     volumes,
     ...(typeof rootDir === 'string' && rootDir !== '' ? { rootDir } : {}),
   };
-  return { sub: 'run', items: [], policy: ctx.policy, facts, host: ctx.host, cwd: ctx.cwd, seccompFile: resolveSeccomp(ctx.policy.seccomp), image: ref };
+  return { sub: 'run', items: [], policy: ctx.policy, facts, host: ctx.host, cwd: ctx.cwd, seccompFile, image: ref };
 }
 
 /** Each piece judged alone, as `sdocker run` judges the flag: refused ones are dropped, with the refusal's words. */

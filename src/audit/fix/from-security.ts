@@ -53,6 +53,7 @@ function readSecurityOpts(origin: Origin, out: Intent): void {
     // docker's CLI reads seccomp=FILE and sends the JSON (docker/cli opts.go parseSecurityOpts);
     // inspect keeps the JSON, which the CLI would take for a file name.
     if (/^seccomp[=:]\s*\{/.test(opt)) {
+      if (compact(opt.slice('seccomp='.length)) === origin.policySeccomp) continue;
       out.lost.push("its own seccomp profile (HostConfig.SecurityOpt holds the JSON, not the file it came from): sdocker's profile applies; give yours with --security-opt seccomp=FILE");
       continue;
     }
@@ -61,5 +62,14 @@ function readSecurityOpts(origin: Origin, out: Intent): void {
   // --security-opt systempaths=unconfined empties MaskedPaths (docker/cli opts.go); privileged containers have none anyway.
   if (host.Privileged !== true && host.MaskedPaths !== undefined && host.MaskedPaths !== null && host.MaskedPaths.length === 0) {
     out.pieces.push(flag('security-opt', 'systempaths=unconfined'));
+  }
+}
+
+/** JSON as docker's CLI sends a profile (json.Compact keeps the key order); undefined when it is not JSON. */
+export function compact(text: string): string | undefined {
+  try {
+    return JSON.stringify(JSON.parse(text));
+  } catch {
+    return undefined;
   }
 }

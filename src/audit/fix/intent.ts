@@ -25,6 +25,8 @@ export interface Origin {
   readonly engine: EngineSnapshot;
   /** The daemon's default log-opts (daemon.json `log-opts`), when known: the engine copies them into every container of its default driver. */
   readonly daemonLogOptions?: Readonly<Record<string, string>> | undefined;
+  /** The policy's seccomp profile, compacted as docker's CLI sends it: a container that has it got it from sdocker. */
+  readonly policySeccomp?: string | undefined;
 }
 
 export function flag(long: string, value?: string): Piece {
