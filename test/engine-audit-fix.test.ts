@@ -1,0 +1,168 @@
+// The fix `sdocker audit` gives a container, on a real engine: containers created with plain
+// docker and typical misconfigurations are read back with docker inspect, removed, and
+// re-created with the fix command; docker inspect then shows the user's ports, volumes, env and
+// command kept, what the image supplied not repeated, and the hardening applied.
+import test from 'ava';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { containerFix } from '../src/audit/fix/container.js';
+import type { Fix } from '../src/audit/types.js';
+import { loadPolicy } from '../src/policy/load.js';
+import { runCli } from './helpers/cli.js';
+import { localHost, readContainer, readEngine } from './helpers/audit-snapshot.js';
+import { IMAGE, docker, engineSuite, uniqueName } from './helpers/engine.js';
+
+const { named, cleanup } = engineSuite(test, 'sdafix');
+const APP_IMAGE = `sdocker-test/afix-${uniqueName('app')}:1`;
+const VOLUME = uniqueName('sdafix-vol');
+const folder = mkdtempSync(join(tmpdir(), 'sdafix-'));
+cleanup(() => {
+  spawnSync('docker', ['volume', 'rm', VOLUME], { stdio: 'ignore' });
+  spawnSync('docker', ['rmi', APP_IMAGE], { stdio: 'ignore' });
+  rmSync(folder, { recursive: true, force: true });
+});
+
+// An image that supplies ENV, CMD, EXPOSE, VOLUME, a label and a working folder: none of them may be repeated in the fix.
+const DOCKERFILE = `FROM ${IMAGE}
+ENV APP_MODE=prod APP_PORT=8080
+LABEL org.sdocker.test.role=web
+EXPOSE 8080
+VOLUME /cache
+WORKDIR /srv
+CMD ["sleep", "3600"]
+`;
+
+test.before(() => {
+  const built = spawnSync('docker', ['build', '-q', '-t', APP_IMAGE, '-'], { input: DOCKERFILE, encoding: 'utf8' });
+  if (built.status !== 0) throw new Error(`docker build ${APP_IMAGE} failed: ${built.stderr}`);
+  // Served by busybox httpd as the non-root user the fix runs it as.
+  chmodSync(folder, 0o755);
+  writeFileSync(join(folder, 'index.html'), 'from the host folder\n', { mode: 0o644 });
+});
+
+interface Inspected {
+  State: { Running: boolean };
+  Config: { User: string; Env: string[]; Cmd: string[] };
+  HostConfig: { CapDrop: string[] | null; CapAdd: string[] | null; ReadonlyRootfs: boolean; SecurityOpt: string[] | null; NetworkMode: string; PidMode: string; Binds: string[] | null; RestartPolicy: { Name: string }; PortBindings: Record<string, { HostIp: string; HostPort: string }[]> | null };
+  Mounts: { Type: string; Name?: string; Source: string; Destination: string }[];
+}
+
+function inspectOf(name: string): Inspected {
+  return (JSON.parse(docker('inspect', name)) as Inspected[])[0] as Inspected;
+}
+
+/** The fix for a container, as the audit computes it from the snapshot. */
+async function fixOf(name: string): Promise<Fix> {
+  const { container, image } = readContainer(name);
+  const { policy } = await loadPolicy({ profile: 'default', env: {}, cwd: process.cwd(), cliAllow: [], image: image.ref });
+  return containerFix(container, image, { policy, host: localHost(), engine: readEngine(), cwd: process.cwd() });
+}
+
+/** Remove the container (its anonymous volumes too), then run the fix as a user would. */
+async function recreate(t: import('ava').ExecutionContext, name: string, fix: Fix): Promise<Inspected> {
+  t.is(fix.command[0], 'sdocker');
+  docker('rm', '-f', '-v', name);
+  const result = await runCli(fix.command.slice(1));
+  t.is(result.code, 0, result.stderr);
+  return inspectOf(name);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '0.0.0.0', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+async function fetchWithDeadline(url: string, ms = 10_000): Promise<string> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    try {
+      return await (await fetch(url)).text();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+}
+
+function assertHardened(t: import('ava').ExecutionContext, info: Inspected): void {
+  t.true(info.State.Running);
+  t.deepEqual(info.HostConfig.CapDrop, ['ALL']);
+  t.true(info.HostConfig.ReadonlyRootfs);
+  t.true(info.HostConfig.SecurityOpt?.includes('no-new-privileges'));
+  t.is(info.Config.User, '65534:65534', 'non-root: nothing it keeps needs root');
+  t.is(info.HostConfig.NetworkMode, 'sdocker');
+}
+
+test('ports, a named volume, a host folder, env, command and restart survive; the image\'s values are not repeated', async (t) => {
+  const name = named();
+  const port = await freePort();
+  docker('run', '-d', '--name', name, '--restart', 'always', '-p', `0.0.0.0:${port}:8080`, '-v', `${VOLUME}:/data`, '-v', `${folder}:/host`,
+    '-e', 'GREETING=hello', '-e', 'APP_MODE=debug', APP_IMAGE, 'httpd', '-f', '-p', '8080', '-h', '/host');
+  const fix = await fixOf(name);
+  const words = fix.command.join(' ');
+  t.true(words.includes(`--publish ${port}:8080`), 'the host address 0.0.0.0 is left to sdocker');
+  for (const kept of ['--env GREETING=hello', '--env APP_MODE=debug', `--volume ${VOLUME}:/data`, `--volume ${folder}:/host`, '--restart always']) t.true(words.includes(kept), kept);
+  // What the image supplied: its ENV value, label, EXPOSE, VOLUME, WORKDIR; and the engine's PATH.
+  for (const supplied of ['APP_PORT', 'APP_MODE=prod', 'PATH=', 'org.sdocker.test.role', '--expose', '--workdir', '/cache', '--hostname']) t.false(words.includes(supplied), supplied);
+  t.deepEqual(fix.command.slice(fix.command.indexOf(APP_IMAGE)), [APP_IMAGE, 'httpd', '-f', '-p', '8080', '-h', '/host']);
+  t.true(fix.lost?.some((line) => line.startsWith("the image's anonymous volume at /cache")), fix.lost?.join('\n'));
+  t.false(fix.lost?.some((line) => line.startsWith('dropped ')), 'nothing of it is refused');
+
+  const info = await recreate(t, name, fix);
+  assertHardened(t, info);
+  t.deepEqual(info.HostConfig.PortBindings, { '8080/tcp': [{ HostIp: '127.0.0.1', HostPort: String(port) }] });
+  t.is(info.HostConfig.RestartPolicy.Name, 'always');
+  t.deepEqual(info.Config.Cmd, ['httpd', '-f', '-p', '8080', '-h', '/host']);
+  for (const env of ['GREETING=hello', 'APP_MODE=debug', 'APP_PORT=8080']) t.true(info.Config.Env.includes(env), env);
+  t.truthy(info.Mounts.find((m) => m.Type === 'volume' && m.Name === VOLUME && m.Destination === '/data'));
+  t.truthy(info.Mounts.find((m) => m.Type === 'bind' && m.Source === folder && m.Destination === '/host'));
+  t.is(await fetchWithDeadline(`http://127.0.0.1:${port}/index.html`), 'from the host folder\n');
+});
+
+test('host network, host pid, the Docker socket and SYS_ADMIN are dropped and named; the command still runs', async (t) => {
+  const name = named();
+  const port = await freePort();
+  docker('run', '-d', '--restart', 'no', '--name', name, '--network', 'host', '--expose', String(port), '--pid', 'host',
+    '-v', '/var/run/docker.sock:/s', '--cap-add', 'SYS_ADMIN', IMAGE, 'httpd', '-f', '-p', String(port), '-h', '/www');
+  const fix = await fixOf(name);
+  const words = fix.command.join(' ');
+  for (const gone of ['host', 'docker.sock', 'SYS_ADMIN', '--pid', '--restart']) t.false(words.includes(gone), gone);
+  const dropped = (fix.lost ?? []).filter((line) => line.startsWith('dropped '));
+  t.is(dropped.length, 4, dropped.join('\n'));
+  for (const allow of ['host-network', 'host-pid', 'docker-socket', 'dangerous-cap:SYS_ADMIN']) t.true(dropped.some((line) => line.endsWith(`--sd-allow ${allow}`)), allow);
+  // Off the host network, the port it served on the host is published on the same number.
+  t.true(words.includes(`--publish ${port}:${port}`), words);
+
+  const info = await recreate(t, name, fix);
+  assertHardened(t, info);
+  t.is(info.HostConfig.PidMode, '');
+  t.is(info.HostConfig.CapAdd, null);
+  t.is(info.HostConfig.Binds, null);
+  t.deepEqual(info.Config.Cmd, ['httpd', '-f', '-p', String(port), '-h', '/www']);
+  t.deepEqual(info.HostConfig.PortBindings, { [`${port}/tcp`]: [{ HostIp: '127.0.0.1', HostPort: String(port) }] });
+  t.regex(await fetchWithDeadline(`http://127.0.0.1:${port}/index.html`), /\S/);
+});
+
+test('a container sdocker started comes back the same: nothing lost but its writable layer', async (t) => {
+  const name = named();
+  const port = await freePort();
+  const started = await runCli(['run', '-d', '--name', name, '-p', `${port}:8080`, IMAGE, 'httpd', '-f', '-p', '8080', '-h', '/www']);
+  t.is(started.code, 0, started.stderr);
+  const before = inspectOf(name);
+  const fix = await fixOf(name);
+  t.deepEqual(fix.lost, [`files it changed outside its volumes (docker diff ${name}) are not carried over`]);
+  t.false(fix.command.some((word) => word.startsWith('seccomp=')), "sdocker's own profile is injected again, not copied");
+  const after = await recreate(t, name, fix);
+  assertHardened(t, after);
+  for (const key of ['CapDrop', 'ReadonlyRootfs', 'SecurityOpt', 'PortBindings', 'RestartPolicy'] as const) t.deepEqual(after.HostConfig[key], before.HostConfig[key], key);
+  t.deepEqual(after.Config.Cmd, before.Config.Cmd);
+});
