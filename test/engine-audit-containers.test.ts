@@ -10,13 +10,13 @@ import { docker, engineAppArmor, engineSuite, IMAGE } from './helpers/engine.js'
 
 const { named } = engineSuite(test, 'sdacont');
 
-// Every plain-docker container lacks what sdocker run injects (CIS 4.1, 5.3, 5.10-5.12, 5.25,
-// 5.28, log rotation) and a health check (the test image has none: CIS 5.26).
+// Every plain-docker container lacks what sdocker run injects (CIS 4.1, 5.4, 5.11-5.13, 5.26,
+// 5.29, log rotation) and a health check (the test image has none: CIS 5.27).
 const UNHARDENED = ['user', 'cap-drop', 'memory', 'cpus', 'read-only', 'no-new-privileges', 'healthcheck', 'pids-limit', 'log-limits'];
 const DOCKER0 = [...UNHARDENED, 'network'];
 
 const EXPECTED_WARNS: Readonly<Record<string, readonly string[]>> = {
-  // privileged also turns seccomp off (CIS 5.21); on an AppArmor host it also runs unconfined (5.1).
+  // privileged also turns seccomp off (CIS 5.22); on an AppArmor host it also runs unconfined (5.2).
   privileged: [...DOCKER0, 'privileged', 'seccomp-unconfined', 'seccomp', ...(engineAppArmor().present ? ['apparmor', 'apparmor-unconfined'] : [])],
   hostnet: [...UNHARDENED, 'host-network'],
   hostpid: [...DOCKER0, 'host-pid'],
@@ -54,9 +54,9 @@ test('every container gets one finding per check, each with a CIS id as the rule
   t.is(new Set(checks).size, checks.length, 'one finding per check');
   t.is(of('sdocker').length, checks.length);
   const byCheck = new Map(of('plain').map((f) => [f.check, f]));
-  t.is(byCheck.get('privileged')?.cis, '5.4');
-  t.is(byCheck.get('docker-socket')?.cis, '5.31');
-  t.is(byCheck.get('healthcheck')?.cis, '5.26');
+  t.is(byCheck.get('privileged')?.cis, '5.5');
+  t.is(byCheck.get('docker-socket')?.cis, '5.32');
+  t.is(byCheck.get('healthcheck')?.cis, '5.27');
   t.is(byCheck.get('log-limits')?.cis, null);
 });
 

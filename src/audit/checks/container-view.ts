@@ -5,15 +5,15 @@ import { parseSecurityOpt } from '../../docker/values.js';
 import { isRefuseId, ruleRow, type RuleId } from '../../policy/rules.js';
 import type { ContainerSnapshot, Finding, Result, Snapshot, Target } from '../types.js';
 
-/** §5 checks docker-bench has that the rule table does not (CIS v1.6.0 ids, numbered as rules.ts). */
+/** §5 checks docker-bench has that the rule table does not (CIS v1.6.0 ids, as rules.ts and docker-bench-security v1.6.1 number them). */
 export const AUDIT_CIS = {
-  sshd: '5.6',
-  'privileged-ports': '5.7',
-  'open-ports': '5.8',
-  'mount-propagation': '5.19',
-  'exec-root': '5.23',
-  healthcheck: '5.26',
-  'image-pinned': '5.27',
+  sshd: '5.7',
+  'privileged-ports': '5.8',
+  'open-ports': '5.9',
+  'mount-propagation': '5.20',
+  'exec-root': '5.24',
+  healthcheck: '5.27',
+  'image-pinned': '5.28',
 } as const;
 
 export type AuditId = keyof typeof AUDIT_CIS;
