@@ -5,7 +5,7 @@ import test from 'ava';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { select } from '../src/audit/audit.js';
+import { progressLine, select } from '../src/audit/audit.js';
 import { isRootUser, runningAsRoot } from '../src/audit/checks/user.js';
 import { parseAudit } from '../src/audit/options.js';
 import { exitCodeFor, renderJson, renderText } from '../src/audit/report.js';
@@ -206,4 +206,17 @@ test('options: defaults, choices checked (exit 2), --help prints and returns not
   let help = '';
   t.is(parseAudit(['--help'], (text) => (help += text), {}), undefined);
   t.regex(help, /--fail-on <level>/);
+});
+
+test('progress: one line rewritten in place above 20 containers, cleared at the end; nothing for fewer', (t) => {
+  let written = '';
+  const few = progressLine((text) => (written += text));
+  few(1, 20);
+  few(-1, 0);
+  t.is(written, '');
+  const many = progressLine((text) => (written += text));
+  many(1, 21);
+  many(2, 21);
+  many(-1, 0);
+  t.is(written, '\rsdocker audit: reading containers 1/21\rsdocker audit: reading containers 2/21\r\u001b[K');
 });

@@ -66,7 +66,7 @@ async function chooseSource(globals: readonly Item[], deps: Deps): Promise<Audit
 }
 
 /** One line, rewritten in place; done < 0 clears it. */
-function progressLine(write: (text: string) => void): (done: number, total: number) => void {
+export function progressLine(write: (text: string) => void): (done: number, total: number) => void {
   let shown = false;
   return (done, total) => {
     if (done < 0) {
