@@ -20,6 +20,8 @@ export async function runOwn(args: readonly string[], deps: Deps, globals: reado
   checkGlobals(args[0], globals);
   // learn takes docker run's own grammar: its words go to it untouched by commander.
   if (args[0] === 'learn') return (await import('./learn/learn.js')).runLearn(args.slice(1), deps, globals);
+  // audit parses its own options (src/audit/options.ts).
+  if (args[0] === 'audit') return (await import('./audit/audit.js')).runAudit(args.slice(1), deps, globals);
   let exitCode = 0;
   const program = new Command('sdocker')
     .description('docker, hardened by default: run/create/exec get least privilege, limits and isolation; every other command goes to docker unchanged.')
@@ -110,6 +112,9 @@ export async function runOwn(args: readonly string[], deps: Deps, globals: reado
     .command('learn')
     .description('find what an image needs to run hardened, prove it, and write an image profile (sdocker learn --help)');
   program
+    .command('audit')
+    .description('audit the engine, its containers and their images against the CIS Docker Benchmark, with the fix (sdocker audit --help)');
+  program
     .command('trust')
     .argument('[files...]', "the files (default: the nearest .sdocker.yml)")
     .description("trust this exact content: a project's .sdocker.yml may then loosen the policy, a compose file's x-sdocker allow lists count under sdocker compose")
@@ -129,7 +134,7 @@ export async function runOwn(args: readonly string[], deps: Deps, globals: reado
 }
 
 /** Commands that talk to the engine take docker's global flags (`docker --context X compose up`). */
-const ENGINE_COMMANDS: ReadonlySet<string> = new Set(['compose', 'learn', 'explain']);
+const ENGINE_COMMANDS: ReadonlySet<string> = new Set(['compose', 'learn', 'explain', 'audit']);
 
 /** The others have no use for them: an endpoint they would not reach is an error, not a silent default. */
 function checkGlobals(command: string | undefined, globals: readonly Item[]): void {

@@ -69,6 +69,12 @@ export class SocketEngine implements Engine {
     return { name: body.Name.replace(/^\//, ''), networks: Object.keys(body.NetworkSettings?.Networks ?? {}), config: containerConfig(body) };
   }
 
+  /** Any GET of the API as JSON (audit reads inspect objects whole); undefined on 404. */
+  async getJson<T>(path: string): Promise<T | undefined> {
+    const reply = await this.call('GET', path);
+    return reply.status === 404 ? undefined : this.json<T>(reply);
+  }
+
   /** A reply whose body does not matter: only a failure is read. */
   private nothing(reply: Reply): void {
     if (reply.status >= 400) this.json(reply);

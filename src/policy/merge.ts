@@ -1,6 +1,7 @@
 // Merging profile layers. deepmerge concatenates arrays by default, which is wrong for a
 // policy (a project could never shorten a list): arrays replace the layer below, except
-// `allow`, whose entries accumulate from every layer and from --sd-allow.
+// `allow`, whose entries accumulate from every layer and from --sd-allow, and audit's
+// `suppress`, whose entries accumulate from the user's and the project's files.
 import deepmerge from 'deepmerge';
 import { parseBytes, parseCpus, parseUlimitPair } from '../docker/units.js';
 import { leaves, type Layer } from './schema.js';
@@ -8,7 +9,7 @@ import { leaves, type Layer } from './schema.js';
 export function mergeLayers(layers: readonly Layer[]): Layer {
   return deepmerge.all<Layer>(layers as Layer[], {
     arrayMerge: (_target, source) => source,
-    customMerge: (key) => (key === 'allow' ? (a: string[], b: string[]) => [...new Set([...a, ...b])] : undefined),
+    customMerge: (key) => (key === 'allow' ? (a: string[], b: string[]) => [...new Set([...a, ...b])] : key === 'suppress' ? (a: unknown[], b: unknown[]) => [...a, ...b] : undefined),
   });
 }
 
@@ -51,12 +52,15 @@ export function splitTightening(base: Layer, layer: Layer): { tight: Layer; loos
   for (const [key, next] of leaves(layer)) {
     const below = getPath(base, key);
     const isTighter = TIGHTER[key];
-    const ok = key === 'allow' ? asList(next).length === 0 : sameValue(below, next) || (isTighter?.(below, next) ?? false);
+    // Adding to what is allowed or suppressed loosens, whatever is below.
+    const ok = ACCUMULATED.includes(key) ? asList(next).length === 0 : sameValue(below, next) || (isTighter?.(below, next) ?? false);
     if (ok) setPath(tight, key, next);
     else loose.push(key);
   }
   return { tight, loose };
 }
+
+const ACCUMULATED: readonly string[] = ['allow', 'audit.suppress'];
 
 function lessOrEqual(next: number | undefined, base: number | undefined): boolean {
   if (next === undefined || next <= 0) return false;

@@ -20,11 +20,20 @@ export interface Policy {
   secretPaths: string[];
   /** Image profiles only: the images the profile is for. */
   images?: string[];
+  /** sdocker audit: findings a user accepted, each with its reason (shown as info, never hidden). */
+  audit?: { suppress?: Suppression[] };
   /** Set by loadPolicy, never read from a file: the file that set each dotted key last. */
   origins?: Readonly<Record<string, string>>;
 }
 
-export type Leaf = 'string' | 'boolean' | 'number' | 'list';
+export interface Suppression {
+  readonly check: string;
+  /** A container name, image reference or engine endpoint; absent: every target. */
+  readonly target?: string;
+  readonly reason: string;
+}
+
+export type Leaf = 'string' | 'boolean' | 'number' | 'list' | 'suppressions';
 type Shape = { readonly [key: string]: Leaf | Shape };
 
 /** Every key a profile may set. `string` leaves also take a number (`cpus: 1.5`). */
@@ -45,6 +54,7 @@ export const POLICY_SHAPE: Shape = {
   sensitivePaths: 'list',
   secretPaths: 'list',
   images: 'list',
+  audit: { suppress: 'suppressions' },
 };
 
 export type Layer = Record<string, unknown>;
@@ -72,6 +82,7 @@ function validateObject(value: unknown, shape: Shape, file: string, prefix: stri
 }
 
 function validateLeaf(value: unknown, want: Leaf, file: string, path: string): unknown {
+  if (want === 'suppressions') return validateSuppressions(value, file, path);
   if (want === 'list') {
     if (!Array.isArray(value) || !value.every((v) => typeof v === 'string' || typeof v === 'number')) {
       throw badKey(file, path, 'must be a list of strings');
@@ -83,6 +94,20 @@ function validateLeaf(value: unknown, want: Leaf, file: string, path: string): u
   if (want === 'boolean' && typeof value === 'boolean') return value;
   const expected = want === 'number' ? 'a whole number (0 turns it off)' : `a ${want}`;
   throw badKey(file, path, `must be ${expected}, got ${JSON.stringify(value)}`);
+}
+
+/** `[{check, target?, reason}]`: a reason is required, so a suppression always says why. */
+function validateSuppressions(value: unknown, file: string, path: string): Suppression[] {
+  if (!Array.isArray(value)) throw badKey(file, path, 'must be a list of {check, target, reason}');
+  return value.map((entry: unknown, i) => {
+    const item = entry as Record<string, unknown> | null;
+    const extra = typeof item === 'object' && item !== null ? Object.keys(item).find((key) => !['check', 'target', 'reason'].includes(key)) : undefined;
+    const text = (key: string): boolean => typeof item?.[key] === 'string' && (item[key] as string).trim() !== '';
+    if (typeof item !== 'object' || item === null || Array.isArray(item) || extra !== undefined || !text('check') || !text('reason') || (item['target'] !== undefined && !text('target'))) {
+      throw badKey(file, `${path}[${i}]`, `must be {check: ID, target: NAME (optional), reason: TEXT}${extra === undefined ? '' : `; '${extra}' is not one of them`}`);
+    }
+    return { check: String(item['check']), reason: String(item['reason']), ...(item['target'] === undefined ? {} : { target: String(item['target']) }) };
+  });
 }
 
 function badKey(file: string, key: string, problem: string): SdockerError {

@@ -1,0 +1,105 @@
+// sdocker audit: read the engine once (snapshot.ts), select the targets, run every check on
+// that snapshot (checks/), apply the user's suppressions, print the report, and exit by
+// --fail-on: 0 clean, 1 findings at or above it, 2 bad input, 125 engine unreachable.
+import { isatty } from 'node:tty';
+import type { Deps } from '../deps.js';
+import type { Item } from '../docker/parse.js';
+import { EXIT_USAGE, SdockerError } from '../errors.js';
+import { loadPolicy } from '../policy/load.js';
+import { runChecks, type Selected } from './checks/index.js';
+import { containerFix } from './fix/container.js';
+import { daemonFix } from './fix/daemon.js';
+import { gatherHostFiles } from './host-files.js';
+import { parseAudit, type AuditOptions } from './options.js';
+import { exitCodeFor, renderJson, renderText } from './report.js';
+import { toAuditSarif } from './sarif.js';
+import { readSnapshot, type Named } from './snapshot.js';
+import type { AuditSource } from './source.js';
+import { applySuppressions, unusedWarning } from './suppress.js';
+import type { AuditReport, Finding, Fix, Snapshot } from './types.js';
+
+/** Above this many containers a terminal gets a progress line. */
+const PROGRESS_FROM = 20;
+
+export async function runAudit(args: readonly string[], deps: Deps, globals: readonly Item[] = []): Promise<number> {
+  const options = parseAudit(args, deps.stdout, deps.env);
+  if (options === undefined) return 0;
+  const loaded = await loadPolicy({ profile: options.profile, env: deps.env, cwd: deps.cwd, cliAllow: [] });
+  for (const warning of loaded.warnings) deps.stderr(`${warning}\n`);
+  const source = await chooseSource(globals, deps);
+  const whole = options.targets.length === 0 && !options.engine;
+  const progress = isatty(2) ? progressLine(deps.stderr) : undefined;
+  const read = await readSnapshot(source, { ...(whole ? {} : { names: options.targets, engineOnly: true }), ...(progress ? { progress } : {}) });
+  const { named } = read;
+  // The host's files (§1, §3, daemon.json) are read where they are this host's: a local, rootful engine.
+  const hostFiles = read.snapshot.engine.local ? gatherHostFiles(read.snapshot.engine) : undefined;
+  const snapshot: Snapshot = hostFiles === undefined ? read.snapshot : { ...read.snapshot, engine: { ...read.snapshot.engine, hostFiles } };
+  progress?.(-1, 0);
+  const unknown = named.filter((n) => n.kind === 'unknown').map((n) => n.name);
+  if (unknown.length > 0) throw new SdockerError(`sdocker audit: no such container or image: ${unknown.join(', ')}; 'docker ps -a' and 'docker images' list them`, EXIT_USAGE);
+  const { findings, unused } = applySuppressions(runChecks(snapshot, select(snapshot, named, whole || options.engine)), loaded.policy.audit?.suppress ?? []);
+  // A partial audit leaves the other targets' suppressions unmatched by design.
+  if (whole) for (const s of unused) deps.stderr(`${unusedWarning(s)}\n`);
+  const selected = select(snapshot, named, whole || options.engine);
+  const fixes = await containerFixes(snapshot, selected, findings, deps, { globals, profile: options.profile });
+  const daemon = selected.engine ? daemonFix(findings, snapshot.engine) : undefined;
+  const report: AuditReport = { findings, fixes, daemonJson: daemon?.daemonJson ?? null, ...(daemon === undefined ? {} : { daemonJsonNotes: daemon.notes }) };
+  deps.stdout(render(report, options, isatty(1) && !deps.env['NO_COLOR']));
+  return exitCodeFor(findings, options.failOn);
+}
+
+export function select(snapshot: Snapshot, named: readonly Named[], engine: boolean): Selected {
+  const all = named.length === 0;
+  const ids = (kind: Named['kind']): Set<string> => new Set(named.flatMap((n) => (n.kind !== 'unknown' && n.kind === kind ? [n.id] : [])));
+  const containers = ids('container');
+  const images = ids('image');
+  return {
+    engine,
+    containers: all ? snapshot.containers : snapshot.containers.filter((c) => containers.has(c.raw.Id)),
+    images: [...snapshot.images.values()].filter((image) => all || images.has(image.raw.Id)),
+  };
+}
+
+function render(report: AuditReport, options: AuditOptions, colour: boolean): string {
+  if (options.format === 'json') return renderJson(report);
+  if (options.format === 'sarif') return `${JSON.stringify(toAuditSarif(report.findings), null, 2)}\n`;
+  return renderText(report, { verbose: options.verbose, colour });
+}
+
+/** The engine `run` would reach with the same global flags: its socket here, else through docker. */
+async function chooseSource(globals: readonly Item[], deps: Deps): Promise<AuditSource> {
+  const [{ chooseEngine }, { SocketEngine }] = await Promise.all([import('../engine/choose.js'), import('../engine/api.js')]);
+  const engine = chooseEngine(globals, deps.env, deps.docker, deps.cwd);
+  if (engine instanceof SocketEngine) return (await import('./source.js')).socketSource(engine);
+  return (await import('./source-cli.js')).cliSource(deps.docker, globals.flatMap((item) => item.words), engine.socketPath);
+}
+
+/** One line, rewritten in place; done < 0 clears it. */
+export function progressLine(write: (text: string) => void): (done: number, total: number) => void {
+  let shown = false;
+  return (done, total) => {
+    if (done < 0) {
+      if (shown) write('\r\u001b[K');
+      return;
+    }
+    if (total <= PROGRESS_FROM) return;
+    shown = true;
+    write(`\rsdocker audit: reading containers ${done}/${total}`);
+  };
+}
+
+/** The `sdocker run` command that re-creates each selected container with a warning, hardened (fix/container.ts). */
+async function containerFixes(snapshot: Snapshot, selected: Selected, findings: readonly Finding[], deps: Deps, how: { globals: readonly Item[]; profile: string }): Promise<Fix[]> {
+  const warned = new Set(findings.filter((f) => f.target.kind === 'container' && f.result === 'warn').map((f) => f.target.name));
+  const { hostFacts } = await import('../facts.js');
+  const { chooseEngine } = await import('../engine/choose.js');
+  const host = snapshot.engine.local ? hostFacts(chooseEngine(how.globals, deps.env, deps.docker, deps.cwd)) : { realpath: (p: string) => p, kind: () => undefined, engineSocket: undefined };
+  const fixes: Fix[] = [];
+  for (const container of selected.containers) {
+    if (!warned.has(container.raw.Name.replace(/^\//, ''))) continue;
+    const image = snapshot.images.get(container.raw.Image);
+    const { policy } = await loadPolicy({ profile: how.profile, env: deps.env, cwd: deps.cwd, cliAllow: [], ...(image === undefined ? {} : { image: image.ref }) });
+    fixes.push(containerFix(container, image, { policy, host, engine: snapshot.engine, cwd: deps.cwd }));
+  }
+  return fixes;
+}

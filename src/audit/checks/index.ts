@@ -1,0 +1,33 @@
+// The audit's checks: each a pure function of the snapshot and of what the user selected,
+// returning one Finding per target it judges (passes included: the JSON report lists them).
+// Adding a module: import its checks here and append them to CHECKS; nothing else changes.
+import type { ContainerSnapshot, Finding, ImageSnapshot, Snapshot } from '../types.js';
+import { containerChecks } from './containers.js';
+import { engineChecks } from './engine.js';
+import { runningAsRoot } from './user.js';
+
+/** What the audit looks at this time: every target, or the ones named on the command line. */
+export interface Selected {
+  /** The engine's own checks (§2, and §1/§3 where they apply): no target, or --engine. */
+  readonly engine: boolean;
+  readonly containers: readonly ContainerSnapshot[];
+  /** Images named, or (no target) every image a container uses. A container's image is in the snapshot either way. */
+  readonly images: readonly ImageSnapshot[];
+}
+
+export type Check = (s: Snapshot, targets: Selected) => Finding[];
+
+/** The engine's §1-§3 checks, when the engine is selected. */
+const engine: Check = (s, targets) => (targets.engine ? engineChecks(s) : []);
+
+/** The §5 checks (the rule table's, and docker-bench's others) for the selected containers. */
+const containers: Check = (s, targets) => {
+  const names = new Set(targets.containers.map((c) => c.raw.Name.replace(/^\//, '')));
+  return containerChecks(s).filter((f) => names.has(f.target.name));
+};
+
+export const CHECKS: readonly Check[] = [engine, containers, runningAsRoot];
+
+export function runChecks(snapshot: Snapshot, targets: Selected, checks: readonly Check[] = CHECKS): Finding[] {
+  return checks.flatMap((check) => check(snapshot, targets));
+}
