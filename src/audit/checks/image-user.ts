@@ -14,9 +14,10 @@ export type UserResolution =
 export function parsePasswd(text: string): ReadonlyMap<string, number> {
   const users = new Map<string, number>();
   for (const line of text.split('\n')) {
-    const fields = line.trim().split(':');
+    const trimmed = line.trim();
+    const fields = trimmed.split(':');
     const uid = fields[2];
-    if (fields.length < 4 || fields[0] === '' || line.startsWith('#') || uid === undefined || !/^\d+$/.test(uid)) continue;
+    if (fields.length < 4 || fields[0] === '' || trimmed.startsWith('#') || uid === undefined || !/^\d+$/.test(uid)) continue;
     if (!users.has(fields[0] ?? '')) users.set(fields[0] ?? '', Number(uid));
   }
   return users;
