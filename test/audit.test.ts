@@ -145,7 +145,7 @@ test('SARIF: warnings only, rule-table ids described by their row', (t) => {
   const sarif = toAuditSarif(REPORT.findings) as { runs: { tool: { driver: { rules: { id: string; properties: { cis: string } }[] } }; results: { ruleId: string; level: string; locations: unknown[] }[] }[] };
   const run = sarif.runs[0];
   t.deepEqual(run?.results.map((r) => [r.ruleId, r.level]), [['privileged', 'warning']]);
-  t.deepEqual(run?.tool.driver.rules.map((r) => [r.id, r.properties.cis]), [['privileged', '5.4']]);
+  t.deepEqual(run?.tool.driver.rules.map((r) => [r.id, r.properties.cis]), [['privileged', '5.5']]);
   t.deepEqual(run?.results[0]?.locations, [{ logicalLocations: [{ name: 'web', kind: 'container', fullyQualifiedName: 'container:web' }] }]);
 });
 

@@ -126,6 +126,13 @@ export interface ImageSnapshot {
   readonly ref: string;
   readonly raw: RawImage;
   readonly history: readonly RawHistory[];
+  /**
+   * The image's own /etc/passwd as text, when the snapshot reader could read it (from the image's
+   * layers, or `GET /containers/ID/archive?path=/etc/passwd` of a container of the image).
+   * checks/image-user.ts resolves a named USER with it; without it a name other than root is
+   * reported as unresolved. Optional: added for the image checks (CIS 4.1).
+   */
+  readonly passwd?: string;
 }
 
 export interface EngineSnapshot {

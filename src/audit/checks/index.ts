@@ -4,6 +4,7 @@
 import type { ContainerSnapshot, Finding, ImageSnapshot, Snapshot } from '../types.js';
 import { containerChecks } from './containers.js';
 import { engineChecks } from './engine.js';
+import { imageChecks } from './images.js';
 import { runningAsRoot } from './user.js';
 
 /** What the audit looks at this time: every target, or the ones named on the command line. */
@@ -26,7 +27,13 @@ const containers: Check = (s, targets) => {
   return containerChecks(s).filter((f) => names.has(f.target.name));
 };
 
-export const CHECKS: readonly Check[] = [engine, containers, runningAsRoot];
+/** The §4 checks of the selected images (config and history). */
+const images: Check = (s, targets) => {
+  const refs = new Set(targets.images.map((i) => i.ref));
+  return imageChecks(s).filter((f) => f.target.kind !== 'image' || refs.has(f.target.name));
+};
+
+export const CHECKS: readonly Check[] = [engine, containers, images, runningAsRoot];
 
 export function runChecks(snapshot: Snapshot, targets: Selected, checks: readonly Check[] = CHECKS): Finding[] {
   return checks.flatMap((check) => check(snapshot, targets));
