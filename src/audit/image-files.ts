@@ -70,6 +70,7 @@ function evidence(file: SpecialFile): string {
 }
 
 function short(createdBy: string): string {
-  const step = createdBy.replace(/^\/bin\/sh -c (#\(nop\)\s*)?/, '').trim();
+  // The legacy builder writes `/bin/sh -c #(nop) COPY …` for instructions and `/bin/sh -c CMD` for RUN.
+  const step = createdBy.replace(/^\/bin\/sh -c #\(nop\)\s*/, '').replace(/^\/bin\/sh -c /, 'RUN ').trim();
   return step.length > 80 ? `${step.slice(0, 77)}...` : step;
 }
