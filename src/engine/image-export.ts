@@ -43,7 +43,7 @@ async function* fromSocket(socketPath: string, ref: string): AsyncGenerator<Buff
   } finally {
     socket.destroy();
   }
-  if (status !== 200) throw new SdockerError(`sdocker: the engine would not export image ${ref}: ${engineMessage(head)}`);
+  if (status !== 200) throw new SdockerError(`sdocker: the engine would not export image ${ref}: ${engineMessage(head)}; check the name with docker image ls`);
 }
 
 function statusOf(header: string): number {
@@ -69,7 +69,7 @@ async function* fromCli(docker: string, globals: readonly string[], ref: string)
     for await (const chunk of child.stdout) yield chunk as Buffer;
     const { exitCode, stderr } = await child.done;
     finished = true;
-    if (exitCode !== 0) throw new SdockerError(`sdocker: docker save ${ref} failed: ${stderr.trim().split('\n')[0] ?? ''}`);
+    if (exitCode !== 0) throw new SdockerError(`sdocker: docker save ${ref} failed: ${stderr.trim().split('\n')[0] ?? ''}; check the name with docker image ls`);
   } finally {
     if (!finished) child.stop();
   }
