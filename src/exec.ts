@@ -93,3 +93,26 @@ export function captureHead(file: string, args: readonly string[], limit: number
     child.once('close', (code) => resolvePromise({ exitCode: cut ? 0 : (code ?? 1), stdout: Buffer.concat(out).subarray(0, limit), stderr: Buffer.concat(err).toString('utf8') }));
   });
 }
+
+export interface Streamed {
+  /** The child's stdout as it arrives, with backpressure (the child waits while it is not read). */
+  readonly stdout: AsyncIterable<Buffer>;
+  /** Its exit code (128 + signal when killed) and stderr, once it has ended. */
+  readonly done: Promise<{ exitCode: number; stderr: string }>;
+  /** End the child (a reader that gave up). */
+  readonly stop: () => void;
+}
+
+/** Run a command and hand its stdout on as a stream (for `docker save`: gigabytes, never buffered). */
+export function streamStdout(file: string, args: readonly string[]): Streamed {
+  const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const err: Buffer[] = [];
+  child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+  const done = new Promise<{ exitCode: number; stderr: string }>((resolvePromise, rejectPromise) => {
+    child.once('error', (error: NodeJS.ErrnoException) =>
+      rejectPromise(error.code === 'ENOENT' ? new SdockerError(`sdocker: '${file}' not found on PATH; install the docker client, or set SDOCKER_DOCKER to its path`, 127) : error),
+    );
+    child.once('close', (code, signal) => resolvePromise({ exitCode: code ?? 128 + (signal === null ? 0 : (constants.signals[signal] ?? 0)), stderr: Buffer.concat(err).toString('utf8') }));
+  });
+  return { stdout: child.stdout, done, stop: () => child.kill('SIGTERM') };
+}

@@ -113,6 +113,8 @@ export interface RawHistory {
   readonly CreatedBy: string;
   readonly Size: number;
   readonly Comment: string;
+  /** The tags of the local image this entry is the top of (the base image's entry carries the base's tags). */
+  readonly Tags?: readonly string[] | null;
 }
 
 export interface ContainerSnapshot {
