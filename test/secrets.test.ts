@@ -18,7 +18,8 @@ function shown(hits: readonly SecretHit[]): string[] {
 test("AWS's published example keys are skipped by secretlint; a format-valid fake is a warn, masked", async (t) => {
   const published = await findSecrets('wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', { kind: 'env', name: 'AWS_SECRET_ACCESS_KEY' });
   // The value rule lets AWS's documentation example through; the name still says "secret".
-  t.deepEqual(shown(published), ['name:secret-like name']);
+  // ...and a secret-named variable with a key-like value is a warn all the same (audit-aws-env).
+  t.deepEqual(shown(published), ['value:secret-like name/key-like value']);
   const secret = fakeAwsSecret();
   const hits = await findSecrets(secret, { kind: 'env', name: 'AWS_SECRET_ACCESS_KEY' });
   t.deepEqual(shown(hits), ['value:aws/AWSSecretAccessKey']);
@@ -61,12 +62,12 @@ test('a .env file: a GitHub token by value (warn) and a password by name (info),
   t.deepEqual(shown(await findSecrets(text, { kind: 'file', name: '/app/settings.txt', layer: 5 })), ['value:github/GITHUB_TOKEN']);
 });
 
-test('Slack tokens are found by value; Stripe keys only by their name (no Stripe rule in the recommended preset)', async (t) => {
+test('Slack tokens are found by value; Stripe keys by their name and key-like value (no Stripe rule in the recommended preset)', async (t) => {
   const slack = fakeSlackToken();
   t.deepEqual(shown(await findSecrets(`token: ${slack}\n`, { kind: 'file', name: '/etc/bot.yml', layer: 2 })), ['value:slack/SLACK_TOKEN']);
   t.deepEqual(shown(await findSecrets(slack, { kind: 'label', name: 'com.example.notify' })), ['value:slack/SLACK_TOKEN']);
   const stripe = fakeStripeKey();
-  t.deepEqual(shown(await findSecrets(stripe, { kind: 'env', name: 'STRIPE_SECRET_KEY' })), ['name:secret-like name']);
+  t.deepEqual(shown(await findSecrets(stripe, { kind: 'env', name: 'STRIPE_SECRET_KEY' })), ['value:secret-like name/key-like value']);
   t.deepEqual(await findSecrets(stripe, { kind: 'env', name: 'PAYMENT_PROVIDER' }), []);
 });
 

@@ -37,10 +37,13 @@ export async function runAudit(args: readonly string[], deps: Deps, globals: rea
   progress?.(-1, 0);
   const unknown = named.filter((n) => n.kind === 'unknown').map((n) => n.name);
   if (unknown.length > 0) throw new SdockerError(`sdocker audit: no such container or image: ${unknown.join(', ')}; 'docker ps -a' and 'docker images' list them`, EXIT_USAGE);
-  const { findings, unused } = applySuppressions(runChecks(snapshot, select(snapshot, named, whole || options.engine)), loaded.policy.audit?.suppress ?? []);
+  const chosen = select(snapshot, named, whole || options.engine);
+  const { imageFileFindings } = await import('./image-scan.js');
+  const inside = await imageFileFindings(chosen.images, { docker: deps.docker, globals, env: deps.env, cwd: deps.cwd });
+  const { findings, unused } = applySuppressions([...runChecks(snapshot, chosen), ...inside], loaded.policy.audit?.suppress ?? []);
   // A partial audit leaves the other targets' suppressions unmatched by design.
   if (whole) for (const s of unused) deps.stderr(`${unusedWarning(s)}\n`);
-  const selected = select(snapshot, named, whole || options.engine);
+  const selected = chosen;
   const fixes = await containerFixes(snapshot, selected, findings, deps, { globals, profile: options.profile });
   const daemon = selected.engine ? daemonFix(findings, snapshot.engine) : undefined;
   const report: AuditReport = { findings, fixes, daemonJson: daemon?.daemonJson ?? null, ...(daemon === undefined ? {} : { daemonJsonNotes: daemon.notes }) };

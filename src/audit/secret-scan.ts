@@ -81,12 +81,29 @@ async function findInKeyValue(value: string, where: SecretWhere): Promise<Secret
   const matches = (await scanWithSecretlint(line, where.kind)).filter((m) => m.end > offset);
   if (matches.length > 0) return matches.map((m) => valueHit(line, Math.max(m.start, offset), m, where, false));
   if (!isSecretName(where.name) || holdsNoSecret(value)) return [];
+  // A secret-named variable holding a long random-looking value is a key whatever secretlint
+  // knows of its format (it skips AWS's published example pair on purpose; an image shipping
+  // even that ships a credential-shaped value to every container).
+  if (looksLikeKey(value)) return [{ where, by: 'value', what: 'secret-like name/key-like value', masked: maskSecret(value) }];
   return [{ where, by: 'name', what: 'secret-like name', masked: maskSecret(value) }];
+}
+
+/** 20+ characters of base64/hex/token alphabet with letters and digits mixed, no spaces. */
+function looksLikeKey(value: string): boolean {
+  return value.length >= 20 && /^[A-Za-z0-9+/=_\-.]+$/.test(value) && /[A-Za-z]/.test(value) && /[0-9]/.test(value) && new Set(value).size >= 10;
 }
 
 /** A file or history step: secretlint on the text, then names of its `KEY=VALUE` entries. */
 async function findInText(text: string, where: SecretWhere, path: string, entries: NamedValue[]): Promise<SecretHit[]> {
-  const matches = await scanWithSecretlint(text, path);
+  const matches = [...(await scanWithSecretlint(text, path))];
+  // secretlint's privatekey rule wants a body of 100+ characters: an Ed25519 key in PKCS#8 form
+  // (about 64) passes it by. A PEM private key block of any length is one.
+  for (const block of text.matchAll(/-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY-----[\s\S]*?-----END \1PRIVATE KEY-----/g)) {
+    const start = block.index ?? 0;
+    const end = start + block[0].length;
+    if (matches.some((m) => m.start < end && m.end > start)) continue;
+    matches.push({ rule: 'pem', what: 'private-key', start, end, line: text.slice(0, start).split('\n').length });
+  }
   const hits = matches.map((m) => valueHit(text, m.start, m, where, true));
   for (const e of entries) {
     const covered = matches.some((m) => m.start < e.start + e.value.length && m.end > e.start);
