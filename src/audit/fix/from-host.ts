@@ -45,6 +45,12 @@ function readRestart(origin: Origin, out: Intent): void {
   // `no` is also what a run without --restart gets: sdocker's own policy applies then.
   if (name === '' || name === 'no') return;
   const count = host.RestartPolicy?.MaximumRetryCount ?? 0;
+  // `always` and `unless-stopped` restart a crashing container forever (CIS 5.15): the fix
+  // leaves the policy to sdocker's bounded one and says so, so the new container audits clean.
+  if (name === 'always' || name === 'unless-stopped') {
+    out.lost.push(`--restart ${name}: replaced by sdocker's bounded policy (on-failure:5, CIS 5.15); add --restart ${name} back if it must restart forever`);
+    return;
+  }
   out.pieces.push(flag('restart', name === 'on-failure' && count > 0 ? `on-failure:${count}` : name));
 }
 
