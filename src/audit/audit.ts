@@ -91,9 +91,13 @@ export function progressLine(write: (text: string) => void): (done: number, tota
   };
 }
 
+const NOT_BY_RUN = new Set(['healthcheck', 'apparmor']);
+
 /** The `sdocker run` command that re-creates each selected container with a warning, hardened (fix/container.ts). */
 async function containerFixes(snapshot: Snapshot, selected: Selected, findings: readonly Finding[], deps: Deps, how: { globals: readonly Item[]; profile: string }): Promise<Fix[]> {
-  const warned = new Set(findings.filter((f) => f.target.kind === 'container' && f.result === 'warn').map((f) => f.target.name));
+  // A health check and an AppArmor profile come from the image and the host, not from run's flags:
+  // warned about alone, a container gets no command that would change nothing.
+  const warned = new Set(findings.filter((f) => f.target.kind === 'container' && f.result === 'warn' && !NOT_BY_RUN.has(f.check)).map((f) => f.target.name));
   const { hostFacts } = await import('../facts.js');
   const { chooseEngine } = await import('../engine/choose.js');
   const host = snapshot.engine.local ? hostFacts(chooseEngine(how.globals, deps.env, deps.docker, deps.cwd)) : { realpath: (p: string) => p, kind: () => undefined, engineSocket: undefined };
