@@ -157,7 +157,7 @@ function numeric(field: Buffer): number {
 }
 
 /** PAX records: "LEN key=value\n". */
-function parsePax(body: Buffer): Record<string, string> {
+export function parsePax(body: Buffer): Record<string, string> {
   const records: Record<string, string> = {};
   let at = 0;
   while (at < body.length) {

@@ -1,6 +1,7 @@
 // The start of a tar stream, as `docker cp CONTAINER:PATH -` writes it (ustar with PAX
 // headers, Go's archive/tar): enough to know whether a path is a file or a folder, who owns
 // it, and whether a folder holds anything.
+import { parsePax } from './tar-stream.js';
 
 export interface TarEntry {
   readonly type: 'file' | 'dir' | 'symlink' | 'other';
@@ -52,20 +53,4 @@ function text(field: Buffer): string {
 function octal(field: Buffer): number {
   const value = Number.parseInt(text(field).trim() || '0', 8);
   return Number.isFinite(value) ? value : 0;
-}
-
-/** PAX records: "LEN key=value\n". */
-function parsePax(body: Buffer): Record<string, string> {
-  const records: Record<string, string> = {};
-  let at = 0;
-  while (at < body.length) {
-    const space = body.indexOf(0x20, at);
-    const length = Number(body.subarray(at, space).toString('latin1'));
-    if (space === -1 || !Number.isInteger(length) || length <= 0) break;
-    const record = body.subarray(space + 1, at + length - 1).toString('utf8');
-    const eq = record.indexOf('=');
-    if (eq !== -1) records[record.slice(0, eq)] = record.slice(eq + 1);
-    at += length;
-  }
-  return records;
 }
