@@ -39,7 +39,7 @@ test('a token in ENV, a secret-named build argument and label: found, located, m
   const steps = snapshot(tag).history.length;
   t.deepEqual(summary, [
     'warn Config.Env GH_TOKEN=ghp_…',
-    'info Config.Labels com.example.api-key=k3y-…',
+    'warn Config.Labels com.example.api-key=k3y-…',
     `warn history step ${steps - 3} CreatedBy: github/GITHUB_TOKEN ghp_…`,
     `info history step ${steps - 1} CreatedBy: secret-like name DEPLOY_PASSWORD=…`,
   ]);
