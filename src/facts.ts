@@ -109,10 +109,13 @@ export function baseContext(sub: RuleContext['sub'], items: RuleContext['items']
 
 /** Host file-system answers; for a remote engine paths are only normalised (they name the remote host's files). */
 export function hostFacts(engine: Engine): HostFacts {
-  if (engine.socketPath === undefined) {
-    return { realpath: (path) => resolve(path), kind: () => undefined, engineSocket: undefined };
-  }
-  return { realpath: resolveExisting, kind: pathKind, engineSocket: resolveExisting(engine.socketPath), devices: scanDevices };
+  return socketHostFacts(engine.socketPath);
+}
+
+/** The same, from the engine's socket on this host (undefined: the engine is elsewhere). */
+export function socketHostFacts(socketPath: string | undefined): HostFacts {
+  if (socketPath === undefined) return { realpath: (path) => resolve(path), kind: () => undefined, engineSocket: undefined };
+  return { realpath: resolveExisting, kind: pathKind, engineSocket: resolveExisting(socketPath), devices: scanDevices };
 }
 
 /** What is at a path; one that cannot be looked at (EACCES) counts as `other`, which no rule lets through. */

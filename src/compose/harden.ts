@@ -3,8 +3,7 @@
 // added; the rest of the file is kept as written.
 import { dirname } from 'node:path';
 import { SdockerError, EXIT_USAGE } from '../errors.js';
-import { pathKind, resolveExisting } from '../facts.js';
-import { scanDevices } from '../host-devices.js';
+import { socketHostFacts } from '../facts.js';
 import { checkAllowList } from '../policy/allow.js';
 import type { HostFacts } from '../policy/context.js';
 import { loadPolicy, type LoadedPolicy } from '../policy/load.js';
@@ -61,7 +60,7 @@ export async function hardenCompose(text: string, file: string, options: HardenO
     throw new SdockerError(`sdocker: ${file}: no 'services' mapping; is this a compose file?`, EXIT_USAGE);
   }
   const project = new ComposeProject(file, doc.data, options.env);
-  const host: HostFacts = options.host ?? { realpath: resolveExisting, kind: pathKind, engineSocket: resolveExisting('/var/run/docker.sock'), devices: scanDevices };
+  const host: HostFacts = options.host ?? socketHostFacts('/var/run/docker.sock');
   const engine = options.engine === undefined ? undefined : await engineView(project, Object.keys(services), options.engine);
   const policies = new Map<string, Promise<LoadedPolicy>>();
   const findings: Finding[] = [];

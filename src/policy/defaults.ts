@@ -4,9 +4,10 @@
 import { normalizeCap } from './refusals.js';
 import type { Policy } from './schema.js';
 
-/** Root in the container: no user, `root`, uid 0 (with or without a group). */
+/** Root in the container: no user, `root`, uid 0 written any way (`0`, `00`: measured, docker runs both as uid 0), with or without a group. */
 export function isRootUser(user: string): boolean {
-  return user === '' || /^(root|0)(:|$)/.test(user);
+  const name = user.split(':')[0] ?? '';
+  return name === '' || name === 'root' || /^0+$/.test(name);
 }
 
 /** Capabilities added after --cap-drop ALL: always `add`, and `asRoot` when the user is root. */

@@ -3,9 +3,8 @@
 // engine's bind sources can be stat'ed and resolved; a remote engine's name another host's
 // files, so they are only normalised and judged by name (as `run` does for -H tcp://).
 import { readFileSync } from 'node:fs';
-import { join, posix } from 'node:path';
-import { pathKind, resolveExisting } from '../../facts.js';
-import { scanDevices } from '../../host-devices.js';
+import { join } from 'node:path';
+import { socketHostFacts } from '../../facts.js';
 import type { HostFacts } from '../../policy/context.js';
 import { loadPolicy, type LoadRequest } from '../../policy/load.js';
 import { mergeLayers } from '../../policy/merge.js';
@@ -42,7 +41,6 @@ function listsOf(policy: Policy, s: Snapshot): AuditLists {
 }
 
 export function auditHost(s: Snapshot): HostFacts {
-  if (!s.engine.local) return { realpath: (path) => posix.normalize(path), kind: () => undefined, engineSocket: undefined };
-  const socket = s.engine.endpoint.startsWith('unix://') ? s.engine.endpoint.slice('unix://'.length) : '/var/run/docker.sock';
-  return { realpath: resolveExisting, kind: pathKind, engineSocket: resolveExisting(socket), devices: scanDevices };
+  if (!s.engine.local) return socketHostFacts(undefined);
+  return socketHostFacts(s.engine.endpoint.startsWith('unix://') ? s.engine.endpoint.slice('unix://'.length) : '/var/run/docker.sock');
 }

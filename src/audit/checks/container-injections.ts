@@ -3,7 +3,8 @@
 import type { InjectId } from '../../policy/rules.js';
 import type { Finding } from '../types.js';
 import { hasSecurityOption } from './container-refusals.js';
-import { isRootUser, onAllInterfaces, shown, why, type ContainerView } from './container-view.js';
+import { isRootUser } from '../../policy/defaults.js';
+import { onAllInterfaces, shown, why, type ContainerView } from './container-view.js';
 
 type Check = (v: ContainerView) => Finding;
 

@@ -116,8 +116,3 @@ export function onAllInterfaces(hostIp: string): boolean {
   return hostIp === '' || hostIp === '0.0.0.0' || hostIp === '::' || hostIp === '[::]';
 }
 
-/** Config.User that is root: unset, 0 or root, with or without a group. */
-export function isRootUser(user: string): boolean {
-  const name = user.split(':')[0] ?? '';
-  return name === '' || name === '0' || name === 'root';
-}

@@ -6,6 +6,7 @@
 import { containerTarget } from '../targets.js';
 import type { ContainerSnapshot, Finding } from '../types.js';
 import type { Check } from './index.js';
+import { isRootUser } from '../../policy/defaults.js';
 
 const CHECK = 'running-as-root';
 const CIS = '4.1';
@@ -13,10 +14,7 @@ const CIS = '4.1';
 export const runningAsRoot: Check = (_snapshot, targets) => targets.containers.map(judge);
 
 /** `""`, `0`, `root`, `0:G`, `root:G` are root; a name other than root is taken as not (its uid is in the image's passwd). */
-export function isRootUser(user: string): boolean {
-  const name = user.split(':')[0] ?? '';
-  return name === '' || name === 'root' || /^0+$/.test(name);
-}
+export { isRootUser };
 
 function judge(c: ContainerSnapshot): Finding {
   const target = containerTarget(c);
