@@ -1,7 +1,7 @@
 // The grammar of options that borrow from what already exists: `--volumes-from X[:MODE]`,
 // `--network|--pid|--ipc container:X`, and the named volumes of `-v` and `--mount`.
 import { parseBool } from './parse.js';
-import { splitCsv } from './values.js';
+import { networkName, splitCsv } from './values.js';
 import { volumeOfV } from './volumes.js';
 
 /** moby volume/mounts linux_parser.go ParseVolumesFrom: `ID[:MODE]`, split at the first colon; read-only when MODE holds `ro`. */
@@ -17,9 +17,7 @@ export function parseVolumesFrom(spec: string): { ref: string; readOnly: boolean
  * The prefix is matched in any case: reading too much here only asks the engine once more.
  */
 export function containerRef(value: string): string | undefined {
-  // docker/cli opts/network.go: keys any case, trimmed, the last `name` wins.
-  const named = splitCsv(value).filter((field) => field.split('=')[0]?.trim().toLowerCase() === 'name').at(-1);
-  const mode = value.includes('=') ? (named === undefined ? '' : named.slice(named.indexOf('=') + 1).trim()) : value;
+  const mode = networkName(value);
   const colon = mode.indexOf(':');
   if (colon === -1 || mode.slice(0, colon).trim().toLowerCase() !== 'container') return undefined;
   const ref = bareName(mode.slice(colon + 1).trim());

@@ -91,3 +91,14 @@ export function expandPorts(text: string): string[] {
   if (!Number.isInteger(start) || !Number.isInteger(end) || end < start || end - start > 65535) return [`${range}/${proto}`];
   return Array.from({ length: end - start + 1 }, (_, i) => `${start + i}/${proto}`);
 }
+
+/**
+ * The network (or namespace mode) a `--network` value names: the value itself, or in docker
+ * 28's advanced syntax (`name=host,alias=x`) the last `name` field, keys in any case, trimmed
+ * (docker/cli opts/network.go). Case is kept: container names are case-sensitive.
+ */
+export function networkName(value: string): string {
+  if (!value.includes('=')) return value.trim();
+  const named = splitCsv(value).filter((field) => field.split('=')[0]?.trim().toLowerCase() === 'name').at(-1);
+  return named === undefined ? '' : named.slice(named.indexOf('=') + 1).trim();
+}

@@ -1,6 +1,6 @@
 // Refusal checks: each finds, in the user's options, what its rule refuses. A refusal can be
 // lifted for its rule (`--sd-allow privileged`) or for one item (`--sd-allow dangerous-cap:SYS_PTRACE`).
-import { parseSecurityOpt, splitCsv } from '../docker/values.js';
+import { networkName, parseSecurityOpt } from '../docker/values.js';
 import { OptionView, type RuleContext } from './context.js';
 import { checkDevices } from './devices.js';
 import { inheritedBinds, inheritedHostNamespaces, type SharedNamespace } from './inherited.js';
@@ -97,9 +97,7 @@ export function normalizeCap(name: string): string {
  * each field lower-cased, key and value trimmed, the last `name` wins: `NAME=bridge, name = host`).
  */
 function namespaceMode(value: string): string {
-  if (!value.includes('=')) return value.trim().toLowerCase();
-  const names = splitCsv(value.toLowerCase()).filter((field) => field.split('=')[0]?.trim() === 'name');
-  return (names.at(-1)?.split('=').slice(1).join('=') ?? '').trim();
+  return networkName(value).toLowerCase();
 }
 
 function namespaceFix(flag: string): string {
