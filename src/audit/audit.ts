@@ -102,10 +102,14 @@ async function containerFixes(snapshot: Snapshot, selected: Selected, findings: 
   const { chooseEngine } = await import('../engine/choose.js');
   const host = snapshot.engine.local ? hostFacts(chooseEngine(how.globals, deps.env, deps.docker, deps.cwd)) : { realpath: (p: string) => p, kind: () => undefined, engineSocket: undefined };
   const fixes: Fix[] = [];
+  // One policy per image, however many containers run it (loading reads the config files).
+  const policies = new Map<string, ReturnType<typeof loadPolicy>>();
   for (const container of selected.containers) {
     if (!warned.has(container.raw.Name.replace(/^\//, ''))) continue;
     const image = snapshot.images.get(container.raw.Image);
-    const { policy } = await loadPolicy({ profile: how.profile, env: deps.env, cwd: deps.cwd, cliAllow: [], ...(image === undefined ? {} : { image: image.ref }) });
+    const ref = image?.ref ?? '';
+    if (!policies.has(ref)) policies.set(ref, loadPolicy({ profile: how.profile, env: deps.env, cwd: deps.cwd, cliAllow: [], ...(image === undefined ? {} : { image: image.ref }) }));
+    const { policy } = await (policies.get(ref) as ReturnType<typeof loadPolicy>);
     fixes.push(containerFix(container, image, { policy, host, engine: snapshot.engine, cwd: deps.cwd }));
   }
   return fixes;
