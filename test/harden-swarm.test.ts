@@ -80,8 +80,8 @@ test('pids is written only where the stack schema takes it (3.9 on, or no versio
 test("a limit the file sets beside the service is carried into deploy.resources.limits, and its own key reported (a stack refuses the file for it)", async (t) => {
   const { service, warnings } = await harden('    mem_limit: 256m\n    cpus: 0.5\n');
   t.deepEqual(service['deploy']['resources']['limits'], { memory: '256m', cpus: '0.5', pids: 256 });
-  t.true(warnings.some((w) => w.startsWith('memory: docker stack deploy refuses mem_limit beside the service')));
-  t.true(warnings.some((w) => w.startsWith('cpus: docker stack deploy refuses cpus beside the service')));
+  t.true(warnings.some((w) => w.startsWith('memory: docker stack deploy refuses the file for mem_limit beside the service')));
+  t.true(warnings.some((w) => w.startsWith('cpus: docker stack deploy refuses the file for cpus beside the service')));
   const own = await harden('    deploy:\n      resources:\n        limits:\n          memory: 1g\n');
   t.is(own.service['deploy']['resources']['limits']['memory'], '1g');
   t.true(own.warnings.some((w) => w.startsWith('memory: deploy.resources.limits.memory 1g is above')));

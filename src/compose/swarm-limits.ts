@@ -1,8 +1,9 @@
 // Memory, CPU and process limits for a swarm (harden --target swarm). docker stack deploy reads
-// limits only from deploy.resources.limits: its schema (docker/cli cli/compose/schema/data/
-// config_schema_v3.*.json, services are additionalProperties: false) refuses the whole file for
-// mem_limit, memswap_limit, mem_reservation, cpus or pids_limit beside the service ("Additional
-// property pids_limit is not allowed", measured with docker 28.2.2). There `cpus` is a string and
+// limits only from deploy.resources.limits, and refuses the whole file for mem_limit,
+// memswap_limit, mem_reservation, cpus or pids_limit beside the service (measured with docker
+// 28.2.2: "unsupported options: mem_limit: Set resource limits using deploy.resources", and from
+// its schema, cli/compose/schema/data/config_schema_v3.*.json: "Additional property pids_limit is
+// not allowed"). There `cpus` is a string and
 // `pids` an integer; pids is in the schema from version 3.9 on, and docker 23+ reads a file
 // without `version` as the newest 3.x. docker-compose 1.29 reads limits.memory and limits.cpus
 // too, but rejects limits.pids (README: Deploying to a swarm).
@@ -38,7 +39,7 @@ function swarmLimit(s: ServiceView, kind: Kind, plan: Plan): unknown {
   const top = s.data[kind.key];
   const path: Path = [...LIMITS, kind.deployKey];
   if (top !== undefined) {
-    plan.warn([kind.key], `docker stack deploy refuses ${kind.key} beside the service (not in the stack file schema); remove it: ${path.join('.')} ${text(deploy ?? top)} carries the limit`);
+    plan.warn([kind.key], `docker stack deploy refuses the file for ${kind.key} beside the service; remove it: ${path.join('.')} ${text(deploy ?? top)} carries the limit`);
   }
   const given = deploy ?? top;
   if (given !== undefined) {
@@ -66,7 +67,7 @@ function pidsLimit(s: ServiceView, version: unknown, plan: Plan, unenforced: Lim
   const given = deploy ?? s.data['pids_limit'];
   if (given !== undefined && Number(given) <= 0) {
     plan.warn(deploy === undefined ? ['pids_limit'] : [...LIMITS, 'pids'], `pids limit ${text(given)} leaves the number of processes unlimited`);
-    if (s.data['pids_limit'] !== undefined) plan.warn(['pids_limit'], 'docker stack deploy refuses pids_limit beside the service (not in the stack file schema); remove it');
+    if (s.data['pids_limit'] !== undefined) plan.warn(['pids_limit'], 'docker stack deploy refuses the file for pids_limit beside the service; remove it');
     return;
   }
   if (given === undefined && profile > 0 && !stackTakesPids(version)) {
@@ -85,7 +86,7 @@ export function swarmLimits(s: ServiceView, version: unknown): SwarmLimitPlan {
   const unenforced: LimitNote[] = [];
   const limit = swarmLimit(s, { rule: 'memory', key: 'mem_limit', deployKey: 'memory', profile: s.policy.limits.memory, parse: parseBytes, typed: text }, memory);
   for (const key of STACK_REFUSES.filter((k) => s.data[k] !== undefined)) {
-    memory.warn([key], `docker stack deploy refuses ${key} (not in the stack file schema); remove it (a swarm sets no swap limit from a stack file)`);
+    memory.warn([key], `docker stack deploy refuses the file for ${key}; remove it (a swarm sets no swap limit from a stack file)`);
   }
   if (limit !== undefined) {
     // Measured on engine 20.10: a task limited to 512m gets MemorySwap 1g.
