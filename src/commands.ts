@@ -25,6 +25,8 @@ export async function runOwn(args: readonly string[], deps: Deps, globals: reado
     if (typeof help === 'number') return help;
     return runOwn(help, deps);
   }
+  // `stack deploy|up` (routed here by docker/invocation.ts) reads docker's grammar, not commander's.
+  if (args[0] === 'stack') return (await import('./stack/deploy.js')).runStackDeploy(args, deps, globals);
   checkGlobals(args[0], globals);
   // learn takes docker run's own grammar: its words go to it untouched by commander.
   if (args[0] === 'learn') return (await import('./learn/learn.js')).runLearn(args.slice(1), deps, globals);
@@ -40,7 +42,7 @@ export async function runOwn(args: readonly string[], deps: Deps, globals: reado
   program
     .command('shell-init')
     .addArgument(shellArgument())
-    .description('print a shell function that routes run/create/exec/compose through sdocker')
+    .description('print a shell function that routes run/create/exec/compose/stack through sdocker')
     .action((shell: string) => {
       if (!(SHELLS as readonly string[]).includes(shell)) throw new SdockerError(`sdocker: unknown shell '${shell}'; use one of ${SHELLS.join(', ')}`, EXIT_USAGE);
       deps.stdout(shellInit(shell as Shell));
