@@ -12,8 +12,6 @@ export interface DeployArgs {
   readonly sub: string;
   /** The stack-level words (between `stack` and the subcommand) docker gets, --sd-allow removed. */
   readonly stackWords: readonly string[];
-  /** The `-c` words as written, for `docker stack config` (it splits them as deploy does). */
-  readonly fileWords: readonly string[];
   /** The compose files, as docker splits the -c values (a comma-separated list each). */
   readonly files: readonly string[];
   /** deploy's other words, in order (flags, STACK, `--`), -c and --sd-allow removed. */
@@ -69,7 +67,6 @@ export function parseDeployArgs(args: readonly string[], globals: readonly Item[
   return {
     sub: stack.sub,
     stackWords: stack.items.filter(kept).flatMap((item) => item.words),
-    fileWords: fileItems.flatMap((item) => item.words),
     files: fileItems.flatMap((item) => readCsv(item.opts[0]?.value ?? '', '-c')),
     otherWords,
     name: positionals.length === 1 ? positionals[0]?.word : undefined,

@@ -37,3 +37,8 @@ export function readCsv(value: string, flag: string): string[] {
 function bad(flag: string, value: string, why: string): SdockerError {
   return new SdockerError(`sdocker: ${flag} '${value}' ${why}; docker reads it as CSV: write one file per ${flag}`, EXIT_USAGE);
 }
+
+/** One file as a -c value pflag reads back as that file alone. */
+export function csvField(value: string): string {
+  return /[",]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+}

@@ -13,6 +13,7 @@ import type { Deps } from '../deps.js';
 import type { Item } from '../docker/parse.js';
 import type { Path } from '../yaml/index.js';
 import type { DeployArgs } from './args.js';
+import { csvField } from './csv.js';
 
 export interface RenderedModel {
   readonly exitCode: number;
@@ -20,12 +21,16 @@ export interface RenderedModel {
   readonly stderr: string;
 }
 
-/** `docker [globals] stack config` with the user's own -c words (docker splits them as deploy does). */
+/**
+ * `docker [globals] stack config` of the files, each named by its absolute path from sdocker's
+ * working folder (docker's own resolution: the first file's folder is the same either way).
+ */
 export async function renderModel(args: DeployArgs, globals: readonly Item[], deps: Deps): Promise<RenderedModel> {
   const { capture } = await import('../exec.js');
   // `-c -` reads the model from stdin: sdocker reads it once and hands it to `stack config`.
   const input = args.files.includes('-') ? readFileSync(0, 'utf8') : undefined;
-  return capture(deps.docker, [...globals.flatMap((item) => item.words), 'stack', 'config', ...args.fileWords], input);
+  const files = args.files.flatMap((file) => ['-c', file === '-' ? file : csvField(resolve(deps.cwd, file))]);
+  return capture(deps.docker, [...globals.flatMap((item) => item.words), 'stack', 'config', ...files], input);
 }
 
 /** The folder docker resolves relative paths from: the first file's (the working folder for `-`). */
