@@ -2,7 +2,9 @@
 // its alias up, after docker's globals and stack's own flags), which pass to docker untouched,
 // the -c files as pflag's CSV splits them, STACK among interspersed flags, and help.
 import test from 'ava';
+import { execFileSync } from 'node:child_process';
 import { parseInvocation } from '../src/docker/invocation.js';
+import { DEPLOY_SUBS, DEPLOY_TABLE } from '../src/docker/stack.js';
 import { mayNeedSdocker } from '../src/docker/words.js';
 import { parseDeployArgs } from '../src/stack/args.js';
 import { csvField, readCsv } from '../src/stack/csv.js';
@@ -93,4 +95,20 @@ test('a -c value is split as pflag splits a string slice (Go encoding/csv, one r
   t.deepEqual(readCsv(' a.yml', '-c'), [' a.yml']);
   for (const bad of ['a"b.yml', '"a.yml', '"a"b', 'a.yml\nb.yml']) t.throws(() => readCsv(bad, '-c'), { message: /docker reads it as CSV/ });
   for (const name of ['/p/a.yml', '/p/a,b.yml', '/p/"q".yml']) t.deepEqual(readCsv(csvField(name), '-c'), [name]);
+});
+
+test("deploy's flag table and aliases against the docker client on PATH (a docker upgrade fails here, not in a misreading)", (t) => {
+  const help = execFileSync('docker', ['stack', 'deploy', '--help'], { encoding: 'utf8' });
+  const shown = [...help.matchAll(/^\s+(?:-(\w), )?--([\w-]+)(?: ([a-z]\w*))?\s/gm)].map((m) => ({ long: m[2] as string, short: m[1] ?? '', value: m[3] !== undefined }));
+  t.true(shown.length >= 6, help);
+  for (const flag of shown) {
+    const spec = DEPLOY_TABLE.byLong.get(flag.long);
+    t.is(spec?.short, flag.short, `--${flag.long}`);
+    t.is(spec?.kind !== 'bool', flag.value, `--${flag.long} takes a value`);
+  }
+  // Not in the help: the deprecated --orchestrator, --help, and sdocker's own --sd-allow.
+  const hidden = ['orchestrator', 'help', 'sd-allow'];
+  t.deepEqual([...DEPLOY_TABLE.byLong.keys()].filter((long) => !hidden.includes(long) && !shown.some((f) => f.long === long)), []);
+  const aliases = /Aliases:\n\s+(.*)\n/.exec(help)?.[1] ?? '';
+  t.deepEqual(aliases.split(', ').map((alias) => alias.replace('docker stack ', '')).sort(), [...DEPLOY_SUBS].sort());
 });
