@@ -5,14 +5,13 @@ import type { HardenFlags } from './compose/command.js';
 import type { Deps } from './deps.js';
 import type { Item } from './docker/parse.js';
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { APPARMOR_DIR, appArmorState, describeState } from './apparmor.js';
 import { PACKAGE_ROOT } from './paths.js';
-import { findProjectConfig, loadPolicy } from './policy/load.js';
+import { loadPolicy } from './policy/load.js';
 import { INJECTIONS, REFUSALS, type InjectId, type RuleRow } from './policy/rules.js';
 import { REACHED_THROUGH } from './policy/coverage.js';
 import type { Policy } from './policy/schema.js';
-import { trustFile } from './policy/trust.js';
 import { SHELLS, shellInit, type Shell } from './shell.js';
 import { SdockerError, EXIT_USAGE } from './errors.js';
 import { COMPOSE_OWN_HELP, OWN_FLAGS_HELP } from './cli/help.js';
@@ -130,11 +129,10 @@ export async function runOwn(args: readonly string[], deps: Deps, globals: reado
     .command('trust')
     .argument('[files...]', "the files (default: the nearest .sdocker.yml)")
     .description("trust this exact content: a project's .sdocker.yml may then loosen the policy, a compose file's x-sdocker allow lists count under sdocker compose")
-    .action((files: string[]) => {
-      const nearest = findProjectConfig(deps.cwd);
-      const targets = files.length > 0 ? files.map((file) => resolve(deps.cwd, file)) : nearest === undefined ? [] : [nearest];
-      if (targets.length === 0) throw new SdockerError('sdocker: no .sdocker.yml here or above; name the file to trust', EXIT_USAGE);
-      for (const target of targets) deps.stdout(`sdocker: trusted ${trustFile(target, deps.env)} (any edit revokes it)\n`);
+    .option('--list', 'list the trusted files: trusted, changed since you trusted it, or missing')
+    .option('--forget', 'take the trust back from these files')
+    .action(async (files: string[], flags: { list?: boolean; forget?: boolean }) => {
+      exitCode = (await import('./trust-command.js')).runTrust(files, flags, deps);
     });
   (await import('./completion/command.js')).registerCompletion(program, deps);
   // Every command registered above has -h/--help (commander's default, inherited at creation);

@@ -60,6 +60,7 @@ export async function runHarden(files: readonly string[], flags: HardenFlags, de
   else if (format === 'sarif') deps.stdout(`${JSON.stringify(toSarif(findings, deps.cwd), null, 2)}\n`);
   else if (flags.check === true) {
     for (const f of findings) deps.stdout(`${shown(f)}\n`);
+    deps.stdout(`${checkSummary(results, findings)}\n`);
   } else {
     for (const f of findings.filter((x) => x.level !== 'change')) deps.stderr(`${shown(f)}\n`);
     const hardened = results.filter((r) => !judgedOnly.has(r.file));
@@ -74,6 +75,17 @@ export async function runHarden(files: readonly string[], flags: HardenFlags, de
 
 function isTarget(value: string): value is 'compose' | 'swarm' {
   return value === 'compose' || value === 'swarm';
+}
+
+/** --check's last line: `2 files, 7 services: 41 changes, 1 refused` (and warnings, left out, when there are any). */
+export function checkSummary(results: readonly HardenedFile[], findings: readonly Finding[]): string {
+  const count = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+  // Files named together are one project to compose (an override file's `web` is the main file's `web`).
+  const services = new Set(results.flatMap((r) => r.services)).size;
+  const by = (level: Finding['level']): number => findings.filter((f) => f.level === level).length;
+  const parts = [count(by('change'), 'change'), `${by('error')} refused`];
+  if (by('warning') > 0) parts.push(count(by('warning'), 'warning'));
+  return `${count(results.length, 'file')}, ${count(services, 'service')}: ${parts.join(', ')}`;
 }
 
 /** What an override file cannot carry (override.ts), as findings. */

@@ -8,7 +8,7 @@ import { checkAllowList } from '../policy/allow.js';
 import type { HostFacts } from '../policy/context.js';
 import { loadPolicy, type LoadedPolicy } from '../policy/load.js';
 import { resolveSeccomp } from '../policy/seccomp.js';
-import { ComposeDocument } from '../yaml/index.js';
+import { ComposeDocument, type Path } from '../yaml/index.js';
 import { grantRefusals } from './grants.js';
 import { serviceEdits } from './inject.js';
 import { composeBool } from './booleans.js';
@@ -49,6 +49,8 @@ export interface HardenOptions {
 
 export interface HardenedFile {
   readonly file: string;
+  /** The services of the file, judged (and, unless judge-only, hardened). */
+  readonly services: readonly string[];
   readonly original: string;
   readonly output: string;
   readonly findings: readonly Finding[];
@@ -89,7 +91,9 @@ export async function hardenCompose(text: string, file: string, options: HardenO
     const written = strings((ownView['x-sdocker'] as { allow?: unknown } | undefined)?.allow);
     checkAllowList(written, `x-sdocker.allow of service '${name}' in ${file}`);
     const own = options.ignoreFileAllows === true ? [] : written;
-    const view: ServiceView = { name, data, written: ownView, policy, seccompFile: options.seccomp ?? resolveSeccomp(policy.seccomp) };
+    // Read before any edit: edits are made after every service is judged (below).
+    const source = (path: Path): string | undefined => doc.written(['services', name, ...path]);
+    const view: ServiceView = { name, data, written: ownView, policy, seccompFile: options.seccomp ?? resolveSeccomp(policy.seccomp), source };
     views.push(view);
     const grants = grantRefusals(view, [...policy.allow, ...own], options.allowHint);
     const judged = judgeService(view, project, host, [...policy.allow, ...own], engine, options.allowHint);
@@ -147,7 +151,7 @@ export async function hardenCompose(text: string, file: string, options: HardenO
     else if (edit.kind === 'append') doc.append(service, edit.key, edit.value);
     else doc.replaceScalar(service, edit.path, edit.value);
   }
-  return { file, original: text, output: doc.toString(), findings, edits, warnings: [...warnings] };
+  return { file, services: models.order(), original: text, output: doc.toString(), findings, edits, warnings: [...warnings] };
 }
 
 /** One round of questions to the engine about what every service borrows from outside the file. */

@@ -42,6 +42,17 @@ export interface ServiceView {
   readonly policy: Policy;
   /** The absolute seccomp profile path to reference ('' for none). */
   readonly seccompFile: string;
+  /** A scalar under the service as the file writes it (`cpus: 1.0` stays '1.0'), for messages that quote the file. */
+  readonly source?: (path: Path) => string | undefined;
+}
+
+/** A value as the file wrote it, when that text is what was read (`1.0` for 1, `0100` for 100); else as read. */
+export function asWritten(value: unknown, written: string | undefined): string {
+  const read = String(value);
+  if (written === undefined || written === read) return read;
+  if (typeof value === 'number') return Number(written) === value ? written : read;
+  if (typeof value === 'boolean') return written.toLowerCase() === read ? written : read;
+  return read;
 }
 
 export function list(value: unknown): unknown[] {

@@ -62,8 +62,9 @@ export async function loadPolicy(request: LoadRequest): Promise<LoadedPolicy> {
   if (projectFile !== undefined) {
     const text = readFileSync(projectFile, 'utf8');
     const layer = noImagesKey(await parseLayer(text, projectFile), projectFile);
-    const { isTrusted } = await import('./trust.js');
-    if (isTrusted(projectFile, text, request.env)) {
+    const { trustState, untrustedWords } = await import('./trust.js');
+    const trust = trustState(projectFile, text, request.env);
+    if (trust === 'trusted') {
       checkLayerAllow(layer, projectFile);
       layers.push(layer);
     } else {
@@ -72,7 +73,7 @@ export async function loadPolicy(request: LoadRequest): Promise<LoadedPolicy> {
       // One line per file: which file, the keys ignored, the command that trusts it (as printed).
       if (loose.length > 0) {
         const keys = loose.map((key) => `'${key}'`).join(', ');
-        warnings.push(`sdocker: ignoring ${keys} from ${projectFile}: ${loose.length === 1 ? 'it loosens' : 'they loosen'} the policy and the file is not trusted; review it, then run 'sdocker trust ${projectFile}'`);
+        warnings.push(`sdocker: ignoring ${keys} from ${projectFile}: ${loose.length === 1 ? 'it loosens' : 'they loosen'} the policy and the file is ${untrustedWords(trust)}; review it, then run 'sdocker trust ${projectFile}'`);
       }
     }
     sources.push(projectFile);
