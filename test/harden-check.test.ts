@@ -38,6 +38,16 @@ test('--check on a clean file: the summary alone, exit 0; the same file unharden
   t.regex(dirty.stdout, /\n1 file, 1 service: \d+ changes, 0 refused\n$/);
 });
 
+test('--check --target swarm counts what a swarm will not enforce in the summary, apart from the changes', async (t) => {
+  const raw = 'services:\n  web:\n    image: sdocker-test/busybox:1\n    ports: ["8080:80"]\n';
+  const result = await runMain(['harden', '--check', '--target', 'swarm', '--seccomp', '/x.json'], { cwd: project({ 'compose.yaml': raw }) });
+  t.is(result.code, 1);
+  const lines = result.stdout.trimEnd().split('\n');
+  const unenforced = lines.filter((line) => line.includes(': unenforced ')).length;
+  t.true(unenforced >= 3, 'no-new-privileges, seccomp and the loopback port at least');
+  t.regex(lines.at(-1) ?? '', new RegExp(`^1 file, 1 service: \\d+ changes, 0 refused, ${unenforced} not enforced by a swarm$`));
+});
+
 test('values are said as the file writes them: 2.50, 1.0 and 2.0, not 2.5, 1 and 2', async (t) => {
   const result = await runMain(['harden', '--check', '--seccomp', '/x.json', 'a.yml', 'b.yml'], { cwd: project({ 'a.yml': WEB, 'b.yml': DB }) });
   t.regex(result.stdout, /^a\.yml:4:11: warning cpus \[web\]: cpus 2\.50 is above the profile's 1\.0$/m);

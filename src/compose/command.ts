@@ -77,7 +77,7 @@ function isTarget(value: string): value is 'compose' | 'swarm' {
   return value === 'compose' || value === 'swarm';
 }
 
-/** --check's last line: `2 files, 7 services: 41 changes, 1 refused` (and warnings, left out, when there are any). */
+/** --check's last line: `2 files, 7 services: 41 changes, 1 refused` (and warnings, what a swarm does not enforce, when there are any). */
 export function checkSummary(results: readonly HardenedFile[], findings: readonly Finding[]): string {
   const count = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
   // Files named together are one project to compose (an override file's `web` is the main file's `web`).
@@ -85,6 +85,8 @@ export function checkSummary(results: readonly HardenedFile[], findings: readonl
   const by = (level: Finding['level']): number => findings.filter((f) => f.level === level).length;
   const parts = [count(by('change'), 'change'), `${by('error')} refused`];
   if (by('warning') > 0) parts.push(count(by('warning'), 'warning'));
+  // --target swarm: what a swarm will not apply, counted apart from what sdocker changes.
+  if (by('unenforced') > 0) parts.push(`${by('unenforced')} not enforced by a swarm`);
   return `${count(results.length, 'file')}, ${count(services, 'service')}: ${parts.join(', ')}`;
 }
 
