@@ -57,6 +57,7 @@ async function hardenOrThrow(inv: ContainerInvocation | ExecInvocation, deps: De
   const items = inv.flags.items;
   const own = ownOptions(new OptionView(items, true), deps.env);
   const image = inv.kind === 'container' ? inv.image : undefined;
+  checkAllowList(own.allow, '--sd-allow');
   const loaded = await loadPolicy({ profile: own.profile, env: deps.env, cwd: deps.cwd, cliAllow: own.allow, ...(image === undefined ? {} : { image }) });
   checkAllowList(loaded.policy.allow, 'the allow list');
   const engine = await deps.engineFor(inv);
