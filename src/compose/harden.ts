@@ -1,7 +1,7 @@
 // Hardening one compose file: the run engine's rules and profiles applied to every service.
 // Refused settings are reported with file:line:col and left in place; missing defaults are
 // added; the rest of the file is kept as written.
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { SdockerError, EXIT_USAGE } from '../errors.js';
 import { socketHostFacts } from '../facts.js';
 import { checkAllowList } from '../policy/allow.js';
@@ -16,6 +16,7 @@ import { gatherForModel, probeView, type EngineAccess, type EngineView } from '.
 import { ServiceModels } from './model.js';
 import { ComposeProject } from './project.js';
 import { limitNotes } from './limits.js';
+import { namesRef, portableRef, type SeccompCopy } from './portable.js';
 import { judgeService, type AllowHint } from './refuse.js';
 import { serviceSettings } from './settings.js';
 import { segmentNetworks } from './segment.js';
@@ -27,8 +28,10 @@ export interface HardenOptions {
   readonly profile: string;
   readonly env: NodeJS.ProcessEnv;
   readonly cliAllow: readonly string[];
-  /** The seccomp profile path to write; default: sdocker's own, absolute. */
+  /** The seccomp profile path to write; default: the policy's (sdocker's own), absolute unless `portable`. */
   readonly seccomp: string | undefined;
+  /** Name the policy's seccomp profile by its copy in the project, `./.sdocker/seccomp/NAME` (portable.ts): a file that travels. */
+  readonly portable?: boolean;
   /** Ignore the file's own x-sdocker allow lists (an untrusted file run by sdocker compose). */
   readonly ignoreFileAllows?: boolean;
   /** One network per pair of services that talk (segment.ts). */
@@ -51,6 +54,8 @@ export interface HardenedFile {
   readonly edits: readonly ServiceEdit[];
   /** The policy's own warnings (an untrusted .sdocker.yml that loosens), once each. */
   readonly warnings: readonly string[];
+  /** The profile copies the hardened file names (portable), one per service naming one. */
+  readonly seccompCopies: readonly SeccompCopy[];
 }
 
 export async function hardenCompose(text: string, file: string, options: HardenOptions): Promise<HardenedFile> {
@@ -67,6 +72,7 @@ export async function hardenCompose(text: string, file: string, options: HardenO
   const edits: ServiceEdit[] = [];
   const views: ServiceView[] = [];
   const warnings = new Set<string>();
+  const seccompCopies: SeccompCopy[] = [];
   // Each service judged and completed as compose builds it (merge keys, extends), a base of the
   // same file before the services extending it.
   const models = new ServiceModels(doc);
@@ -82,7 +88,9 @@ export async function hardenCompose(text: string, file: string, options: HardenO
     const written = strings((ownView['x-sdocker'] as { allow?: unknown } | undefined)?.allow);
     checkAllowList(written, `x-sdocker.allow of service '${name}' in ${file}`);
     const own = options.ignoreFileAllows === true ? [] : written;
-    const view: ServiceView = { name, data, written: ownView, policy, seccompFile: options.seccomp ?? resolveSeccomp(policy.seccomp) };
+    const seccompFile = options.seccomp ?? resolveSeccomp(policy.seccomp);
+    const seccompRef = options.portable === true && options.seccomp === undefined && seccompFile !== '' && options.judgeOnly !== true ? portableRef(seccompFile) : undefined;
+    const view: ServiceView = { name, data, written: ownView, policy, seccompFile, ...(seccompRef === undefined ? {} : { seccompRef }) };
     views.push(view);
     const grants = grantRefusals(view, [...policy.allow, ...own], options.allowHint);
     const judged = judgeService(view, project, host, [...policy.allow, ...own], engine, options.allowHint);
@@ -115,6 +123,9 @@ export async function hardenCompose(text: string, file: string, options: HardenO
     // A refused grant is reported above, not written.
     const added = options.judgeOnly === true ? [] : serviceEdits({ ...view, policy: grants.policy });
     models.settle(name, withEdits(data, added));
+    if (seccompRef !== undefined && namesRef(data['security_opt'], added, seccompRef)) {
+      seccompCopies.push({ source: seccompFile, ref: seccompRef, target: resolve(dirname(file), seccompRef), service: name, ...doc.position(['services', name, 'security_opt']) });
+    }
     for (const edit of added) {
       const { line, col } = doc.position(['services', name, ...(edit.edit.kind === 'append' ? [edit.edit.key] : edit.edit.path)]);
       findings.push({ file, line, col, rule: edit.rule, level: 'change', service: name, message: `add ${edit.note}` });
@@ -138,7 +149,7 @@ export async function hardenCompose(text: string, file: string, options: HardenO
     else if (edit.kind === 'append') doc.append(service, edit.key, edit.value);
     else doc.replaceScalar(service, edit.path, edit.value);
   }
-  return { file, original: text, output: doc.toString(), findings, edits, warnings: [...warnings] };
+  return { file, original: text, output: doc.toString(), findings, edits, warnings: [...warnings], seccompCopies };
 }
 
 /** One round of questions to the engine about what every service borrows from outside the file. */
