@@ -45,7 +45,7 @@ export async function runHarden(files: readonly string[], flags: HardenFlags, de
   const results: HardenedFile[] = [];
   for (const file of targets) {
     if (!existsSync(file)) throw new SdockerError(`sdocker: ${file} does not exist; name a compose file`, EXIT_USAGE);
-    const options = { profile: flags.profile, env: deps.env, cliAllow: flags.allow ?? [], seccomp: flags.seccomp, portable: true, segment: flags.segment === true, judgeOnly: judgedOnly.has(file) };
+    const options = { profile: flags.profile, env: deps.env, cliAllow: flags.allow ?? [], seccomp: flags.seccomp, portable: true, cwd: deps.cwd, segment: flags.segment === true, judgeOnly: judgedOnly.has(file) };
     results.push(await hardenCompose(readFileSync(file, 'utf8'), file, options));
   }
   // An untrusted .sdocker.yml that loosens: said once, as sdocker run says it.
@@ -65,10 +65,11 @@ export async function runHarden(files: readonly string[], flags: HardenFlags, de
   } else {
     for (const f of findings.filter((x) => x.level !== 'change')) deps.stderr(`${shown(f)}\n`);
     for (const result of hardened) await emit(result, flags, deps, hardened.length > 1);
-    // The modes that write files write the profile too; the others say where it must go.
+    // The modes that write files write the profile too (also beside a file held back by a
+    // refusal: the copy is the policy's own profile, and a stale copy is itself refused); the
+    // others say where it must go.
     const writes = flags.write === true || (override && flags.override !== true && flags.override !== '-');
-    const held = new Set(hardened.filter((r) => r.findings.some((f) => f.level === 'error')).map((r) => r.file));
-    if (writes) writeCopies(copies, flags.write === true ? held : new Set(), deps, name);
+    if (writes) writeCopies(copies, deps, name);
     else sayWhereCopiesGo(copies, deps, name);
   }
   const refused = findings.some((f) => f.level === 'error');

@@ -5,6 +5,7 @@ import { dirname, resolve } from 'node:path';
 import { SdockerError, EXIT_USAGE } from '../errors.js';
 import { socketHostFacts } from '../facts.js';
 import { checkAllowList } from '../policy/allow.js';
+import { isAllowed } from '../policy/refusals.js';
 import type { HostFacts } from '../policy/context.js';
 import { loadPolicy, type LoadedPolicy } from '../policy/load.js';
 import { resolveSeccomp } from '../policy/seccomp.js';
@@ -16,8 +17,8 @@ import { gatherForModel, probeView, type EngineAccess, type EngineView } from '.
 import { ServiceModels } from './model.js';
 import { ComposeProject } from './project.js';
 import { limitNotes } from './limits.js';
-import { namesRef, portableRef, type SeccompCopy } from './portable.js';
-import { judgeService, type AllowHint } from './refuse.js';
+import { namesRef, portableRef, workingDirSeccomp, type SeccompCopy } from './portable.js';
+import { composeRefusalMessage, judgeService, type AllowHint } from './refuse.js';
 import { serviceSettings } from './settings.js';
 import { segmentNetworks } from './segment.js';
 import { withEdits } from './settle.js';
@@ -44,6 +45,8 @@ export interface HardenOptions {
   readonly judgeOnly?: boolean;
   /** How a refusal says it may be lifted (default: harden's `--allow RULE`). */
   readonly allowHint?: AllowHint;
+  /** The working directory docker-compose v1 would run in: a relative seccomp path is judged from there too (portable.ts). */
+  readonly cwd?: string;
 }
 
 export interface HardenedFile {
@@ -94,7 +97,8 @@ export async function hardenCompose(text: string, file: string, options: HardenO
     views.push(view);
     const grants = grantRefusals(view, [...policy.allow, ...own], options.allowHint);
     const judged = judgeService(view, project, host, [...policy.allow, ...own], engine, options.allowHint);
-    for (const refusal of [...judged.refusals, ...grants.refusals]) {
+    const fromCwd = options.cwd === undefined ? [] : workingDirSeccomp(data['security_opt'], file, options.cwd).map((violation) => ({ violation, path: ['services', name, 'security_opt'], allowed: isAllowed(violation, [...policy.allow, ...own]), message: composeRefusalMessage(violation, options.allowHint) }));
+    for (const refusal of [...judged.refusals, ...grants.refusals, ...fromCwd]) {
       const { line, col } = doc.position(refusal.path);
       const message = refusal.allowed ? `allowed: ${refusal.message.replace(/^sdocker: refusing /, '')}` : refusal.message.replace(/^sdocker: /, '');
       findings.push({ file, line, col, rule: refusal.violation.rule, level: refusal.allowed ? 'warning' : 'error', service: name, message });

@@ -32,9 +32,9 @@ export function pendingFindings(pending: readonly PendingCopy[], shown: (file: s
   return pending.map(({ copy, file, state }) => copyFinding(copy, file, state, shown(file)));
 }
 
-/** Writes the pending copies of files that were written (not those held back by a refusal); says what it wrote. */
-export function writeCopies(pending: readonly PendingCopy[], refused: ReadonlySet<string>, deps: Deps, shown: (file: string) => string): void {
-  for (const { copy, file } of pending.filter((p) => !refused.has(p.file))) {
+/** Writes the pending copies; says what it wrote. */
+export function writeCopies(pending: readonly PendingCopy[], deps: Deps, shown: (file: string) => string): void {
+  for (const { copy, file } of pending) {
     const state = refreshCopy(copy);
     deps.stderr(`sdocker: ${state === 'missing' ? 'wrote' : 'refreshed'} the seccomp profile ${shown(copy.target)} (commit it with ${shown(file)})\n`);
   }

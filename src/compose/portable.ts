@@ -9,6 +9,8 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { parseSecurityOpt } from '../docker/values.js';
+import type { Violation } from '../policy/refusals.js';
+import { seccompFileDanger } from '../policy/seccomp-file.js';
 import { ComposeDocument } from '../yaml/index.js';
 import { writeAtomically } from './atomic.js';
 import { strings, type Finding, type ServiceEdit } from './types.js';
@@ -103,4 +105,19 @@ export function absoluteSeccomp(model: string, label: string, projectDir: string
     });
   }
   return doc.toString();
+}
+
+/**
+ * A relative seccomp path as docker-compose v1 reads it, from the working directory `cwd`,
+ * when that is not the file's folder (where v2 reads it, and where the refusal checks look):
+ * a profile there that confines nothing is refused as well.
+ */
+export function workingDirSeccomp(securityOpt: unknown, file: string, cwd: string): Violation[] {
+  if (resolve(cwd) === dirname(resolve(file))) return [];
+  return seccompPaths(securityOpt).flatMap((path) => {
+    const danger = isAbsolute(path) ? undefined : seccompFileDanger(path, cwd);
+    if (danger === undefined) return [];
+    const what = `security_opt: seccomp:${path} (${danger}, as docker-compose v1 reads it from the working directory ${cwd})`;
+    return [{ rule: 'seccomp-unconfined' as const, what, fix: 'give the profile defaultAction SCMP_ACT_ERRNO and list what it allows' }];
+  });
 }
