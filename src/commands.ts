@@ -5,18 +5,27 @@ import type { HardenFlags } from './compose/command.js';
 import type { Deps } from './deps.js';
 import type { Item } from './docker/parse.js';
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { APPARMOR_DIR, appArmorState, describeState } from './apparmor.js';
 import { PACKAGE_ROOT } from './paths.js';
-import { findProjectConfig, loadPolicy } from './policy/load.js';
+import { loadPolicy } from './policy/load.js';
 import { INJECTIONS, REFUSALS, type InjectId, type RuleRow } from './policy/rules.js';
 import { REACHED_THROUGH } from './policy/coverage.js';
 import type { Policy } from './policy/schema.js';
-import { trustFile } from './policy/trust.js';
 import { SHELLS, shellInit, type Shell } from './shell.js';
 import { SdockerError, EXIT_USAGE } from './errors.js';
+import { COMPOSE_OWN_HELP, OWN_FLAGS_HELP } from './cli/help.js';
+import { oneLineError, shellArgument } from './cli/wiring.js';
 
 export async function runOwn(args: readonly string[], deps: Deps, globals: readonly Item[] = []): Promise<number> {
+  // `sdocker help CMD` is `CMD --help` for sdocker's commands, docker's help for docker's (src/cli/help.ts).
+  if (args[0] === 'help') {
+    const help = await (await import('./cli/help.js')).helpRequest(args.slice(1), deps, globals);
+    if (typeof help === 'number') return help;
+    return runOwn(help, deps);
+  }
+  // `stack deploy|up` (routed here by docker/invocation.ts) reads docker's grammar, not commander's.
+  if (args[0] === 'stack') return (await import('./stack/deploy.js')).runStackDeploy(args, deps, globals);
   checkGlobals(args[0], globals);
   // learn takes docker run's own grammar: its words go to it untouched by commander.
   if (args[0] === 'learn') return (await import('./learn/learn.js')).runLearn(args.slice(1), deps, globals);
@@ -25,15 +34,14 @@ export async function runOwn(args: readonly string[], deps: Deps, globals: reado
   let exitCode = 0;
   const program = new Command('sdocker')
     .description('docker, hardened by default: run/create/exec get least privilege, limits and isolation; every other command goes to docker unchanged.')
-    .helpOption('--sd-help', 'show sdocker\'s own commands and options')
     .version(await version(), '--sd-version', 'show sdocker\'s version')
     .addHelpText('after', OWN_FLAGS_HELP)
     .exitOverride()
-    .configureOutput({ writeOut: deps.stdout, writeErr: deps.stderr });
+    .configureOutput({ writeOut: deps.stdout, writeErr: deps.stderr, outputError: (text, write) => write(oneLineError(text)) });
   program
     .command('shell-init')
-    .argument('<shell>', `one of ${SHELLS.join(', ')}`)
-    .description('print a shell function that routes run/create/exec/compose through sdocker')
+    .addArgument(shellArgument())
+    .description('print a shell function that routes run/create/exec/compose/stack through sdocker')
     .action((shell: string) => {
       if (!(SHELLS as readonly string[]).includes(shell)) throw new SdockerError(`sdocker: unknown shell '${shell}'; use one of ${SHELLS.join(', ')}`, EXIT_USAGE);
       deps.stdout(shellInit(shell as Shell));
@@ -60,6 +68,7 @@ export async function runOwn(args: readonly string[], deps: Deps, globals: reado
     .option('--profile <name>', 'the profile', deps.env['SDOCKER_PROFILE'] || 'default')
     .option('--seccomp <path>', "the seccomp profile path to write, as given (default: the policy's, copied to ./.sdocker/seccomp/ beside the file)")
     .option('--segment', 'one network per pair of services that talk (depends_on, links); internal where neither publishes a port')
+    .option('--target <target>', 'compose, or swarm (docker stack deploy): write what a swarm honours and report what it does not', 'compose')
     .action(async (files: string[], flags: HardenFlags) => {
       const { runHarden } = await import('./compose/command.js');
       exitCode = await runHarden(files, flags, deps);
@@ -69,7 +78,9 @@ export async function runOwn(args: readonly string[], deps: Deps, globals: reado
     .argument('[args...]', "docker compose's own arguments")
     .description('run docker compose (or docker-compose) on the hardened model; your files stay untouched')
     .allowUnknownOption()
-    .helpOption(false)
+    // --help is compose's own; sdocker's part of the help is behind --sd-help (and `sdocker help compose`).
+    .helpOption('--sd-help', "show sdocker's part of compose (compose's own: sdocker compose --help)")
+    .addHelpText('after', COMPOSE_OWN_HELP)
     .action(async (composeArgs: string[]) => {
       const { runCompose } = await import('./compose/run.js');
       exitCode = await runCompose(composeArgs, deps, globals);
@@ -118,12 +129,16 @@ export async function runOwn(args: readonly string[], deps: Deps, globals: reado
     .command('trust')
     .argument('[files...]', "the files (default: the nearest .sdocker.yml)")
     .description("trust this exact content: a project's .sdocker.yml may then loosen the policy, a compose file's x-sdocker allow lists count under sdocker compose")
-    .action((files: string[]) => {
-      const nearest = findProjectConfig(deps.cwd);
-      const targets = files.length > 0 ? files.map((file) => resolve(deps.cwd, file)) : nearest === undefined ? [] : [nearest];
-      if (targets.length === 0) throw new SdockerError('sdocker: no .sdocker.yml here or above; name the file to trust', EXIT_USAGE);
-      for (const target of targets) deps.stdout(`sdocker: trusted ${trustFile(target, deps.env)} (any edit revokes it)\n`);
+    .option('--list', 'list the trusted files: trusted, changed since you trusted it, or missing')
+    .option('--forget', 'take the trust back from these files')
+    .action(async (files: string[], flags: { list?: boolean; forget?: boolean }) => {
+      exitCode = (await import('./trust-command.js')).runTrust(files, flags, deps);
     });
+  (await import('./completion/command.js')).registerCompletion(program, deps);
+  // Every command registered above has -h/--help (commander's default, inherited at creation);
+  // only the top level answers --sd-help instead, since a bare `sdocker --help` is docker's.
+  program.helpOption('--sd-help', "show sdocker's own commands and options");
+  if (args[0] === '__complete') return (await import('./completion/complete.js')).runComplete(program, args.slice(1), deps);
   try {
     await program.parseAsync([...args], { from: 'user' });
     return exitCode;
@@ -150,16 +165,6 @@ function checkProfileName(name: string): string {
   }
   return name;
 }
-
-const OWN_FLAGS_HELP = `
-Options read by run, create and exec (before the image, removed before docker runs):
-  --sd-dry-run         print the hardened docker command, each addition and refusal with its reason; run nothing
-  --sd-allow RULE      lift one refusal (RULE or RULE:ITEM, e.g. dangerous-cap:SYS_PTRACE); repeatable
-  --sd-profile NAME    the profile to use (default: $SDOCKER_PROFILE, else "default")
-Option read by compose (right after 'sdocker compose', before compose's subcommand):
-  --sd-allow RULE      lift one refusal of the model or of a run's flags; repeatable
-Every other command and option is docker's: see docker --help.
-`;
 
 async function version(): Promise<string> {
   const pkg = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string };

@@ -7,8 +7,9 @@ import test from 'ava';
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, renameSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { PACKAGE_ROOT } from '../src/paths.js';
+import { CLI } from './helpers/cli.js';
 import { engineSuite, inspect, uniqueName } from './helpers/engine.js';
 
 const { cleanup } = engineSuite(test);
@@ -57,7 +58,7 @@ test.before(() => {
 
 test('hardened by an install elsewhere, moved to another folder: no install path written; config passes; up runs under the profile', (t) => {
   const install = installCopy();
-  const sdocker = join(install, 'dist/bin/sdocker.js');
+  const sdocker = join(install, 'dist/bin', basename(CLI));
   const first = mkdtempSync(join(tmpdir(), 'sdocker-proj-'));
   writeFileSync(join(first, 'compose.yaml'), FILE);
   const hardened = run(process.execPath, [sdocker, 'harden', '--write', 'compose.yaml'], first);
@@ -82,7 +83,7 @@ test('hardened by an install elsewhere, moved to another folder: no install path
 
 test('sdocker compose runs the moved file from its folder and, with -f, from another (plain v1 reads the relative path from the working directory and fails there)', (t) => {
   const install = installCopy();
-  const sdocker = join(install, 'dist/bin/sdocker.js');
+  const sdocker = join(install, 'dist/bin', basename(CLI));
   const dir = join(mkdtempSync(join(tmpdir(), 'sdocker-proj-')), 'app');
   mkdirSync(dir);
   writeFileSync(join(dir, 'compose.yaml'), FILE);

@@ -3,7 +3,7 @@
 // additions as an override file (--override), or report the findings as JSON or SARIF
 // (--format). Exit 0 when clean; 1 when something is refused, (--check) would change, or
 // (--override) is left out of the override (a published port it cannot rebind: compose adds an
-// override's ports to the file's); 2 for bad input.
+// override's ports to the file's), or (--check) the target does not enforce something; 2 for bad input.
 import { existsSync, readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
@@ -26,6 +26,8 @@ export interface HardenFlags {
   readonly profile: string;
   readonly seccomp?: string;
   readonly segment?: boolean;
+  /** compose (default) or swarm: what runs the file (swarm.ts). */
+  readonly target?: string;
 }
 
 /** The file names compose itself looks for, in its order. */
@@ -34,6 +36,8 @@ export const DEFAULT_FILES = ['compose.yaml', 'compose.yml', 'docker-compose.yml
 export async function runHarden(files: readonly string[], flags: HardenFlags, deps: Deps): Promise<number> {
   const format = flags.format ?? 'text';
   if (!['text', 'json', 'sarif'].includes(format)) throw new SdockerError(`sdocker: --format takes text, json or sarif, not '${format}'`, EXIT_USAGE);
+  const target = flags.target ?? 'compose';
+  if (!isTarget(target)) throw new SdockerError(`sdocker: --target takes compose or swarm, not '${target}'`, EXIT_USAGE);
   const override = flags.override !== undefined && flags.override !== false;
   // --check --override: what the override would add and leave out, written nowhere.
   const modes = [flags.write, flags.check, flags.diff, override && flags.check !== true].filter(Boolean).length;
@@ -45,7 +49,7 @@ export async function runHarden(files: readonly string[], flags: HardenFlags, de
   const results: HardenedFile[] = [];
   for (const file of targets) {
     if (!existsSync(file)) throw new SdockerError(`sdocker: ${file} does not exist; name a compose file`, EXIT_USAGE);
-    const options = { profile: flags.profile, env: deps.env, cliAllow: flags.allow ?? [], seccomp: flags.seccomp, portable: true, cwd: deps.cwd, segment: flags.segment === true, judgeOnly: judgedOnly.has(file) };
+    const options = { profile: flags.profile, env: deps.env, cliAllow: flags.allow ?? [], seccomp: flags.seccomp, segment: flags.segment === true, judgeOnly: judgedOnly.has(file), target, portable: true, cwd: deps.cwd };
     results.push(await hardenCompose(readFileSync(file, 'utf8'), file, options));
   }
   // An untrusted .sdocker.yml that loosens: said once, as sdocker run says it.
@@ -62,6 +66,7 @@ export async function runHarden(files: readonly string[], flags: HardenFlags, de
   else if (format === 'sarif') deps.stdout(`${JSON.stringify(toSarif(findings, deps.cwd), null, 2)}\n`);
   else if (flags.check === true) {
     for (const f of findings) deps.stdout(`${shown(f)}\n`);
+    deps.stdout(`${checkSummary(results, findings)}\n`);
   } else {
     for (const f of findings.filter((x) => x.level !== 'change')) deps.stderr(`${shown(f)}\n`);
     for (const result of hardened) await emit(result, flags, deps, hardened.length > 1);
@@ -74,7 +79,24 @@ export async function runHarden(files: readonly string[], flags: HardenFlags, de
   }
   const refused = findings.some((f) => f.level === 'error');
   const changes = results.some((r) => r.output !== r.original) || copies.length > 0;
-  return refused || left.length > 0 || (flags.check === true && changes) ? 1 : 0;
+  // What the target does not enforce fails --check: it is never dropped in silence.
+  const unenforced = flags.check === true && findings.some((f) => f.level === 'unenforced');
+  return refused || left.length > 0 || (flags.check === true && changes) || unenforced ? 1 : 0;
+}
+
+function isTarget(value: string): value is 'compose' | 'swarm' {
+  return value === 'compose' || value === 'swarm';
+}
+
+/** --check's last line: `2 files, 7 services: 41 changes, 1 refused` (and warnings, left out, when there are any). */
+export function checkSummary(results: readonly HardenedFile[], findings: readonly Finding[]): string {
+  const count = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+  // Files named together are one project to compose (an override file's `web` is the main file's `web`).
+  const services = new Set(results.flatMap((r) => r.services)).size;
+  const by = (level: Finding['level']): number => findings.filter((f) => f.level === level).length;
+  const parts = [count(by('change'), 'change'), `${by('error')} refused`];
+  if (by('warning') > 0) parts.push(count(by('warning'), 'warning'));
+  return `${count(results.length, 'file')}, ${count(services, 'service')}: ${parts.join(', ')}`;
 }
 
 /** What an override file cannot carry (override.ts), as findings. */

@@ -9,7 +9,7 @@ import { isAllowed } from '../policy/refusals.js';
 import type { HostFacts } from '../policy/context.js';
 import { loadPolicy, type LoadedPolicy } from '../policy/load.js';
 import { resolveSeccomp } from '../policy/seccomp.js';
-import { ComposeDocument } from '../yaml/index.js';
+import { ComposeDocument, type Path } from '../yaml/index.js';
 import { grantRefusals } from './grants.js';
 import { serviceEdits } from './inject.js';
 import { composeBool } from './booleans.js';
@@ -21,6 +21,8 @@ import { namesRef, portableRef, workingDirSeccomp, type SeccompCopy } from './po
 import { composeRefusalMessage, judgeService, type AllowHint } from './refuse.js';
 import { serviceSettings } from './settings.js';
 import { segmentNetworks } from './segment.js';
+import { swarmInjects, type ScratchVolume } from './swarm.js';
+import { swarmNotes } from './swarm-findings.js';
 import { withEdits } from './settle.js';
 import { userNotes } from './user.js';
 import { strings, type Finding, type ServiceEdit, type ServiceView } from './types.js';
@@ -47,10 +49,14 @@ export interface HardenOptions {
   readonly allowHint?: AllowHint;
   /** The working directory docker-compose v1 would run in: a relative seccomp path is judged from there too (portable.ts). */
   readonly cwd?: string;
+  /** What runs the file: compose (default) or a swarm (docker stack deploy: swarm.ts). */
+  readonly target?: 'compose' | 'swarm';
 }
 
 export interface HardenedFile {
   readonly file: string;
+  /** The services of the file, judged (and, unless judge-only, hardened). */
+  readonly services: readonly string[];
   readonly original: string;
   readonly output: string;
   readonly findings: readonly Finding[];
@@ -76,6 +82,9 @@ export async function hardenCompose(text: string, file: string, options: HardenO
   const views: ServiceView[] = [];
   const warnings = new Set<string>();
   const seccompCopies: SeccompCopy[] = [];
+  const swarm = options.target === 'swarm';
+  const scratch: Record<string, ScratchVolume> = {};
+  const instead = swarm ? swarmInjects(doc.data['version'], (doc.data['volumes'] ?? {}) as Record<string, unknown>, scratch) : {};
   // Each service judged and completed as compose builds it (merge keys, extends), a base of the
   // same file before the services extending it.
   const models = new ServiceModels(doc);
@@ -93,7 +102,9 @@ export async function hardenCompose(text: string, file: string, options: HardenO
     const own = options.ignoreFileAllows === true ? [] : written;
     const seccompFile = options.seccomp ?? resolveSeccomp(policy.seccomp);
     const seccompRef = options.portable === true && options.seccomp === undefined && seccompFile !== '' && options.judgeOnly !== true ? portableRef(seccompFile) : undefined;
-    const view: ServiceView = { name, data, written: ownView, policy, seccompFile, ...(seccompRef === undefined ? {} : { seccompRef }) };
+    // Read before any edit: edits are made after every service is judged (below).
+    const source = (path: Path): string | undefined => doc.written(['services', name, ...path]);
+    const view: ServiceView = { name, data, written: ownView, policy, seccompFile, source, ...(seccompRef === undefined ? {} : { seccompRef }) };
     views.push(view);
     const grants = grantRefusals(view, [...policy.allow, ...own], options.allowHint);
     const judged = judgeService(view, project, host, [...policy.allow, ...own], engine, options.allowHint);
@@ -120,12 +131,13 @@ export async function hardenCompose(text: string, file: string, options: HardenO
       const { line, col } = doc.position(['services', name, 'read_only']);
       findings.push({ file, line, col, rule: 'read-only', level: 'warning', service: name, message: 'read_only: false leaves the root filesystem writable' });
     }
-    for (const note of options.judgeOnly === true ? [] : [...userNotes(view), ...limitNotes(view)]) {
+    const targetNotes = swarm ? swarmNotes(view, doc.data) : limitNotes(view).map((note) => ({ ...note, level: 'warning' as const }));
+    for (const note of options.judgeOnly === true ? [] : [...userNotes(view).map((note) => ({ ...note, level: 'warning' as const })), ...targetNotes]) {
       const { line, col } = doc.position(['services', name, ...note.path]);
-      findings.push({ file, line, col, rule: note.rule, level: 'warning', service: name, message: note.message });
+      findings.push({ file, line, col, rule: note.rule, level: note.level, service: name, message: note.message });
     }
     // A refused grant is reported above, not written.
-    const added = options.judgeOnly === true ? [] : serviceEdits({ ...view, policy: grants.policy });
+    const added = options.judgeOnly === true ? [] : serviceEdits({ ...view, policy: grants.policy }, instead);
     models.settle(name, withEdits(data, added));
     if (seccompRef !== undefined && namesRef(data['security_opt'], added, seccompRef)) {
       seccompCopies.push({ source: seccompFile, ref: seccompRef, target: resolve(dirname(file), seccompRef), service: name, ...doc.position(['services', name, 'security_opt']) });
@@ -145,6 +157,7 @@ export async function hardenCompose(text: string, file: string, options: HardenO
     edits.push(...joins);
     for (const [name, definition] of Object.entries(networks)) doc.setTop(['networks', name], definition);
   }
+  for (const [name, definition] of Object.entries(scratch)) doc.setTop(['volumes', name], definition);
   for (const { service, edit } of edits) {
     // What the service inherits through `<<` at the edited key is written on it first: a merge
     // key is shallow, so a bare key would replace the anchor's whole value.
@@ -153,7 +166,7 @@ export async function hardenCompose(text: string, file: string, options: HardenO
     else if (edit.kind === 'append') doc.append(service, edit.key, edit.value);
     else doc.replaceScalar(service, edit.path, edit.value);
   }
-  return { file, original: text, output: doc.toString(), findings, edits, warnings: [...warnings], seccompCopies };
+  return { file, services: models.order(), original: text, output: doc.toString(), findings, edits, warnings: [...warnings], seccompCopies };
 }
 
 /** One round of questions to the engine about what every service borrows from outside the file. */

@@ -12,7 +12,7 @@
 import { parseBytes, parseCpus } from '../docker/units.js';
 import { isLooser } from '../policy/inject/limits.js';
 import type { Path } from '../yaml/index.js';
-import type { ServiceEdit, ServiceView } from './types.js';
+import { asWritten, type ServiceEdit, type ServiceView } from './types.js';
 
 export type LimitRule = 'memory' | 'cpus' | 'pids-limit';
 
@@ -28,27 +28,27 @@ export interface LimitPlan {
   readonly notes: LimitNote[];
 }
 
-const LIMITS = ['deploy', 'resources', 'limits'] as const;
+export const LIMITS = ['deploy', 'resources', 'limits'] as const;
 // docker refuses --cpus with --cpu-quota or --cpu-period ("Conflicting options"): the user's CFS
 // settings stand. cpu_count and cpu_percent are Windows-only: a Linux engine ignores them.
-const CFS_KEYS = ['cpu_quota', 'cpu_period'];
+export const CFS_KEYS = ['cpu_quota', 'cpu_period'];
 
-type Parse = (text: string) => number | undefined;
-const parseCount: Parse = (value) => (/^-?\d+$/.test(value.trim()) ? Number(value) : undefined);
+export type Parse = (text: string) => number | undefined;
+export const parseCount: Parse = (value) => (/^-?\d+$/.test(value.trim()) ? Number(value) : undefined);
 
 function mapping(value: unknown): Record<string, unknown> | undefined {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
 }
 
 /** deploy.resources.limits or .reservations, when the file has that block. */
-function resources(s: ServiceView, block: 'limits' | 'reservations'): Record<string, unknown> | undefined {
+export function resources(s: ServiceView, block: 'limits' | 'reservations'): Record<string, unknown> | undefined {
   return mapping(mapping(mapping(s.data['deploy'])?.['resources'])?.[block]);
 }
 
-const text = (value: unknown): string => String(value);
+export const text = (value: unknown): string => String(value);
 
 /** Equal as compose compares them (bytes, CPUs); the same text when either cannot be read (${VAR}). */
-function same(a: unknown, b: unknown, parse: Parse): boolean {
+export function same(a: unknown, b: unknown, parse: Parse): boolean {
   const [x, y] = [parse(text(a)), parse(text(b))];
   return x !== undefined && y !== undefined ? x === y : text(a) === text(b);
 }
@@ -58,7 +58,7 @@ function above(value: unknown, than: unknown, parse: Parse): boolean {
   return x !== undefined && y !== undefined && x > y;
 }
 
-class Plan implements LimitPlan {
+export class Plan implements LimitPlan {
   readonly edits: ServiceEdit[] = [];
   readonly notes: LimitNote[] = [];
   constructor(
@@ -74,10 +74,15 @@ class Plan implements LimitPlan {
     this.notes.push({ rule: this.rule, path, message });
   }
 
+  /** The file's value at `path` as the file writes it: `cpus: 1.0` is said `1.0`, not `1`. */
+  shown(path: Path, value: unknown): string {
+    return asWritten(value, this.s.source?.(path));
+  }
+
   /** The user's value above the profile's, said as `run` says it (policy/inject/limits.ts). */
   looser(path: Path, value: unknown, profile: string, parse: Parse): void {
     const given = parse(text(value));
-    if (given !== undefined && isLooser(given, parse(profile))) this.warn(path, `${path.join('.')} ${text(value)} is above the profile's ${profile}`);
+    if (given !== undefined && isLooser(given, parse(profile))) this.warn(path, `${path.join('.')} ${this.shown(path, value)} is above the profile's ${profile}`);
   }
 }
 
@@ -89,13 +94,15 @@ function placed(s: ServiceView, key: string, deployKey: string): { top: unknown;
 
 /** Two distinct values: compose v2 refuses the file, v1 takes deploy's. Left as written. */
 function differ(plan: Plan, key: string, deployKey: string, top: unknown, deploy: unknown): void {
-  plan.warn([...LIMITS, deployKey], `${key} ${text(top)} and deploy.resources.limits.${deployKey} ${text(deploy)} differ: compose v2 refuses the file (can't set distinct values) and v1 uses ${text(deploy)}; keep one value`);
+  const [mine, deployed] = [plan.shown([key], top), plan.shown([...LIMITS, deployKey], deploy)];
+  plan.warn([...LIMITS, deployKey], `${key} ${mine} and deploy.resources.limits.${deployKey} ${deployed} differ: compose v2 refuses the file (can't set distinct values) and v1 uses ${deployed}; keep one value`);
 }
 
 /** The profile's limit, or the file's reservation when above it (the engine refuses a limit below the reservation). */
-function profileOrReservation(plan: Plan, profile: string, [path, reservation]: [Path, unknown], what: string, parse: Parse): unknown {
+export function profileOrReservation(plan: Plan, profile: string, [path, reservation]: [Path, unknown], what: string, parse: Parse): unknown {
   if (reservation === undefined || !above(reservation, profile, parse)) return profile;
-  plan.warn(path, `the ${what} reservation ${text(reservation)} is above the profile's limit ${profile}: the limit added is ${text(reservation)} (a limit below the reservation fails)`);
+  const shown = plan.shown(path, reservation);
+  plan.warn(path, `the ${what} reservation ${shown} is above the profile's limit ${profile}: the limit added is ${text(reservation)} (a limit below the reservation fails)`);
   return reservation;
 }
 
@@ -120,20 +127,22 @@ export function memoryLimits(s: ServiceView): LimitPlan {
     if (swap !== undefined && above(memory, swap, parseBytes)) memory = swap;
     plan.set(limits === undefined ? ['mem_limit'] : [...LIMITS, 'memory'], limits === undefined ? memory : text(memory));
   }
-  if (memory !== undefined) swapLimit(plan, memory, swap);
+  const shown = memory === (deploy ?? top) ? plan.shown(deploy === undefined ? ['mem_limit'] : [...LIMITS, 'memory'], memory) : text(memory);
+  if (memory !== undefined) swapLimit(plan, memory, swap, shown);
   return plan;
 }
 
-function swapLimit(plan: Plan, memory: unknown, swap: unknown): void {
+/** `shown`: the memory limit as the file writes it, when it is the file's. */
+function swapLimit(plan: Plan, memory: unknown, swap: unknown, shown: string): void {
   if (swap === undefined) {
     plan.set(['memswap_limit'], memory, `memswap_limit: ${text(memory)} (no swap)`);
     return;
   }
   const unlimited = Number(swap) === -1 || Number(swap) === 0;
   if (unlimited || above(swap, memory, parseBytes)) {
-    plan.warn(['memswap_limit'], `memswap_limit ${text(swap)} lets the container swap beyond the memory limit ${text(memory)}`);
+    plan.warn(['memswap_limit'], `memswap_limit ${plan.shown(['memswap_limit'], swap)} lets the container swap beyond the memory limit ${shown}`);
   } else if (above(memory, swap, parseBytes)) {
-    plan.warn(['memswap_limit'], `memswap_limit ${text(swap)} is below the memory limit ${text(memory)}: the engine refuses to create the container (Minimum memoryswap limit should be larger than memory limit); make them equal`);
+    plan.warn(['memswap_limit'], `memswap_limit ${plan.shown(['memswap_limit'], swap)} is below the memory limit ${shown}: the engine refuses to create the container (Minimum memoryswap limit should be larger than memory limit); make them equal`);
   }
 }
 
@@ -169,10 +178,11 @@ export function pidsLimits(s: ServiceView): LimitPlan {
   const given = deploy ?? top;
   if (given !== undefined) {
     const path = deploy === undefined ? ['pids_limit'] : [...LIMITS, 'pids'];
-    if (Number(given) <= 0) plan.warn(path, `${path.join('.')} ${text(given)} leaves the number of processes unlimited`);
+    if (Number(given) <= 0) plan.warn(path, `${path.join('.')} ${plan.shown(path, given)} leaves the number of processes unlimited`);
     else plan.looser(path, given, String(profile), parseCount);
     if (limits !== undefined && deploy === undefined) {
-      plan.warn(['pids_limit'], `pids_limit ${text(top)} beside a deploy.resources.limits without pids: compose v2 refuses the file (can't set distinct values); add pids: ${text(top)} there (v2 only: v1 rejects it) or move the limits beside the service`);
+      const mine = plan.shown(['pids_limit'], top);
+      plan.warn(['pids_limit'], `pids_limit ${mine} beside a deploy.resources.limits without pids: compose v2 refuses the file (can't set distinct values); add pids: ${mine} there (v2 only: v1 rejects it) or move the limits beside the service`);
     }
     return plan;
   }

@@ -15,7 +15,7 @@ import { SdockerError, EXIT_REFUSED, EXIT_USAGE } from '../errors.js';
 import { hostFacts } from '../facts.js';
 import { loadPolicy } from '../policy/load.js';
 import type { Policy } from '../policy/schema.js';
-import { isTrusted } from '../policy/trust.js';
+import { trustState, untrustedWords, type TrustState } from '../policy/trust.js';
 import { parseComposeArgs, parseComposeFlags } from './args.js';
 import { projectFiles } from './command.js';
 import { findCompose, type ComposeCommand } from './endpoint.js';
@@ -132,7 +132,8 @@ async function runHardened(compose: ComposeCommand, files: readonly string[], gl
     return model.exitCode;
   }
   const text = absoluteSeccomp(model.stdout, files[0] as string, choice.projectDir);
-  const untrusted = files.filter((file) => !isTrusted(file, readFileSync(file, 'utf8'), deps.env));
+  const states = new Map<string, TrustState>(files.map((file) => [file, trustState(file, readFileSync(file, 'utf8'), deps.env)]));
+  const untrusted = files.filter((file) => states.get(file) !== 'trusted');
   const label = files[0] as string;
   const target = choice.target;
   const engine = await engineAccess(choice, text, deps, target);
@@ -141,7 +142,7 @@ async function runHardened(compose: ComposeCommand, files: readonly string[], gl
   const result = await hardenCompose(text, label, options);
   const refused = result.findings.filter((f) => f.level === 'error');
   for (const line of result.warnings) choice.warn(line);
-  if (trust !== '' && /x-sdocker/.test(text)) choice.warn(`sdocker: x-sdocker allow lists ignored: ${untrusted.map((file) => shownPath(file, deps.cwd)).join(', ')} not trusted; review, then run '${trust}'`);
+  if (trust !== '' && /x-sdocker/.test(text)) choice.warn(`sdocker: x-sdocker allow lists ignored: ${untrustedList(untrusted, states, deps.cwd)}; review, then run '${trust}'`);
   for (const f of result.findings.filter((x) => x.level !== 'change')) deps.stderr(`sdocker: service ${f.service}: ${f.message}\n`);
   if (refused.length > 0) return EXIT_REFUSED;
   const dir = mkdtempSync(join(tmpdir(), 'sdocker-compose-'));
@@ -152,6 +153,12 @@ async function runHardened(compose: ComposeCommand, files: readonly string[], gl
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** `a.yml not trusted, b.yml changed since you trusted it`; files in one state share its words. */
+function untrustedList(files: readonly string[], states: ReadonlyMap<string, TrustState>, cwd: string): string {
+  const by = (state: TrustState): string[] => files.filter((file) => states.get(file) === state).map((file) => shownPath(file, cwd));
+  return (['untrusted', 'changed'] as const).filter((state) => by(state).length > 0).map((state) => `${by(state).join(', ')} ${untrustedWords(state)}`).join('; ');
 }
 
 /** How a model refusal is lifted for sdocker compose: on the service (counted once trusted), or --sd-allow. */

@@ -24,8 +24,11 @@ export interface Finding {
   readonly line: number;
   readonly col: number;
   readonly rule: FindingRule;
-  /** error: a refused setting (exit non-zero); warning: allowed or looser than the profile; change: an edit; note: allowed as written, said why. */
-  readonly level: 'error' | 'warning' | 'change' | 'note';
+  /**
+   * error: a refused setting (exit non-zero); warning: allowed or looser than the profile; change: an edit; note: allowed as written, said why;
+   * unenforced: hardening the target (a swarm) does not apply (harden --check exits 1).
+   */
+  readonly level: 'error' | 'warning' | 'change' | 'note' | 'unenforced';
   readonly service: string;
   readonly message: string;
 }
@@ -41,6 +44,17 @@ export interface ServiceView {
   readonly seccompFile: string;
   /** How the file names that profile when not by seccompFile itself: its copy in the project (portable.ts). */
   readonly seccompRef?: string;
+  /** A scalar under the service as the file writes it (`cpus: 1.0` stays '1.0'), for messages that quote the file. */
+  readonly source?: (path: Path) => string | undefined;
+}
+
+/** A value as the file wrote it, when that text is what was read (`1.0` for 1, `0100` for 100); else as read. */
+export function asWritten(value: unknown, written: string | undefined): string {
+  const read = String(value);
+  if (written === undefined || written === read) return read;
+  if (typeof value === 'number') return Number(written) === value ? written : read;
+  if (typeof value === 'boolean') return written.toLowerCase() === read ? written : read;
+  return read;
 }
 
 export function list(value: unknown): unknown[] {

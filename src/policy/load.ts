@@ -6,6 +6,8 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { COMPILED_PROFILES as COMPILED, PROFILES_DIR } from '../paths.js';
 import { SdockerError, EXIT_USAGE } from '../errors.js';
+import { didYouMean } from '../suggest.js';
+import { checkLayerAllow } from './allow.js';
 import { IMAGE_PROFILES_DIR, findImageProfile, type ImageProfile } from './images.js';
 import { mergeLayers, splitTightening } from './merge.js';
 import { leaves, validateLayer, type Layer, type Policy } from './schema.js';
@@ -38,7 +40,7 @@ export function listProfiles(): string[] {
 export async function loadPolicy(request: LoadRequest): Promise<LoadedPolicy> {
   const names = request.profile === 'default' ? ['default'] : ['default', request.profile];
   if (!/^[a-z0-9][a-z0-9._-]*$/.test(request.profile) || !existsSync(join(PROFILES_DIR, `${request.profile}.yml`))) {
-    throw new SdockerError(`sdocker: unknown profile '${request.profile}'; available: ${listProfiles().join(', ')}`, EXIT_USAGE);
+    throw new SdockerError(`sdocker: unknown profile '${request.profile}'${didYouMean(request.profile, listProfiles()) || `; available: ${listProfiles().join(', ')}`}`, EXIT_USAGE);
   }
   const sources = names.map((name) => join(PROFILES_DIR, `${name}.yml`));
   const layers = await Promise.all(sources.map(readBundled));
@@ -51,15 +53,19 @@ export async function loadPolicy(request: LoadRequest): Promise<LoadedPolicy> {
   const warnings: string[] = [];
   const userFile = userConfigPath(request.env);
   if (userFile !== undefined && existsSync(userFile)) {
-    layers.push(await readLayer(userFile));
+    const layer = await readLayer(userFile);
+    checkLayerAllow(layer, userFile);
+    layers.push(layer);
     sources.push(userFile);
   }
   const projectFile = findProjectConfig(request.cwd);
   if (projectFile !== undefined) {
     const text = readFileSync(projectFile, 'utf8');
     const layer = noImagesKey(await parseLayer(text, projectFile), projectFile);
-    const { isTrusted } = await import('./trust.js');
-    if (isTrusted(projectFile, text, request.env)) {
+    const { trustState, untrustedWords } = await import('./trust.js');
+    const trust = trustState(projectFile, text, request.env);
+    if (trust === 'trusted') {
+      checkLayerAllow(layer, projectFile);
       layers.push(layer);
     } else {
       const { tight, loose } = splitTightening(mergeLayers(layers), layer);
@@ -67,7 +73,7 @@ export async function loadPolicy(request: LoadRequest): Promise<LoadedPolicy> {
       // One line per file: which file, the keys ignored, the command that trusts it (as printed).
       if (loose.length > 0) {
         const keys = loose.map((key) => `'${key}'`).join(', ');
-        warnings.push(`sdocker: ignoring ${keys} from ${projectFile}: ${loose.length === 1 ? 'it loosens' : 'they loosen'} the policy and the file is not trusted; review it, then run 'sdocker trust ${projectFile}'`);
+        warnings.push(`sdocker: ignoring ${keys} from ${projectFile}: ${loose.length === 1 ? 'it loosens' : 'they loosen'} the policy and the file is ${untrustedWords(trust)}; review it, then run 'sdocker trust ${projectFile}'`);
       }
     }
     sources.push(projectFile);
