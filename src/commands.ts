@@ -66,7 +66,7 @@ export async function runOwn(args: readonly string[], deps: Deps, globals: reado
     .option('--override [file]', 'only the additions, as a compose override file (stdout, or FILE); exit 1 if a published port needs rebinding, which an override cannot do')
     .option('--allow <rule>', 'lift a refusal in every service (RULE or RULE:ITEM); repeatable', (v: string, all: string[]) => [...all, v], [] as string[])
     .option('--profile <name>', 'the profile', deps.env['SDOCKER_PROFILE'] || 'default')
-    .option('--seccomp <path>', "the seccomp profile path to write (default: sdocker's own, absolute)")
+    .option('--seccomp <path>', "the seccomp profile path to write, as given (default: the policy's, copied to ./.sdocker/seccomp/ beside the file)")
     .option('--segment', 'one network per pair of services that talk (depends_on, links); internal where neither publishes a port')
     .option('--target <target>', 'compose, or swarm (docker stack deploy): write what a swarm honours and report what it does not', 'compose')
     .action(async (files: string[], flags: HardenFlags) => {

@@ -40,8 +40,10 @@ export interface ServiceView {
   /** The service as this file writes it (merge keys resolved, `extends` not): what an edit by list index addresses. */
   readonly written?: Readonly<Record<string, unknown>>;
   readonly policy: Policy;
-  /** The absolute seccomp profile path to reference ('' for none). */
+  /** The absolute path of the policy's seccomp profile ('' for none): what is judged. */
   readonly seccompFile: string;
+  /** How the file names that profile when not by seccompFile itself: its copy in the project (portable.ts). */
+  readonly seccompRef?: string;
   /** A scalar under the service as the file writes it (`cpus: 1.0` stays '1.0'), for messages that quote the file. */
   readonly source?: (path: Path) => string | undefined;
 }
