@@ -136,3 +136,19 @@ test("v1's config runs from the project directory, its cwd-relative options made
   t.deepEqual(configCall('v1', globals, '/abs/proj', '/abs/proj'), { globals, cwd: undefined });
   t.deepEqual(configCall('plugin', globals, '/home/me', '/abs/proj'), { globals, cwd: undefined });
 });
+
+test('a file hardened with an install path (this one or another machine\'s) moves to the project copy; the user\'s own profile stays', async (t) => {
+  const old = (path: string): string => `services:\n  web:\n    image: sdocker-test/busybox:1\n    security_opt:\n      - "seccomp:${path}"   # written by an older sdocker\n`;
+  for (const path of [PROFILE, '/usr/lib/node_modules/sdocker/seccomp/sdocker-default.json']) {
+    const dir = project({ 'compose.yaml': old(path) });
+    const result = await runMain(['harden', '--write'], { cwd: dir });
+    t.is(result.code, 0, result.stderr);
+    const written = readFileSync(join(dir, 'compose.yaml'), 'utf8');
+    t.true(written.includes(`      - "seccomp:${REF}"   # written by an older sdocker\n`), written);
+    t.false(written.includes(path));
+    t.true(readFileSync(copyOf(dir)).equals(readFileSync(PROFILE)), 'the copy the file now names is written');
+  }
+  const mine = project({ 'compose.yaml': old('/etc/mine/seccomp.json'), 'mine.json': '{}' });
+  await runMain(['harden', '--write'], { cwd: mine });
+  t.true(readFileSync(join(mine, 'compose.yaml'), 'utf8').includes('seccomp:/etc/mine/seccomp.json'));
+});

@@ -3,6 +3,7 @@
 // tmpfs options in the short syntax, seccomp by its copy in the project for harden (portable.ts:
 // v1 reads a relative path from the working directory, v2 from the project directory) and by
 // absolute path for sdocker compose's private model, limits where both composes read them (limits.ts).
+import { basename } from 'node:path';
 import { parsePort, parseSecurityOpt } from '../docker/values.js';
 import { bindAddress, grantedCaps, tmpfsOwner, tmpfsValue } from '../policy/defaults.js';
 import { normalizeCap } from '../policy/refusals.js';
@@ -40,6 +41,7 @@ const INJECT: Readonly<Record<InjectId, ComposeInject>> = {
     if (s.policy.noNewPrivileges && !securityKeys(s).has('no-new-privileges')) append(out, 'no-new-privileges', s, 'security_opt', 'no-new-privileges:true', 'security_opt: no-new-privileges:true');
   },
   seccomp: (s, out) => {
+    movedToProject(s, out);
     const named = s.seccompRef ?? s.seccompFile;
     if (named !== '' && !securityKeys(s).has('seccomp')) append(out, 'seccomp', s, 'security_opt', `seccomp:${named}`, `security_opt: seccomp:${named}`);
   },
@@ -90,6 +92,24 @@ const INJECT: Readonly<Record<InjectId, ComposeInject>> = {
     });
   },
 };
+
+/**
+ * A file hardened before profiles were named portably holds the absolute path of an sdocker
+ * install (this one's, or `.../sdocker/seccomp/NAME` of another machine's): that is sdocker's own
+ * output, not the user's choice, and it breaks on any other machine; it becomes the project's copy.
+ */
+function movedToProject(s: ServiceView, out: ServiceEdit[]): void {
+  const ref = s.seccompRef;
+  if (ref === undefined || s.seccompFile === '') return;
+  const installed = (path: string): boolean => path === s.seccompFile || path.endsWith(`/sdocker/seccomp/${basename(s.seccompFile)}`);
+  list((s.written ?? s.data)['security_opt']).forEach((opt, i) => {
+    if (typeof opt !== 'string') return;
+    const { key, value = '' } = parseSecurityOpt(opt);
+    if (key !== 'seccomp' || !installed(value)) return;
+    const moved = `${opt.slice(0, opt.length - value.length)}${ref}`;
+    out.push({ rule: 'seccomp', service: s.name, edit: { kind: 'replace', path: ['security_opt', i], value: moved }, note: `security_opt: ${moved} (the project's copy, instead of this machine's install path)` });
+  });
+}
 
 /** A port without a host address, bound to `bind`; long syntax becomes short (compose v1 rejects host_ip). */
 function bindPort(port: unknown, bind: string): string | undefined {

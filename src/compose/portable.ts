@@ -44,7 +44,7 @@ export function seccompPaths(securityOpt: unknown): string[] {
 
 /** Whether the service, with `added` applied, names `ref` (spelled `./x` or `x`, the same file to compose). */
 export function namesRef(securityOpt: unknown, added: readonly ServiceEdit[], ref: string): boolean {
-  const appended = added.flatMap(({ edit }) => (edit.kind === 'append' && edit.key === 'security_opt' ? [edit.value] : []));
+  const appended = added.flatMap(({ edit }) => (edit.kind === 'append' && edit.key === 'security_opt' ? [edit.value] : edit.kind === 'replace' && edit.path[0] === 'security_opt' ? [edit.value] : []));
   return [...seccompPaths(securityOpt), ...seccompPaths(appended)].some((path) => !isAbsolute(path) && join('/', path) === join('/', ref));
 }
 
