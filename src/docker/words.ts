@@ -3,7 +3,7 @@
 export const HARDENED: ReadonlySet<string> = new Set(['run', 'create', 'exec']);
 
 /** sdocker's own commands; docker has none of these names. */
-export const OWN_COMMANDS: ReadonlySet<string> = new Set(['shell-init', 'rules', 'trust', 'apparmor', 'harden', 'compose', 'learn', 'explain', 'audit']);
+export const OWN_COMMANDS: ReadonlySet<string> = new Set(['shell-init', 'rules', 'trust', 'apparmor', 'harden', 'compose', 'learn', 'explain', 'audit', 'doctor', 'status']);
 
 export function mayNeedSdocker(argv: readonly string[]): boolean {
   return argv[0]?.startsWith('--sd-') === true || argv.some((word) => HARDENED.has(word) || OWN_COMMANDS.has(word));
