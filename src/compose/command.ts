@@ -57,7 +57,8 @@ export async function runHarden(files: readonly string[], flags: HardenFlags, de
   else if (flags.check === true) {
     for (const f of findings) deps.stdout(`${shown(f)}\n`);
   } else {
-    for (const f of findings.filter((x) => x.level !== 'change')) deps.stderr(`${shown(f)}\n`);
+    // Notes (a read-only bind allowed) are --check's: printing the file says only what needs a look.
+    for (const f of findings.filter((x) => x.level === 'error' || x.level === 'warning')) deps.stderr(`${shown(f)}\n`);
     const hardened = results.filter((r) => !judgedOnly.has(r.file));
     for (const result of hardened) await emit(result, flags, deps, hardened.length > 1);
   }
