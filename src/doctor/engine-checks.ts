@@ -22,7 +22,7 @@ function appArmorCheck(probe: EngineProbe, policy: Policy, host: AppArmorHost): 
   if (profile === '') return check('apparmor', 'ok', 'off in the policy (apparmor.profile is empty)');
   // The strict profile (apparmor.required) refuses every run here: that is a failure, not a note.
   const bad = required ? 'fail' : 'warn';
-  const strict = required ? 'sdocker run refuses to start containers (apparmor.required)' : 'containers run without an AppArmor profile of sdocker\'s';
+  const strict = required ? 'sdocker run refuses to start containers (apparmor.required)' : 'containers run without AppArmor confinement';
   if (!hasAppArmor(probe.securityOptions)) {
     const kernel = probe.local ? appArmorState(profile, host) : undefined;
     const why = kernel?.kind === 'absent' ? ` (${kernel.why})` : '';
