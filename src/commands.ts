@@ -13,8 +13,16 @@ import type { RulesOptions } from './policy-view/command.js';
 import { trustFile } from './policy/trust.js';
 import { SHELLS, shellInit, type Shell } from './shell.js';
 import { SdockerError, EXIT_USAGE } from './errors.js';
+import { COMPOSE_OWN_HELP, OWN_FLAGS_HELP } from './cli/help.js';
+import { oneLineError, shellArgument } from './cli/wiring.js';
 
 export async function runOwn(args: readonly string[], deps: Deps, globals: readonly Item[] = []): Promise<number> {
+  // `sdocker help CMD` is `CMD --help` for sdocker's commands, docker's help for docker's (src/cli/help.ts).
+  if (args[0] === 'help') {
+    const help = await (await import('./cli/help.js')).helpRequest(args.slice(1), deps, globals);
+    if (typeof help === 'number') return help;
+    return runOwn(help, deps);
+  }
   checkGlobals(args[0], globals);
   // learn takes docker run's own grammar: its words go to it untouched by commander.
   if (args[0] === 'learn') return (await import('./learn/learn.js')).runLearn(args.slice(1), deps, globals);
@@ -23,14 +31,13 @@ export async function runOwn(args: readonly string[], deps: Deps, globals: reado
   let exitCode = 0;
   const program = new Command('sdocker')
     .description('docker, hardened by default: run/create/exec get least privilege, limits and isolation; every other command goes to docker unchanged.')
-    .helpOption('--sd-help', 'show sdocker\'s own commands and options')
     .version(await version(), '--sd-version', 'show sdocker\'s version')
     .addHelpText('after', OWN_FLAGS_HELP)
     .exitOverride()
-    .configureOutput({ writeOut: deps.stdout, writeErr: deps.stderr });
+    .configureOutput({ writeOut: deps.stdout, writeErr: deps.stderr, outputError: (text, write) => write(oneLineError(text)) });
   program
     .command('shell-init')
-    .argument('<shell>', `one of ${SHELLS.join(', ')}`)
+    .addArgument(shellArgument())
     .description('print a shell function that routes run/create/exec/compose through sdocker')
     .action((shell: string) => {
       if (!(SHELLS as readonly string[]).includes(shell)) throw new SdockerError(`sdocker: unknown shell '${shell}'; use one of ${SHELLS.join(', ')}`, EXIT_USAGE);
@@ -48,7 +55,6 @@ export async function runOwn(args: readonly string[], deps: Deps, globals: reado
     });
   program
     .command('doctor')
-    .alias('status')
     .option('--format <format>', 'text or json', 'text')
     .description('check what sdocker relies on: the engine, AppArmor, seccomp, its network, config files and their trust, compose, the shell function (exit 1 if something fails)')
     .action(async (options: { format: string }) => {
@@ -67,6 +73,7 @@ export async function runOwn(args: readonly string[], deps: Deps, globals: reado
     .option('--profile <name>', 'the profile', deps.env['SDOCKER_PROFILE'] || 'default')
     .option('--seccomp <path>', "the seccomp profile path to write (default: sdocker's own, absolute)")
     .option('--segment', 'one network per pair of services that talk (depends_on, links); internal where neither publishes a port')
+    .option('--target <target>', 'compose, or swarm (docker stack deploy): write what a swarm honours and report what it does not', 'compose')
     .action(async (files: string[], flags: HardenFlags) => {
       const { runHarden } = await import('./compose/command.js');
       exitCode = await runHarden(files, flags, deps);
@@ -76,7 +83,9 @@ export async function runOwn(args: readonly string[], deps: Deps, globals: reado
     .argument('[args...]', "docker compose's own arguments")
     .description('run docker compose (or docker-compose) on the hardened model; your files stay untouched')
     .allowUnknownOption()
-    .helpOption(false)
+    // --help is compose's own; sdocker's part of the help is behind --sd-help (and `sdocker help compose`).
+    .helpOption('--sd-help', "show sdocker's part of compose (compose's own: sdocker compose --help)")
+    .addHelpText('after', COMPOSE_OWN_HELP)
     .action(async (composeArgs: string[]) => {
       const { runCompose } = await import('./compose/run.js');
       exitCode = await runCompose(composeArgs, deps, globals);
@@ -131,6 +140,11 @@ export async function runOwn(args: readonly string[], deps: Deps, globals: reado
       if (targets.length === 0) throw new SdockerError('sdocker: no .sdocker.yml here or above; name the file to trust', EXIT_USAGE);
       for (const target of targets) deps.stdout(`sdocker: trusted ${trustFile(target, deps.env)} (any edit revokes it)\n`);
     });
+  (await import('./completion/command.js')).registerCompletion(program, deps);
+  // Every command registered above has -h/--help (commander's default, inherited at creation);
+  // only the top level answers --sd-help instead, since a bare `sdocker --help` is docker's.
+  program.helpOption('--sd-help', "show sdocker's own commands and options");
+  if (args[0] === '__complete') return (await import('./completion/complete.js')).runComplete(program, args.slice(1), deps);
   try {
     await program.parseAsync([...args], { from: 'user' });
     return exitCode;
@@ -141,7 +155,7 @@ export async function runOwn(args: readonly string[], deps: Deps, globals: reado
 }
 
 /** Commands that talk to the engine take docker's global flags (`docker --context X compose up`). */
-const ENGINE_COMMANDS: ReadonlySet<string> = new Set(['compose', 'learn', 'explain', 'audit', 'doctor', 'status']);
+const ENGINE_COMMANDS: ReadonlySet<string> = new Set(['compose', 'learn', 'explain', 'audit', 'doctor']);
 
 /** The others have no use for them: an endpoint they would not reach is an error, not a silent default. */
 function checkGlobals(command: string | undefined, globals: readonly Item[]): void {
@@ -157,16 +171,6 @@ function checkProfileName(name: string): string {
   }
   return name;
 }
-
-const OWN_FLAGS_HELP = `
-Options read by run, create and exec (before the image, removed before docker runs):
-  --sd-dry-run         print the hardened docker command, each addition and refusal with its reason; run nothing
-  --sd-allow RULE      lift one refusal (RULE or RULE:ITEM, e.g. dangerous-cap:SYS_PTRACE); repeatable
-  --sd-profile NAME    the profile to use (default: $SDOCKER_PROFILE, else "default")
-Option read by compose (right after 'sdocker compose', before compose's subcommand):
-  --sd-allow RULE      lift one refusal of the model or of a run's flags; repeatable
-Every other command and option is docker's: see docker --help.
-`;
 
 async function version(): Promise<string> {
   const pkg = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string };

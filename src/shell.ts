@@ -5,6 +5,7 @@ export type Shell = (typeof SHELLS)[number];
 
 const POSIX = `# sdocker: docker's container-creating commands go through sdocker; the rest go straight
 # to docker. Add to ~/.bashrc or ~/.zshrc:  eval "$(sdocker shell-init SHELL)"
+# Completion (sdocker's options, then docker's own): eval "$(sdocker completion SHELL)" after it.
 docker() {
   case "\${1-}" in
     run|create|exec|compose|-*) command sdocker "$@" ;;
@@ -20,6 +21,7 @@ docker() {
 
 const FISH = `# sdocker: docker's container-creating commands go through sdocker; the rest go straight
 # to docker. Add to ~/.config/fish/config.fish:  sdocker shell-init fish | source
+# Completion of sdocker's own words: sdocker completion fish | source
 function docker --wraps docker --description 'docker, hardened by sdocker'
     set -l sub $argv[1]
     if test "$sub" = container
@@ -37,5 +39,5 @@ end
 `;
 
 export function shellInit(shell: Shell): string {
-  return shell === 'fish' ? FISH : POSIX.replace('SHELL', shell);
+  return shell === 'fish' ? FISH : POSIX.replaceAll('SHELL', shell);
 }

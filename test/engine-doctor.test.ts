@@ -39,7 +39,7 @@ test('doctor on this engine: its version and API as docker reports them, and one
   t.regex(lineOf(result.stdout, 'seccomp'), /^ok .*name=seccomp/);
   t.regex(lineOf(result.stdout, 'network'), new RegExp(`^ok .*'${network}' does not exist yet`));
   t.is(dockerStatus('network', 'inspect', network), 1, 'doctor only looks: it created nothing');
-  const json = await runCli(['status', '--format', 'json'], home(network));
+  const json = await runCli(['doctor', '--format', 'json'], home(network));
   const parsed = JSON.parse(json.stdout) as { ok: boolean; checks: { item: string; level: string }[] };
   t.true(parsed.ok);
   t.deepEqual(parsed.checks.find((c) => c.item === 'engine')?.level, 'ok');

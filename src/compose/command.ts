@@ -3,7 +3,7 @@
 // additions as an override file (--override), or report the findings as JSON or SARIF
 // (--format). Exit 0 when clean; 1 when something is refused, (--check) would change, or
 // (--override) is left out of the override (a published port it cannot rebind: compose adds an
-// override's ports to the file's); 2 for bad input.
+// override's ports to the file's), or (--check) the target does not enforce something; 2 for bad input.
 import { existsSync, readFileSync, renameSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, relative, resolve } from 'node:path';
@@ -24,6 +24,8 @@ export interface HardenFlags {
   readonly profile: string;
   readonly seccomp?: string;
   readonly segment?: boolean;
+  /** compose (default) or swarm: what runs the file (swarm.ts). */
+  readonly target?: string;
 }
 
 /** The file names compose itself looks for, in its order. */
@@ -32,6 +34,8 @@ export const DEFAULT_FILES = ['compose.yaml', 'compose.yml', 'docker-compose.yml
 export async function runHarden(files: readonly string[], flags: HardenFlags, deps: Deps): Promise<number> {
   const format = flags.format ?? 'text';
   if (!['text', 'json', 'sarif'].includes(format)) throw new SdockerError(`sdocker: --format takes text, json or sarif, not '${format}'`, EXIT_USAGE);
+  const target = flags.target ?? 'compose';
+  if (!isTarget(target)) throw new SdockerError(`sdocker: --target takes compose or swarm, not '${target}'`, EXIT_USAGE);
   const override = flags.override !== undefined && flags.override !== false;
   // --check --override: what the override would add and leave out, written nowhere.
   const modes = [flags.write, flags.check, flags.diff, override && flags.check !== true].filter(Boolean).length;
@@ -43,7 +47,7 @@ export async function runHarden(files: readonly string[], flags: HardenFlags, de
   const results: HardenedFile[] = [];
   for (const file of targets) {
     if (!existsSync(file)) throw new SdockerError(`sdocker: ${file} does not exist; name a compose file`, EXIT_USAGE);
-    const options = { profile: flags.profile, env: deps.env, cliAllow: flags.allow ?? [], seccomp: flags.seccomp, segment: flags.segment === true, judgeOnly: judgedOnly.has(file) };
+    const options = { profile: flags.profile, env: deps.env, cliAllow: flags.allow ?? [], seccomp: flags.seccomp, segment: flags.segment === true, judgeOnly: judgedOnly.has(file), target };
     results.push(await hardenCompose(readFileSync(file, 'utf8'), file, options));
   }
   // An untrusted .sdocker.yml that loosens: said once, as sdocker run says it.
@@ -58,13 +62,19 @@ export async function runHarden(files: readonly string[], flags: HardenFlags, de
     for (const f of findings) deps.stdout(`${shown(f)}\n`);
   } else {
     // Notes (a read-only bind allowed) are --check's: printing the file says only what needs a look.
-    for (const f of findings.filter((x) => x.level === 'error' || x.level === 'warning')) deps.stderr(`${shown(f)}\n`);
+    for (const f of findings.filter((x) => x.level !== 'change' && x.level !== 'note')) deps.stderr(`${shown(f)}\n`);
     const hardened = results.filter((r) => !judgedOnly.has(r.file));
     for (const result of hardened) await emit(result, flags, deps, hardened.length > 1);
   }
   const refused = findings.some((f) => f.level === 'error');
   const changes = results.some((r) => r.output !== r.original);
-  return refused || left.length > 0 || (flags.check === true && changes) ? 1 : 0;
+  // What the target does not enforce fails --check: it is never dropped in silence.
+  const unenforced = flags.check === true && findings.some((f) => f.level === 'unenforced');
+  return refused || left.length > 0 || (flags.check === true && changes) || unenforced ? 1 : 0;
+}
+
+function isTarget(value: string): value is 'compose' | 'swarm' {
+  return value === 'compose' || value === 'swarm';
 }
 
 /** What an override file cannot carry (override.ts), as findings. */

@@ -19,6 +19,8 @@ import { limitNotes } from './limits.js';
 import { judgeService, type AllowHint } from './refuse.js';
 import { serviceSettings } from './settings.js';
 import { segmentNetworks } from './segment.js';
+import { swarmInjects, type ScratchVolume } from './swarm.js';
+import { swarmNotes } from './swarm-findings.js';
 import { withEdits } from './settle.js';
 import { userNotes } from './user.js';
 import { strings, type Finding, type ServiceEdit, type ServiceView } from './types.js';
@@ -41,6 +43,8 @@ export interface HardenOptions {
   readonly judgeOnly?: boolean;
   /** How a refusal says it may be lifted (default: harden's `--allow RULE`). */
   readonly allowHint?: AllowHint;
+  /** What runs the file: compose (default) or a swarm (docker stack deploy: swarm.ts). */
+  readonly target?: 'compose' | 'swarm';
 }
 
 export interface HardenedFile {
@@ -67,6 +71,9 @@ export async function hardenCompose(text: string, file: string, options: HardenO
   const edits: ServiceEdit[] = [];
   const views: ServiceView[] = [];
   const warnings = new Set<string>();
+  const swarm = options.target === 'swarm';
+  const scratch: Record<string, ScratchVolume> = {};
+  const instead = swarm ? swarmInjects(doc.data['version'], (doc.data['volumes'] ?? {}) as Record<string, unknown>, scratch) : {};
   // Each service judged and completed as compose builds it (merge keys, extends), a base of the
   // same file before the services extending it.
   const models = new ServiceModels(doc);
@@ -108,12 +115,13 @@ export async function hardenCompose(text: string, file: string, options: HardenO
       const { line, col } = doc.position(['services', name, 'read_only']);
       findings.push({ file, line, col, rule: 'read-only', level: 'warning', service: name, message: 'read_only: false leaves the root filesystem writable' });
     }
-    for (const note of options.judgeOnly === true ? [] : [...userNotes(view), ...limitNotes(view)]) {
+    const targetNotes = swarm ? swarmNotes(view, doc.data) : limitNotes(view).map((note) => ({ ...note, level: 'warning' as const }));
+    for (const note of options.judgeOnly === true ? [] : [...userNotes(view).map((note) => ({ ...note, level: 'warning' as const })), ...targetNotes]) {
       const { line, col } = doc.position(['services', name, ...note.path]);
-      findings.push({ file, line, col, rule: note.rule, level: 'warning', service: name, message: note.message });
+      findings.push({ file, line, col, rule: note.rule, level: note.level, service: name, message: note.message });
     }
     // A refused grant is reported above, not written.
-    const added = options.judgeOnly === true ? [] : serviceEdits({ ...view, policy: grants.policy });
+    const added = options.judgeOnly === true ? [] : serviceEdits({ ...view, policy: grants.policy }, instead);
     models.settle(name, withEdits(data, added));
     for (const edit of added) {
       const { line, col } = doc.position(['services', name, ...(edit.edit.kind === 'append' ? [edit.edit.key] : edit.edit.path)]);
@@ -130,6 +138,7 @@ export async function hardenCompose(text: string, file: string, options: HardenO
     edits.push(...joins);
     for (const [name, definition] of Object.entries(networks)) doc.setTop(['networks', name], definition);
   }
+  for (const [name, definition] of Object.entries(scratch)) doc.setTop(['volumes', name], definition);
   for (const { service, edit } of edits) {
     // What the service inherits through `<<` at the edited key is written on it first: a merge
     // key is shallow, so a bare key would replace the anchor's whole value.

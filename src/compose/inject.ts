@@ -10,13 +10,13 @@ import { cpuLimits, memoryLimits, pidsLimits } from './limits.js';
 import { list, strings, type ServiceEdit, type ServiceView } from './types.js';
 import { ownTmpfsEdits, serviceUser } from './user.js';
 
-type ComposeInject = (service: ServiceView, out: ServiceEdit[]) => void;
+export type ComposeInject = (service: ServiceView, out: ServiceEdit[]) => void;
 
-function set(out: ServiceEdit[], rule: InjectId, service: ServiceView, path: (string | number)[], value: unknown, note: string): void {
+export function set(out: ServiceEdit[], rule: InjectId, service: ServiceView, path: (string | number)[], value: unknown, note: string): void {
   out.push({ rule, service: service.name, edit: { kind: 'set', path, value }, note });
 }
 
-function append(out: ServiceEdit[], rule: InjectId, service: ServiceView, key: string, value: unknown, note: string): void {
+export function append(out: ServiceEdit[], rule: InjectId, service: ServiceView, key: string, value: unknown, note: string): void {
   out.push({ rule, service: service.name, edit: { kind: 'append', key, value }, note });
 }
 
@@ -24,7 +24,7 @@ function securityKeys(service: ServiceView): Set<string> {
   return new Set(strings(service.data['security_opt']).map((opt) => parseSecurityOpt(opt).key));
 }
 
-function readOnlyRoot(service: ServiceView): boolean {
+export function readOnlyRoot(service: ServiceView): boolean {
   const own = service.data['read_only'];
   return own === undefined ? service.policy.readOnly : own === true || own === 'true';
 }
@@ -106,13 +106,14 @@ function bindPort(port: unknown, bind: string): string | undefined {
   return text.includes(':') ? `${bind}:${text}` : `${bind}::${text}`;
 }
 
-function volumeTarget(volume: unknown): string | undefined {
+export function volumeTarget(volume: unknown): string | undefined {
   if (typeof volume === 'string') return volume.split(':')[1] ?? volume;
   return (volume as { target?: string } | null)?.target;
 }
 
-export function serviceEdits(service: ServiceView): ServiceEdit[] {
+/** `instead`: a target's own way of writing some defaults (swarm.ts), in the same order. */
+export function serviceEdits(service: ServiceView, instead: Partial<Record<InjectId, ComposeInject>> = {}): ServiceEdit[] {
   const out: ServiceEdit[] = [];
-  for (const inject of Object.values(INJECT)) inject(service, out);
+  for (const [id, inject] of Object.entries(INJECT) as [InjectId, ComposeInject][]) (instead[id] ?? inject)(service, out);
   return out;
 }

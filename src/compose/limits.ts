@@ -28,27 +28,27 @@ export interface LimitPlan {
   readonly notes: LimitNote[];
 }
 
-const LIMITS = ['deploy', 'resources', 'limits'] as const;
+export const LIMITS = ['deploy', 'resources', 'limits'] as const;
 // docker refuses --cpus with --cpu-quota or --cpu-period ("Conflicting options"): the user's CFS
 // settings stand. cpu_count and cpu_percent are Windows-only: a Linux engine ignores them.
-const CFS_KEYS = ['cpu_quota', 'cpu_period'];
+export const CFS_KEYS = ['cpu_quota', 'cpu_period'];
 
-type Parse = (text: string) => number | undefined;
-const parseCount: Parse = (value) => (/^-?\d+$/.test(value.trim()) ? Number(value) : undefined);
+export type Parse = (text: string) => number | undefined;
+export const parseCount: Parse = (value) => (/^-?\d+$/.test(value.trim()) ? Number(value) : undefined);
 
 function mapping(value: unknown): Record<string, unknown> | undefined {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
 }
 
 /** deploy.resources.limits or .reservations, when the file has that block. */
-function resources(s: ServiceView, block: 'limits' | 'reservations'): Record<string, unknown> | undefined {
+export function resources(s: ServiceView, block: 'limits' | 'reservations'): Record<string, unknown> | undefined {
   return mapping(mapping(mapping(s.data['deploy'])?.['resources'])?.[block]);
 }
 
-const text = (value: unknown): string => String(value);
+export const text = (value: unknown): string => String(value);
 
 /** Equal as compose compares them (bytes, CPUs); the same text when either cannot be read (${VAR}). */
-function same(a: unknown, b: unknown, parse: Parse): boolean {
+export function same(a: unknown, b: unknown, parse: Parse): boolean {
   const [x, y] = [parse(text(a)), parse(text(b))];
   return x !== undefined && y !== undefined ? x === y : text(a) === text(b);
 }
@@ -58,7 +58,7 @@ function above(value: unknown, than: unknown, parse: Parse): boolean {
   return x !== undefined && y !== undefined && x > y;
 }
 
-class Plan implements LimitPlan {
+export class Plan implements LimitPlan {
   readonly edits: ServiceEdit[] = [];
   readonly notes: LimitNote[] = [];
   constructor(
@@ -93,7 +93,7 @@ function differ(plan: Plan, key: string, deployKey: string, top: unknown, deploy
 }
 
 /** The profile's limit, or the file's reservation when above it (the engine refuses a limit below the reservation). */
-function profileOrReservation(plan: Plan, profile: string, [path, reservation]: [Path, unknown], what: string, parse: Parse): unknown {
+export function profileOrReservation(plan: Plan, profile: string, [path, reservation]: [Path, unknown], what: string, parse: Parse): unknown {
   if (reservation === undefined || !above(reservation, profile, parse)) return profile;
   plan.warn(path, `the ${what} reservation ${text(reservation)} is above the profile's limit ${profile}: the limit added is ${text(reservation)} (a limit below the reservation fails)`);
   return reservation;

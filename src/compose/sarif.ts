@@ -5,7 +5,7 @@ import type { Finding, FindingRule } from './types.js';
 
 const COMPOSE_FILE: RuleRow = { cis: '-', title: 'a file compose refuses', why: 'compose stops on it (a required variable unset, a malformed ${...}, a broken extends), so its settings cannot be judged' };
 
-const LEVELS: Readonly<Record<Finding['level'], string>> = { error: 'error', warning: 'warning', change: 'note', note: 'note' };
+const LEVELS: Readonly<Record<Finding['level'], string>> = { error: 'error', warning: 'warning', change: 'note', note: 'note', unenforced: 'warning' };
 
 export function toSarif(findings: readonly Finding[], cwd: string): object {
   const ids = [...new Set(findings.map((f) => f.rule))].sort();

@@ -24,8 +24,11 @@ export interface Finding {
   readonly line: number;
   readonly col: number;
   readonly rule: FindingRule;
-  /** error: a refused setting (exit non-zero); warning: allowed or looser than the profile; change: an edit; note: allowed as written, said why. */
-  readonly level: 'error' | 'warning' | 'change' | 'note';
+  /**
+   * error: a refused setting (exit non-zero); warning: allowed or looser than the profile; change: an edit; note: allowed as written, said why;
+   * unenforced: hardening the target (a swarm) does not apply (harden --check exits 1).
+   */
+  readonly level: 'error' | 'warning' | 'change' | 'note' | 'unenforced';
   readonly service: string;
   readonly message: string;
 }

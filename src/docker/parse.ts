@@ -3,6 +3,7 @@
 // (cobra's SetInterspersed(false) in docker/cli), so in `docker run alpine ls --privileged`
 // the flag belongs to `ls`.
 import { EXIT_REFUSED, SdockerError } from '../errors.js';
+import { didYouMean } from '../suggest.js';
 import type { FlagSpec, FlagTable } from './flags.js';
 
 /** One flag occurrence. A bool's value is 'true' unless written `--f=VALUE`. */
@@ -57,7 +58,7 @@ function parseLong(word: string, next: string | undefined, table: FlagTable, wha
     throw new SdockerError(`sdocker: bad flag syntax: ${word}`, EXIT_REFUSED);
   }
   const spec = table.byLong.get(name);
-  if (spec === undefined) throw unknownFlag(`--${name}`, what);
+  if (spec === undefined) throw unknownLong(name, table, what);
   if (eq !== -1) return { opts: [{ spec, value: body.slice(eq + 1) }], used: 1 };
   if (spec.kind === 'bool') return { opts: [{ spec, value: 'true' }], used: 1 };
   if (next === undefined) throw needsValue(`--${name}`, what);
@@ -96,6 +97,20 @@ function unknownFlag(flag: string, what: string): SdockerError {
     `sdocker: unknown flag ${flag} for '${what}': without its arity sdocker cannot tell where the image starts; ` +
       `check the spelling, or upgrade sdocker if your docker client has this flag`,
   );
+}
+
+/** A mistyped long flag names the nearest one; a mistyped `--sd-*` is sdocker's, so its arity is no question. */
+function unknownLong(name: string, table: FlagTable, what: string): SdockerError {
+  const specs = [...table.byLong.values()];
+  const own = specs.filter((spec) => spec.own === true && spec.long.startsWith('sd-')).map((spec) => `--${spec.long}`);
+  // Only where sdocker reads --sd-* options (run, create, exec, learn); compose places them itself.
+  if (name.startsWith('sd-') && own.length > 0) {
+    const near = didYouMean(`--${name}`, own);
+    return new SdockerError(`sdocker: unknown option --${name}${near || `; sdocker's own are ${own.join(', ')}`}`);
+  }
+  const near = didYouMean(`--${name}`, specs.map((spec) => `--${spec.long}`));
+  if (near === '') return unknownFlag(`--${name}`, what);
+  return new SdockerError(`sdocker: unknown flag --${name} for '${what}'${near}`);
 }
 
 function needsValue(flag: string, what: string): SdockerError {

@@ -1,4 +1,4 @@
-// `sdocker doctor` (alias status): one line per thing sdocker relies on, ok / warn / fail, and
+// `sdocker doctor`: one line per thing sdocker relies on, ok / warn / fail, and
 // the notices a run keeps quiet about (no AppArmor here, a project file not trusted). Exit 1
 // when something fails: a run would be refused or could not start.
 import type { Deps } from '../deps.js';

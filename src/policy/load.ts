@@ -6,6 +6,8 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { COMPILED_PROFILES as COMPILED, PROFILES_DIR } from '../paths.js';
 import { SdockerError, EXIT_USAGE } from '../errors.js';
+import { didYouMean } from '../suggest.js';
+import { checkLayerAllow } from './allow.js';
 import { IMAGE_PROFILES_DIR, findImageProfile, type ImageProfile } from './images.js';
 import { mergeLayers, splitTightening } from './merge.js';
 import { leaves, validateLayer, type Layer, type Policy } from './schema.js';
@@ -52,7 +54,7 @@ export function listProfiles(): string[] {
 
 export async function loadPolicy(request: LoadRequest): Promise<LoadedPolicy> {
   if (!/^[a-z0-9][a-z0-9._-]*$/.test(request.profile) || !existsSync(join(PROFILES_DIR, `${request.profile}.yml`))) {
-    throw new SdockerError(`sdocker: unknown profile '${request.profile}'; available: ${listProfiles().join(', ')}`, EXIT_USAGE);
+    throw new SdockerError(`sdocker: unknown profile '${request.profile}'${didYouMean(request.profile, listProfiles()) || `; available: ${listProfiles().join(', ')}`}`, EXIT_USAGE);
   }
   const named: PolicyLayer[] = [];
   const push = (kind: PolicyLayer['kind'], file: string | undefined, data: Layer, extra: Partial<PolicyLayer> = {}): void => {
@@ -65,7 +67,11 @@ export async function loadPolicy(request: LoadRequest): Promise<LoadedPolicy> {
   const imageProfile = request.image === undefined ? undefined : await findImageProfile(request.image, readBundled, imageProfileDirs(request.env));
   if (imageProfile !== undefined) push('image profile', imageProfile.file, noLifting(named.map((l) => l.data), imageProfile.layer, imageProfile.file));
   const userFile = userConfigPath(request.env);
-  if (userFile !== undefined && existsSync(userFile)) push('user config', userFile, await readLayer(userFile));
+  if (userFile !== undefined && existsSync(userFile)) {
+    const layer = await readLayer(userFile);
+    checkLayerAllow(layer, userFile);
+    push('user config', userFile, layer);
+  }
   const warnings: string[] = [];
   const projectFile = findProjectConfig(request.cwd);
   if (projectFile !== undefined) {
@@ -73,6 +79,7 @@ export async function loadPolicy(request: LoadRequest): Promise<LoadedPolicy> {
     const layer = noImagesKey(await parseLayer(text, projectFile), projectFile);
     const { isTrusted } = await import('./trust.js');
     if (isTrusted(projectFile, text, request.env)) {
+      checkLayerAllow(layer, projectFile);
       push('project config', projectFile, layer, { trusted: true });
     } else {
       const { tight, loose } = splitTightening(mergeLayers(named.map((l) => l.data)), layer);

@@ -1,0 +1,18 @@
+// `sdocker completion SHELL`: the script that completes sdocker (scripts.ts).
+import type { Command } from 'commander';
+import type { Deps } from '../deps.js';
+import { EXIT_USAGE, SdockerError } from '../errors.js';
+import { shellArgument } from '../cli/wiring.js';
+import { SHELLS, type Shell } from '../shell.js';
+import { completionScript } from './scripts.js';
+
+export function registerCompletion(program: Command, deps: Deps): void {
+  program
+    .command('completion')
+    .addArgument(shellArgument())
+    .description("print a completion script for sdocker's commands, options, rule ids and profiles; the rest is docker's own completion")
+    .action((shell: string) => {
+      if (!(SHELLS as readonly string[]).includes(shell)) throw new SdockerError(`sdocker: unknown shell '${shell}'; use one of ${SHELLS.join(', ')}`, EXIT_USAGE);
+      deps.stdout(completionScript(shell as Shell));
+    });
+}
