@@ -72,25 +72,8 @@ export async function loadPolicy(request: LoadRequest): Promise<LoadedPolicy> {
     checkLayerAllow(layer, userFile);
     push('user config', userFile, layer);
   }
-  const warnings: string[] = [];
   const projectFile = findProjectConfig(request.cwd);
-  if (projectFile !== undefined) {
-    const text = readFileSync(projectFile, 'utf8');
-    const layer = noImagesKey(await parseLayer(text, projectFile), projectFile);
-    const { isTrusted } = await import('./trust.js');
-    if (isTrusted(projectFile, text, request.env)) {
-      checkLayerAllow(layer, projectFile);
-      push('project config', projectFile, layer, { trusted: true });
-    } else {
-      const { tight, loose } = splitTightening(mergeLayers(named.map((l) => l.data)), layer);
-      push('project config', projectFile, tight, { trusted: false, ignored: loose });
-      // One line per file: which file, the keys ignored, the command that trusts it (as printed).
-      if (loose.length > 0) {
-        const keys = loose.map((key) => `'${key}'`).join(', ');
-        warnings.push(`sdocker: ignoring ${keys} from ${projectFile}: ${loose.length === 1 ? 'it loosens' : 'they loosen'} the policy and the file is not trusted; review it, then run 'sdocker trust ${projectFile}'`);
-      }
-    }
-  }
+  const warnings = projectFile === undefined ? [] : await pushProject(projectFile, named, request.env);
   push('command line', undefined, validateLayer({ allow: [...request.cliAllow] }, 'the command line'));
   const layers = named.map((l) => l.data);
   const sources = named.flatMap((l) => (l.file === undefined ? [] : [l.file]));
@@ -98,6 +81,24 @@ export async function loadPolicy(request: LoadRequest): Promise<LoadedPolicy> {
   delete merged['images'];
   const policy = { ...(merged as unknown as Policy), origins: originsOf(named) };
   return { policy, sources, layers: named, warnings, imageProfile };
+}
+
+/** The project's .sdocker.yml: whole once trusted, else only what tightens (returns the warning for what it loosens). */
+async function pushProject(file: string, named: PolicyLayer[], env: NodeJS.ProcessEnv): Promise<string[]> {
+  const text = readFileSync(file, 'utf8');
+  const layer = noImagesKey(await parseLayer(text, file), file);
+  const { isTrusted } = await import('./trust.js');
+  if (isTrusted(file, text, env)) {
+    checkLayerAllow(layer, file);
+    named.push({ kind: 'project config', file, data: layer, ignored: [], trusted: true });
+    return [];
+  }
+  const { tight, loose } = splitTightening(mergeLayers(named.map((l) => l.data)), layer);
+  named.push({ kind: 'project config', file, data: tight, ignored: loose, trusted: false });
+  if (loose.length === 0) return [];
+  // One line per file: which file, the keys ignored, the command that trusts it (as printed).
+  const keys = loose.map((key) => `'${key}'`).join(', ');
+  return [`sdocker: ignoring ${keys} from ${file}: ${loose.length === 1 ? 'it loosens' : 'they loosen'} the policy and the file is not trusted; review it, then run 'sdocker trust ${file}'`];
 }
 
 export function userConfigPath(env: NodeJS.ProcessEnv): string | undefined {
