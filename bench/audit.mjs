@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const CLI = fileURLToPath(new URL('../dist/bin/sdocker.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../dist/bin/sdocker.cjs', import.meta.url));
 const IMAGE = 'sdocker-test/busybox:1';
 const N = Number(process.env.BENCH_N ?? 50);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);

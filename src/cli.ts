@@ -18,7 +18,8 @@ function writeOut(text: string): void {
   process.stdout.write(text);
 }
 
-process.exitCode = await main(process.argv.slice(2), {
+// No top-level await: this file is bundled as CommonJS (scripts/bundle.mjs).
+void main(process.argv.slice(2), {
   env: process.env,
   cwd: process.cwd(),
   stdout: writeOut,
@@ -38,4 +39,6 @@ process.exitCode = await main(process.argv.slice(2), {
   },
   // Loaded only for run/create/exec: a passed-through command never loads the engine client.
   engineFor: async (inv) => (await import('./engine/choose.js')).chooseEngine(inv.globals, process.env, docker),
+}).then((code) => {
+  process.exitCode = code;
 });

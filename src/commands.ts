@@ -5,12 +5,10 @@ import type { HardenFlags } from './compose/command.js';
 import type { Deps } from './deps.js';
 import type { Item } from './docker/parse.js';
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { APPARMOR_DIR, appArmorState, describeState } from './apparmor.js';
 import { PACKAGE_ROOT } from './paths.js';
-import { findProjectConfig } from './policy/load.js';
 import type { RulesOptions } from './policy-view/command.js';
-import { trustFile } from './policy/trust.js';
 import { SHELLS, shellInit, type Shell } from './shell.js';
 import { SdockerError, EXIT_USAGE } from './errors.js';
 import { COMPOSE_OWN_HELP, OWN_FLAGS_HELP } from './cli/help.js';
@@ -23,6 +21,8 @@ export async function runOwn(args: readonly string[], deps: Deps, globals: reado
     if (typeof help === 'number') return help;
     return runOwn(help, deps);
   }
+  // `stack deploy|up` (routed here by docker/invocation.ts) reads docker's grammar, not commander's.
+  if (args[0] === 'stack') return (await import('./stack/deploy.js')).runStackDeploy(args, deps, globals);
   checkGlobals(args[0], globals);
   // learn takes docker run's own grammar: its words go to it untouched by commander.
   if (args[0] === 'learn') return (await import('./learn/learn.js')).runLearn(args.slice(1), deps, globals);
@@ -38,7 +38,7 @@ export async function runOwn(args: readonly string[], deps: Deps, globals: reado
   program
     .command('shell-init')
     .addArgument(shellArgument())
-    .description('print a shell function that routes run/create/exec/compose through sdocker')
+    .description('print a shell function that routes run/create/exec/compose/stack through sdocker')
     .action((shell: string) => {
       if (!(SHELLS as readonly string[]).includes(shell)) throw new SdockerError(`sdocker: unknown shell '${shell}'; use one of ${SHELLS.join(', ')}`, EXIT_USAGE);
       deps.stdout(shellInit(shell as Shell));
@@ -71,7 +71,7 @@ export async function runOwn(args: readonly string[], deps: Deps, globals: reado
     .option('--override [file]', 'only the additions, as a compose override file (stdout, or FILE); exit 1 if a published port needs rebinding, which an override cannot do')
     .option('--allow <rule>', 'lift a refusal in every service (RULE or RULE:ITEM); repeatable', (v: string, all: string[]) => [...all, v], [] as string[])
     .option('--profile <name>', 'the profile', deps.env['SDOCKER_PROFILE'] || 'default')
-    .option('--seccomp <path>', "the seccomp profile path to write (default: sdocker's own, absolute)")
+    .option('--seccomp <path>', "the seccomp profile path to write, as given (default: the policy's, copied to ./.sdocker/seccomp/ beside the file)")
     .option('--segment', 'one network per pair of services that talk (depends_on, links); internal where neither publishes a port')
     .option('--target <target>', 'compose, or swarm (docker stack deploy): write what a swarm honours and report what it does not', 'compose')
     .action(async (files: string[], flags: HardenFlags) => {
@@ -134,11 +134,10 @@ export async function runOwn(args: readonly string[], deps: Deps, globals: reado
     .command('trust')
     .argument('[files...]', "the files (default: the nearest .sdocker.yml)")
     .description("trust this exact content: a project's .sdocker.yml may then loosen the policy, a compose file's x-sdocker allow lists count under sdocker compose")
-    .action((files: string[]) => {
-      const nearest = findProjectConfig(deps.cwd);
-      const targets = files.length > 0 ? files.map((file) => resolve(deps.cwd, file)) : nearest === undefined ? [] : [nearest];
-      if (targets.length === 0) throw new SdockerError('sdocker: no .sdocker.yml here or above; name the file to trust', EXIT_USAGE);
-      for (const target of targets) deps.stdout(`sdocker: trusted ${trustFile(target, deps.env)} (any edit revokes it)\n`);
+    .option('--list', 'list the trusted files: trusted, changed since you trusted it, or missing')
+    .option('--forget', 'take the trust back from these files')
+    .action(async (files: string[], flags: { list?: boolean; forget?: boolean }) => {
+      exitCode = (await import('./trust-command.js')).runTrust(files, flags, deps);
     });
   (await import('./completion/command.js')).registerCompletion(program, deps);
   // Every command registered above has -h/--help (commander's default, inherited at creation);

@@ -60,10 +60,10 @@ export interface Captured {
   readonly stderr: string;
 }
 
-/** Run a command and capture its output (no shell; never throws for a non-zero exit). */
-export async function capture(file: string, args: readonly string[], input?: string): Promise<Captured> {
+/** Run a command and capture its output (no shell; never throws for a non-zero exit); `cwd`: its working directory. */
+export async function capture(file: string, args: readonly string[], input?: string, cwd?: string): Promise<Captured> {
   const { execa } = await import('execa');
-  const result = await execa(file, args, { reject: false, stripFinalNewline: true, ...(input === undefined ? {} : { input }) });
+  const result = await execa(file, args, { reject: false, stripFinalNewline: true, ...(input === undefined ? {} : { input }), ...(cwd === undefined ? {} : { cwd }) });
   if (result.failed && result.exitCode === undefined) {
     throw new SdockerError(`sdocker: could not run '${file}': ${result.shortMessage}`, 127);
   }

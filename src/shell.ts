@@ -1,5 +1,6 @@
-// Shell functions that send only the hardened subcommands (run, create, exec, compose) through
-// sdocker: every other docker command runs docker directly, so `docker ps` costs nothing extra.
+// Shell functions that send only the hardened subcommands (run, create, exec, compose, stack)
+// through sdocker: every other docker command runs docker directly, so `docker ps` costs nothing
+// extra. `stack` goes whole: sdocker hardens `stack deploy`/`up` and passes the rest to docker.
 export const SHELLS = ['bash', 'zsh', 'fish'] as const;
 export type Shell = (typeof SHELLS)[number];
 
@@ -8,7 +9,7 @@ const POSIX = `# sdocker: docker's container-creating commands go through sdocke
 # Completion (sdocker's options, then docker's own): eval "$(sdocker completion SHELL)" after it.
 docker() {
   case "\${1-}" in
-    run|create|exec|compose|-*) command sdocker "$@" ;;
+    run|create|exec|compose|stack|-*) command sdocker "$@" ;;
     container)
       case "\${2-}" in
         run|create|exec|-*) command sdocker "$@" ;;
@@ -26,11 +27,11 @@ function docker --wraps docker --description 'docker, hardened by sdocker'
     set -l sub $argv[1]
     if test "$sub" = container
         set sub $argv[2]
-        # docker container compose is no command: keep it docker's
-        test "$sub" = compose; and set sub none
+        # docker container compose/stack is no command: keep it docker's
+        contains -- "$sub" compose stack; and set sub none
     end
     switch "$sub"
-        case run create exec compose '-*'
+        case run create exec compose stack '-*'
             command sdocker $argv
         case '*'
             command docker $argv

@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SECCOMP_DIR } from '../src/paths.js';
 import { CLI } from './helpers/cli.js';
 import { docker, engineSuite, IMAGE, inspect, uniqueName, type Inspect } from './helpers/engine.js';
 
@@ -39,10 +40,13 @@ function up(text: string): { code: number | null; stderr: string; host?: Inspect
   return { code: result.status, stderr: result.stderr, ...(seen === undefined ? {} : { host: seen.HostConfig, running: seen.State.Running }) };
 }
 
+const SECCOMP = join(SECCOMP_DIR, 'sdocker-default.json');
+
 function harden(text: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'sdocker-clim-'));
   writeFileSync(join(dir, 'compose.yaml'), text);
-  const result = spawnSync(process.execPath, [CLI, 'harden', 'compose.yaml'], { cwd: dir, encoding: 'utf8' });
+  // The hardened text is run from another folder: the profile by absolute path (the portable copy is engine-portable's).
+  const result = spawnSync(process.execPath, [CLI, 'harden', '--seccomp', SECCOMP, 'compose.yaml'], { cwd: dir, encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`harden exit ${result.status}: ${result.stderr}`);
   return result.stdout;
 }

@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SECCOMP_DIR } from '../src/paths.js';
 import { CLI, runCli } from './helpers/cli.js';
 import { assertDefaultLimits, docker, engineSuite, httpRequest, inspect, uniqueName } from './helpers/engine.js';
 
@@ -32,7 +33,8 @@ test('docker-compose config accepts every hardened fixture it accepts unhardened
       t.log(`${name}: docker-compose v1 rejects the input itself (${before.stderr.split('\n')[0]})`);
       continue;
     }
-    const hardened = await runCli(['harden', join(FIXTURES, name)]);
+    // Run from the fixtures' folder: the profile by absolute path (the portable copy is engine-portable's).
+    const hardened = await runCli(['harden', '--seccomp', join(SECCOMP_DIR, 'sdocker-default.json'), join(FIXTURES, name)]);
     t.not(hardened.stdout, '', `${name}: ${hardened.stderr}`);
     const file = join(dir, name);
     writeFileSync(file, hardened.stdout);

@@ -71,7 +71,7 @@ test('a mistyped --sd-* option names the nearest, exit 125, nothing reaches dock
 test('a mistyped rule id, profile or own-command option names the nearest', async (t) => {
   const rule = await runCli(['run', '--sd-allow', 'privilegd', 'img'], FAKE);
   t.is(rule.code, 2);
-  t.regex(rule.stderr, /'privilegd' in the allow list is not a refusal rule; did you mean privileged\?\n$/);
+  t.regex(rule.stderr, /'privilegd' in --sd-allow is not a refusal rule; did you mean privileged\?\n$/);
   const profile = await runCli(['run', '--sd-profile', 'strct', 'img'], FAKE);
   t.is(profile.stderr, "sdocker: unknown profile 'strct'; did you mean strict?\n");
   const option = await runCli(['rules', '--markdwn'], FAKE);

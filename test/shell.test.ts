@@ -1,5 +1,5 @@
-// The shell-init functions, run in real bash, zsh and fish: only run/create/exec (and anything
-// starting with a global flag) reach sdocker; every other command goes straight to docker.
+// The shell-init functions, run in real bash, zsh and fish: only run/create/exec/compose/stack (and
+// anything starting with a global flag) reach sdocker; every other command goes straight to docker.
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -28,6 +28,11 @@ const ROUTES: [string, string][] = [
   ['-H unix:///x ps', 'sdocker -H unix:///x ps'],
   ['logs -f run', 'docker logs -f run'],
   ['compose up -d', 'sdocker compose up -d'],
+  ['stack deploy -c a.yml s', 'sdocker stack deploy -c a.yml s'],
+  ['stack ls', 'sdocker stack ls'],
+  ['container stack ls', 'docker container stack ls'],
+  ['--context default stack up -c a.yml s', 'sdocker --context default stack up -c a.yml s'],
+  ['service ls', 'docker service ls'],
   ['', 'docker'],
 ];
 

@@ -7,9 +7,10 @@
 // not pass on these machines (DESIGN.md).
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SECCOMP_DIR } from '../src/paths.js';
 import { docker, uniqueName } from './helpers/engine.js';
 import { runCli } from './helpers/cli.js';
 import { enterSwarm, leaveSwarm } from './helpers/swarm.js';
@@ -61,6 +62,10 @@ test.serial('a stack deployed from the swarm-hardened file runs hardened, with a
   t.is(hardened.code, 0, hardened.stderr);
   t.regex(hardened.stderr, /unenforced no-new-privileges \[web\]/);
   writeFileSync(join(DIR, 'swarm.yaml'), hardened.stdout);
+  // The seccomp profile the file names, put where harden's notice says (docker-compose reads it below).
+  t.regex(hardened.stderr, /names the seccomp profile \.\/\.sdocker\/seccomp\/sdocker-default\.json/);
+  mkdirSync(join(DIR, '.sdocker/seccomp'), { recursive: true });
+  copyFileSync(join(SECCOMP_DIR, 'sdocker-default.json'), join(DIR, '.sdocker/seccomp/sdocker-default.json'));
   const deploy = run('docker', 'stack', 'deploy', '-c', 'swarm.yaml', SWARM);
   t.is(deploy.status, 0, deploy.stderr);
   const task = await runningTask(SWARM);

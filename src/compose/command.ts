@@ -4,12 +4,14 @@
 // (--format). Exit 0 when clean; 1 when something is refused, (--check) would change, or
 // (--override) is left out of the override (a published port it cannot rebind: compose adds an
 // override's ports to the file's), or (--check) the target does not enforce something; 2 for bad input.
-import { existsSync, readFileSync, renameSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join, relative, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { SdockerError, EXIT_USAGE } from '../errors.js';
 import type { Deps } from '../deps.js';
+import { writeAtomically } from './atomic.js';
 import { hardenCompose, type HardenedFile } from './harden.js';
+import { pendingCopies, pendingFindings, sayWhereCopiesGo, writeCopies } from './portable-copies.js';
 import { toSarif } from './sarif.js';
 import type { Finding } from './types.js';
 
@@ -47,27 +49,37 @@ export async function runHarden(files: readonly string[], flags: HardenFlags, de
   const results: HardenedFile[] = [];
   for (const file of targets) {
     if (!existsSync(file)) throw new SdockerError(`sdocker: ${file} does not exist; name a compose file`, EXIT_USAGE);
-    const options = { profile: flags.profile, env: deps.env, cliAllow: flags.allow ?? [], seccomp: flags.seccomp, segment: flags.segment === true, judgeOnly: judgedOnly.has(file), target };
+    const options = { profile: flags.profile, env: deps.env, cliAllow: flags.allow ?? [], seccomp: flags.seccomp, segment: flags.segment === true, judgeOnly: judgedOnly.has(file), target, portable: true, cwd: deps.cwd };
     results.push(await hardenCompose(readFileSync(file, 'utf8'), file, options));
   }
   // An untrusted .sdocker.yml that loosens: said once, as sdocker run says it.
   for (const line of new Set(results.flatMap((r) => r.warnings))) deps.stderr(`${line}\n`);
-  const left = override ? await leftOut(results.filter((r) => !judgedOnly.has(r.file))) : [];
+  const hardened = results.filter((r) => !judgedOnly.has(r.file));
+  const left = override ? await leftOut(hardened) : [];
+  const name = (file: string): string => relative(deps.cwd, file) || file;
+  // The seccomp profile copies the files name (portable.ts): missing or stale ones are changes --write makes.
+  const copies = pendingCopies(hardened);
   // Under --override, a port it cannot rebind is reported as left out, not as a change it makes.
-  const findings = [...results.flatMap((r) => r.findings).filter((f) => !override || f.rule !== 'loopback-ports' || f.level !== 'change'), ...left];
-  const shown = (f: Finding): string => `${relative(deps.cwd, f.file) || f.file}:${f.line}:${f.col}: ${f.level} ${f.rule} [${f.service}]: ${f.message}`;
+  const findings = [...results.flatMap((r) => r.findings).filter((f) => !override || f.rule !== 'loopback-ports' || f.level !== 'change'), ...left, ...pendingFindings(copies, name)];
+  const shown = (f: Finding): string => `${name(f.file)}:${f.line}:${f.col}: ${f.level} ${f.rule} [${f.service}]: ${f.message}`;
   if (format === 'json') deps.stdout(`${JSON.stringify(findings.map((f) => ({ ...f, file: relative(deps.cwd, f.file) || f.file })), null, 2)}\n`);
   else if (format === 'sarif') deps.stdout(`${JSON.stringify(toSarif(findings, deps.cwd), null, 2)}\n`);
   else if (flags.check === true) {
     for (const f of findings) deps.stdout(`${shown(f)}\n`);
+    deps.stdout(`${checkSummary(results, findings)}\n`);
   } else {
     // Notes (a read-only bind allowed) are --check's: printing the file says only what needs a look.
     for (const f of findings.filter((x) => x.level !== 'change' && x.level !== 'note')) deps.stderr(`${shown(f)}\n`);
-    const hardened = results.filter((r) => !judgedOnly.has(r.file));
     for (const result of hardened) await emit(result, flags, deps, hardened.length > 1);
+    // The modes that write files write the profile too (also beside a file held back by a
+    // refusal: the copy is the policy's own profile, and a stale copy is itself refused); the
+    // others say where it must go.
+    const writes = flags.write === true || (override && flags.override !== true && flags.override !== '-');
+    if (writes) writeCopies(copies, deps, name);
+    else sayWhereCopiesGo(copies, deps, name);
   }
   const refused = findings.some((f) => f.level === 'error');
-  const changes = results.some((r) => r.output !== r.original);
+  const changes = results.some((r) => r.output !== r.original) || copies.length > 0;
   // What the target does not enforce fails --check: it is never dropped in silence.
   const unenforced = flags.check === true && findings.some((f) => f.level === 'unenforced');
   return refused || left.length > 0 || (flags.check === true && changes) || unenforced ? 1 : 0;
@@ -75,6 +87,19 @@ export async function runHarden(files: readonly string[], flags: HardenFlags, de
 
 function isTarget(value: string): value is 'compose' | 'swarm' {
   return value === 'compose' || value === 'swarm';
+}
+
+/** --check's last line: `2 files, 7 services: 41 changes, 1 refused` (and warnings, what a swarm does not enforce, when there are any). */
+export function checkSummary(results: readonly HardenedFile[], findings: readonly Finding[]): string {
+  const count = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+  // Files named together are one project to compose (an override file's `web` is the main file's `web`).
+  const services = new Set(results.flatMap((r) => r.services)).size;
+  const by = (level: Finding['level']): number => findings.filter((f) => f.level === level).length;
+  const parts = [count(by('change'), 'change'), `${by('error')} refused`];
+  if (by('warning') > 0) parts.push(count(by('warning'), 'warning'));
+  // --target swarm: what a swarm will not apply, counted apart from what sdocker changes.
+  if (by('unenforced') > 0) parts.push(`${by('unenforced')} not enforced by a swarm`);
+  return `${count(results.length, 'file')}, ${count(services, 'service')}: ${parts.join(', ')}`;
 }
 
 /** What an override file cannot carry (override.ts), as findings. */
@@ -115,17 +140,6 @@ async function emit(result: HardenedFile, flags: HardenFlags, deps: Deps, many: 
     deps.stdout(await unifiedDiff(name, result.original, result.output));
   } else {
     deps.stdout(many ? `# ${name}\n${result.output}` : result.output);
-  }
-}
-
-/** Temp file beside the target, then rename: the original is never half-written. */
-export function writeAtomically(file: string, text: string): void {
-  const temp = join(resolve(file, '..'), `.${basename(file)}.sdocker-${process.pid}.tmp`);
-  try {
-    writeFileSync(temp, text);
-    renameSync(temp, file);
-  } finally {
-    rmSync(temp, { force: true });
   }
 }
 

@@ -1,14 +1,15 @@
 // Hardening one compose file: the run engine's rules and profiles applied to every service.
 // Refused settings are reported with file:line:col and left in place; missing defaults are
 // added; the rest of the file is kept as written.
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { SdockerError, EXIT_USAGE } from '../errors.js';
 import { socketHostFacts } from '../facts.js';
 import { checkAllowList } from '../policy/allow.js';
+import { isAllowed } from '../policy/refusals.js';
 import type { HostFacts } from '../policy/context.js';
 import { loadPolicy, type LoadedPolicy } from '../policy/load.js';
 import { resolveSeccomp } from '../policy/seccomp.js';
-import { ComposeDocument } from '../yaml/index.js';
+import { ComposeDocument, type Path } from '../yaml/index.js';
 import { grantRefusals } from './grants.js';
 import { serviceEdits } from './inject.js';
 import { composeBool } from './booleans.js';
@@ -16,7 +17,8 @@ import { gatherForModel, probeView, type EngineAccess, type EngineView } from '.
 import { ServiceModels } from './model.js';
 import { ComposeProject } from './project.js';
 import { limitNotes } from './limits.js';
-import { judgeService, type AllowHint } from './refuse.js';
+import { namesRef, portableRef, workingDirSeccomp, type SeccompCopy } from './portable.js';
+import { composeRefusalMessage, judgeService, type AllowHint } from './refuse.js';
 import { serviceSettings } from './settings.js';
 import { segmentNetworks } from './segment.js';
 import { swarmInjects, type ScratchVolume } from './swarm.js';
@@ -29,8 +31,10 @@ export interface HardenOptions {
   readonly profile: string;
   readonly env: NodeJS.ProcessEnv;
   readonly cliAllow: readonly string[];
-  /** The seccomp profile path to write; default: sdocker's own, absolute. */
+  /** The seccomp profile path to write; default: the policy's (sdocker's own), absolute unless `portable`. */
   readonly seccomp: string | undefined;
+  /** Name the policy's seccomp profile by its copy in the project, `./.sdocker/seccomp/NAME` (portable.ts): a file that travels. */
+  readonly portable?: boolean;
   /** Ignore the file's own x-sdocker allow lists (an untrusted file run by sdocker compose). */
   readonly ignoreFileAllows?: boolean;
   /** One network per pair of services that talk (segment.ts). */
@@ -43,18 +47,24 @@ export interface HardenOptions {
   readonly judgeOnly?: boolean;
   /** How a refusal says it may be lifted (default: harden's `--allow RULE`). */
   readonly allowHint?: AllowHint;
+  /** The working directory docker-compose v1 would run in: a relative seccomp path is judged from there too (portable.ts). */
+  readonly cwd?: string;
   /** What runs the file: compose (default) or a swarm (docker stack deploy: swarm.ts). */
   readonly target?: 'compose' | 'swarm';
 }
 
 export interface HardenedFile {
   readonly file: string;
+  /** The services of the file, judged (and, unless judge-only, hardened). */
+  readonly services: readonly string[];
   readonly original: string;
   readonly output: string;
   readonly findings: readonly Finding[];
   readonly edits: readonly ServiceEdit[];
   /** The policy's own warnings (an untrusted .sdocker.yml that loosens), once each. */
   readonly warnings: readonly string[];
+  /** The profile copies the hardened file names (portable), one per service naming one. */
+  readonly seccompCopies: readonly SeccompCopy[];
 }
 
 export async function hardenCompose(text: string, file: string, options: HardenOptions): Promise<HardenedFile> {
@@ -71,6 +81,7 @@ export async function hardenCompose(text: string, file: string, options: HardenO
   const edits: ServiceEdit[] = [];
   const views: ServiceView[] = [];
   const warnings = new Set<string>();
+  const seccompCopies: SeccompCopy[] = [];
   const swarm = options.target === 'swarm';
   const scratch: Record<string, ScratchVolume> = {};
   const instead = swarm ? swarmInjects(doc.data['version'], (doc.data['volumes'] ?? {}) as Record<string, unknown>, scratch) : {};
@@ -89,11 +100,16 @@ export async function hardenCompose(text: string, file: string, options: HardenO
     const written = strings((ownView['x-sdocker'] as { allow?: unknown } | undefined)?.allow);
     checkAllowList(written, `x-sdocker.allow of service '${name}' in ${file}`);
     const own = options.ignoreFileAllows === true ? [] : written;
-    const view: ServiceView = { name, data, written: ownView, policy, seccompFile: options.seccomp ?? resolveSeccomp(policy.seccomp) };
+    const seccompFile = options.seccomp ?? resolveSeccomp(policy.seccomp);
+    const seccompRef = options.portable === true && options.seccomp === undefined && seccompFile !== '' && options.judgeOnly !== true ? portableRef(seccompFile) : undefined;
+    // Read before any edit: edits are made after every service is judged (below).
+    const source = (path: Path): string | undefined => doc.written(['services', name, ...path]);
+    const view: ServiceView = { name, data, written: ownView, policy, seccompFile, source, ...(seccompRef === undefined ? {} : { seccompRef }) };
     views.push(view);
     const grants = grantRefusals(view, [...policy.allow, ...own], options.allowHint);
     const judged = judgeService(view, project, host, [...policy.allow, ...own], engine, options.allowHint);
-    for (const refusal of [...judged.refusals, ...grants.refusals]) {
+    const fromCwd = options.cwd === undefined ? [] : workingDirSeccomp(data['security_opt'], file, options.cwd).map((violation) => ({ violation, path: ['services', name, 'security_opt'], allowed: isAllowed(violation, [...policy.allow, ...own]), message: composeRefusalMessage(violation, options.allowHint) }));
+    for (const refusal of [...judged.refusals, ...grants.refusals, ...fromCwd]) {
       const { line, col } = doc.position(refusal.path);
       const message = refusal.allowed ? `allowed: ${refusal.message.replace(/^sdocker: refusing /, '')}` : refusal.message.replace(/^sdocker: /, '');
       findings.push({ file, line, col, rule: refusal.violation.rule, level: refusal.allowed ? 'warning' : 'error', service: name, message });
@@ -123,6 +139,9 @@ export async function hardenCompose(text: string, file: string, options: HardenO
     // A refused grant is reported above, not written.
     const added = options.judgeOnly === true ? [] : serviceEdits({ ...view, policy: grants.policy }, instead);
     models.settle(name, withEdits(data, added));
+    if (seccompRef !== undefined && namesRef(data['security_opt'], added, seccompRef)) {
+      seccompCopies.push({ source: seccompFile, ref: seccompRef, target: resolve(dirname(file), seccompRef), service: name, ...doc.position(['services', name, 'security_opt']) });
+    }
     for (const edit of added) {
       const { line, col } = doc.position(['services', name, ...(edit.edit.kind === 'append' ? [edit.edit.key] : edit.edit.path)]);
       findings.push({ file, line, col, rule: edit.rule, level: 'change', service: name, message: `add ${edit.note}` });
@@ -147,7 +166,7 @@ export async function hardenCompose(text: string, file: string, options: HardenO
     else if (edit.kind === 'append') doc.append(service, edit.key, edit.value);
     else doc.replaceScalar(service, edit.path, edit.value);
   }
-  return { file, original: text, output: doc.toString(), findings, edits, warnings: [...warnings] };
+  return { file, services: models.order(), original: text, output: doc.toString(), findings, edits, warnings: [...warnings], seccompCopies };
 }
 
 /** One round of questions to the engine about what every service borrows from outside the file. */

@@ -1,7 +1,8 @@
 // The run engine's defaults, as compose keys. A key the service sets is kept; only what is
 // missing is added. Every value works on compose v1 (1.29) and v2: short-syntax ports,
-// tmpfs options in the short syntax, seccomp by absolute path (v1 reads it relative to the
-// working directory, v2 to the project), limits where both composes read them (limits.ts).
+// tmpfs options in the short syntax, seccomp by its copy in the project for harden (portable.ts:
+// v1 reads a relative path from the working directory, v2 from the project directory) and by
+// absolute path for sdocker compose's private model, limits where both composes read them (limits.ts).
 import { parsePort, parseSecurityOpt } from '../docker/values.js';
 import { bindAddress, grantedCaps, tmpfsOwner, tmpfsValue } from '../policy/defaults.js';
 import { normalizeCap } from '../policy/refusals.js';
@@ -39,7 +40,8 @@ const INJECT: Readonly<Record<InjectId, ComposeInject>> = {
     if (s.policy.noNewPrivileges && !securityKeys(s).has('no-new-privileges')) append(out, 'no-new-privileges', s, 'security_opt', 'no-new-privileges:true', 'security_opt: no-new-privileges:true');
   },
   seccomp: (s, out) => {
-    if (s.seccompFile !== '' && !securityKeys(s).has('seccomp')) append(out, 'seccomp', s, 'security_opt', `seccomp:${s.seccompFile}`, `security_opt: seccomp:${s.seccompFile}`);
+    const named = s.seccompRef ?? s.seccompFile;
+    if (named !== '' && !securityKeys(s).has('seccomp')) append(out, 'seccomp', s, 'security_opt', `seccomp:${named}`, `security_opt: seccomp:${named}`);
   },
   // Whether the engine has AppArmor is known only when the file runs (sdocker compose).
   apparmor: () => undefined,

@@ -12,7 +12,7 @@
 import { parseBytes, parseCpus } from '../docker/units.js';
 import { isLooser } from '../policy/inject/limits.js';
 import type { Path } from '../yaml/index.js';
-import type { ServiceEdit, ServiceView } from './types.js';
+import { asWritten, type ServiceEdit, type ServiceView } from './types.js';
 
 export type LimitRule = 'memory' | 'cpus' | 'pids-limit';
 
@@ -74,10 +74,15 @@ export class Plan implements LimitPlan {
     this.notes.push({ rule: this.rule, path, message });
   }
 
+  /** The file's value at `path` as the file writes it: `cpus: 1.0` is said `1.0`, not `1`. */
+  shown(path: Path, value: unknown): string {
+    return asWritten(value, this.s.source?.(path));
+  }
+
   /** The user's value above the profile's, said as `run` says it (policy/inject/limits.ts). */
   looser(path: Path, value: unknown, profile: string, parse: Parse): void {
     const given = parse(text(value));
-    if (given !== undefined && isLooser(given, parse(profile))) this.warn(path, `${path.join('.')} ${text(value)} is above the profile's ${profile}`);
+    if (given !== undefined && isLooser(given, parse(profile))) this.warn(path, `${path.join('.')} ${this.shown(path, value)} is above the profile's ${profile}`);
   }
 }
 
@@ -89,13 +94,15 @@ function placed(s: ServiceView, key: string, deployKey: string): { top: unknown;
 
 /** Two distinct values: compose v2 refuses the file, v1 takes deploy's. Left as written. */
 function differ(plan: Plan, key: string, deployKey: string, top: unknown, deploy: unknown): void {
-  plan.warn([...LIMITS, deployKey], `${key} ${text(top)} and deploy.resources.limits.${deployKey} ${text(deploy)} differ: compose v2 refuses the file (can't set distinct values) and v1 uses ${text(deploy)}; keep one value`);
+  const [mine, deployed] = [plan.shown([key], top), plan.shown([...LIMITS, deployKey], deploy)];
+  plan.warn([...LIMITS, deployKey], `${key} ${mine} and deploy.resources.limits.${deployKey} ${deployed} differ: compose v2 refuses the file (can't set distinct values) and v1 uses ${deployed}; keep one value`);
 }
 
 /** The profile's limit, or the file's reservation when above it (the engine refuses a limit below the reservation). */
 export function profileOrReservation(plan: Plan, profile: string, [path, reservation]: [Path, unknown], what: string, parse: Parse): unknown {
   if (reservation === undefined || !above(reservation, profile, parse)) return profile;
-  plan.warn(path, `the ${what} reservation ${text(reservation)} is above the profile's limit ${profile}: the limit added is ${text(reservation)} (a limit below the reservation fails)`);
+  const shown = plan.shown(path, reservation);
+  plan.warn(path, `the ${what} reservation ${shown} is above the profile's limit ${profile}: the limit added is ${text(reservation)} (a limit below the reservation fails)`);
   return reservation;
 }
 
@@ -120,20 +127,22 @@ export function memoryLimits(s: ServiceView): LimitPlan {
     if (swap !== undefined && above(memory, swap, parseBytes)) memory = swap;
     plan.set(limits === undefined ? ['mem_limit'] : [...LIMITS, 'memory'], limits === undefined ? memory : text(memory));
   }
-  if (memory !== undefined) swapLimit(plan, memory, swap);
+  const shown = memory === (deploy ?? top) ? plan.shown(deploy === undefined ? ['mem_limit'] : [...LIMITS, 'memory'], memory) : text(memory);
+  if (memory !== undefined) swapLimit(plan, memory, swap, shown);
   return plan;
 }
 
-function swapLimit(plan: Plan, memory: unknown, swap: unknown): void {
+/** `shown`: the memory limit as the file writes it, when it is the file's. */
+function swapLimit(plan: Plan, memory: unknown, swap: unknown, shown: string): void {
   if (swap === undefined) {
     plan.set(['memswap_limit'], memory, `memswap_limit: ${text(memory)} (no swap)`);
     return;
   }
   const unlimited = Number(swap) === -1 || Number(swap) === 0;
   if (unlimited || above(swap, memory, parseBytes)) {
-    plan.warn(['memswap_limit'], `memswap_limit ${text(swap)} lets the container swap beyond the memory limit ${text(memory)}`);
+    plan.warn(['memswap_limit'], `memswap_limit ${plan.shown(['memswap_limit'], swap)} lets the container swap beyond the memory limit ${shown}`);
   } else if (above(memory, swap, parseBytes)) {
-    plan.warn(['memswap_limit'], `memswap_limit ${text(swap)} is below the memory limit ${text(memory)}: the engine refuses to create the container (Minimum memoryswap limit should be larger than memory limit); make them equal`);
+    plan.warn(['memswap_limit'], `memswap_limit ${plan.shown(['memswap_limit'], swap)} is below the memory limit ${shown}: the engine refuses to create the container (Minimum memoryswap limit should be larger than memory limit); make them equal`);
   }
 }
 
@@ -169,10 +178,11 @@ export function pidsLimits(s: ServiceView): LimitPlan {
   const given = deploy ?? top;
   if (given !== undefined) {
     const path = deploy === undefined ? ['pids_limit'] : [...LIMITS, 'pids'];
-    if (Number(given) <= 0) plan.warn(path, `${path.join('.')} ${text(given)} leaves the number of processes unlimited`);
+    if (Number(given) <= 0) plan.warn(path, `${path.join('.')} ${plan.shown(path, given)} leaves the number of processes unlimited`);
     else plan.looser(path, given, String(profile), parseCount);
     if (limits !== undefined && deploy === undefined) {
-      plan.warn(['pids_limit'], `pids_limit ${text(top)} beside a deploy.resources.limits without pids: compose v2 refuses the file (can't set distinct values); add pids: ${text(top)} there (v2 only: v1 rejects it) or move the limits beside the service`);
+      const mine = plan.shown(['pids_limit'], top);
+      plan.warn(['pids_limit'], `pids_limit ${mine} beside a deploy.resources.limits without pids: compose v2 refuses the file (can't set distinct values); add pids: ${mine} there (v2 only: v1 rejects it) or move the limits beside the service`);
     }
     return plan;
   }

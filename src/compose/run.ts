@@ -15,7 +15,7 @@ import { SdockerError, EXIT_REFUSED, EXIT_USAGE } from '../errors.js';
 import { hostFacts } from '../facts.js';
 import { loadPolicy } from '../policy/load.js';
 import type { Policy } from '../policy/schema.js';
-import { isTrusted } from '../policy/trust.js';
+import { trustState, untrustedWords, type TrustState } from '../policy/trust.js';
 import { parseComposeArgs, parseComposeFlags } from './args.js';
 import { projectFiles } from './command.js';
 import { findCompose, type ComposeCommand } from './endpoint.js';
@@ -26,6 +26,8 @@ import { hardenCompose } from './harden.js';
 import { takeOwnOptions } from './own-options.js';
 import type { AllowHint } from './refuse.js';
 import { bindOneOffPorts, judgeOneOff, type OneOff } from './oneoff.js';
+import { absoluteSeccomp } from './portable.js';
+import { configCall } from './portable-run.js';
 import { classify } from './subcommands.js';
 
 export async function runCompose(argv: readonly string[], deps: Deps, dockerGlobals: readonly Item[] = []): Promise<number> {
@@ -122,21 +124,25 @@ async function judgeFlags(sub: OneOff, flags: ParsedFlags, cwds: readonly string
 /** compose on the hardened model: its own `config` merges the files, sdocker hardens the result. */
 async function runHardened(compose: ComposeCommand, files: readonly string[], globals: readonly string[], subWords: readonly string[], projectDir: string | undefined, deps: Deps, run: (words: readonly string[]) => Promise<number>, choice: EngineChoice): Promise<number> {
   const { capture } = await import('../exec.js');
-  const model = await capture(compose.file, [...compose.prefix, ...files.flatMap((f) => ['-f', f]), ...globals, 'config']);
+  // A relative seccomp path (a file hardened to travel, portable.ts) is read from the project directory.
+  const call = configCall(compose.flavor, globals, deps.cwd, choice.projectDir);
+  const model = await capture(compose.file, [...compose.prefix, ...files.flatMap((f) => ['-f', f]), ...call.globals, 'config'], undefined, call.cwd);
   if (model.exitCode !== 0) {
     deps.stderr(`${model.stderr}\n`);
     return model.exitCode;
   }
-  const untrusted = files.filter((file) => !isTrusted(file, readFileSync(file, 'utf8'), deps.env));
+  const text = absoluteSeccomp(model.stdout, files[0] as string, choice.projectDir);
+  const states = new Map<string, TrustState>(files.map((file) => [file, trustState(file, readFileSync(file, 'utf8'), deps.env)]));
+  const untrusted = files.filter((file) => states.get(file) !== 'trusted');
   const label = files[0] as string;
   const target = choice.target;
-  const engine = await engineAccess(choice, model.stdout, deps, target);
+  const engine = await engineAccess(choice, text, deps, target);
   const trust = untrusted.length === 0 ? '' : `sdocker trust ${untrusted.map((file) => shownPath(file, deps.cwd)).join(' ')}`;
   const options = { profile: deps.env['SDOCKER_PROFILE'] || 'default', env: deps.env, cliAllow: choice.allow, seccomp: undefined, ignoreFileAllows: untrusted.length > 0, engine, host: hostFacts(target), allowHint: composeHint(trust) };
-  const result = await hardenCompose(model.stdout, label, options);
+  const result = await hardenCompose(text, label, options);
   const refused = result.findings.filter((f) => f.level === 'error');
   for (const line of result.warnings) choice.warn(line);
-  if (trust !== '' && /x-sdocker/.test(model.stdout)) choice.warn(`sdocker: x-sdocker allow lists ignored: ${untrusted.map((file) => shownPath(file, deps.cwd)).join(', ')} not trusted; review, then run '${trust}'`);
+  if (trust !== '' && /x-sdocker/.test(text)) choice.warn(`sdocker: x-sdocker allow lists ignored: ${untrustedList(untrusted, states, deps.cwd)}; review, then run '${trust}'`);
   // Quiet on success: no notes (a read-only bind allowed); those are harden --check's.
   for (const f of result.findings.filter((x) => x.level !== 'change' && x.level !== 'note')) deps.stderr(`sdocker: service ${f.service}: ${f.message}\n`);
   if (refused.length > 0) return EXIT_REFUSED;
@@ -148,6 +154,12 @@ async function runHardened(compose: ComposeCommand, files: readonly string[], gl
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** `a.yml not trusted, b.yml changed since you trusted it`; files in one state share its words. */
+function untrustedList(files: readonly string[], states: ReadonlyMap<string, TrustState>, cwd: string): string {
+  const by = (state: TrustState): string[] => files.filter((file) => states.get(file) === state).map((file) => shownPath(file, cwd));
+  return (['untrusted', 'changed'] as const).filter((state) => by(state).length > 0).map((state) => `${by(state).join(', ')} ${untrustedWords(state)}`).join('; ');
 }
 
 /** How a model refusal is lifted for sdocker compose: on the service (counted once trusted), or --sd-allow. */

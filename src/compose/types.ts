@@ -40,8 +40,21 @@ export interface ServiceView {
   /** The service as this file writes it (merge keys resolved, `extends` not): what an edit by list index addresses. */
   readonly written?: Readonly<Record<string, unknown>>;
   readonly policy: Policy;
-  /** The absolute seccomp profile path to reference ('' for none). */
+  /** The absolute path of the policy's seccomp profile ('' for none): what is judged. */
   readonly seccompFile: string;
+  /** How the file names that profile when not by seccompFile itself: its copy in the project (portable.ts). */
+  readonly seccompRef?: string;
+  /** A scalar under the service as the file writes it (`cpus: 1.0` stays '1.0'), for messages that quote the file. */
+  readonly source?: (path: Path) => string | undefined;
+}
+
+/** A value as the file wrote it, when that text is what was read (`1.0` for 1, `0100` for 100); else as read. */
+export function asWritten(value: unknown, written: string | undefined): string {
+  const read = String(value);
+  if (written === undefined || written === read) return read;
+  if (typeof value === 'number') return Number(written) === value ? written : read;
+  if (typeof value === 'boolean') return written.toLowerCase() === read ? written : read;
+  return read;
 }
 
 export function list(value: unknown): unknown[] {

@@ -4,7 +4,8 @@
 import { SdockerError } from '../errors.js';
 import { CONTAINER_FLAGS, EXEC_FLAGS, GLOBAL_FLAGS, SDOCKER_FLAGS, indexFlags } from './flags.js';
 import { parseBool, parseFlags, type Item, type ParsedFlags } from './parse.js';
-import { HARDENED, OWN_COMMANDS } from './words.js';
+import { isStackDeploy } from './stack.js';
+import { HARDENED, OWN_COMMANDS, PARTLY_HARDENED } from './words.js';
 
 export type ContainerSub = 'run' | 'create';
 
@@ -56,7 +57,7 @@ export function parseInvocation(argv: readonly string[]): Invocation {
   } catch (error) {
     // An unknown global flag: docker itself will reject it, unless it is newer than sdocker.
     // Fail closed only where the words could still be a hardened command.
-    if (argv.some((word) => HARDENED.has(word) || CREATING_OWN.has(word))) throw error;
+    if (argv.some((word) => HARDENED.has(word) || CREATING_OWN.has(word) || PARTLY_HARDENED.has(word))) throw error;
     return { kind: 'pass' };
   }
   const [first, second] = globals.rest;
@@ -65,6 +66,8 @@ export function parseInvocation(argv: readonly string[]): Invocation {
   if (first === undefined) return { kind: 'pass' };
   // Own commands get the global flags: compose, learn and explain reach the same engine.
   if (OWN_COMMANDS.has(first)) return { kind: 'own', args: globals.rest, globals: globals.items };
+  // `stack deploy` (and its alias `up`) is hardened by src/stack/, with the same globals; the rest of `stack` is docker's.
+  if (first === 'stack') return isStackDeploy(globals.rest.slice(1)) ? { kind: 'own', args: globals.rest, globals: globals.items } : { kind: 'pass' };
   if (first === 'container' && second !== undefined && HARDENED.has(second)) {
     return parseHardened(second, [first, second], globals.items, globals.rest.slice(2));
   }

@@ -8,6 +8,9 @@ export const HARDENED: ReadonlySet<string> = new Set(['run', 'create', 'exec']);
  */
 export const OWN_COMMANDS: ReadonlySet<string> = new Set(['shell-init', 'rules', 'trust', 'apparmor', 'harden', 'compose', 'learn', 'explain', 'audit', 'help', 'completion', '__complete', 'doctor']);
 
+/** docker commands of which sdocker hardens one subcommand: `stack deploy` (src/stack/); the rest pass. */
+export const PARTLY_HARDENED: ReadonlySet<string> = new Set(['stack']);
+
 export function mayNeedSdocker(argv: readonly string[]): boolean {
-  return argv[0]?.startsWith('--sd-') === true || argv.some((word) => HARDENED.has(word) || OWN_COMMANDS.has(word));
+  return argv[0]?.startsWith('--sd-') === true || argv.some((word) => HARDENED.has(word) || OWN_COMMANDS.has(word) || PARTLY_HARDENED.has(word));
 }

@@ -1,11 +1,10 @@
 // The side of doctor on this machine: config files and their trust, compose, the shell function.
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Deps } from '../deps.js';
 import type { Item } from '../docker/parse.js';
 import { findProjectConfig, userConfigPath, type LoadedPolicy } from '../policy/load.js';
-import { trustStorePath } from '../policy/trust.js';
+import { trustState, untrustedWords } from '../policy/trust.js';
 import { shortFile } from '../policy-view/explain.js';
 import { check, type Check } from './check.js';
 
@@ -23,25 +22,12 @@ export function configChecks(deps: Pick<Deps, 'env' | 'cwd'>, loaded: LoadedPoli
 }
 
 function projectCheck(file: string, env: NodeJS.ProcessEnv, loaded: LoadedPolicy | undefined): Check {
-  const state = trustState(file, env);
+  const state = trustState(file, readFileSync(file, 'utf8'), env);
   if (state === 'trusted') return check('project config', 'ok', `${file}: trusted, in effect`);
   const ignored = loaded?.layers.find((l) => l.kind === 'project config')?.ignored ?? [];
-  const why = state === 'changed' ? 'changed since you trusted it' : 'not trusted';
+  const why = untrustedWords(state);
   if (ignored.length === 0) return check('project config', 'ok', `${file}: ${why}; it only tightens, so it applies whole`);
   return check('project config', 'warn', `${file}: ${why}: ${ignored.map((k) => `'${k}'`).join(', ')} ignored (loosening); review it, then run 'sdocker trust ${file}'`);
-}
-
-/** The trust store (policy/trust.ts) holds a digest per path: the same one, another one, or none. */
-function trustState(file: string, env: NodeJS.ProcessEnv): 'trusted' | 'changed' | 'untrusted' {
-  const store = trustStorePath(env);
-  let recorded: string | undefined;
-  try {
-    recorded = existsSync(store) ? (JSON.parse(readFileSync(store, 'utf8')) as Record<string, string>)[resolve(file)] : undefined;
-  } catch {
-    return 'untrusted';
-  }
-  if (recorded === undefined) return 'untrusted';
-  return recorded === createHash('sha256').update(readFileSync(file, 'utf8')).digest('hex') ? 'trusted' : 'changed';
 }
 
 /** docker compose (the plugin) and docker-compose, as sdocker compose looks for them (compose/endpoint.ts). */

@@ -1,7 +1,6 @@
 // The docker CLI's own files, read without starting docker: the config folder, config.json's
 // currentContext, and a context's docker endpoint in the context store
 // (cli/config/config.go Dir; cli/context/store/metadatastore.go; cli/context/docker/load.go).
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -37,7 +36,8 @@ export function currentContext(dir: string): string | undefined {
 /** The stored docker endpoint host of context `name` (not `default`, which is not stored). */
 export function storedHost(dir: string, name: string): StoredHost {
   // The folder is named by the sha256 of the name (metadatastore.go contextdirOf).
-  const file = join(dir, 'contexts', 'meta', createHash('sha256').update(name).digest('hex'), 'meta.json');
+  // Loaded here, not imported: node:crypto costs every run a few ms at start (bench/run.mjs).
+  const file = join(dir, 'contexts', 'meta', process.getBuiltinModule('node:crypto').createHash('sha256').update(name).digest('hex'), 'meta.json');
   let top: GoJson;
   try {
     top = parseGoJson(readFileSync(file, 'utf8'), true);

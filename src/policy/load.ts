@@ -87,8 +87,9 @@ export async function loadPolicy(request: LoadRequest): Promise<LoadedPolicy> {
 async function pushProject(file: string, named: PolicyLayer[], env: NodeJS.ProcessEnv): Promise<string[]> {
   const text = readFileSync(file, 'utf8');
   const layer = noImagesKey(await parseLayer(text, file), file);
-  const { isTrusted } = await import('./trust.js');
-  if (isTrusted(file, text, env)) {
+  const { trustState, untrustedWords } = await import('./trust.js');
+  const trust = trustState(file, text, env);
+  if (trust === 'trusted') {
     checkLayerAllow(layer, file);
     named.push({ kind: 'project config', file, data: layer, ignored: [], trusted: true });
     return [];
@@ -98,7 +99,7 @@ async function pushProject(file: string, named: PolicyLayer[], env: NodeJS.Proce
   if (loose.length === 0) return [];
   // One line per file: which file, the keys ignored, the command that trusts it (as printed).
   const keys = loose.map((key) => `'${key}'`).join(', ');
-  return [`sdocker: ignoring ${keys} from ${file}: ${loose.length === 1 ? 'it loosens' : 'they loosen'} the policy and the file is not trusted; review it, then run 'sdocker trust ${file}'`];
+  return [`sdocker: ignoring ${keys} from ${file}: ${loose.length === 1 ? 'it loosens' : 'they loosen'} the policy and the file is ${untrustedWords(trust)}; review it, then run 'sdocker trust ${file}'`];
 }
 
 export function userConfigPath(env: NodeJS.ProcessEnv): string | undefined {

@@ -1,6 +1,5 @@
 // The run room's side of --link: check the targets, make (or reuse) each pair's network, attach
 // the target to it, and clear away the link networks whose container is gone.
-import { randomBytes } from 'node:crypto';
 import { MANAGED_LABEL, type Engine, type NetworkSpec } from '../engine/engine.js';
 import { EXIT_REFUSED, SdockerError } from '../errors.js';
 import { LINK_CONTAINER_LABEL, LINK_TARGET_LABEL, type LinkNetwork } from '../policy/inject/links.js';
@@ -13,7 +12,8 @@ const GRACE_MS = 60 * 1000;
 
 /** docker's own random names are known only after create; the pair's network must exist before. */
 export function generateName(): string {
-  return `sdocker-${randomBytes(4).toString('hex')}`;
+  // Loaded here, not imported: node:crypto costs every run a few ms at start (bench/run.mjs).
+  return `sdocker-${process.getBuiltinModule('node:crypto').randomBytes(4).toString('hex')}`;
 }
 
 /** Every target exists: on a user-defined network docker itself says nothing of a missing one (measured). */

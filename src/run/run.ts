@@ -2,12 +2,13 @@
 // asked anything, so a refused run starts and creates nothing), then the engine's facts, the
 // plan, and docker.
 import type { ContainerInvocation, ExecInvocation } from '../docker/invocation.js';
-import { EXIT_REFUSED } from '../errors.js';
+import { EXIT_REFUSED, EXIT_USAGE, SdockerError } from '../errors.js';
 import { ensureNetwork } from '../engine/network.js';
 import type { Engine } from '../engine/engine.js';
 import { namedVolumes } from '../docker/volumes.js';
 import { baseContext, gatherFacts, PullFailed } from '../facts.js';
 import { inheritAsk } from '../inherited-facts.js';
+import { parseBool } from '../docker/parse.js';
 import type { Deps } from '../deps.js';
 import { checkRefusals, planContainer, planExec, type Plan } from '../plan.js';
 import { OptionView } from '../policy/context.js';
@@ -19,16 +20,27 @@ import { afterLinks, checkTargets, generateName, prepareLinks } from './links.js
 
 interface OwnOptions {
   readonly dryRun: boolean;
+  /** How the dry run is printed: `--sd-dry-run` text, `--sd-dry-run=json` JSON. */
+  readonly format: 'text' | 'json';
   readonly profile: string;
   readonly allow: string[];
 }
 
 function ownOptions(view: OptionView, env: NodeJS.ProcessEnv): OwnOptions {
+  const dry = view.last('sd-dry-run');
   return {
-    dryRun: view.isOn('sd-dry-run'),
+    dryRun: dry !== undefined && (dry === 'json' || dryRunBool(dry)),
+    format: dry === 'json' ? 'json' : 'text',
     profile: view.last('sd-profile') ?? (env['SDOCKER_PROFILE'] || 'default'),
     allow: splitAllow(view.values('sd-allow')),
   };
+}
+
+/** A bool word (docker's own: true, 1, false, ...); anything else is a mistake, not a dry run. */
+function dryRunBool(value: string): boolean {
+  const on = parseBool(value);
+  if (on === undefined) throw new SdockerError(`sdocker: --sd-dry-run takes no value (the report as text) or =json (the plan as JSON), not '${value}'`, EXIT_USAGE);
+  return on;
 }
 
 export async function runHardened(inv: ContainerInvocation | ExecInvocation, deps: Deps): Promise<number> {
@@ -45,13 +57,14 @@ async function hardenOrThrow(inv: ContainerInvocation | ExecInvocation, deps: De
   const items = inv.flags.items;
   const own = ownOptions(new OptionView(items, true), deps.env);
   const image = inv.kind === 'container' ? inv.image : undefined;
+  checkAllowList(own.allow, '--sd-allow');
   const loaded = await loadPolicy({ profile: own.profile, env: deps.env, cwd: deps.cwd, cliAllow: own.allow, ...(image === undefined ? {} : { image }) });
   checkAllowList(loaded.policy.allow, 'the allow list');
   const engine = await deps.engineFor(inv);
   const base = baseContext(inv.kind === 'exec' ? 'exec' : inv.sub, items, loaded, engine, deps.cwd, image);
   const early = checkRefusals(base);
   if (early.refused.length > 0 && !own.dryRun) return refuse(early.refused.map(refusalMessage), deps);
-  const said = { deps, loaded, dryRun: own.dryRun, engine };
+  const said = { deps, loaded, dryRun: own.dryRun, format: own.format, engine };
   if (inv.kind === 'exec') return finish(planExec(inv, base), said, undefined, undefined);
   const view = new OptionView(items);
   // A linked container needs a name before it exists: its link network is named after it.
@@ -97,14 +110,17 @@ interface Said {
   readonly deps: Deps;
   readonly loaded: LoadedPolicy;
   readonly dryRun: boolean;
+  readonly format: 'text' | 'json';
   readonly engine: Engine;
 }
 
 /** Print the dry run, or say the warnings and run docker. */
-async function finish(plan: Plan, { deps, loaded, dryRun, engine }: Said, unknown: string | undefined, networkExists: boolean | undefined): Promise<number> {
+async function finish(plan: Plan, { deps, loaded, dryRun, format, engine }: Said, unknown: string | undefined, networkExists: boolean | undefined): Promise<number> {
   const errors = plan.notices.filter((n) => n.level === 'error');
   if (dryRun) {
-    deps.stdout(renderDryRun({ plan, docker: deps.docker, loaded, unknown, networkExists }));
+    const report = { plan, docker: deps.docker, loaded, unknown, networkExists };
+    deps.stdout(format === 'json' ? (await import('../report-json.js')).renderDryRunJson(report) : renderDryRun(report));
+    // A refused dry run exits as the refused run would (125): a script can test it.
     return plan.refused.length > 0 || errors.length > 0 ? EXIT_REFUSED : 0;
   }
   if (errors.length > 0) return refuse(errors.map((n) => n.text), deps);

@@ -2,7 +2,7 @@
 import { Document, LineCounter, YAMLMap, isAlias, isMap, isScalar, isSeq, parseDocument, visit, type Alias, type Node, type YAMLSeq } from 'yaml';
 import { SdockerError, EXIT_USAGE } from '../errors.js';
 import { checkedDocument, type Path, type WriteMode } from './index.js';
-import { detectIndent, detectIndentSeq, isEmpty, mergedNode, ownCopy, sameData, styledNode } from './nodes.js';
+import { detectIndent, detectIndentSeq, isEmpty, mergedNode, ownCopy, sameData, styledNode, writtenText } from './nodes.js';
 import { CannotSplice, Snapshot, spliceDocument } from './splice.js';
 
 /**
@@ -88,6 +88,11 @@ export class ComposeDocument {
       if (!isMap(node)) return;
       map = node;
     }
+  }
+
+  /** The scalar at `path` as the file writes it (`cpus: 1.0` gives '1.0'), for messages that quote the file. */
+  written(path: Path): string | undefined {
+    return writtenText(this.doc, path);
   }
 
   /** The tags (`!reset`, `!override`) written on the keys of the mapping at `path`. */

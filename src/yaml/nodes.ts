@@ -17,6 +17,19 @@ export function mergedNode(doc: Document, map: YAMLMap, key: string): Node | und
   return undefined;
 }
 
+/** The text of the scalar at `path` as the file writes it (failsafe reads it unresolved: `1.0` stays `1.0`), through aliases and merge keys. */
+export function writtenText(doc: Document, path: readonly (string | number)[]): string | undefined {
+  let node = doc.contents as Node | null | undefined;
+  for (const key of path) {
+    if (isAlias(node)) node = node.resolve(doc) as Node | undefined;
+    if (isMap(node)) node = (node.get(key, true) as Node | undefined) ?? (typeof key === 'string' ? mergedNode(doc, node, key) : undefined);
+    else if (isSeq(node) && typeof key === 'number') node = node.items[key] as Node | undefined;
+    else return undefined;
+  }
+  if (isAlias(node)) node = node.resolve(doc) as Node | undefined;
+  return isScalar(node) ? String(node.value) : undefined;
+}
+
 /** A copy of a node (an alias: of what it names) without anchors, which stay once in the file. */
 export function ownCopy(doc: Document, node: Node): Node {
   const target = isAlias(node) ? (node.resolve(doc) as Node) : node;

@@ -4,7 +4,7 @@ import { chmodSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 // The bundle users run (scripts/bundle.mjs), not tsc's modules.
-export const CLI = fileURLToPath(new URL('../../bin/sdocker.js', import.meta.url));
+export const CLI = fileURLToPath(new URL('../../bin/sdocker.cjs', import.meta.url));
 export const FAKE_DOCKER = fileURLToPath(new URL('../fixtures/fake-docker.js', import.meta.url));
 chmodSync(FAKE_DOCKER, 0o755);
 

@@ -2,7 +2,6 @@
 // has inter-container traffic off (measured, DESIGN.md §2). So each link gets what `harden
 // --segment` gives a pair of compose services: a bridge of its own holding the two containers
 // alone. Pure: this says which networks to make; the run room makes them.
-import { createHash } from 'node:crypto';
 import type { OptionView, RuleContext } from '../context.js';
 import { add, say, type Injected } from './types.js';
 
@@ -34,7 +33,8 @@ export function parseLink(value: string): { target: string; alias: string } {
 export function linkNetworkName(target: string, container: string): string {
   const plain = `sdocker-link-${target}-${container}`;
   if (plain.length <= 64) return plain;
-  return `sdocker-link-${createHash('sha256').update(`${target}\n${container}`).digest('hex').slice(0, 16)}`;
+  // Loaded here, not imported: node:crypto costs every run a few ms at start (bench/run.mjs).
+  return `sdocker-link-${process.getBuiltinModule('node:crypto').createHash('sha256').update(`${target}\n${container}`).digest('hex').slice(0, 16)}`;
 }
 
 /**

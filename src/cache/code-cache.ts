@@ -1,0 +1,74 @@
+// Load sdocker's main bundle (dist/bin/sdocker-main.cjs) through V8's code cache: compiling
+// its ~500 KB costs ~20 ms of CPU per start on these machines, reading the cache ~2 ms
+// (bench/run.mjs). The launcher (src/launch.ts) is the only user.
+//
+// The cache only ever saves time and never runs code it cannot vouch for:
+// - V8 rejects data made by another V8 version or flags, or for a source of another length
+//   (cachedDataRejected); the file name also holds Node's version and the bundle's inode,
+//   size and mtime, so a rebuilt or reinstalled bundle never meets an old cache;
+// - the file and its folder must belong to us and be writable by nobody else: code cache
+//   is code, and `sudo -E sdocker` keeps the user's $XDG_CACHE_HOME;
+// - it is written once, after a miss, at exit (so it holds the functions this run compiled),
+//   to a temporary file renamed into place, and the older caches are removed then.
+import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { Script } from 'node:vm';
+import { cacheDir } from './store.js';
+
+const PREFIX = 'code-';
+
+/** Our own file, writable only by us (a folder: the same for it). */
+function ours(stats: { uid: number; mode: number }): boolean {
+  return process.getuid !== undefined && stats.uid === process.getuid() && (stats.mode & 0o022) === 0;
+}
+
+function readOwn(file: string): Buffer | undefined {
+  try {
+    if (!ours(statSync(dirname(file)))) return undefined;
+    const fd = openSync(file, 'r');
+    try {
+      return ours(fstatSync(fd)) ? readFileSync(fd) : undefined;
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return undefined;
+  }
+}
+
+function save(script: Script, dir: string, file: string): void {
+  const temporary = `${file}.${process.pid}.tmp`;
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    writeFileSync(temporary, script.createCachedData(), { mode: 0o600 });
+    renameSync(temporary, file);
+    for (const name of readdirSync(dir)) {
+      if (name.startsWith(PREFIX) && name !== file.slice(dir.length + 1)) rmSync(join(dir, name), { force: true });
+    }
+  } catch {
+    rmSync(temporary, { force: true });
+  }
+}
+
+/** The cache file for `bundle`, or undefined when there is no usable cache folder. */
+export function codeCacheFile(bundle: string, env: NodeJS.ProcessEnv): { dir: string; file: string } | undefined {
+  const dir = cacheDir(env);
+  if (dir === undefined) return undefined;
+  const { ino, size, mtimeMs } = statSync(bundle);
+  return { dir, file: join(dir, `${PREFIX}${process.version}-${process.arch}-${ino}-${size}-${Math.trunc(mtimeMs * 1000)}.bin`) };
+}
+
+/** Run the CommonJS file `bundle` as `require` would, compiled from the code cache when one fits. */
+export function runCached(bundle: string, env: NodeJS.ProcessEnv): void {
+  const source = readFileSync(bundle, 'utf8').replace(/^#!.*/, '');
+  const where = codeCacheFile(bundle, env);
+  const cached = where === undefined ? undefined : readOwn(where.file);
+  const script = new Script(`(function (exports, require, module, __filename, __dirname) { ${source}\n})`, { filename: bundle, ...(cached === undefined ? {} : { cachedData: cached }) });
+  if (where !== undefined && (cached === undefined || script.cachedDataRejected === true)) {
+    process.once('exit', () => save(script, where.dir, where.file));
+  }
+  const run = script.runInThisContext() as (...args: unknown[]) => void;
+  const module = { exports: {}, filename: bundle };
+  run.call(module.exports, module.exports, createRequire(bundle), module, bundle, dirname(bundle));
+}
