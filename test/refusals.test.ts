@@ -153,7 +153,7 @@ test('--sd-allow RULE:ITEM lifts only that item', async (t) => {
 test('an allow entry that names no rule is a usage error', async (t) => {
   const result = await runMain(['run', '--sd-allow', 'privilegd', 'alpine']);
   t.is(result.code, 2);
-  t.regex(result.stderr, /'privilegd' in the allow list is not a refusal rule/);
+  t.regex(result.stderr, /'privilegd' in --sd-allow is not a refusal rule/);
 });
 
 test('a symlink to a sensitive folder is refused by what it resolves to', async (t) => {
