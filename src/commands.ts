@@ -8,10 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { APPARMOR_DIR, appArmorState, describeState } from './apparmor.js';
 import { PACKAGE_ROOT } from './paths.js';
-import { loadPolicy } from './policy/load.js';
-import { INJECTIONS, REFUSALS, type InjectId, type RuleRow } from './policy/rules.js';
-import { REACHED_THROUGH } from './policy/coverage.js';
-import type { Policy } from './policy/schema.js';
+import type { RulesOptions } from './policy-view/command.js';
 import { SHELLS, shellInit, type Shell } from './shell.js';
 import { SdockerError, EXIT_USAGE } from './errors.js';
 import { COMPOSE_OWN_HELP, OWN_FLAGS_HELP } from './cli/help.js';
@@ -48,12 +45,20 @@ export async function runOwn(args: readonly string[], deps: Deps, globals: reado
     });
   program
     .command('rules')
-    .option('--markdown', 'as a Markdown table (the README\'s)')
-    .option('--profile <name>', 'show the values of this profile', 'default')
-    .description('list every refusal and every injected default, with its CIS id, value and reason')
-    .action(async (options: { markdown?: boolean; profile: string }) => {
-      const { policy } = await loadPolicy({ profile: options.profile, env: {}, cwd: '/', cliAllow: [] });
-      deps.stdout(options.markdown === true ? rulesMarkdown(policy) : rulesText(policy));
+    .option('--explain', 'the layers merged for a run here, and for each value the file that set it and what it replaced')
+    .option('--markdown', "as a Markdown table (the README's: the built-in profile, whatever this machine's config says)")
+    .option('--profile <name>', 'the profile (default: $SDOCKER_PROFILE, else "default")')
+    .option('--image <ref>', "with the image profile that matches this image")
+    .description('list every refusal and injected default with the value in force here (your config, the nearest .sdocker.yml), its CIS id and reason')
+    .action(async (options: RulesOptions) => {
+      exitCode = await (await import('./policy-view/command.js')).runRules(options, deps);
+    });
+  program
+    .command('doctor')
+    .option('--format <format>', 'text or json', 'text')
+    .description('check what sdocker relies on: the engine, AppArmor, seccomp, its network, config files and their trust, compose, the shell function (exit 1 if something fails)')
+    .action(async (options: { format: string }) => {
+      exitCode = await (await import('./doctor/doctor.js')).runDoctor(options, deps, globals);
     });
   program
     .command('harden')
@@ -149,7 +154,7 @@ export async function runOwn(args: readonly string[], deps: Deps, globals: reado
 }
 
 /** Commands that talk to the engine take docker's global flags (`docker --context X compose up`). */
-const ENGINE_COMMANDS: ReadonlySet<string> = new Set(['compose', 'learn', 'explain', 'audit']);
+const ENGINE_COMMANDS: ReadonlySet<string> = new Set(['compose', 'learn', 'explain', 'audit', 'doctor']);
 
 /** The others have no use for them: an endpoint they would not reach is an error, not a silent default. */
 function checkGlobals(command: string | undefined, globals: readonly Item[]): void {
@@ -169,54 +174,4 @@ function checkProfileName(name: string): string {
 async function version(): Promise<string> {
   const pkg = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string };
   return pkg.version;
-}
-
-type Row = [id: string, kind: 'refuses' | 'adds', row: RuleRow, value: string];
-
-function rows(policy: Policy): Row[] {
-  return [
-    ...Object.entries(REFUSALS).map(([id, row]): Row => [id, 'refuses', row, id === 'sensitive-mount' ? mountLists(policy) : '']),
-    ...Object.entries(INJECTIONS).map(([id, row]): Row => [id, 'adds', row, injectedValue(id as InjectId, policy)]),
-  ];
-}
-
-/** The profile's path lists behind sensitive-mount. */
-function mountLists(p: Policy): string {
-  return `system folders (read-only below): ${p.sensitivePaths.map((path) => (path === '/' ? '/ (itself only)' : path)).join(' ')}; secret (any mode): ${p.secretPaths.join(' ')}`;
-}
-
-/** What the profile injects for a rule, as a user would write it. */
-function injectedValue(id: InjectId, p: Policy): string {
-  const values: Record<InjectId, string> = {
-    'cap-drop': ['--cap-drop ALL', ...p.capabilities.add.map((cap) => `--cap-add ${cap}`), ...p.capabilities.asRoot.map((cap) => `--cap-add ${cap} (as root)`)].join(' '),
-    'no-new-privileges': p.noNewPrivileges ? 'no-new-privileges' : 'off',
-    seccomp: p.seccomp || "off (docker's default)",
-    apparmor: `${p.apparmor.profile || 'off'}${p.apparmor.required ? ' (required)' : ''}`,
-    'read-only': p.readOnly ? '--read-only' : 'off',
-    tmpfs: `${p.tmpfs.paths.join(', ')} (${[p.tmpfs.options, `size=${p.tmpfs.size}`].join(',')},uid/gid of the run user)`,
-    memory: p.limits.memory ? `${p.limits.memory}, swap ${p.limits.memory}` : 'off',
-    cpus: p.limits.cpus || 'off',
-    'pids-limit': p.limits.pids > 0 ? String(p.limits.pids) : 'off',
-    'ulimit-nofile': p.limits.nofile ? `nofile=${p.limits.nofile}` : 'off',
-    user: p.user || 'off',
-    restart: p.restart || 'off',
-    'log-limits': `max-size=${p.logging.maxSize} max-file=${p.logging.maxFile}`,
-    network: p.network.noneWithoutPorts ? `${p.network.name}; none without published ports` : p.network.name || 'off',
-    'loopback-ports': p.ports.bindAddress || 'off',
-  };
-  return values[id];
-}
-
-function rulesText(policy: Policy): string {
-  const all = rows(policy);
-  const width = Math.max(...all.map(([id]) => id.length));
-  return all.map(([id, kind, row, value]) => `${id.padEnd(width)}  ${kind.padEnd(7)}  CIS ${row.cis.padEnd(4)}  ${row.title}${value ? ` [${value}]` : ''}: ${row.why}\n`).join('');
-}
-
-export function rulesMarkdown(policy: Policy): string {
-  const cell = (text: string): string => text.replaceAll('|', '\\|');
-  const header = '| rule | sdocker | CIS | what | default profile | why |\n|---|---|---|---|---|---|\n';
-  const table = header + rows(policy).map(([id, kind, row, value]) => `| \`${id}\` | ${kind} | ${row.cis} | ${cell(row.title)} | ${value ? `\`${cell(value)}\`` : ''} | ${cell(row.why)} |\n`).join('');
-  const covered = Object.entries(REACHED_THROUGH).map(([id, text]) => `| \`${id}\` | ${cell(text)} |\n`).join('');
-  return `${table}\nA refusal holds however the danger is written or inherited:\n\n| rule | also refused through |\n|---|---|\n${covered}`;
 }

@@ -68,7 +68,8 @@ export async function runHarden(files: readonly string[], flags: HardenFlags, de
     for (const f of findings) deps.stdout(`${shown(f)}\n`);
     deps.stdout(`${checkSummary(results, findings)}\n`);
   } else {
-    for (const f of findings.filter((x) => x.level !== 'change')) deps.stderr(`${shown(f)}\n`);
+    // Notes (a read-only bind allowed) are --check's: printing the file says only what needs a look.
+    for (const f of findings.filter((x) => x.level !== 'change' && x.level !== 'note')) deps.stderr(`${shown(f)}\n`);
     for (const result of hardened) await emit(result, flags, deps, hardened.length > 1);
     // The modes that write files write the profile too (also beside a file held back by a
     // refusal: the copy is the policy's own profile, and a stale copy is itself refused); the

@@ -143,7 +143,8 @@ async function runHardened(compose: ComposeCommand, files: readonly string[], gl
   const refused = result.findings.filter((f) => f.level === 'error');
   for (const line of result.warnings) choice.warn(line);
   if (trust !== '' && /x-sdocker/.test(text)) choice.warn(`sdocker: x-sdocker allow lists ignored: ${untrustedList(untrusted, states, deps.cwd)}; review, then run '${trust}'`);
-  for (const f of result.findings.filter((x) => x.level !== 'change')) deps.stderr(`sdocker: service ${f.service}: ${f.message}\n`);
+  // Quiet on success: no notes (a read-only bind allowed); those are harden --check's.
+  for (const f of result.findings.filter((x) => x.level !== 'change' && x.level !== 'note')) deps.stderr(`sdocker: service ${f.service}: ${f.message}\n`);
   if (refused.length > 0) return EXIT_REFUSED;
   const dir = mkdtempSync(join(tmpdir(), 'sdocker-compose-'));
   try {

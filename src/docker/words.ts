@@ -6,7 +6,7 @@ export const HARDENED: ReadonlySet<string> = new Set(['run', 'create', 'exec']);
  * sdocker's own commands. help, completion and cobra's hidden __complete are docker's names too:
  * sdocker's answer hands docker's part to docker (src/cli/help.ts, src/completion/).
  */
-export const OWN_COMMANDS: ReadonlySet<string> = new Set(['shell-init', 'rules', 'trust', 'apparmor', 'harden', 'compose', 'learn', 'explain', 'audit', 'help', 'completion', '__complete']);
+export const OWN_COMMANDS: ReadonlySet<string> = new Set(['shell-init', 'rules', 'trust', 'apparmor', 'harden', 'compose', 'learn', 'explain', 'audit', 'help', 'completion', '__complete', 'doctor']);
 
 /** docker commands of which sdocker hardens one subcommand: `stack deploy` (src/stack/); the rest pass. */
 export const PARTLY_HARDENED: ReadonlySet<string> = new Set(['stack']);

@@ -21,10 +21,25 @@ export interface LoadRequest {
   readonly cliAllow: readonly string[];
 }
 
+/** One layer of the merge, as `sdocker rules --explain` shows it. */
+export interface PolicyLayer {
+  readonly kind: 'built-in' | 'profile' | 'image profile' | 'user config' | 'project config' | 'command line';
+  /** The file; undefined for the command line. */
+  readonly file: string | undefined;
+  /** What was merged from it (an untrusted project file: its tightening keys only). */
+  readonly data: Layer;
+  /** Keys of the file left out: they loosen the policy and the file is not trusted. */
+  readonly ignored: readonly string[];
+  /** Project files only. */
+  readonly trusted?: boolean;
+}
+
 export interface LoadedPolicy {
   readonly policy: Policy;
   /** The files merged, in order. */
   readonly sources: readonly string[];
+  /** Every layer merged, in order (later wins), with what it set. */
+  readonly layers: readonly PolicyLayer[];
   readonly warnings: readonly string[];
   /** The image profile that matched the image, if any. */
   readonly imageProfile: ImageProfile | undefined;
@@ -38,51 +53,53 @@ export function listProfiles(): string[] {
 }
 
 export async function loadPolicy(request: LoadRequest): Promise<LoadedPolicy> {
-  const names = request.profile === 'default' ? ['default'] : ['default', request.profile];
   if (!/^[a-z0-9][a-z0-9._-]*$/.test(request.profile) || !existsSync(join(PROFILES_DIR, `${request.profile}.yml`))) {
     throw new SdockerError(`sdocker: unknown profile '${request.profile}'${didYouMean(request.profile, listProfiles()) || `; available: ${listProfiles().join(', ')}`}`, EXIT_USAGE);
   }
-  const sources = names.map((name) => join(PROFILES_DIR, `${name}.yml`));
-  const layers = await Promise.all(sources.map(readBundled));
-  const imageProfile = request.image === undefined ? undefined : await findImageProfile(request.image, readBundled, imageProfileDirs(request.env));
-  if (imageProfile !== undefined) {
-    layers.push(noLifting(layers, imageProfile.layer, imageProfile.file));
-    sources.push(imageProfile.file);
+  const named: PolicyLayer[] = [];
+  const push = (kind: PolicyLayer['kind'], file: string | undefined, data: Layer, extra: Partial<PolicyLayer> = {}): void => {
+    named.push({ kind, file, data, ignored: [], ...extra });
+  };
+  for (const name of request.profile === 'default' ? ['default'] : ['default', request.profile]) {
+    const file = join(PROFILES_DIR, `${name}.yml`);
+    push(name === 'default' ? 'built-in' : 'profile', file, noImagesKey(await readBundled(file), file));
   }
-  names.forEach((_, i) => noImagesKey(layers[i] as Layer, sources[i] as string));
-  const warnings: string[] = [];
+  const imageProfile = request.image === undefined ? undefined : await findImageProfile(request.image, readBundled, imageProfileDirs(request.env));
+  if (imageProfile !== undefined) push('image profile', imageProfile.file, noLifting(named.map((l) => l.data), imageProfile.layer, imageProfile.file));
   const userFile = userConfigPath(request.env);
   if (userFile !== undefined && existsSync(userFile)) {
     const layer = await readLayer(userFile);
     checkLayerAllow(layer, userFile);
-    layers.push(layer);
-    sources.push(userFile);
+    push('user config', userFile, layer);
   }
   const projectFile = findProjectConfig(request.cwd);
-  if (projectFile !== undefined) {
-    const text = readFileSync(projectFile, 'utf8');
-    const layer = noImagesKey(await parseLayer(text, projectFile), projectFile);
-    const { trustState, untrustedWords } = await import('./trust.js');
-    const trust = trustState(projectFile, text, request.env);
-    if (trust === 'trusted') {
-      checkLayerAllow(layer, projectFile);
-      layers.push(layer);
-    } else {
-      const { tight, loose } = splitTightening(mergeLayers(layers), layer);
-      layers.push(tight);
-      // One line per file: which file, the keys ignored, the command that trusts it (as printed).
-      if (loose.length > 0) {
-        const keys = loose.map((key) => `'${key}'`).join(', ');
-        warnings.push(`sdocker: ignoring ${keys} from ${projectFile}: ${loose.length === 1 ? 'it loosens' : 'they loosen'} the policy and the file is ${untrustedWords(trust)}; review it, then run 'sdocker trust ${projectFile}'`);
-      }
-    }
-    sources.push(projectFile);
-  }
-  layers.push(validateLayer({ allow: [...request.cliAllow] }, 'the command line'));
+  const warnings = projectFile === undefined ? [] : await pushProject(projectFile, named, request.env);
+  push('command line', undefined, validateLayer({ allow: [...request.cliAllow] }, 'the command line'));
+  const layers = named.map((l) => l.data);
+  const sources = named.flatMap((l) => (l.file === undefined ? [] : [l.file]));
   const merged = mergeLayers(layers);
   delete merged['images'];
-  const policy = { ...(merged as unknown as Policy), origins: originsOf(layers, sources) };
-  return { policy, sources, warnings, imageProfile };
+  const policy = { ...(merged as unknown as Policy), origins: originsOf(named) };
+  return { policy, sources, layers: named, warnings, imageProfile };
+}
+
+/** The project's .sdocker.yml: whole once trusted, else only what tightens (returns the warning for what it loosens). */
+async function pushProject(file: string, named: PolicyLayer[], env: NodeJS.ProcessEnv): Promise<string[]> {
+  const text = readFileSync(file, 'utf8');
+  const layer = noImagesKey(await parseLayer(text, file), file);
+  const { trustState, untrustedWords } = await import('./trust.js');
+  const trust = trustState(file, text, env);
+  if (trust === 'trusted') {
+    checkLayerAllow(layer, file);
+    named.push({ kind: 'project config', file, data: layer, ignored: [], trusted: true });
+    return [];
+  }
+  const { tight, loose } = splitTightening(mergeLayers(named.map((l) => l.data)), layer);
+  named.push({ kind: 'project config', file, data: tight, ignored: loose, trusted: false });
+  if (loose.length === 0) return [];
+  // One line per file: which file, the keys ignored, the command that trusts it (as printed).
+  const keys = loose.map((key) => `'${key}'`).join(', ');
+  return [`sdocker: ignoring ${keys} from ${file}: ${loose.length === 1 ? 'it loosens' : 'they loosen'} the policy and the file is ${untrustedWords(trust)}; review it, then run 'sdocker trust ${file}'`];
 }
 
 export function userConfigPath(env: NodeJS.ProcessEnv): string | undefined {
@@ -147,11 +164,11 @@ function noLifting(below: readonly Layer[], layer: Layer, file: string): Layer {
 }
 
 /** The file that set each key last (arrays replace, so that file wrote the value in force); `allow` accumulates and is not traced. */
-function originsOf(layers: readonly Layer[], sources: readonly string[]): Record<string, string> {
+function originsOf(layers: readonly PolicyLayer[]): Record<string, string> {
   const origins: Record<string, string> = {};
-  layers.forEach((layer, i) => {
-    for (const [key] of leaves(layer)) origins[key] = sources[i] ?? 'the command line';
-  });
+  for (const layer of layers) {
+    for (const [key] of leaves(layer.data)) origins[key] = layer.file ?? 'the command line';
+  }
   return origins;
 }
 

@@ -6,6 +6,8 @@ import { parseSecurityOpt, parseMount, parseVolume, tmpfsTarget } from '../../do
 import type { OptionView, RuleContext } from '../context.js';
 import { normalizeCap } from '../refusals.js';
 import { grantedCaps, tmpfsOwner, tmpfsValue } from '../defaults.js';
+import { basename, dirname } from 'node:path';
+import { PROFILES_DIR } from '../../paths.js';
 import { add, say, type Inject } from './types.js';
 import { runUser, USER_INJECTIONS } from './user.js';
 
@@ -43,12 +45,25 @@ const apparmor: Inject = (view, ctx, out) => {
     add(out, 'apparmor', '--security-opt', `apparmor=${profile}`);
     return;
   }
-  const level = required ? 'error' : 'notice';
-  const fix = required ? '; run it on a host with AppArmor, or set apparmor.required: false' : '';
-  if (present === undefined) say(out, 'apparmor', level, `could not ask the engine whether it has AppArmor; leaving the AppArmor option out${fix}`);
-  else if (!present) say(out, 'apparmor', level, `the engine has no AppArmor; skipping the AppArmor profile${fix}`);
-  else say(out, 'apparmor', level, `AppArmor profile '${profile}' is not loaded on the engine's host; docker's default profile applies (load it with apparmor_parser -r -W apparmor/${profile})${fix}`);
+  if (required) {
+    say(out, 'apparmor', 'error', appArmorRefusal(present, profile, ctx.policy.origins?.['apparmor.required']));
+    return;
+  }
+  if (present === undefined) say(out, 'apparmor', 'notice', 'could not ask the engine whether it has AppArmor; leaving the AppArmor option out');
+  else if (!present) say(out, 'apparmor', 'notice', 'the engine has no AppArmor; skipping the AppArmor profile');
+  else say(out, 'apparmor', 'notice', `AppArmor profile '${profile}' is not loaded on the engine's host; docker's default profile applies (load it with apparmor_parser -r -W apparmor/${profile})`);
 };
+
+/** The policy requires AppArmor (the strict profile does) and it cannot be had: the run is refused, said as one. */
+function appArmorRefusal(present: boolean | undefined, profile: string, origin: string | undefined): string {
+  const why = present === undefined ? 'the engine could not be asked whether it has AppArmor' : !present ? 'the engine has no AppArmor' : `AppArmor profile '${profile}' is not loaded on the engine's host`;
+  // apparmor.required comes from one of sdocker's profiles (strict), or from a config file the user can edit.
+  const bundled = origin === undefined || dirname(origin) === PROFILES_DIR;
+  const who = origin === undefined ? 'the policy' : bundled ? `the ${basename(origin, '.yml')} profile` : origin;
+  const fix = bundled ? 'use --sd-profile default' : `set apparmor.required: false in ${origin}`;
+  const remedy = present === true ? `load it with 'sudo sdocker apparmor install', or ${fix}` : `run it on a host with AppArmor, or ${fix}`;
+  return `refusing to run: ${who} requires AppArmor (apparmor.required) and ${why}, so the container would run without AppArmor confinement; ${remedy}`;
+}
 
 const readOnly: Inject = (view, ctx, out) => {
   if (view.has('read-only')) {
