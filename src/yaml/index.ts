@@ -3,10 +3,21 @@
 // these machines, so the run path only pays it when a user or project config file exists.
 import { Document, LineCounter, parseAllDocuments, parseDocument } from 'yaml';
 import { SdockerError, EXIT_USAGE } from '../errors.js';
+import { checkExpansion } from './anchors.js';
 
 /** Parse one YAML document to plain data; a syntax error, duplicate key or second document is one clear error. */
 export function parseYamlData(text: string, file: string): unknown {
-  return checkedDocument(text, file, {}).toJS();
+  return documentData(checkedDocument(text, file, {}), text, file);
+}
+
+/**
+ * The document as plain data, its aliases expanded. yaml's own guard (maxAliasCount, 100 by
+ * default) refuses a compose file where over 100 services merge one anchor, which compose
+ * reads: checkExpansion refuses what it guards against, an alias bomb, instead.
+ */
+export function documentData(doc: Document, text: string, file: string): unknown {
+  checkExpansion(doc, text, file);
+  return doc.toJS({ maxAliasCount: -1 });
 }
 
 export function checkedDocument(text: string, file: string, options: { schema?: 'failsafe'; lineCounter?: LineCounter; merge?: boolean }): Document {
