@@ -2,7 +2,7 @@
 import { Document, LineCounter, YAMLMap, isAlias, isMap, isScalar, isSeq, parseDocument, visit, type Alias, type Node, type Pair, type YAMLSeq } from 'yaml';
 import { SdockerError, EXIT_USAGE } from '../errors.js';
 import { Anchors, holdsAnchor } from './anchors.js';
-import { checkedDocument, documentData, type Path, type WriteMode } from './index.js';
+import { checkedDocument, documentData, parseTokens, readBack, type Path, type WriteMode } from './index.js';
 import { detectIndent, detectIndentSeq, isEmpty, mergedNode, ownCopy, sameData, styledNode, writtenText } from './nodes.js';
 import { CannotSplice, Snapshot, spliceDocument } from './splice.js';
 
@@ -31,10 +31,12 @@ export class ComposeDocument {
     readonly text: string,
     readonly file: string,
   ) {
-    this.doc = checkedDocument(text, file, { schema: 'failsafe', lineCounter: this.lines });
+    // One parse, composed twice: the edited view and the data view.
+    const tokens = parseTokens(text, this.lines);
+    this.doc = checkedDocument(text, file, { schema: 'failsafe' }, tokens);
     this.snapshot = new Snapshot(this.doc);
     this.anchors = new Anchors(this.doc);
-    const data = documentData(checkedDocument(text, file, { merge: true }), text, file);
+    const data = documentData(checkedDocument(text, file, { merge: true }, tokens), text, file);
     if (data !== null && (typeof data !== 'object' || Array.isArray(data))) {
       throw new SdockerError(`sdocker: ${file}: a compose file is a mapping of keys (services, networks, ...)`, EXIT_USAGE);
     }
@@ -236,8 +238,8 @@ export class ComposeDocument {
     try {
       const spliced = spliceDocument(this.text, this.doc, this.snapshot, { indent, indentSeq: detectIndentSeq(this.doc, this.text), eol });
       // The spliced text must read back as the edited document; a form the splicer got wrong is written whole instead.
-      const reread = parseDocument(spliced, { schema: 'failsafe', uniqueKeys: true });
-      if (reread.errors.length === 0 && sameData(reread, this.doc)) {
+      const reread = readBack(spliced);
+      if (reread !== undefined && sameData(reread, this.doc)) {
         this.writeMode = 'spliced';
         return spliced;
       }
