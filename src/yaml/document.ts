@@ -1,7 +1,8 @@
 // ComposeDocument: a compose file opened for editing without damage (see the class comment).
-import { Document, LineCounter, YAMLMap, isAlias, isMap, isScalar, isSeq, parseDocument, visit, type Alias, type Node, type YAMLSeq } from 'yaml';
+import { Document, LineCounter, YAMLMap, isAlias, isMap, isScalar, isSeq, parseDocument, visit, type Alias, type Node, type Pair, type YAMLSeq } from 'yaml';
 import { SdockerError, EXIT_USAGE } from '../errors.js';
-import { checkedDocument, type Path, type WriteMode } from './index.js';
+import { Anchors, holdsAnchor } from './anchors.js';
+import { checkedDocument, documentData, parseTokens, readBack, type Path, type WriteMode } from './index.js';
 import { detectIndent, detectIndentSeq, isEmpty, mergedNode, ownCopy, sameData, styledNode, writtenText } from './nodes.js';
 import { CannotSplice, Snapshot, spliceDocument } from './splice.js';
 
@@ -16,6 +17,12 @@ export class ComposeDocument {
   private readonly lines = new LineCounter();
   private readonly snapshot: Snapshot;
   private changed = false;
+  private readonly anchors: Anchors;
+  private readonly resolve = (alias: Alias): Node | undefined => this.anchors.resolve(alias);
+  /** The file as read, for copies of what an alias names (copyOf); parsed when first needed. */
+  private pristine: { doc: Document; anchored: Map<number, Node> } | undefined;
+  /** Each service's pair under `services`, by name: YAMLMap.get is a scan, once per edit and position. */
+  private services: { map: YAMLMap; pairs: Map<string, Pair>; size: number } | undefined;
   /** The file's values, merge keys resolved, as compose would read them. */
   readonly data: Record<string, unknown>;
   writeMode: WriteMode = 'unchanged';
@@ -24,9 +31,12 @@ export class ComposeDocument {
     readonly text: string,
     readonly file: string,
   ) {
-    this.doc = checkedDocument(text, file, { schema: 'failsafe', lineCounter: this.lines });
+    // One parse, composed twice: the edited view and the data view.
+    const tokens = parseTokens(text, this.lines);
+    this.doc = checkedDocument(text, file, { schema: 'failsafe' }, tokens);
     this.snapshot = new Snapshot(this.doc);
-    const data = checkedDocument(text, file, { merge: true }).toJS() as unknown;
+    this.anchors = new Anchors(this.doc);
+    const data = documentData(checkedDocument(text, file, { merge: true }, tokens), text, file);
     if (data !== null && (typeof data !== 'object' || Array.isArray(data))) {
       throw new SdockerError(`sdocker: ${file}: a compose file is a mapping of keys (services, networks, ...)`, EXIT_USAGE);
     }
@@ -36,18 +46,61 @@ export class ComposeDocument {
   /** line:col of the node at `path` (or of its nearest existing parent). */
   position(path: Path): { line: number; col: number } {
     for (let end = path.length; end >= 0; end -= 1) {
-      const node = this.doc.getIn(path.slice(0, end), true) as Node | undefined;
+      const node = this.nodeAt(path.slice(0, end));
       const start = node?.range?.[0];
       if (start !== undefined) return this.lines.linePos(start);
     }
     return { line: 1, col: 1 };
   }
 
+  /** doc.getIn, a service found through the index of `services`. */
+  private nodeAt(path: Path): Node | undefined {
+    const [top, service, ...rest] = path;
+    if (top !== 'services' || typeof service !== 'string') return this.doc.getIn(path, true) as Node | undefined;
+    const value = this.servicePair(service)?.value as Node | null | undefined;
+    if (rest.length === 0 || value === null || value === undefined) return value ?? undefined;
+    return isMap(value) || isSeq(value) ? (value.getIn(rest, true) as Node | undefined) : undefined;
+  }
+
+  /** The `services` entry named `service`, through an index rebuilt when `services` changes. */
+  private servicePair(service: string): Pair | undefined {
+    const map = this.doc.get('services', true);
+    if (!isMap(map)) return undefined;
+    if (this.services?.map !== map || this.services.size !== map.items.length) {
+      const pairs = new Map<string, Pair>();
+      // The first of duplicate keys, as YAMLMap.get (a duplicate is a parse error anyway).
+      for (const pair of map.items) if (isScalar(pair.key) && !pairs.has(String(pair.key.value))) pairs.set(String(pair.key.value), pair);
+      this.services = { map, pairs, size: map.items.length };
+    }
+    const pair = this.services.pairs.get(service);
+    return pair !== undefined && isScalar(pair.key) && String(pair.key.value) === service ? pair : (map.items.find((p) => isScalar(p.key) && String(p.key.value) === service) as Pair | undefined);
+  }
+
   /** The service's own mapping, made editable: an aliased service becomes a copy of what it aliases. */
   private serviceMap(service: string): YAMLMap {
     const services = this.doc.get('services', true);
     if (!isMap(services)) throw new SdockerError(`sdocker: ${this.file}: 'services' is not a mapping`, EXIT_USAGE);
-    return this.child(services, service, `service '${service}'`, false);
+    const pair = this.servicePair(service);
+    let node = pair?.value as Node | null | undefined;
+    if (pair !== undefined && isAlias(node)) {
+      node = this.copyOf(node);
+      this.replaced(pair.value, node);
+      pair.value = node;
+    }
+    if (!isMap(node)) throw new SdockerError(`sdocker: ${this.file}: service '${service}' is not a mapping`, EXIT_USAGE);
+    return node;
+  }
+
+  /** Keep the alias index true after an edit put `inserted` where `removed` was. */
+  private replaced(removed: unknown, inserted: unknown): void {
+    // Copies and new values carry no anchors (ownCopy, copyOf strip them), but an edit may drop an anchored node.
+    if (holdsAnchor(removed) || holdsAnchor(inserted)) this.anchors.invalidate();
+  }
+
+  /** parent.set(key, node), the alias index kept true. */
+  private put(parent: YAMLMap | YAMLSeq, key: string | number, node: Node): void {
+    this.replaced(parent.get(key, true), node);
+    parent.set(key, node);
   }
 
   /**
@@ -59,10 +112,10 @@ export class ComposeDocument {
     let node = parent.get(key, true) as Node | undefined;
     if (isAlias(node)) {
       node = this.copyOf(node);
-      parent.set(key, node);
+      this.put(parent, key, node);
     } else if ((node === undefined && create) || (create && isEmpty(node))) {
       node = new YAMLMap();
-      parent.set(key, node);
+      this.put(parent, key, node);
     }
     if (!isMap(node)) throw new SdockerError(`sdocker: ${this.file}: ${what} is not a mapping`, EXIT_USAGE);
     return node;
@@ -79,10 +132,11 @@ export class ComposeDocument {
       if (typeof key !== 'string') return;
       let node = map.get(key, true) as Node | undefined;
       if (node === undefined || isAlias(node)) {
-        const found = node ?? mergedNode(this.doc, map, key);
-        if (found === undefined) return;
-        node = ownCopy(this.doc, found);
-        map.set(key, node);
+        const found = node ?? mergedNode(this.resolve, map, key);
+        const copy = found === undefined ? undefined : ownCopy(this.resolve, found);
+        if (copy === undefined) return;
+        node = copy;
+        this.put(map, key, node);
         this.changed = true;
       }
       if (!isMap(node)) return;
@@ -92,12 +146,12 @@ export class ComposeDocument {
 
   /** The scalar at `path` as the file writes it (`cpus: 1.0` gives '1.0'), for messages that quote the file. */
   written(path: Path): string | undefined {
-    return writtenText(this.doc, path);
+    return writtenText(this.doc, this.resolve, path);
   }
 
   /** The tags (`!reset`, `!override`) written on the keys of the mapping at `path`. */
   tags(path: Path): Record<string, string> {
-    const node = this.doc.getIn(path, true) as Node | undefined;
+    const node = this.nodeAt(path);
     const out: Record<string, string> = {};
     if (!isMap(node)) return out;
     for (const pair of node.items) {
@@ -109,8 +163,14 @@ export class ComposeDocument {
 
   private copyOf(alias: Alias): Node {
     // Resolved in the file as read: an anchor on a service edited earlier must not bring that service's additions.
-    const pristine = parseDocument(this.text, { schema: 'failsafe' });
-    const copy = (alias.resolve(pristine) as Node).clone() as Node;
+    // The anchored node is an original one (copies carry no anchors): the file as read holds it at the same offset.
+    this.pristine ??= pristineAnchors(this.text);
+    const target = this.resolve(alias);
+    const start = target?.range?.[0];
+    const original = start === undefined ? undefined : this.pristine.anchored.get(start);
+    const source = original?.anchor === alias.source ? original : (alias.resolve(this.pristine.doc) as Node | undefined);
+    if (source === undefined) throw new SdockerError(`sdocker: ${this.file}: alias *${alias.source} names no anchor before it`, EXIT_USAGE);
+    const copy = source.clone() as Node;
     visit(copy, (_key, inner) => {
       if (inner !== null && typeof inner === 'object' && 'anchor' in inner) delete (inner as { anchor?: string }).anchor;
     });
@@ -133,13 +193,15 @@ export class ComposeDocument {
   /** Set `key` on a service (an explicit key also overrides one inherited through `<<`). */
   set(service: string, path: Path, value: unknown): void {
     const { parent, key } = this.parentOf(service, path);
-    parent.set(key, this.toNode(value));
+    this.put(parent, key, this.toNode(value));
     this.changed = true;
   }
 
   /** Set a top-level key path (a network definition under `networks`). */
   setTop(path: Path, value: unknown): void {
-    this.doc.setIn(path, this.toNode(value));
+    const node = this.toNode(value);
+    this.replaced(this.doc.getIn(path, true), node);
+    this.doc.setIn(path, node);
     this.changed = true;
   }
 
@@ -149,11 +211,14 @@ export class ComposeDocument {
     let current = map.get(key, true) as Node | undefined;
     if (isAlias(current)) {
       current = this.copyOf(current);
-      map.set(key, current);
+      this.put(map, key, current);
     }
-    if (isSeq(current)) current.add(this.toNode(value));
-    else if (current === undefined || isEmpty(current)) map.set(key, this.toNode([value]));
-    else map.set(key, this.toNode([this.scalarText(current), value]));
+    if (isSeq(current)) {
+      const item = this.toNode(value);
+      this.replaced(undefined, item);
+      current.add(item);
+    } else if (current === undefined || isEmpty(current)) this.put(map, key, this.toNode([value]));
+    else this.put(map, key, this.toNode([this.scalarText(current), value]));
     this.changed = true;
   }
 
@@ -162,7 +227,7 @@ export class ComposeDocument {
     const { parent, key } = this.parentOf(service, path);
     const node = parent.get(key, true);
     if (isScalar(node)) node.value = value;
-    else parent.set(key, this.toNode(value));
+    else this.put(parent, key, this.toNode(value));
     this.changed = true;
   }
 
@@ -173,8 +238,8 @@ export class ComposeDocument {
     try {
       const spliced = spliceDocument(this.text, this.doc, this.snapshot, { indent, indentSeq: detectIndentSeq(this.doc, this.text), eol });
       // The spliced text must read back as the edited document; a form the splicer got wrong is written whole instead.
-      const reread = parseDocument(spliced, { schema: 'failsafe', uniqueKeys: true });
-      if (reread.errors.length === 0 && sameData(reread, this.doc)) {
+      const reread = readBack(spliced);
+      if (reread !== undefined && sameData(reread, this.doc)) {
         this.writeMode = 'spliced';
         return spliced;
       }
@@ -198,4 +263,17 @@ export class ComposeDocument {
   private toNode(value: unknown): Node {
     return styledNode(this.doc, value);
   }
+}
+
+/** The file as read (failsafe), and its anchored nodes by offset. */
+function pristineAnchors(text: string): { doc: Document; anchored: Map<number, Node> } {
+  const doc = parseDocument(text, { schema: 'failsafe' });
+  const anchored = new Map<number, Node>();
+  visit(doc, {
+    Node(_key, node) {
+      const start = node.range?.[0];
+      if (!isAlias(node) && node.anchor !== undefined && start !== undefined) anchored.set(start, node);
+    },
+  });
+  return { doc, anchored };
 }

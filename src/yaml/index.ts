@@ -1,29 +1,83 @@
 // The yaml layer: the only folder that imports `yaml` (yaml 3 changes the node API; keeping every
 // call here keeps that upgrade to one folder). Loaded lazily: importing yaml costs ~40 ms on
 // these machines, so the run path only pays it when a user or project config file exists.
-import { Document, LineCounter, parseAllDocuments, parseDocument } from 'yaml';
+import { Composer, Document, LineCounter, Parser, isScalar, visit } from 'yaml';
+import type { CST } from 'yaml';
 import { SdockerError, EXIT_USAGE } from '../errors.js';
+import { checkExpansion } from './anchors.js';
 
 /** Parse one YAML document to plain data; a syntax error, duplicate key or second document is one clear error. */
 export function parseYamlData(text: string, file: string): unknown {
-  return checkedDocument(text, file, {}).toJS();
+  return documentData(checkedDocument(text, file, {}), text, file);
 }
 
-export function checkedDocument(text: string, file: string, options: { schema?: 'failsafe'; lineCounter?: LineCounter; merge?: boolean }): Document {
-  const docs = parseAllDocuments(text, { uniqueKeys: true, prettyErrors: true, ...options });
-  if (!Array.isArray(docs)) return parseDocument('', options);
+/**
+ * The document as plain data, its aliases expanded. yaml's own guard (maxAliasCount, 100 by
+ * default) refuses a compose file where over 100 services merge one anchor, which compose
+ * reads: checkExpansion refuses what it guards against, an alias bomb, instead.
+ */
+export function documentData(doc: Document, text: string, file: string): unknown {
+  checkExpansion(doc, text, file);
+  return doc.toJS({ maxAliasCount: -1 });
+}
+
+/** The text's CST, to compose more than one document from one parse (ComposeDocument reads a file twice). */
+export function parseTokens(text: string, lines?: LineCounter): CST.Token[] {
+  return Array.from(new Parser(lines?.addNewLine).parse(text));
+}
+
+export function checkedDocument(text: string, file: string, options: { schema?: 'failsafe'; lineCounter?: LineCounter; merge?: boolean }, tokens = parseTokens(text, options.lineCounter)): Document {
+  const docs = composed(text, tokens, options);
   if (docs.length > 1) {
     throw new SdockerError(`sdocker: ${file}: holds ${docs.length} YAML documents; keep one (remove the '---' separators)`, EXIT_USAGE);
   }
-  const doc = docs[0] ?? parseDocument('', options);
+  const doc = docs[0] as Document;
   const error = doc.errors[0];
-  if (error !== undefined) {
-    const where = error.linePos?.[0];
-    const position = where === undefined ? '' : `${where.line}:${where.col}:`;
-    const message = (error.message.split('\n')[0] ?? error.code).replace(/ at line \d+, column \d+:?$/, '');
-    throw new SdockerError(`sdocker: ${file}:${position} ${message}`, EXIT_USAGE);
+  const where = error === undefined ? duplicateKey(doc) : error.pos[0];
+  if (where !== undefined) {
+    const { line, col } = lineCol(text, where);
+    const message = error === undefined ? 'Map keys must be unique' : (error.message.split('\n')[0] ?? error.code);
+    throw new SdockerError(`sdocker: ${file}:${line}:${col}: ${message}`, EXIT_USAGE);
   }
   return doc;
+}
+
+/** The text read back as `schema`, or undefined when it is not one clean document (ComposeDocument's splice check). */
+export function readBack(text: string): Document | undefined {
+  const docs = composed(text, parseTokens(text), { schema: 'failsafe' });
+  const doc = docs[0] as Document;
+  return docs.length === 1 && doc.errors.length === 0 && duplicateKey(doc) === undefined ? doc : undefined;
+}
+
+function composed(text: string, tokens: CST.Token[], options: { schema?: 'failsafe'; merge?: boolean }): Document[] {
+  // uniqueKeys off: yaml compares each key with every earlier one (~60 ms per read of a
+  // 1,000-service file); duplicateKey finds the same duplicates with a set per mapping.
+  return Array.from(new Composer({ ...options, uniqueKeys: false }).compose(tokens, true, text.length)) as Document[];
+}
+
+/** Where the first key equal to an earlier key of its mapping starts, as yaml's uniqueKeys compares them (scalar values, ===). */
+function duplicateKey(doc: Document): number | undefined {
+  let found: number | undefined;
+  visit(doc, {
+    Map(_key, map) {
+      const seen = new Set<unknown>();
+      for (const pair of map.items) {
+        if (!isScalar(pair.key) || Number.isNaN(pair.key.value)) continue;
+        if (seen.has(pair.key.value)) {
+          found = pair.key.range?.[0] ?? 0;
+          return visit.BREAK;
+        }
+        seen.add(pair.key.value);
+      }
+      return undefined;
+    },
+  });
+  return found;
+}
+
+function lineCol(text: string, offset: number): { line: number; col: number } {
+  const before = text.slice(0, offset);
+  return { line: before.split('\n').length, col: offset - before.lastIndexOf('\n') };
 }
 
 export type Path = readonly (string | number)[];

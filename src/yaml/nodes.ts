@@ -1,16 +1,19 @@
 // Node helpers of the yaml layer: what a mapping inherits through merge keys, own copies of
 // aliased nodes, comparisons for the splice check, and the file's own style.
-import { Document, Scalar, YAMLMap, isAlias, isMap, isScalar, isSeq, visit, type Node } from 'yaml';
+import { Document, Scalar, YAMLMap, isAlias, isMap, isScalar, isSeq, visit, type Alias, type Node } from 'yaml';
+
+/** What an alias names in the document (anchors.ts: resolved through an index, not a walk per alias). */
+export type Resolve = (alias: Alias) => Node | undefined;
 
 /** The node a mapping inherits at `key` through its merge keys (`<<: *a` or `<<: [*a, *b]`, the first source winning). */
-export function mergedNode(doc: Document, map: YAMLMap, key: string): Node | undefined {
+export function mergedNode(resolve: Resolve, map: YAMLMap, key: string): Node | undefined {
   for (const pair of map.items) {
     if (!isScalar(pair.key) || pair.key.value !== '<<') continue;
     const value = pair.value as Node | null;
     for (const item of isSeq(value) ? value.items : [value]) {
-      const source = isAlias(item) ? item.resolve(doc) : item;
+      const source = isAlias(item) ? resolve(item) : item;
       if (!isMap(source)) continue;
-      const found = (source.get(key, true) as Node | undefined) ?? mergedNode(doc, source, key);
+      const found = (source.get(key, true) as Node | undefined) ?? mergedNode(resolve, source, key);
       if (found !== undefined) return found;
     }
   }
@@ -18,21 +21,22 @@ export function mergedNode(doc: Document, map: YAMLMap, key: string): Node | und
 }
 
 /** The text of the scalar at `path` as the file writes it (failsafe reads it unresolved: `1.0` stays `1.0`), through aliases and merge keys. */
-export function writtenText(doc: Document, path: readonly (string | number)[]): string | undefined {
+export function writtenText(doc: Document, resolve: Resolve, path: readonly (string | number)[]): string | undefined {
   let node = doc.contents as Node | null | undefined;
   for (const key of path) {
-    if (isAlias(node)) node = node.resolve(doc) as Node | undefined;
-    if (isMap(node)) node = (node.get(key, true) as Node | undefined) ?? (typeof key === 'string' ? mergedNode(doc, node, key) : undefined);
+    if (isAlias(node)) node = resolve(node);
+    if (isMap(node)) node = (node.get(key, true) as Node | undefined) ?? (typeof key === 'string' ? mergedNode(resolve, node, key) : undefined);
     else if (isSeq(node) && typeof key === 'number') node = node.items[key] as Node | undefined;
     else return undefined;
   }
-  if (isAlias(node)) node = node.resolve(doc) as Node | undefined;
+  if (isAlias(node)) node = resolve(node);
   return isScalar(node) ? String(node.value) : undefined;
 }
 
 /** A copy of a node (an alias: of what it names) without anchors, which stay once in the file. */
-export function ownCopy(doc: Document, node: Node): Node {
-  const target = isAlias(node) ? (node.resolve(doc) as Node) : node;
+export function ownCopy(resolve: Resolve, node: Node): Node | undefined {
+  const target = isAlias(node) ? resolve(node) : node;
+  if (target === undefined) return undefined;
   const copy = target.clone() as Node;
   visit(copy, (_key, inner) => {
     if (inner !== null && typeof inner === 'object' && 'anchor' in inner) delete (inner as { anchor?: string }).anchor;
