@@ -7,14 +7,14 @@
 // a budget of 10 ms (bench/run.mjs); one bundle, not chunks, so that SdockerError is one class
 // and main.ts's `instanceof` holds.
 import { join } from 'node:path';
-import { runCached } from './cache/code-cache.js';
 import { mayNeedSdocker } from './docker/words.js';
 import { SdockerError } from './errors.js';
 import { runInherit } from './exec.js';
 
 const argv = process.argv.slice(2);
 if (mayNeedSdocker(argv)) {
-  runCached(join(__dirname, 'sdocker-main.cjs'), process.env);
+  // Loaded here only: a passed-through command never pays for node:vm and the cache's fs work.
+  void import('./cache/code-cache.js').then(({ runCached }) => runCached(join(__dirname, 'sdocker-main.cjs'), process.env));
 } else {
   // As main.ts does for a passed-through command.
   runInherit(process.env['SDOCKER_DOCKER'] || 'docker', argv).then(
