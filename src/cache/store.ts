@@ -2,9 +2,9 @@
 // time: a missing, unreadable or corrupt file reads as empty, a failed write is ignored, and a
 // write goes to a temporary file renamed over the old one (rename(2) is atomic within a file
 // system), so two sdockers at once never leave half a file for a third to read.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { isAbsolute, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 
 /** The cache folder; undefined when there is no usable home (nothing is cached then). */
 export function cacheDir(env: NodeJS.ProcessEnv): string | undefined {
@@ -15,10 +15,25 @@ export function cacheDir(env: NodeJS.ProcessEnv): string | undefined {
   return home === '' ? undefined : join(home, '.cache', 'sdocker');
 }
 
-/** The parsed file, or undefined when it is missing or not JSON. */
+/** Ours, and writable by nobody else: what the cache says decides refusals (engine-info.ts's rootDir). */
+function ours(stats: { uid: number; mode: number }): boolean {
+  return process.getuid !== undefined && stats.uid === process.getuid() && (stats.mode & 0o022) === 0;
+}
+
+/**
+ * The parsed file, or undefined when it is missing, not JSON, or not ours: a folder or file
+ * another user can write (a shared $XDG_CACHE_HOME, `sudo -E` keeping the user's) is not read.
+ * The file is judged by its open descriptor, so it cannot be swapped between check and read.
+ */
 export function readCache(file: string): unknown {
   try {
-    return JSON.parse(readFileSync(file, 'utf8')) as unknown;
+    if (!ours(statSync(dirname(file)))) return undefined;
+    const fd = openSync(file, 'r');
+    try {
+      return ours(fstatSync(fd)) ? (JSON.parse(readFileSync(fd, 'utf8')) as unknown) : undefined;
+    } finally {
+      closeSync(fd);
+    }
   } catch {
     return undefined;
   }

@@ -11,7 +11,7 @@ import { projectEnv } from './dotenv.js';
 import { interpolateTree, Unresolved, type Env } from './interpolate.js';
 
 export const SCALAR_KEYS = ['privileged', 'use_api_socket', 'network_mode', 'pid', 'ipc', 'uts', 'userns_mode', 'cgroup', 'cgroup_parent', 'build'] as const;
-export const LIST_KEYS = ['cap_add', 'security_opt', 'device_cgroup_rules', 'volumes', 'volumes_from', 'devices', 'secrets', 'configs'] as const;
+export const LIST_KEYS = ['cap_add', 'security_opt', 'device_cgroup_rules', 'volumes', 'volumes_from', 'devices', 'secrets', 'configs', 'networks'] as const;
 /** Lists whose entries an override replaces by container path rather than adds to. */
 const BY_TARGET = new Set(['volumes', 'devices']);
 
@@ -35,6 +35,8 @@ interface FileData {
   /** Top-level secrets and configs: a `file:` one is bind-mounted into the container (outside a swarm). */
   readonly secrets: Readonly<Record<string, unknown>>;
   readonly configs: Readonly<Record<string, unknown>>;
+  /** Top-level networks: one named `host` is the host's namespace (network-settings.ts). */
+  readonly networks: Readonly<Record<string, unknown>>;
 }
 
 export class ComposeProject {
@@ -54,6 +56,11 @@ export class ComposeProject {
   /** The main file's top-level volumes, interpolated. */
   get volumes(): Readonly<Record<string, unknown>> {
     return (this.files.get(this.file) as FileData).volumes;
+  }
+
+  /** The main file's top-level networks, interpolated. */
+  get networks(): Readonly<Record<string, unknown>> {
+    return (this.files.get(this.file) as FileData).networks;
   }
 
   /** The main file's top-level secrets or configs, interpolated. */
@@ -77,7 +84,7 @@ export class ComposeProject {
   private interpolated(data: Readonly<Record<string, unknown>>): FileData {
     const mapping = (value: unknown): Record<string, unknown> => (value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {});
     const top = (key: string): Record<string, unknown> => mapping(interpolateTree(mapping(data[key]), this.env));
-    return { services: top('services'), volumes: top('volumes'), secrets: top('secrets'), configs: top('configs') };
+    return { services: top('services'), volumes: top('volumes'), secrets: top('secrets'), configs: top('configs'), networks: top('networks') };
   }
 
   private load(file: string): FileData {

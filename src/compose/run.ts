@@ -27,6 +27,7 @@ import { takeOwnOptions } from './own-options.js';
 import type { AllowHint } from './refuse.js';
 import { bindOneOffPorts, judgeOneOff, type OneOff } from './oneoff.js';
 import { absoluteSeccomp } from './portable.js';
+import { copyDrift } from './portable-drift.js';
 import { configCall } from './portable-run.js';
 import { classify } from './subcommands.js';
 
@@ -121,6 +122,13 @@ async function judgeFlags(sub: OneOff, flags: ParsedFlags, cwds: readonly string
   return policy;
 }
 
+/** The policy's seccomp profile (absolute; '' for docker's own), as harden resolves it for the project. */
+async function policyProfile(deps: Deps, choice: EngineChoice): Promise<string> {
+  const { resolveSeccomp } = await import('../policy/seccomp.js');
+  const { policy } = await loadPolicy({ profile: deps.env['SDOCKER_PROFILE'] || 'default', env: deps.env, cwd: choice.projectDir, cliAllow: choice.allow });
+  return resolveSeccomp(policy.seccomp);
+}
+
 /** compose on the hardened model: its own `config` merges the files, sdocker hardens the result. */
 async function runHardened(compose: ComposeCommand, files: readonly string[], globals: readonly string[], subWords: readonly string[], projectDir: string | undefined, deps: Deps, run: (words: readonly string[]) => Promise<number>, choice: EngineChoice): Promise<number> {
   const { capture } = await import('../exec.js');
@@ -142,6 +150,8 @@ async function runHardened(compose: ComposeCommand, files: readonly string[], gl
   const result = await hardenCompose(text, label, options);
   const refused = result.findings.filter((f) => f.level === 'error');
   for (const line of result.warnings) choice.warn(line);
+  const drift = copyDrift(text, choice.projectDir, await policyProfile(deps, choice), shownPath(label, deps.cwd));
+  if (drift !== undefined) choice.warn(drift);
   if (trust !== '' && /x-sdocker/.test(text)) choice.warn(`sdocker: x-sdocker allow lists ignored: ${untrustedList(untrusted, states, deps.cwd)}; review, then run '${trust}'`);
   // Quiet on success: no notes (a read-only bind allowed); those are harden --check's.
   for (const f of result.findings.filter((x) => x.level !== 'change' && x.level !== 'note')) deps.stderr(`sdocker: service ${f.service}: ${f.message}\n`);

@@ -13,6 +13,7 @@ import { Unresolved } from './interpolate.js';
 import type { ComposeProject, Written } from './project.js';
 import { volumeBinds, type VolumeBind } from './volumes.js';
 import { composeForm } from './wording.js';
+import { hostNetworkSettings } from './network-settings.js';
 import { bindSettings, buildSettings, deviceValue, fileMount, namedOnEngine } from './mount-settings.js';
 
 export interface Place {
@@ -74,6 +75,7 @@ export function serviceSettings(project: ComposeProject, name: string, engine?: 
       else namespaceSetting(project, key, flag, rule, w, place(w), settings, problems, engine);
     }
   }
+  settings.push(...hostNetworkSettings(project, name, values('networks'), values('network_mode').length > 0, place));
   for (const [key, flag] of LISTS) {
     for (const w of values(key)) {
       if (w.value instanceof Unresolved) refused(w, w.value.reason);

@@ -8,7 +8,7 @@ import type { RefuseId } from './rules.js';
 export const REACHED_THROUGH: Readonly<Partial<Record<RefuseId, string>>> = {
   privileged: '`--privileged=1|t|T|TRUE|True`; compose `privileged: yes|on|"TRUE"|${VAR:-true}` (anything not clearly false), `build.privileged`; `extends` and merge keys',
   'dangerous-cap': 'any case, with or without `CAP_`, comma lists; compose `cap_add`, `compose run --cap-add`; a profile or config that grants it (`capabilities.add`, `asRoot`)',
-  'host-network': '`--net`, `--network name=host` (keys any case, last `name` wins); `container:X` when X (or the end of its chain) is on the host network; compose `network_mode: service:X|container:X`, `build.network: host`',
+  'host-network': '`--net`, `--network name=host` (keys any case, last `name` wins); `container:X` when X (or the end of its chain) is on the host network; compose `network_mode: service:X|container:X`, `build.network: host`, a network named `host` (`networks: [N]` with `N: {external: true, name: host}`, also the `default` network; stack deploy attaches a service to it)',
   'host-pid': '`container:X` when X uses the host PID namespace (chains followed); compose `pid: service:X|container:X`',
   'host-ipc': '`container:X` when X uses the host IPC namespace (chains followed); compose `ipc: service:X|container:X`',
   'docker-socket': 'any folder that holds the engine socket (`/run`, a custom `-H unix://` path); `--volumes-from` a container that mounts it; a named volume that binds it; `--use-api-socket`, compose `use_api_socket`',
