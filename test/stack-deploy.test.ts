@@ -101,6 +101,16 @@ test('deploy: docker gets the hardened model in place of the files, the other wo
   t.regex(run?.model ?? '', /FROM_ENV: v/);
 });
 
+test('a global --help that docker overrides (--help=0 after it) deploys: the model is rendered without it, and hardened', async (t) => {
+  const dir = project();
+  process.env['STACK_TEST_VALUE'] = 'v';
+  const result = await sdocker(['--help', 'stack', 'deploy', '--help=0', '-c', 'app/stack.yml', 'st'], dir);
+  t.is(result.code, 0, result.stderr);
+  t.is(result.runs.length, 1);
+  t.is(result.runs[0]?.args[0], '--help', 'docker gets the words as written');
+  t.regex(result.runs[0]?.model ?? '', /cap_drop:\n\s+- ALL/);
+});
+
 test('a refused model deploys nothing (exit 125); --sd-allow lifts it, x-sdocker of an untrusted file does not', async (t) => {
   const dir = project();
   const refused = await sdocker(['stack', 'deploy', '-c', 'refused.yml', 'st'], dir);

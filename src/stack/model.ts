@@ -30,7 +30,10 @@ export async function renderModel(args: DeployArgs, globals: readonly Item[], de
   // `-c -` reads the model from stdin: sdocker reads it once and hands it to `stack config`.
   const input = args.files.includes('-') ? readFileSync(0, 'utf8') : undefined;
   const files = args.files.flatMap((file) => ['-c', file === '-' ? file : csvField(resolve(deps.cwd, file))]);
-  return capture(deps.docker, [...globals.flatMap((item) => item.words), 'stack', 'config', ...files], input);
+  // A global --help (false or overridden: parseDeployArgs decided it deploys) would make `config`
+  // print help instead of the model: the render needs the endpoint flags only.
+  const endpoint = globals.filter((item) => !item.opts.some((opt) => opt.spec.long === 'help'));
+  return capture(deps.docker, [...endpoint.flatMap((item) => item.words), 'stack', 'config', ...files], input);
 }
 
 /** The folder docker resolves relative paths from: the first file's (the working folder for `-`). */
