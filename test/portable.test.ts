@@ -2,7 +2,7 @@
 // the reference, the copy's refresh, what --check/JSON/SARIF say, and how sdocker compose and
 // the refusal checks resolve a relative profile path.
 import test from 'ava';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { absoluteSeccomp, namesRef, portableRef, seccompPaths, workingDirSeccomp } from '../src/compose/portable.js';
@@ -151,4 +151,21 @@ test('a file hardened with an install path (this one or another machine\'s) move
   const mine = project({ 'compose.yaml': old('/etc/mine/seccomp.json'), 'mine.json': '{}' });
   await runMain(['harden', '--write'], { cwd: mine });
   t.true(readFileSync(join(mine, 'compose.yaml'), 'utf8').includes('seccomp:/etc/mine/seccomp.json'));
+});
+
+test('--write refuses to write the copy through a symbolic link in the project (a cloned .sdocker pointing elsewhere); nothing is written', async (t) => {
+  const elsewhere = mkdtempSync(join(tmpdir(), 'sdocker-elsewhere-'));
+  for (const linked of ['.sdocker', '.sdocker/seccomp']) {
+    const dir = project({ 'compose.yaml': SMALL });
+    if (linked !== '.sdocker') mkdirSync(join(dir, '.sdocker'));
+    symlinkSync(elsewhere, join(dir, linked));
+    const result = await runMain(['harden', '--write'], { cwd: dir });
+    t.is(result.code, 2);
+    t.regex(result.stderr, /is a symbolic link; sdocker writes its seccomp profile copy only into a real folder/);
+    t.is(readFileSync(join(dir, 'compose.yaml'), 'utf8'), SMALL, 'the compose file is not written either');
+  }
+  t.deepEqual(readdirSync(elsewhere), []);
+  const real = project({ 'compose.yaml': SMALL });
+  t.is((await runMain(['harden', '--write'], { cwd: real })).code, 0);
+  t.true(existsSync(copyOf(real)));
 });

@@ -11,7 +11,7 @@ import { SdockerError, EXIT_USAGE } from '../errors.js';
 import type { Deps } from '../deps.js';
 import { writeAtomically } from './atomic.js';
 import { hardenCompose, type HardenedFile } from './harden.js';
-import { pendingCopies, pendingFindings, sayWhereCopiesGo, writeCopies } from './portable-copies.js';
+import { checkCopyFolders, pendingCopies, pendingFindings, sayWhereCopiesGo, writeCopies } from './portable-copies.js';
 import { toSarif } from './sarif.js';
 import type { Finding } from './types.js';
 
@@ -70,11 +70,12 @@ export async function runHarden(files: readonly string[], flags: HardenFlags, de
   } else {
     // Notes (a read-only bind allowed) are --check's: printing the file says only what needs a look.
     for (const f of findings.filter((x) => x.level !== 'change' && x.level !== 'note')) deps.stderr(`${shown(f)}\n`);
-    for (const result of hardened) await emit(result, flags, deps, hardened.length > 1);
     // The modes that write files write the profile too (also beside a file held back by a
     // refusal: the copy is the policy's own profile, and a stale copy is itself refused); the
-    // others say where it must go.
+    // others say where it must go. A copy that cannot be written stops everything first.
     const writes = flags.write === true || (override && flags.override !== true && flags.override !== '-');
+    if (writes) checkCopyFolders(copies);
+    for (const result of hardened) await emit(result, flags, deps, hardened.length > 1);
     if (writes) writeCopies(copies, deps, name);
     else sayWhereCopiesGo(copies, deps, name);
   }

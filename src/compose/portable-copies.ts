@@ -3,7 +3,7 @@
 // the modes that write nothing say once where the profile must go.
 import type { Deps } from '../deps.js';
 import type { HardenedFile } from './harden.js';
-import { copyFinding, copyNotice, copyState, refreshCopy, type SeccompCopy } from './portable.js';
+import { copyFinding, copyNotice, copyState, realFolders, refreshCopy, type SeccompCopy } from './portable.js';
 import type { Finding } from './types.js';
 
 export interface PendingCopy {
@@ -30,6 +30,11 @@ export function pendingCopies(results: readonly HardenedFile[]): PendingCopy[] {
 
 export function pendingFindings(pending: readonly PendingCopy[], shown: (file: string) => string): Finding[] {
   return pending.map(({ copy, file, state }) => copyFinding(copy, file, state, shown(file)));
+}
+
+/** Before anything is written: each copy's folders are real folders of the project (portable.ts). */
+export function checkCopyFolders(pending: readonly PendingCopy[]): void {
+  for (const { copy } of pending) realFolders(copy);
 }
 
 /** Writes the pending copies; says what it wrote. */

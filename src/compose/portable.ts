@@ -6,9 +6,10 @@
 // the project directory (docker/compose pkg/compose/create.go parseSecurityOpts, RelativePath),
 // v1 from the working directory (compose/config/types.py SecurityOpt.parse: open(path), measured
 // with docker-compose 1.29.2: `-f proj/compose.yml` from another folder fails).
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { parseSecurityOpt } from '../docker/values.js';
+import { SdockerError, EXIT_USAGE } from '../errors.js';
 import type { Violation } from '../policy/refusals.js';
 import { seccompFileDanger } from '../policy/seccomp-file.js';
 import { ComposeDocument } from '../yaml/index.js';
@@ -48,6 +49,21 @@ export function namesRef(securityOpt: unknown, added: readonly ServiceEdit[], re
   return [...seccompPaths(securityOpt), ...seccompPaths(appended)].some((path) => !isAbsolute(path) && join('/', path) === join('/', ref));
 }
 
+/**
+ * sdocker writes its copy only into real folders of the project: a cloned repository's
+ * `.sdocker` (or `.sdocker/seccomp`) that is a symbolic link would send the write anywhere.
+ */
+export function realFolders(copy: SeccompCopy): void {
+  const segments = copy.ref.split('/').filter((segment) => segment !== '' && segment !== '.').slice(0, -1);
+  let dir = resolve(dirname(copy.target), ...segments.map(() => '..'));
+  for (const segment of segments) {
+    dir = join(dir, segment);
+    if (existsSync(dir) && lstatSync(dir).isSymbolicLink()) {
+      throw new SdockerError(`sdocker: ${dir} is a symbolic link; sdocker writes its seccomp profile copy only into a real folder of the project: replace the link with a folder`, EXIT_USAGE);
+    }
+  }
+}
+
 export type CopyState = 'current' | 'missing' | 'differs';
 
 export function copyState(copy: SeccompCopy): CopyState {
@@ -64,6 +80,7 @@ export function uniqueCopies(copies: readonly SeccompCopy[]): SeccompCopy[] {
 export function refreshCopy(copy: SeccompCopy): CopyState {
   const state = copyState(copy);
   if (state === 'current') return state;
+  realFolders(copy);
   mkdirSync(dirname(copy.target), { recursive: true });
   writeAtomically(copy.target, readFileSync(copy.source, 'utf8'));
   return state;
