@@ -2,8 +2,9 @@
 import { Document, LineCounter, YAMLMap, isAlias, isMap, isScalar, isSeq, parseDocument, visit, type Alias, type Node, type Pair, type YAMLSeq } from 'yaml';
 import { SdockerError, EXIT_USAGE } from '../errors.js';
 import { Anchors, holdsAnchor } from './anchors.js';
-import { checkedDocument, documentData, parseTokens, readBack, type Path, type WriteMode } from './index.js';
-import { detectIndent, detectIndentSeq, isEmpty, mergedNode, ownCopy, sameData, styledNode, writtenText } from './nodes.js';
+import { readsBackAs } from './check.js';
+import { checkedDocument, documentData, parseTokens, type Path, type WriteMode } from './index.js';
+import { detectIndent, detectIndentSeq, isEmpty, mergedNode, ownCopy, styledNode, writtenText } from './nodes.js';
 import { CannotSplice, Snapshot, spliceDocument } from './splice.js';
 
 /**
@@ -237,11 +238,10 @@ export class ComposeDocument {
     const eol = this.text.includes('\r\n') ? '\r\n' : '\n';
     try {
       const spliced = spliceDocument(this.text, this.doc, this.snapshot, { indent, indentSeq: detectIndentSeq(this.doc, this.text), eol });
-      // The spliced text must read back as the edited document; a form the splicer got wrong is written whole instead.
-      const reread = readBack(spliced);
-      if (reread !== undefined && sameData(reread, this.doc)) {
+      // The spliced text must read back as the edited document (check.ts); a form the splicer got wrong is written whole instead.
+      if (readsBackAs(spliced, this.doc)) {
         this.writeMode = 'spliced';
-        return spliced;
+        return spliced.text;
       }
     } catch (error) {
       if (!(error instanceof CannotSplice)) throw error;
