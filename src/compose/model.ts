@@ -36,16 +36,18 @@ export class ServiceModels {
 
   /** The main file's services, each after the services of the same file it extends. */
   order(): string[] {
-    const names = Object.keys(servicesOf(this.doc));
-    const out: string[] = [];
+    const services = servicesOf(this.doc);
+    const names = new Set(Object.keys(services));
+    // Sets: a 1,000-service file asked `includes` a million times.
+    const out = new Set<string>();
     const visit = (name: string, path: readonly string[]): void => {
-      if (out.includes(name) || path.includes(name)) return;
-      const target = extendsTarget(servicesOf(this.doc)[name], this.doc.file);
-      if (target?.file === this.doc.file && names.includes(target.service)) visit(target.service, [...path, name]);
-      out.push(name);
+      if (out.has(name) || path.includes(name)) return;
+      const target = extendsTarget(services[name], this.doc.file);
+      if (target?.file === this.doc.file && names.has(target.service)) visit(target.service, [...path, name]);
+      out.add(name);
     };
     for (const name of names) visit(name, []);
-    return out;
+    return [...out];
   }
 
   private load(file: string): LoadedFile | undefined {

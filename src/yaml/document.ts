@@ -1,10 +1,12 @@
 // ComposeDocument: a compose file opened for editing without damage (see the class comment).
-import { Document, LineCounter, YAMLMap, isAlias, isMap, isScalar, isSeq, parseDocument, visit, type Alias, type Node, type Pair, type YAMLSeq } from 'yaml';
+import { LineCounter, YAMLMap, isAlias, isMap, isScalar, isSeq, type Alias, type Document, type Node, type Pair, type YAMLSeq } from 'yaml';
 import { SdockerError, EXIT_USAGE } from '../errors.js';
 import { Anchors, holdsAnchor } from './anchors.js';
-import { checkedDocument, documentData, parseTokens, readBack, type Path, type WriteMode } from './index.js';
-import { detectIndent, detectIndentSeq, isEmpty, mergedNode, ownCopy, sameData, styledNode, writtenText } from './nodes.js';
-import { CannotSplice, Snapshot, spliceDocument } from './splice.js';
+import { PristineCopies } from './copies.js';
+import { checkedDocument, documentData, parseTokens, type Path, type WriteMode } from './index.js';
+import { isEmpty, mergedNode, ownCopy, styledNode, writtenText } from './nodes.js';
+import { Snapshot } from './splice.js';
+import { writeDocument } from './write.js';
 
 /**
  * A compose file opened for editing without damage: edits go into a failsafe-schema document
@@ -19,8 +21,7 @@ export class ComposeDocument {
   private changed = false;
   private readonly anchors: Anchors;
   private readonly resolve = (alias: Alias): Node | undefined => this.anchors.resolve(alias);
-  /** The file as read, for copies of what an alias names (copyOf); parsed when first needed. */
-  private pristine: { doc: Document; anchored: Map<number, Node> } | undefined;
+  private readonly copies: PristineCopies;
   /** Each service's pair under `services`, by name: YAMLMap.get is a scan, once per edit and position. */
   private services: { map: YAMLMap; pairs: Map<string, Pair>; size: number } | undefined;
   /** The file's values, merge keys resolved, as compose would read them. */
@@ -36,6 +37,7 @@ export class ComposeDocument {
     this.doc = checkedDocument(text, file, { schema: 'failsafe' }, tokens);
     this.snapshot = new Snapshot(this.doc);
     this.anchors = new Anchors(this.doc);
+    this.copies = new PristineCopies(text, file);
     const data = documentData(checkedDocument(text, file, { merge: true }, tokens), text, file);
     if (data !== null && (typeof data !== 'object' || Array.isArray(data))) {
       throw new SdockerError(`sdocker: ${file}: a compose file is a mapping of keys (services, networks, ...)`, EXIT_USAGE);
@@ -162,19 +164,7 @@ export class ComposeDocument {
   }
 
   private copyOf(alias: Alias): Node {
-    // Resolved in the file as read: an anchor on a service edited earlier must not bring that service's additions.
-    // The anchored node is an original one (copies carry no anchors): the file as read holds it at the same offset.
-    this.pristine ??= pristineAnchors(this.text);
-    const target = this.resolve(alias);
-    const start = target?.range?.[0];
-    const original = start === undefined ? undefined : this.pristine.anchored.get(start);
-    const source = original?.anchor === alias.source ? original : (alias.resolve(this.pristine.doc) as Node | undefined);
-    if (source === undefined) throw new SdockerError(`sdocker: ${this.file}: alias *${alias.source} names no anchor before it`, EXIT_USAGE);
-    const copy = source.clone() as Node;
-    visit(copy, (_key, inner) => {
-      if (inner !== null && typeof inner === 'object' && 'anchor' in inner) delete (inner as { anchor?: string }).anchor;
-    });
-    return copy;
+    return this.copies.copyOf(alias, this.resolve);
   }
 
   /** The collection holding the last key of `path` under a service's mapping, made editable on the way. */
@@ -233,22 +223,9 @@ export class ComposeDocument {
 
   toString(): string {
     if (!this.changed) return this.text;
-    const indent = detectIndent(this.text);
-    const eol = this.text.includes('\r\n') ? '\r\n' : '\n';
-    try {
-      const spliced = spliceDocument(this.text, this.doc, this.snapshot, { indent, indentSeq: detectIndentSeq(this.doc, this.text), eol });
-      // The spliced text must read back as the edited document; a form the splicer got wrong is written whole instead.
-      const reread = readBack(spliced);
-      if (reread !== undefined && sameData(reread, this.doc)) {
-        this.writeMode = 'spliced';
-        return spliced;
-      }
-    } catch (error) {
-      if (!(error instanceof CannotSplice)) throw error;
-    }
-    // Whole-document fallback (untouched lines may be respaced); no known compose form takes it.
-    this.writeMode = 'restringified';
-    return this.doc.toString({ lineWidth: 0, flowCollectionPadding: false, indent });
+    const { text, mode } = writeDocument(this.text, this.doc, this.snapshot);
+    this.writeMode = mode;
+    return text;
   }
 
   private scalarText(node: Node): string {
@@ -263,17 +240,4 @@ export class ComposeDocument {
   private toNode(value: unknown): Node {
     return styledNode(this.doc, value);
   }
-}
-
-/** The file as read (failsafe), and its anchored nodes by offset. */
-function pristineAnchors(text: string): { doc: Document; anchored: Map<number, Node> } {
-  const doc = parseDocument(text, { schema: 'failsafe' });
-  const anchored = new Map<number, Node>();
-  visit(doc, {
-    Node(_key, node) {
-      const start = node.range?.[0];
-      if (!isAlias(node) && node.anchor !== undefined && start !== undefined) anchored.set(start, node);
-    },
-  });
-  return { doc, anchored };
 }

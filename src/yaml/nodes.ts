@@ -1,5 +1,5 @@
 // Node helpers of the yaml layer: what a mapping inherits through merge keys, own copies of
-// aliased nodes, comparisons for the splice check, and the file's own style.
+// aliased nodes, and the file's own style.
 import { Document, Scalar, YAMLMap, isAlias, isMap, isScalar, isSeq, visit, type Alias, type Node } from 'yaml';
 
 /** What an alias names in the document (anchors.ts: resolved through an index, not a walk per alias). */
@@ -47,19 +47,6 @@ export function ownCopy(resolve: Resolve, node: Node): Node | undefined {
 /** An empty value (`tmpfs:`, `tmpfs: ~`, `tmpfs: null`): failsafe reads its text, compose reads null. */
 export function isEmpty(node: unknown): boolean {
   return isScalar(node) && (node.value === '' || (node.type === Scalar.PLAIN && /^(~|null|Null|NULL)$/.test(String(node.value))));
-}
-
-/** The same nodes: values as the failsafe schema reads them, tags, and aliases by name. */
-export function sameData(a: Document, b: Document): boolean {
-  return JSON.stringify(shape(a.contents)) === JSON.stringify(shape(b.contents));
-}
-
-function shape(node: unknown): unknown {
-  if (isAlias(node)) return { alias: node.source };
-  if (isScalar(node)) return [node.tag ?? null, node.value];
-  if (isSeq(node)) return [node.tag ?? null, node.items.map(shape)];
-  if (isMap(node)) return [node.tag ?? null, node.items.map((pair) => [isScalar(pair.key) ? pair.key.value : pair.key, shape(pair.value)])];
-  return node ?? null;
 }
 
 /** Whether the file indents a block sequence under its key (`key:\n  - x`); yes when it has none. */

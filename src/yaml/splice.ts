@@ -5,17 +5,9 @@
 // Edits are found by comparing the edited yaml Document with a snapshot of its nodes taken
 // right after parsing: node identity tells what is original.
 import { Document, type Pair, type Scalar, YAMLMap, YAMLSeq, isAlias, isMap, isPair, isScalar, isSeq, visit, type Node } from 'yaml';
+import { CannotSplice, renderBlock, renderFlowItems, renderInline, type Style } from './render.js';
 
-export interface Style {
-  /** Spaces per nesting level. */
-  readonly indent: number;
-  /** `key:\n  - x` (true) or `key:\n- x` (false), as the file writes its sequences. */
-  readonly indentSeq: boolean;
-  readonly eol: string;
-}
-
-/** Thrown for a form the splicer does not write; the caller re-stringifies instead. */
-export class CannotSplice extends Error {}
+export { CannotSplice, type Style } from './render.js';
 
 /** The nodes of a document as parsed: what each collection held, each pair's value, each scalar's value. */
 export class Snapshot {
@@ -37,10 +29,38 @@ interface Splice {
   readonly at: number;
   readonly end: number;
   readonly text: string;
+  /** What the skeleton has here instead (a block of new lines: one placeholder line). */
+  readonly skeleton?: string;
 }
 
+/**
+ * The spliced text, and what lets check.ts verify it without reading it all again: the
+ * skeleton (the same text with each block of new lines as one placeholder line), the blocks
+ * themselves, and where each placeholder stands in the edited document.
+ */
+export interface Spliced {
+  readonly text: string;
+  readonly skeleton: string;
+  readonly blocks: readonly Block[];
+  /** A collection whose items from `from` on are one block (added at its end). */
+  readonly added: Map<YAMLMap | YAMLSeq, { readonly from: number; readonly id: number }>;
+  /** A pair whose new value is one block, written below its key. */
+  readonly values: Map<Pair, number>;
+}
+
+/** New lines written as one block: `node` holds what they must read back as. */
+export interface Block {
+  readonly text: string;
+  readonly node: YAMLMap | YAMLSeq;
+  /** The column of its placeholder: its first line's. */
+  readonly column: number;
+}
+
+/** The key (map) or item (sequence) of placeholder `id` in a skeleton. */
+export const placeholder = (id: number): string => `__sdocker_splice_${id}`;
+
 /** The original text with every edit of `doc` spliced in; throws CannotSplice for a form it does not handle. */
-export function spliceDocument(text: string, doc: Document, snapshot: Snapshot, style: Style): string {
+export function spliceDocument(text: string, doc: Document, snapshot: Snapshot, style: Style): Spliced {
   const splicer = new Splicer(text, snapshot, style);
   if (!isNode(doc.contents) || doc.contents.range === undefined) throw new CannotSplice('the document root is new');
   splicer.walk(doc.contents, false);
@@ -49,6 +69,9 @@ export function spliceDocument(text: string, doc: Document, snapshot: Snapshot, 
 
 class Splicer {
   private readonly splices: Splice[] = [];
+  private readonly blocks: Block[] = [];
+  private readonly added = new Map<YAMLMap | YAMLSeq, { from: number; id: number }>();
+  private readonly values = new Map<Pair, number>();
 
   constructor(
     private readonly text: string,
@@ -56,17 +79,29 @@ class Splicer {
     private readonly style: Style,
   ) {}
 
-  apply(): string {
+  apply(): Spliced {
     // Stable: insertions at one offset stay in the order they were made (inner ones first).
     const sorted = this.splices.map((s, i) => ({ s, i })).sort((a, b) => a.s.at - b.s.at || a.i - b.i);
     let out = '';
+    let skeleton = '';
     let from = 0;
     for (const { s } of sorted) {
       if (s.at < from) throw new CannotSplice('overlapping edits');
-      out += this.text.slice(from, s.at) + s.text;
+      const kept = this.text.slice(from, s.at);
+      out += kept + s.text;
+      skeleton += kept + (s.skeleton ?? s.text);
       from = s.end;
     }
-    return out + this.text.slice(from);
+    const rest = this.text.slice(from);
+    return { text: out + rest, skeleton: skeleton + rest, blocks: this.blocks, added: this.added, values: this.values };
+  }
+
+  /** A block of new lines for `node` at `column`, and its placeholder line: the id of both. */
+  private block(node: YAMLMap | YAMLSeq, text: string, column: number): { id: number; line: string } {
+    const id = this.blocks.length;
+    this.blocks.push({ text, node, column });
+    const line = `${' '.repeat(column)}${isMap(node) ? `${placeholder(id)}: x` : `- ${placeholder(id)}`}${this.style.eol}`;
+    return { id, line };
   }
 
   /** Find the edits in an original node (inFlow: inside a flow collection). */
@@ -107,7 +142,9 @@ class Splicer {
     if (first === undefined) throw new CannotSplice('an empty block collection');
     const column = columnOf(this.text, isPair(first) ? rangeOf(first.key)[0] : rangeOf(node)[0]);
     const lines = isMap(node) ? added.map((pair) => this.renderPair(pair as Pair, column)).join('') : renderBlock(fresh, column, this.style);
-    this.insertLines(contentEnd(node, this.snapshot), lines);
+    const { id, line } = this.block(fresh, lines, column);
+    this.added.set(node, { from: before.length, id });
+    this.insertLines(contentEnd(node, this.snapshot), lines, line);
   }
 
   /** A new pair's lines; a list under it not indented when the file writes `key:\n- x`. */
@@ -146,7 +183,7 @@ class Splicer {
       // The old block's lines give way to the new block's.
       const from = this.text.lastIndexOf('\n', rangeOf(before)[0] - 1) + 1;
       this.splices.push({ at: from, end: lineAfter(this.text, contentEnd(before, this.snapshot)), text: '' });
-      return this.insertLines(contentEnd(before, this.snapshot), renderBlock(after, column, this.style));
+      return this.insertValue(pair, after, contentEnd(before, this.snapshot), column);
     }
     // Written as a block below the key: the inline value (an alias, a scalar) goes, a comment after it stays.
     const [start, end] = rangeOf(before);
@@ -155,7 +192,15 @@ class Splicer {
     const props = /(?:[ \t]+[!&]\S*)+/.exec(this.text.slice(keyEnd, start));
     if (props !== null) this.splices.push({ at: keyEnd + props.index, end: keyEnd + props.index + props[0].length, text: '' });
     if (!empty) this.splices.push({ at: trimBack(this.text, start), end, text: '' });
-    this.insertLines(end, renderBlock(after, column, this.style));
+    this.insertValue(pair, after, end, column);
+  }
+
+  /** The pair's new block value, on the lines after offset `pos`. */
+  private insertValue(pair: Pair, after: YAMLMap | YAMLSeq, pos: number, column: number): void {
+    const lines = renderBlock(after, column, this.style);
+    const { id, line } = this.block(after, lines, column);
+    this.values.set(pair, id);
+    this.insertLines(pos, lines, line);
   }
 
   /** `key:` with nothing after it given a scalar: ` value` after the colon, before a comment. */
@@ -167,16 +212,17 @@ class Splicer {
     this.insert(at, `${/[ \t]/.test(this.text[at - 1] ?? '') ? '' : ' '}${rendered}${comment ? ' ' : ''}`);
   }
 
-  private insert(at: number, text: string): void {
-    this.splices.push({ at, end: at, text });
+  private insert(at: number, text: string, skeleton?: string): void {
+    this.splices.push({ at, end: at, text, ...(skeleton === undefined ? {} : { skeleton }) });
   }
 
-  /** Whole lines inserted after the line holding offset `pos`. */
-  private insertLines(pos: number, lines: string): void {
+  /** Whole lines inserted after the line holding offset `pos` (`skeleton`: the skeleton's lines there). */
+  private insertLines(pos: number, lines: string, skeleton?: string): void {
     const at = lineAfter(this.text, pos);
-    if (at <= this.text.length && this.text[at - 1] === '\n') return this.insert(at, lines);
+    if (at <= this.text.length && this.text[at - 1] === '\n') return this.insert(at, lines, skeleton);
     // The file ends without a newline: it still does.
-    this.insert(this.text.length, this.style.eol + lines.slice(0, -this.style.eol.length));
+    const unended = (block: string): string => this.style.eol + block.slice(0, -this.style.eol.length);
+    this.insert(this.text.length, unended(lines), skeleton === undefined ? undefined : unended(skeleton));
   }
 }
 
@@ -229,43 +275,4 @@ function trimBack(text: string, pos: number): number {
   let at = pos;
   while (at > 0 && (text[at - 1] === ' ' || text[at - 1] === '\t')) at -= 1;
   return at;
-}
-
-const RENDER = { lineWidth: 0, flowCollectionPadding: false, verifyAliasOrder: false } as const;
-
-/** One document renders every splice: a new Document per added key was ~20% of writing a 1,000-service file. */
-let renderer: Document | undefined;
-
-function stringify(node: Node, options: { indent?: number; indentSeq?: boolean } = {}): string {
-  renderer ??= new Document(null, { schema: 'failsafe' });
-  renderer.contents = node as typeof renderer.contents;
-  const text = renderer.toString({ ...RENDER, ...options }).replace(/\n$/, '');
-  renderer.contents = null;
-  return text;
-}
-
-/** A block collection's lines at `column`, each ending with the file's line ending. */
-function renderBlock(node: YAMLMap | YAMLSeq, column: number, style: Style): string {
-  // yaml's own indentSeq: false puts a list under a key at indent - 2: the caller places such lists itself.
-  const lines = stringify(node, { indent: style.indent }).split('\n');
-  return lines.map((line) => (line === '' ? line : ' '.repeat(column) + line) + style.eol).join('');
-}
-
-/** The items of a flow collection, without its brackets. */
-function renderFlowItems(node: YAMLMap | YAMLSeq): string {
-  node.flow = true;
-  const text = stringify(node);
-  if (text.includes('\n')) throw new CannotSplice('a flow collection written on several lines');
-  return text.slice(1, -1);
-}
-
-/** One value on a line: in flow context (or as a flow collection) wrapped in a flow sequence so flow quoting rules apply. */
-function renderInline(node: Node, flow: boolean): string {
-  // An original scalar carries the comments around it, which stay in the text where they are.
-  const bare = node.clone() as Node;
-  delete bare.comment;
-  delete bare.commentBefore;
-  delete bare.spaceBefore;
-  if (!flow) return stringify(bare);
-  return renderFlowItems(Object.assign(new YAMLSeq(), { items: [bare] }));
 }
