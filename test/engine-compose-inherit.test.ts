@@ -19,7 +19,14 @@ test.before(() => {
 });
 
 test.after.always(() => {
-  for (const [project, dir] of projects) spawnSync('docker-compose', ['-p', project, 'down', '-v'], { cwd: dir, stdio: 'ignore' });
+  for (const [project, dir] of projects) {
+    // By label first: `down` reads the file, and v1 cannot read one whose `container:` donor is
+    // already gone (engineSuite removes the donors), so its containers would be left behind.
+    const ids = spawnSync('docker', ['ps', '-aq', '--filter', `label=com.docker.compose.project=${project}`], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
+    if (ids.length > 0) spawnSync('docker', ['rm', '-f', '-v', ...ids], { stdio: 'ignore' });
+    spawnSync('docker-compose', ['-p', project, 'down', '-v'], { cwd: dir, stdio: 'ignore' });
+    spawnSync('docker', ['network', 'rm', `${project}_default`], { stdio: 'ignore' });
+  }
 });
 
 /** A volume made by plain docker, removed after the file (after the containers using it). */
