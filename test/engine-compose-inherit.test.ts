@@ -12,22 +12,22 @@ import { CLI } from './helpers/cli.js';
 import { docker, engineSuite, IMAGE, inspect, uniqueName } from './helpers/engine.js';
 
 const { named, cleanup } = engineSuite(test, 'sdcinh');
-const projects: [string, string][] = [];
 
 test.before(() => {
   if (spawnSync('docker-compose', ['version'], { stdio: 'ignore' }).status !== 0) throw new Error("docker-compose (v1) is missing: install Debian's docker-compose (scripts/engine-up does)");
 });
 
-test.after.always(() => {
-  for (const [project, dir] of projects) {
-    // By label first: `down` reads the file, and v1 cannot read one whose `container:` donor is
-    // already gone (engineSuite removes the donors), so its containers would be left behind.
-    const ids = spawnSync('docker', ['ps', '-aq', '--filter', `label=com.docker.compose.project=${project}`], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
-    if (ids.length > 0) spawnSync('docker', ['rm', '-f', '-v', ...ids], { stdio: 'ignore' });
-    spawnSync('docker-compose', ['-p', project, 'down', '-v'], { cwd: dir, stdio: 'ignore' });
-    spawnSync('docker', ['network', 'rm', `${project}_default`], { stdio: 'ignore' });
-  }
-});
+/**
+ * By label first: `down` reads the file, and v1 cannot read one whose `container:` donor is
+ * already gone (engineSuite removes the donors first), so its containers would be left behind;
+ * the volumes made for a project go after it (engineSuite's cleanups run last-made first).
+ */
+function removeProject(project: string, dir: string): void {
+  const ids = spawnSync('docker', ['ps', '-aq', '--filter', `label=com.docker.compose.project=${project}`], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
+  if (ids.length > 0) spawnSync('docker', ['rm', '-f', '-v', ...ids], { stdio: 'ignore' });
+  spawnSync('docker-compose', ['-p', project, 'down', '-v'], { cwd: dir, stdio: 'ignore' });
+  spawnSync('docker', ['network', 'rm', `${project}_default`], { stdio: 'ignore' });
+}
 
 /** A volume made by plain docker, removed after the file (after the containers using it). */
 function volume(name: string, ...opts: string[]): string {
@@ -47,7 +47,7 @@ function project(body: string): { dir: string; name: string } {
   const dir = mkdtempSync(join(tmpdir(), 'sdocker-cinh-'));
   writeFileSync(join(dir, 'compose.yaml'), `services:\n  svc:\n    image: ${IMAGE}\n    command: ["sleep", "300"]\n${body}`);
   const name = uniqueName('sdcinh');
-  projects.push([name, dir]);
+  cleanup(() => removeProject(name, dir));
   return { dir, name };
 }
 

@@ -107,7 +107,9 @@ export function engineSuite(test: import('ava').TestFn, prefix = 'sdtest'): { na
   const others: (() => void)[] = [];
   const removeAll = (): void => {
     removeContainers(...created.splice(0));
-    for (const remove of others.splice(0)) remove();
+    // Last registered, first removed: what was made later may use what was made before it
+    // (a compose project's containers use a volume made for it).
+    for (const remove of others.splice(0).reverse()) remove();
   };
   test.before(() => {
     const problem = engineProblem();
