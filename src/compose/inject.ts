@@ -26,6 +26,14 @@ function securityKeys(service: ServiceView): Set<string> {
   return new Set(strings(service.data['security_opt']).map((opt) => parseSecurityOpt(opt).key));
 }
 
+/** The policy's scratch paths a read-only service has nothing mounted at, each with its tmpfs value (owned by the run user). */
+export function missingScratch(s: ServiceView): { path: string; value: string }[] {
+  if (!readOnlyRoot(s)) return [];
+  const taken = new Set([...strings(s.data['tmpfs']).map((t) => t.split(':')[0]), ...list(s.data['volumes']).map(volumeTarget)]);
+  const owner = tmpfsOwner(serviceUser(s).user) ?? [];
+  return s.policy.tmpfs.paths.filter((path) => !taken.has(path)).map((path) => ({ path, value: tmpfsValue(s.policy, path, owner) }));
+}
+
 export function readOnlyRoot(service: ServiceView): boolean {
   const own = service.data['read_only'];
   return own === undefined ? service.policy.readOnly : own === true || own === 'true';
@@ -52,12 +60,7 @@ const INJECT: Readonly<Record<InjectId, ComposeInject>> = {
   },
   tmpfs: (s, out) => {
     ownTmpfsEdits(s, out);
-    if (!readOnlyRoot(s)) return;
-    const taken = new Set([...strings(s.data['tmpfs']).map((t) => t.split(':')[0]), ...list(s.data['volumes']).map(volumeTarget)]);
-    const owner = tmpfsOwner(serviceUser(s).user) ?? [];
-    for (const path of s.policy.tmpfs.paths.filter((p) => !taken.has(p))) {
-      append(out, 'tmpfs', s, 'tmpfs', tmpfsValue(s.policy, path, owner), `tmpfs: ${path}`);
-    }
+    for (const { path, value } of missingScratch(s)) append(out, 'tmpfs', s, 'tmpfs', value, `tmpfs: ${path}`);
   },
   memory: (s, out) => out.push(...memoryLimits(s).edits),
   cpus: (s, out) => out.push(...cpuLimits(s).edits),

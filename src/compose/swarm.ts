@@ -10,11 +10,10 @@
 // - Limits: deploy.resources.limits only (swarm-limits.ts).
 // Everything else is written as for compose; what a swarm drops is reported (swarm-findings.ts).
 import type { InjectId } from '../policy/rules.js';
-import { tmpfsOwner, tmpfsValue } from '../policy/defaults.js';
-import { append, readOnlyRoot, set, volumeTarget, type ComposeInject } from './inject.js';
+import { append, missingScratch, set, type ComposeInject } from './inject.js';
 import { swarmLimits } from './swarm-limits.js';
-import { list, strings, type ServiceView } from './types.js';
-import { ownTmpfsEdits, serviceUser } from './user.js';
+import type { ServiceView } from './types.js';
+import { ownTmpfsEdits } from './user.js';
 
 export interface ScratchVolume {
   readonly driver: 'local';
@@ -50,12 +49,9 @@ export function swarmInjects(version: unknown, existing: Readonly<Record<string,
     tmpfs: (s, out) => {
       // Kept for compose; a swarm drops the file's own tmpfs entries (reported, not rewritten).
       ownTmpfsEdits(s, out);
-      if (!readOnlyRoot(s)) return;
-      const taken = new Set([...strings(s.data['tmpfs']).map((t) => t.split(':')[0]), ...list(s.data['volumes']).map(volumeTarget)]);
-      const owner = tmpfsOwner(serviceUser(s).user) ?? [];
-      for (const path of s.policy.tmpfs.paths.filter((p) => !taken.has(p))) {
+      for (const { path, value } of missingScratch(s)) {
         const name = scratchName(s.name, path);
-        const options = tmpfsValue(s.policy, path, owner).slice(path.length + 1);
+        const options = value.slice(path.length + 1);
         if (existing[name] === undefined) volumes[name] = { driver: 'local', driver_opts: { type: 'tmpfs', device: 'tmpfs', ...(options === '' ? {} : { o: options }) } };
         append(out, 'tmpfs', s, 'volumes', { type: 'volume', source: name, target: path }, `volumes: ${name} at ${path} (a local tmpfs volume: a swarm drops tmpfs:)`);
       }
