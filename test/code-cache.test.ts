@@ -6,7 +6,7 @@ import { chmodSync, mkdtempSync, readdirSync, readFileSync, statSync, utimesSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { codeCacheFile } from '../src/cache/code-cache.js';
-import { runCli } from './helpers/cli.js';
+import { FAKE_DOCKER, runCli } from './helpers/cli.js';
 
 function tempCache(): { env: NodeJS.ProcessEnv; dir: string } {
   const home = mkdtempSync(join(tmpdir(), 'sdocker-code-cache-'));
@@ -34,6 +34,23 @@ test('the first start writes the cache (ours alone); the next reads it and write
   t.is(await rules(env), first);
   t.deepEqual(codeFiles(dir), [name]);
   t.is(statSync(file).ino, written.ino, 'a usable cache is not written again');
+});
+
+test('run starts the run bundle: its cache sits beside the main bundle\'s, and neither start removes the other', async (t) => {
+  const { env, dir } = tempCache();
+  const expected = await rules(env);
+  const [main] = codeFiles(dir);
+  t.regex(main!, /^code-sdocker-main-v/);
+  // `run --help` is docker's help: passed through by the run bundle, no engine asked.
+  const help = await runCli(['run', '--help'], { ...env, SDOCKER_DOCKER: FAKE_DOCKER });
+  t.is(help.code, 0, help.stderr);
+  const both = codeFiles(dir).sort();
+  t.is(both.length, 2);
+  t.regex(both.find((name) => name !== main)!, /^code-sdocker-run-v/);
+  const inode = statSync(join(dir, main!)).ino;
+  t.is(await rules(env), expected);
+  t.deepEqual(codeFiles(dir).sort(), both);
+  t.is(statSync(join(dir, main!)).ino, inode, 'the run bundle\'s start left the main cache usable');
 });
 
 test('a corrupt cache is ignored and replaced; caches of older bundles go then', async (t) => {

@@ -14,3 +14,13 @@ export const PARTLY_HARDENED: ReadonlySet<string> = new Set(['stack']);
 export function mayNeedSdocker(argv: readonly string[]): boolean {
   return argv[0]?.startsWith('--sd-') === true || argv.some((word) => HARDENED.has(word) || OWN_COMMANDS.has(word) || PARTLY_HARDENED.has(word));
 }
+
+/**
+ * run, create or exec first (or `container` and one of them): parseInvocation reads such an argv
+ * as a hardened command or a pass-through, never as an own command, so the launcher
+ * (src/launch.ts) may run the run bundle alone for it.
+ */
+export function runsOnly(argv: readonly string[]): boolean {
+  const [first = '', second = ''] = argv;
+  return HARDENED.has(first) || (first === 'container' && HARDENED.has(second));
+}
