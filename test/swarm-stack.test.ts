@@ -137,5 +137,5 @@ test.serial('stack ls and stack rm are docker\'s own', async (t) => {
   const rm = await runCli(['stack', 'rm', name]);
   t.is(rm.code, 0, rm.stderr);
   await until(() => listed(['service', 'ls', '-q'], name), `${name}'s services to go`);
-  t.pass();
+  t.false((await runCli(['stack', 'ls', '--format', '{{.Name}}'])).stdout.split('\n').includes(name), 'docker removed the stack');
 });
