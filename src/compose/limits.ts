@@ -86,10 +86,27 @@ export class Plan implements LimitPlan {
   }
 }
 
-/** Where the file sets a limit: beside the service (`top`) and in deploy.resources.limits. */
-function placed(s: ServiceView, key: string, deployKey: string): { top: unknown; deploy: unknown; limits: Record<string, unknown> | undefined } {
+interface Placed {
+  readonly top: unknown;
+  readonly deploy: unknown;
+  readonly limits: Record<string, unknown> | undefined;
+  /** The file's own value (deploy's wins, as v1 reads it), and where it is written. */
+  readonly given: unknown;
+  readonly path: Path;
+}
+
+/**
+ * Where the file sets a limit: beside the service (`top`) and in deploy.resources.limits;
+ * undefined when the two differ (said on the plan, left as written).
+ */
+function placed(plan: Plan, s: ServiceView, key: string, deployKey: string, parse: Parse): Placed | undefined {
   const limits = resources(s, 'limits');
-  return { top: s.data[key], deploy: limits?.[deployKey], limits };
+  const [top, deploy] = [s.data[key], limits?.[deployKey]];
+  if (top !== undefined && deploy !== undefined && !same(top, deploy, parse)) {
+    differ(plan, key, deployKey, top, deploy);
+    return undefined;
+  }
+  return { top, deploy, limits, given: deploy ?? top, path: deploy === undefined ? [key] : [...LIMITS, deployKey] };
 }
 
 /** Two distinct values: compose v2 refuses the file, v1 takes deploy's. Left as written. */
@@ -109,15 +126,13 @@ export function profileOrReservation(plan: Plan, profile: string, [path, reserva
 export function memoryLimits(s: ServiceView): LimitPlan {
   const plan = new Plan(s, 'memory');
   const profile = s.policy.limits.memory;
-  const { top, deploy, limits } = placed(s, 'mem_limit', 'memory');
-  if (top !== undefined && deploy !== undefined && !same(top, deploy, parseBytes)) {
-    differ(plan, 'mem_limit', 'memory', top, deploy);
-    return plan;
-  }
+  const at = placed(plan, s, 'mem_limit', 'memory', parseBytes);
+  if (at === undefined) return plan;
+  const { top, deploy, limits } = at;
   const swap = s.data['memswap_limit'];
-  let memory = deploy ?? top;
+  let memory = at.given;
   if (memory !== undefined) {
-    plan.looser(deploy === undefined ? ['mem_limit'] : [...LIMITS, 'memory'], memory, profile, parseBytes);
+    plan.looser(at.path, memory, profile, parseBytes);
     if (limits !== undefined && deploy === undefined) plan.set([...LIMITS, 'memory'], text(top));
   } else if (profile !== '') {
     const deployed = resources(s, 'reservations')?.['memory'];
@@ -127,7 +142,7 @@ export function memoryLimits(s: ServiceView): LimitPlan {
     if (swap !== undefined && above(memory, swap, parseBytes)) memory = swap;
     plan.set(limits === undefined ? ['mem_limit'] : [...LIMITS, 'memory'], limits === undefined ? memory : text(memory));
   }
-  const shown = memory === (deploy ?? top) ? plan.shown(deploy === undefined ? ['mem_limit'] : [...LIMITS, 'memory'], memory) : text(memory);
+  const shown = memory === at.given ? plan.shown(at.path, memory) : text(memory);
   if (memory !== undefined) swapLimit(plan, memory, swap, shown);
   return plan;
 }
@@ -149,14 +164,11 @@ function swapLimit(plan: Plan, memory: unknown, swap: unknown, shown: string): v
 export function cpuLimits(s: ServiceView): LimitPlan {
   const plan = new Plan(s, 'cpus');
   const profile = s.policy.limits.cpus;
-  const { top, deploy, limits } = placed(s, 'cpus', 'cpus');
-  if (top !== undefined && deploy !== undefined && !same(top, deploy, parseCpus)) {
-    differ(plan, 'cpus', 'cpus', top, deploy);
-    return plan;
-  }
-  const cpus = deploy ?? top;
-  if (cpus !== undefined) {
-    plan.looser(deploy === undefined ? ['cpus'] : [...LIMITS, 'cpus'], cpus, profile, parseCpus);
+  const at = placed(plan, s, 'cpus', 'cpus', parseCpus);
+  if (at === undefined) return plan;
+  const { top, deploy, limits } = at;
+  if (at.given !== undefined) {
+    plan.looser(at.path, at.given, profile, parseCpus);
     if (limits !== undefined && deploy === undefined) plan.set([...LIMITS, 'cpus'], top);
     return plan;
   }
@@ -170,14 +182,10 @@ export function cpuLimits(s: ServiceView): LimitPlan {
 export function pidsLimits(s: ServiceView): LimitPlan {
   const plan = new Plan(s, 'pids-limit');
   const profile = s.policy.limits.pids;
-  const { top, deploy, limits } = placed(s, 'pids_limit', 'pids');
-  if (top !== undefined && deploy !== undefined && !same(top, deploy, parseCount)) {
-    differ(plan, 'pids_limit', 'pids', top, deploy);
-    return plan;
-  }
-  const given = deploy ?? top;
+  const at = placed(plan, s, 'pids_limit', 'pids', parseCount);
+  if (at === undefined) return plan;
+  const { top, deploy, limits, given, path } = at;
   if (given !== undefined) {
-    const path = deploy === undefined ? ['pids_limit'] : [...LIMITS, 'pids'];
     if (Number(given) <= 0) plan.warn(path, `${path.join('.')} ${plan.shown(path, given)} leaves the number of processes unlimited`);
     else plan.looser(path, given, String(profile), parseCount);
     if (limits !== undefined && deploy === undefined) {
