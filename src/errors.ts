@@ -13,3 +13,14 @@ export class SdockerError extends Error {
     this.name = 'SdockerError';
   }
 }
+
+/** `work`'s exit code; an SdockerError is said on stderr and its own exit code returned (anything else is a bug: thrown). */
+export async function exitCodeOf(work: () => Promise<number>, stderr: (text: string) => void): Promise<number> {
+  try {
+    return await work();
+  } catch (error) {
+    if (!(error instanceof SdockerError)) throw error;
+    stderr(`${error.message}\n`);
+    return error.exitCode;
+  }
+}

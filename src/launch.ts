@@ -10,7 +10,7 @@
 // SdockerError must be one class within the bundle that runs, for main.ts's `instanceof`.
 import { join } from 'node:path';
 import { mayNeedSdocker, runsOnly } from './docker/words.js';
-import { SdockerError } from './errors.js';
+import { exitCodeOf } from './errors.js';
 import { runInherit } from './exec.js';
 
 const argv = process.argv.slice(2);
@@ -21,14 +21,7 @@ if (mayNeedSdocker(argv)) {
   void import('./cache/code-cache.js').then(({ runCached }) => runCached(bundle, process.env, require));
 } else {
   // As main.ts does for a passed-through command.
-  runInherit(process.env['SDOCKER_DOCKER'] || 'docker', argv).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      if (!(error instanceof SdockerError)) throw error;
-      process.stderr.write(`${error.message}\n`);
-      process.exitCode = error.exitCode;
-    },
-  );
+  void exitCodeOf(() => runInherit(process.env['SDOCKER_DOCKER'] || 'docker', argv), (text) => process.stderr.write(text)).then((code) => {
+    process.exitCode = code;
+  });
 }

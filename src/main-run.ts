@@ -2,19 +2,15 @@
 // whose first word is run, create, exec or `container` (src/launch.ts, runsOnly).
 import type { Deps } from './deps.js';
 import { parseInvocation } from './docker/invocation.js';
-import { SdockerError } from './errors.js';
+import { exitCodeOf } from './errors.js';
 import { runHardened } from './run/run.js';
 
-export async function mainRun(argv: readonly string[], deps: Deps): Promise<number> {
-  try {
+export function mainRun(argv: readonly string[], deps: Deps): Promise<number> {
+  return exitCodeOf(async () => {
     const inv = parseInvocation(argv);
-    if (inv.kind === 'pass') return await deps.run(deps.docker, argv);
+    if (inv.kind === 'pass') return deps.run(deps.docker, argv);
     // parseInvocation reads an own command only from its first word or a leading --sd- flag.
     if (inv.kind === 'own') throw new Error(`sdocker: internal error: the run bundle was given '${argv[0] ?? ''}'`);
-    return await runHardened(inv, deps);
-  } catch (error) {
-    if (!(error instanceof SdockerError)) throw error;
-    deps.stderr(`${error.message}\n`);
-    return error.exitCode;
-  }
+    return runHardened(inv, deps);
+  }, deps.stderr);
 }
