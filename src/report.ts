@@ -2,6 +2,7 @@
 // is read at 100 columns: a flag and its reason never share a padded column (three tmpfs
 // mounts made that column ~200 characters wide), reasons wrap under their flags.
 import type { Plan } from './plan.js';
+import { shellQuote } from './quote.js';
 import type { LoadedPolicy } from './policy/load.js';
 import { refusalMessage, type Violation } from './policy/refusals.js';
 import { REFUSALS, ruleRow, type RuleId } from './policy/rules.js';
@@ -11,10 +12,6 @@ const WIDTH = 100;
 const FLAG_INDENT = '  ';
 const REASON_INDENT = '      ';
 
-/** A word as a POSIX shell would need it, so a printed command can be pasted back. */
-export function shellQuote(word: string): string {
-  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
-}
 
 export function allowedWarning(violation: Violation): string {
   const row = REFUSALS[violation.rule];

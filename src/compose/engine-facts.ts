@@ -6,7 +6,8 @@
 // cannot, and says so. The names are the engine's: compose prefixes a project volume with the
 // project name (v1 project.py, compose-go loader: `name:` wins, `external` keeps the key).
 import { basename } from 'node:path';
-import { asksAnything, inheritAsk, type InheritAsk } from '../inherited-facts.js';
+import type { Engine } from '../engine/engine.js';
+import { asksAnything, gatherInherited, inheritAsk, type InheritAsk } from '../inherited-facts.js';
 import type { InheritedFacts } from '../policy/inherited.js';
 
 export interface EngineView {
@@ -25,6 +26,11 @@ export interface EngineAccess {
 const NOTHING: InheritedFacts = { containers: new Map(), volumes: new Map() };
 
 /** The engine's name of a top-level volume of the file. */
+/** EngineAccess.gather answered by `engine`: the containers a model joins, the volumes it uses. */
+export function askEngine(engine: Engine): EngineAccess['gather'] {
+  return (ask) => gatherInherited(engine, ask, (name) => engine.inspectVolume(name));
+}
+
 export function engineVolumeName(key: string, definition: unknown, project: string): string {
   const def = (definition ?? {}) as { name?: unknown; external?: unknown };
   if (typeof def.name === 'string' && def.name !== '') return def.name;

@@ -5,9 +5,8 @@
 // failures, 1). The files' own x-sdocker allow lists count only once the user has trusted those
 // exact files (`sdocker trust FILE`): a cloned repository must not disarm them. sdocker's own
 // `--sd-allow RULE` (own-options.ts) lifts a refusal for this run.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import type { Deps } from '../deps.js';
 import type { Engine } from '../engine/engine.js';
 import type { Item, ParsedFlags } from '../docker/parse.js';
@@ -21,7 +20,7 @@ import { projectFiles } from './command.js';
 import { findCompose, type ComposeCommand } from './endpoint.js';
 import { EXEC, RUN, V1_RUN_PREFIXES } from './flags.js';
 import { projectEnv } from './dotenv.js';
-import { projectName, type EngineAccess } from './engine-facts.js';
+import { askEngine, projectName, type EngineAccess } from './engine-facts.js';
 import { hardenCompose } from './harden.js';
 import { takeOwnOptions } from './own-options.js';
 import type { AllowHint } from './refuse.js';
@@ -29,6 +28,8 @@ import { bindOneOffPorts, judgeOneOff, type OneOff } from './oneoff.js';
 import { absoluteSeccomp } from './portable.js';
 import { copyDrift } from './portable-drift.js';
 import { configCall } from './portable-run.js';
+import { withPrivateFile } from './private-file.js';
+import { shownPath } from '../quote.js';
 import { classify } from './subcommands.js';
 
 export async function runCompose(argv: readonly string[], deps: Deps, dockerGlobals: readonly Item[] = []): Promise<number> {
@@ -105,10 +106,7 @@ async function engineAccess(choice: EngineChoice, model: string, deps: Deps, eng
   return {
     // COMPOSE_PROJECT_NAME may come from the project's .env, as compose reads it.
     project: projectName(choice.name, projectEnv(choice.projectDir, deps.env), data?.name, choice.projectDir),
-    gather: async (ask) => {
-      const { gatherInherited } = await import('../inherited-facts.js');
-      return gatherInherited(engine, ask, (name) => engine.inspectVolume(name));
-    },
+    gather: askEngine(engine),
   };
 }
 
@@ -156,14 +154,7 @@ async function runHardened(compose: ComposeCommand, files: readonly string[], gl
   // Quiet on success: no notes (a read-only bind allowed); those are harden --check's.
   for (const f of result.findings.filter((x) => x.level !== 'change' && x.level !== 'note')) deps.stderr(`sdocker: service ${f.service}: ${f.message}\n`);
   if (refused.length > 0) return EXIT_REFUSED;
-  const dir = mkdtempSync(join(tmpdir(), 'sdocker-compose-'));
-  try {
-    const hardened = join(dir, 'compose.hardened.yml');
-    writeFileSync(hardened, result.output);
-    return await run(['-f', hardened, ...(projectDir === undefined ? [] : ['--project-directory', projectDir]), ...globals, ...subWords]);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  return withPrivateFile('sdocker-compose-', 'compose.hardened.yml', result.output, (hardened) => run(['-f', hardened, ...(projectDir === undefined ? [] : ['--project-directory', projectDir]), ...globals, ...subWords]));
 }
 
 /** `a.yml not trusted, b.yml changed since you trusted it`; files in one state share its words. */
@@ -175,13 +166,6 @@ function untrustedList(files: readonly string[], states: ReadonlyMap<string, Tru
 /** How a model refusal is lifted for sdocker compose: on the service (counted once trusted), or --sd-allow. */
 function composeHint(trust: string): AllowHint {
   return (rule) => `allow it: x-sdocker: {allow: [${rule}]} on the service${trust === '' ? '' : `, then ${trust}`}, or sdocker compose --sd-allow ${rule} ...`;
-}
-
-/** A file as the user may type it back: relative to the working directory when below it, quoted when the shell would split it. */
-export function shownPath(file: string, cwd: string): string {
-  const rel = relative(cwd, file);
-  const shown = rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? `./${rel}` : file;
-  return /^[\w./@%+=:,-]+$/.test(shown) ? shown : `'${shown.replaceAll("'", "'\\''")}'`;
 }
 
 function composeFiles(given: readonly string[], deps: Deps): string[] {

@@ -6,17 +6,17 @@
 // allow lists count only once the user trusted those exact files (`sdocker trust FILE`); a model
 // read from stdin never counts. `--sd-allow RULE` (right after `stack`, or among deploy's flags)
 // lifts a refusal for this deploy.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Deps } from '../deps.js';
 import type { Item } from '../docker/parse.js';
 import { EXIT_REFUSED } from '../errors.js';
 import { hostFacts } from '../facts.js';
 import type { HardenedFile, HardenOptions } from '../compose/harden.js';
-import type { EngineAccess } from '../compose/engine-facts.js';
+import { askEngine } from '../compose/engine-facts.js';
 import type { AllowHint } from '../compose/refuse.js';
 import { isTrusted } from '../policy/trust.js';
+import { shownPath } from '../quote.js';
 import { parseDeployArgs, type DeployArgs } from './args.js';
 import { portableModel, renderModel, workingDir } from './model.js';
 
@@ -43,7 +43,8 @@ export async function runStackDeploy(args: readonly string[], deps: Deps, global
     cliAllow: parsed.allow,
     seccomp: undefined,
     ignoreFileAllows: !trust.trusted,
-    engine: engineAccess(parsed.name, target),
+    // A stack's volumes are `STACK_NAME`, as a compose project's.
+    engine: { project: parsed.name, gather: askEngine(target) },
     host: hostFacts(target),
     allowHint: stackHint(trust.command),
     target: 'swarm',
@@ -51,14 +52,8 @@ export async function runStackDeploy(args: readonly string[], deps: Deps, global
   const { hardenCompose } = await import('../compose/harden.js');
   const result = await hardenCompose(text, label, options);
   if (report(result, trust, /x-sdocker/.test(text), deps)) return EXIT_REFUSED;
-  const dir = mkdtempSync(join(tmpdir(), 'sdocker-stack-'));
-  try {
-    const hardened = join(dir, 'stack.hardened.yml');
-    writeFileSync(hardened, result.output);
-    return await deploy(['-c', hardened]);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const { withPrivateFile } = await import('../compose/private-file.js');
+  return withPrivateFile('sdocker-stack-', 'stack.hardened.yml', result.output, (hardened) => deploy(['-c', hardened]));
 }
 
 interface Trust {
@@ -76,16 +71,6 @@ function trustOf(parsed: DeployArgs, deps: Deps): Trust {
   return { trusted: untrusted.length === 0 && !stdin, command, stdin };
 }
 
-/** The engine's answers about what the model borrows: a stack's volumes are `STACK_NAME`, as a compose project's. */
-function engineAccess(stack: string, engine: import('../engine/engine.js').Engine): EngineAccess {
-  return {
-    project: stack,
-    gather: async (ask) => {
-      const { gatherInherited } = await import('../inherited-facts.js');
-      return gatherInherited(engine, ask, (name) => engine.inspectVolume(name));
-    },
-  };
-}
 
 /** Warnings and findings on stderr, each once; true when something is refused. */
 function report(result: HardenedFile, trust: Trust, hasAllowLists: boolean, deps: Deps): boolean {
@@ -100,10 +85,4 @@ function report(result: HardenedFile, trust: Trust, hasAllowLists: boolean, deps
 /** How a refusal of the model is lifted for a stack deploy. */
 function stackHint(trust: string): AllowHint {
   return (rule) => `allow it: x-sdocker: {allow: [${rule}]} on the service${trust === '' ? '' : `, then ${trust}`}, or sdocker stack deploy --sd-allow ${rule} ...`;
-}
-
-/** A file as the user may type it back (compose/run.ts's rule, without loading compose's runner). */
-function shownPath(file: string, cwd: string): string {
-  const rel = file.startsWith(`${cwd}/`) ? `./${file.slice(cwd.length + 1)}` : file;
-  return /^[\w./@%+=:,-]+$/.test(rel) ? rel : `'${rel.replaceAll("'", "'\\''")}'`;
 }

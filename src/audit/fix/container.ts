@@ -12,7 +12,7 @@ import type { EngineFacts, HostFacts, RuleContext } from '../../policy/context.j
 import { refusalMessage } from '../../policy/refusals.js';
 import type { Policy } from '../../policy/schema.js';
 import { resolveSeccomp } from '../../policy/seccomp.js';
-import { shellQuote } from '../../report.js';
+import { shellQuote } from '../../quote.js';
 import type { ContainerSnapshot, EngineSnapshot, Fix, ImageSnapshot, RawContainer } from '../types.js';
 import { entrypointPiece, readConfig } from './from-config.js';
 import { readHost } from './from-host.js';
