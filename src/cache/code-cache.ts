@@ -11,31 +11,13 @@
 // - it is written once, after a miss, at exit (so it holds the functions this run compiled),
 //   to a temporary file renamed into place, and the older caches of that bundle (and caches
 //   named before bundles were named) are removed then.
-import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { Script } from 'node:vm';
-import { cacheDir } from './store.js';
+import { cacheDir, readOwn } from './store.js';
 
 const PREFIX = 'code-';
 
-/** Our own file, writable only by us (a folder: the same for it). */
-function ours(stats: { uid: number; mode: number }): boolean {
-  return process.getuid !== undefined && stats.uid === process.getuid() && (stats.mode & 0o022) === 0;
-}
-
-function readOwn(file: string): Buffer | undefined {
-  try {
-    if (!ours(statSync(dirname(file)))) return undefined;
-    const fd = openSync(file, 'r');
-    try {
-      return ours(fstatSync(fd)) ? readFileSync(fd) : undefined;
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    return undefined;
-  }
-}
 
 /** A cache file another bundle may still use: named after a bundle other than `tag`. */
 function otherBundles(name: string, tag: string): boolean {

@@ -21,19 +21,29 @@ function ours(stats: { uid: number; mode: number }): boolean {
 }
 
 /**
- * The parsed file, or undefined when it is missing, not JSON, or not ours: a folder or file
- * another user can write (a shared $XDG_CACHE_HOME, `sudo -E` keeping the user's) is not read.
- * The file is judged by its open descriptor, so it cannot be swapped between check and read.
+ * The file's bytes, or undefined when it is missing or not ours: a folder or file another user
+ * can write (a shared $XDG_CACHE_HOME, `sudo -E` keeping the user's) is not read. The file is
+ * judged by its open descriptor, so it cannot be swapped between check and read.
  */
-export function readCache(file: string): unknown {
+export function readOwn(file: string): Buffer | undefined {
   try {
     if (!ours(statSync(dirname(file)))) return undefined;
     const fd = openSync(file, 'r');
     try {
-      return ours(fstatSync(fd)) ? (JSON.parse(readFileSync(fd, 'utf8')) as unknown) : undefined;
+      return ours(fstatSync(fd)) ? readFileSync(fd) : undefined;
     } finally {
       closeSync(fd);
     }
+  } catch {
+    return undefined;
+  }
+}
+
+/** The parsed file, or undefined when it is missing, not JSON, or not ours (readOwn). */
+export function readCache(file: string): unknown {
+  const bytes = readOwn(file);
+  try {
+    return bytes === undefined ? undefined : (JSON.parse(bytes.toString('utf8')) as unknown);
   } catch {
     return undefined;
   }
