@@ -72,6 +72,9 @@ test('a mistyped rule id, profile or own-command option names the nearest', asyn
   const rule = await runCli(['run', '--sd-allow', 'privilegd', 'img'], FAKE);
   t.is(rule.code, 2);
   t.regex(rule.stderr, /'privilegd' in --sd-allow is not a refusal rule; did you mean privileged\?\n$/);
+  const harden = await runCli(['harden', '--allow', 'privilegd', '--check', 'test/fixtures/compose/basic.in.yml'], FAKE);
+  t.is(harden.code, 2);
+  t.regex(harden.stderr, /'privilegd' in --allow is not a refusal rule; did you mean privileged\?\n$/);
   const profile = await runCli(['run', '--sd-profile', 'strct', 'img'], FAKE);
   t.is(profile.stderr, "sdocker: unknown profile 'strct'; did you mean strict?\n");
   const option = await runCli(['rules', '--markdwn'], FAKE);

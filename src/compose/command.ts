@@ -49,7 +49,7 @@ export async function runHarden(files: readonly string[], flags: HardenFlags, de
   const results: HardenedFile[] = [];
   for (const file of targets) {
     if (!existsSync(file)) throw new SdockerError(`sdocker: ${file} does not exist; name a compose file`, EXIT_USAGE);
-    const options = { profile: flags.profile, env: deps.env, cliAllow: flags.allow ?? [], seccomp: flags.seccomp, segment: flags.segment === true, judgeOnly: judgedOnly.has(file), target, portable: true, cwd: deps.cwd };
+    const options = { profile: flags.profile, env: deps.env, cliAllow: flags.allow ?? [], cliAllowFlag: '--allow', seccomp: flags.seccomp, segment: flags.segment === true, judgeOnly: judgedOnly.has(file), target, portable: true, cwd: deps.cwd };
     results.push(await hardenCompose(readFileSync(file, 'utf8'), file, options));
   }
   // An untrusted .sdocker.yml that loosens: said once, as sdocker run says it.

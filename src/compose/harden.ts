@@ -31,6 +31,8 @@ export interface HardenOptions {
   readonly profile: string;
   readonly env: NodeJS.ProcessEnv;
   readonly cliAllow: readonly string[];
+  /** How the user wrote cliAllow (loadPolicy's cliAllowFlag). */
+  readonly cliAllowFlag?: string;
   /** The seccomp profile path to write; default: the policy's (sdocker's own), absolute unless `portable`. */
   readonly seccomp: string | undefined;
   /** Name the policy's seccomp profile by its copy in the project, `./.sdocker/seccomp/NAME` (portable.ts): a file that travels. */
@@ -93,7 +95,7 @@ export async function hardenCompose(text: string, file: string, options: HardenO
     const data = models.model(name);
     const image = typeof data['image'] === 'string' ? data['image'] : '';
     if (!policies.has(image)) {
-      policies.set(image, loadPolicy({ profile: options.profile, env: options.env, cwd: dirname(file), cliAllow: options.cliAllow, ...(image === '' ? {} : { image }) }));
+      policies.set(image, loadPolicy({ profile: options.profile, env: options.env, cwd: dirname(file), cliAllow: options.cliAllow, ...(options.cliAllowFlag === undefined ? {} : { cliAllowFlag: options.cliAllowFlag }), ...(image === '' ? {} : { image }) }));
     }
     const { policy, warnings: said } = await (policies.get(image) as Promise<LoadedPolicy>);
     for (const line of said) warnings.add(line);

@@ -11,7 +11,6 @@ import { EXIT_REFUSED, EXIT_USAGE, SdockerError } from '../errors.js';
 import { baseContext, gatherFacts } from '../facts.js';
 import { inheritAsk } from '../inherited-facts.js';
 import { checkRefusals } from '../plan.js';
-import { checkAllowList } from '../policy/allow.js';
 import { OptionView } from '../policy/context.js';
 import { normalizeImage } from '../policy/images.js';
 import { loadPolicy, userImagesDir } from '../policy/load.js';
@@ -61,7 +60,6 @@ export async function runLearn(args: readonly string[], deps: Deps, globals: rea
 async function prepare(options: LearnOptions, deps: Deps, globals: readonly Item[]): Promise<TrialSetup> {
   const words = globals.flatMap((item) => item.words);
   const loaded = await loadPolicy({ profile: options.profile ?? (deps.env['SDOCKER_PROFILE'] || 'default'), env: deps.env, cwd: deps.cwd, cliAllow: options.allow, image: options.image });
-  checkAllowList(loaded.policy.allow, 'the allow list');
   const { chooseEngine } = await import('../engine/choose.js');
   const engine = chooseEngine(globals, deps.env, deps.docker, deps.cwd);
   const base = baseContext('run', options.items, loaded, engine, deps.cwd, options.image);

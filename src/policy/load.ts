@@ -7,7 +7,7 @@ import { dirname, join, relative } from 'node:path';
 import { COMPILED_PROFILES as COMPILED, PROFILES_DIR } from '../paths.js';
 import { SdockerError, EXIT_USAGE } from '../errors.js';
 import { didYouMean } from '../suggest.js';
-import { checkLayerAllow } from './allow.js';
+import { checkAllowList, checkLayerAllow } from './allow.js';
 import { IMAGE_PROFILES_DIR, findImageProfile, type ImageProfile } from './images.js';
 import { mergeLayers, splitTightening } from './merge.js';
 import { leaves, validateLayer, type Layer, type Policy } from './schema.js';
@@ -19,6 +19,8 @@ export interface LoadRequest {
   readonly env: NodeJS.ProcessEnv;
   readonly cwd: string;
   readonly cliAllow: readonly string[];
+  /** How the user wrote cliAllow, for the error naming a mistyped rule (default `--sd-allow`; harden's is `--allow`). */
+  readonly cliAllowFlag?: string;
 }
 
 /** One layer of the merge, as `sdocker rules --explain` shows it. */
@@ -74,6 +76,8 @@ export async function loadPolicy(request: LoadRequest): Promise<LoadedPolicy> {
   }
   const projectFile = findProjectConfig(request.cwd);
   const warnings = projectFile === undefined ? [] : await pushProject(projectFile, named, request.env);
+  // Every layer's allow list is checked where it is read, so the error names where it was written.
+  checkAllowList(request.cliAllow, request.cliAllowFlag ?? '--sd-allow');
   push('command line', undefined, validateLayer({ allow: [...request.cliAllow] }, 'the command line'));
   const layers = named.map((l) => l.data);
   const sources = named.flatMap((l) => (l.file === undefined ? [] : [l.file]));

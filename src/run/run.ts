@@ -14,7 +14,7 @@ import { checkRefusals, planContainer, planExec, type Plan } from '../plan.js';
 import { OptionView } from '../policy/context.js';
 import { loadPolicy, type LoadedPolicy } from '../policy/load.js';
 import { refusalMessage } from '../policy/refusals.js';
-import { checkAllowList, splitAllow } from '../policy/allow.js';
+import { splitAllow } from '../policy/allow.js';
 import { allowedWarning, renderDryRun } from '../report.js';
 import { afterLinks, checkTargets, generateName, prepareLinks } from './links.js';
 
@@ -57,9 +57,7 @@ async function hardenOrThrow(inv: ContainerInvocation | ExecInvocation, deps: De
   const items = inv.flags.items;
   const own = ownOptions(new OptionView(items, true), deps.env);
   const image = inv.kind === 'container' ? inv.image : undefined;
-  checkAllowList(own.allow, '--sd-allow');
   const loaded = await loadPolicy({ profile: own.profile, env: deps.env, cwd: deps.cwd, cliAllow: own.allow, ...(image === undefined ? {} : { image }) });
-  checkAllowList(loaded.policy.allow, 'the allow list');
   const engine = await deps.engineFor(inv);
   const base = baseContext(inv.kind === 'exec' ? 'exec' : inv.sub, items, loaded, engine, deps.cwd, image);
   const early = checkRefusals(base);
