@@ -12,7 +12,7 @@ import type { Fixtures, Kind } from './helpers/dangers.js';
 import { decide, dockerAsync, sdockerEnv, engineWorld, inspectAll, listContainers, listVolumes, makeFixtures, pool, removeFixtures, type Decision } from './helpers/differential.js';
 import { CLI } from './helpers/cli.js';
 import { engineProblem } from './helpers/engine.js';
-import { engineDefaults, findDangers, type Finding } from './helpers/oracle.js';
+import { engineDefaults, findDangers } from './helpers/oracle.js';
 import { random } from './helpers/spellings.js';
 import { groupBypasses, show, type Bypass } from './helpers/verdicts.js';
 

@@ -5,7 +5,7 @@
 import type { EngineSnapshot, Finding, Snapshot } from '../types.js';
 import { daemonConfig } from './daemon-config.js';
 import { configuredChecks } from './daemon-settings.js';
-import { engineKind, findingFor, securityOptions, str } from './engine-facts.js';
+import { findingFor, securityOptions, str } from './engine-facts.js';
 import { hostChecks } from './host.js';
 
 type Make = ReturnType<typeof findingFor>;

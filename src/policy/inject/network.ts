@@ -2,7 +2,7 @@
 // loopback unless the user named a host address.
 import { parseBool, type Opt } from '../../docker/parse.js';
 import { expandPorts, parsePort, renderPort } from '../../docker/values.js';
-import { canonical, type RuleContext } from '../context.js';
+import type { RuleContext } from '../context.js';
 import { bindAddress } from '../defaults.js';
 import { injectLinks } from './links.js';
 import { add, say, type Inject, type Injected } from './types.js';
