@@ -106,20 +106,20 @@ test('without the image every value is written out, and that is said', async (t)
   t.true(result.lost?.some((line) => line.startsWith('the image example/app:1 is not in the snapshot')));
 });
 
-test('steps for a running container: rename, keep it from restarting, stop, run the new one, wait until it runs, remove the old one', async (t) => {
+test('steps for a running container: rename, keep it from restarting, stop, run the new one, check it still runs, remove the old one', async (t) => {
   const result = await fix(container({ HostConfig: { RestartPolicy: { Name: 'always', MaximumRetryCount: 0 } }, Config: { Healthcheck: null } }));
-  t.deepEqual(result.steps?.map((s) => [s.argv.join(' '), s.until ?? '']), [
+  t.deepEqual(result.steps?.map((s) => [s.argv.join(' '), s.expect ?? '']), [
     ['docker rename app app-sdocker-old', ''],
     ['docker update --restart no app-sdocker-old', ''],
     ['docker stop app-sdocker-old', ''],
     [result.command.join(' '), ''],
-    ['docker container inspect --format {{.State.Status}} app', 'running'],
+    ['docker container inspect --format {{.State.Status}} {{.RestartCount}} app', 'running 0'],
     ['docker rm app-sdocker-old', ''],
   ]);
   t.deepEqual(result.rollback?.map((s) => s.argv.join(' ')), ['docker rm --force app', 'docker rename app-sdocker-old app', 'docker update --restart always app', 'docker start app']);
   t.deepEqual(renderSteps(result.steps ?? []).slice(3), [
     `${result.command.map(shellQuote).join(' ')} &&`,
-    `( n=0; until [ "$(docker container inspect --format '{{.State.Status}}' app)" = running ]; do n=$((n+1)); [ "$n" -lt 120 ] || exit 1; sleep 1; done ) &&`,
+    `sleep 5 && [ "$(docker container inspect --format '{{.State.Status}} {{.RestartCount}}' app)" = 'running 0' ] &&`,
     'docker rm app-sdocker-old',
   ]);
   t.is(renderRollback(result.rollback ?? []), 'docker rm --force app; docker rename app-sdocker-old app && docker update --restart always app && docker start app');
@@ -130,6 +130,7 @@ test('a health-checked container is waited for until healthy; a name taken is no
   const { policy } = await loadPolicy({ profile: 'default', env: {}, cwd: '/', cliAllow: [] });
   const result = containerFix({ raw, processes: undefined }, IMAGE, { policy, host: HOST, engine: ENGINE, cwd: '/', taken: new Set(['app', 'app-sdocker-old']) });
   t.deepEqual(result.steps?.find((s) => s.until !== undefined), { argv: ['docker', 'container', 'inspect', '--format', '{{.State.Health.Status}}', 'app'], until: 'healthy', note: 'wait until it is healthy' });
+  t.is(renderSteps(result.steps ?? [])[3], `( n=0; until [ "$(docker container inspect --format '{{.State.Health.Status}}' app)" = healthy ]; do n=$((n+1)); [ "$n" -lt 120 ] || exit 1; sleep 1; done ) &&`);
   t.is(result.steps?.[0]?.argv.join(' '), 'docker rename app app-sdocker-old-2');
 });
 

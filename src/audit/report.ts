@@ -54,7 +54,8 @@ function fixLines(fix: Fix): string[] {
 function fixCommandLines(fix: Fix): string[] {
   if (fix.advice !== undefined) return [`  fix: ${fix.advice}`];
   if (fix.steps === undefined || fix.steps.length === 0) return [`  fix: ${fix.command.map(shellQuote).join(' ')}`];
-  const lines = [`  fix: re-create it hardened; the old container is kept, stopped, until the new one ${fix.steps.some((s) => s.until === 'healthy') ? 'is healthy' : fix.steps.some((s) => s.until !== undefined) ? 'runs' : 'is made'} (paste the lines as they are):`];
+  const up = fix.steps.some((s) => s.until === 'healthy') ? 'is healthy' : fix.steps.some((s) => s.expect !== undefined) ? 'runs' : 'is made';
+  const lines = [`  fix: re-create it hardened; the old container is kept, stopped, until the new one ${up} (paste the lines as they are):`];
   lines.push(...renderSteps(fix.steps).map((line) => `       ${line}`));
   if (fix.rollback !== undefined && fix.rollback.length > 0) lines.push(`       roll back (the new one does not come up): ${renderRollback(fix.rollback)}`);
   return lines;

@@ -41,10 +41,13 @@ export interface Fix {
   readonly rollback?: readonly FixStep[];
 }
 
-/** One command of a fix, as argv. */
+/** One command of a fix, as argv; it must exit 0, and the steps after it run only then. */
 export interface FixStep {
   readonly argv: readonly string[];
-  /** Poll it (once a second) until its output is this; without it, run it once and it must exit 0. */
+  /** Its output must be this: after waiting `after` seconds (a container that crashes has restarted by then). */
+  readonly expect?: string;
+  readonly after?: number;
+  /** Poll it once a second until its output is this (at most WAIT_SECONDS of fix/steps.ts). */
   readonly until?: string;
   /** What the step is for. */
   readonly note: string;

@@ -2,7 +2,10 @@
 // runs: the old one is renamed (freeing its name), kept from restarting and stopped (freeing its
 // ports, and its volumes from two writers), the new one is made under the old name, and the old
 // one is removed only once the new one is up (running, or healthy when it has a health check).
-// Each step runs only if the one before it succeeded; the roll back puts the old one back.
+// "Up" is healthy for a container with a health check, else still running, never restarted, a
+// few seconds after it started (a crash loop under the new flags has restarted by then: the
+// restart policy's backoff starts at 100 ms, moby restartmanager). Each step runs only if the
+// one before it succeeded; the roll back puts the old one back.
 // A container that was not running is re-created with `sdocker create`, not started.
 // `docker rm` without -v: the old container's anonymous volumes stay (its data, for a roll back).
 import { shellQuote } from '../../quote.js';
@@ -34,10 +37,8 @@ export function replacementSteps(raw: RawContainer, command: readonly string[], 
   if (policy !== 'no' && !autoRemove) steps.push({ argv: ['docker', 'update', '--restart', 'no', old], note: 'so the engine does not start it again' });
   if (running) steps.push({ argv: ['docker', 'stop', old], note: 'free its ports, and its volumes for the new one' });
   steps.push({ argv: command, note: running ? 'the new container, hardened' : 'the new container, hardened, created but not started (as the old one was not running)' });
-  if (running) {
-    const format = health ? '{{.State.Health.Status}}' : '{{.State.Status}}';
-    steps.push({ argv: ['docker', 'container', 'inspect', '--format', format, name], until: health ? 'healthy' : 'running', note: health ? 'wait until it is healthy' : 'wait until it runs' });
-  }
+  if (running && health) steps.push({ argv: ['docker', 'container', 'inspect', '--format', '{{.State.Health.Status}}', name], until: 'healthy', note: 'wait until it is healthy' });
+  if (running && !health) steps.push({ argv: ['docker', 'container', 'inspect', '--format', '{{.State.Status}} {{.RestartCount}}', name], expect: 'running 0', after: SETTLE_SECONDS, note: `check it still runs, never restarted, ${SETTLE_SECONDS} s later` });
   steps.push({ argv: ['docker', 'rm', old], note: 'remove the old container (its anonymous volumes stay)' });
   const rollback: FixStep[] = [
     { argv: ['docker', 'rm', '--force', name], note: 'remove the new container, if it was made' },
@@ -62,8 +63,10 @@ function hasHealthcheck(raw: RawContainer): boolean {
   return test.length > 0 && test[0] !== 'NONE';
 }
 
-/** How long the printed wait polls before it gives up (and the steps after it do not run). */
+/** How long the printed wait for a health check polls before it gives up (and the steps after it do not run). */
 export const WAIT_SECONDS = 120;
+/** How long a container without a health check must have run, unrestarted, to count as up. */
+export const SETTLE_SECONDS = 5;
 
 /**
  * The steps as shell lines that can be pasted as they are: each ends in `&&`, so a failure stops
@@ -71,10 +74,15 @@ export const WAIT_SECONDS = 120;
  */
 export function renderSteps(steps: readonly FixStep[]): string[] {
   return steps.map((step, index) => {
-    const words = step.argv.map(shellQuote).join(' ');
-    const line = step.until === undefined ? words : `( n=0; until [ "$(${words})" = ${shellQuote(step.until)} ]; do n=$((n+1)); [ "$n" -lt ${WAIT_SECONDS} ] || exit 1; sleep 1; done )`;
-    return index < steps.length - 1 ? `${line} &&` : line;
+    return index < steps.length - 1 ? `${stepLine(step)} &&` : stepLine(step);
   });
+}
+
+function stepLine(step: FixStep): string {
+  const words = step.argv.map(shellQuote).join(' ');
+  if (step.until !== undefined) return `( n=0; until [ "$(${words})" = ${shellQuote(step.until)} ]; do n=$((n+1)); [ "$n" -lt ${WAIT_SECONDS} ] || exit 1; sleep 1; done )`;
+  if (step.expect === undefined) return words;
+  return `${step.after === undefined ? '' : `sleep ${step.after} && `}[ "$(${words})" = ${shellQuote(step.expect)} ]`;
 }
 
 /** The roll back on one line: its first step (removing the new container) may fail when none was made. */
