@@ -42,14 +42,14 @@ function placedFinding(target: Target, hit: LayerHit<SecretFact>, baseLayers: nu
 
 function packagedFinding(target: Target, packaged: readonly { hit: LayerHit<SecretFact>; owner: Owner }[]): Finding {
   const packages = [...new Set(packaged.map(({ owner }) => owner.pkg))];
-  const files = packaged.map(({ hit }) => located(hit.value.hit, hit.path));
+  const files = packaged.map(({ hit }) => `${located(hit.value.hit, hit.path)} in layer ${hit.layerIndex + 1}`);
   return {
     target,
     check: SECRETS_CHECK,
     cis: SECRETS_CIS,
     result: 'info',
     message: `${packaged.length} secret-like match${packaged.length === 1 ? '' : 'es'} in files installed unchanged by package ${packages.join(', ')} (${files.join(', ')}): shipped by the distribution, not written by this image's builder; nothing to do`,
-    evidence: packaged.map(({ hit, owner }) => `${owner.manager} ${owner.pkg} ${located(hit.value.hit, hit.path)} (digest as installed): ${hit.value.hit.what} ${hit.value.hit.masked}`).join('; '),
+    evidence: packaged.map(({ hit, owner }) => `layer ${hit.layerIndex + 1} ${located(hit.value.hit, hit.path)}: ${hit.value.hit.what} ${hit.value.hit.masked}, ${owner.manager} package ${owner.pkg}'s file as installed`).join('; '),
   };
 }
 
