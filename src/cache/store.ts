@@ -63,7 +63,11 @@ export function writeBytes(file: string, dir: string, bytes: string | Uint8Array
     renameSync(temporary, file);
     return true;
   } catch {
-    rmSync(temporary, { force: true });
+    try {
+      rmSync(temporary, { force: true });
+    } catch {
+      // The folder itself is unusable (a file where it should be): nothing was written.
+    }
     return false;
   }
 }
