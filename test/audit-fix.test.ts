@@ -116,13 +116,13 @@ test('steps for a running container: rename, keep it from restarting, stop, run 
     ['docker container inspect --format {{.State.Status}} {{.RestartCount}} app', 'running 0'],
     ['docker rm app-sdocker-old', ''],
   ]);
-  t.deepEqual(result.rollback?.map((s) => s.argv.join(' ')), ['docker rm --force app', 'docker rename app-sdocker-old app', 'docker update --restart always app', 'docker start app']);
+  t.deepEqual(result.rollback?.map((s) => s.argv.join(' ')), ['docker container inspect --format {{.Name}} app-sdocker-old', 'docker rm --force app', 'docker rename app-sdocker-old app', 'docker update --restart always app', 'docker start app']);
   t.deepEqual(renderSteps(result.steps ?? []).slice(3), [
     `${result.command.map(shellQuote).join(' ')} &&`,
     `sleep 5 && [ "$(docker container inspect --format '{{.State.Status}} {{.RestartCount}}' app)" = 'running 0' ] &&`,
     'docker rm app-sdocker-old',
   ]);
-  t.is(renderRollback(result.rollback ?? []), 'docker rm --force app; docker rename app-sdocker-old app && docker update --restart always app && docker start app');
+  t.is(renderRollback(result.rollback ?? []), "docker container inspect --format '{{.Name}}' app-sdocker-old && { docker rm --force app || true; } && docker rename app-sdocker-old app && docker update --restart always app && docker start app");
 });
 
 test('a health-checked container is waited for until healthy; a name taken is not reused for the old one', async (t) => {
@@ -138,7 +138,7 @@ test('a stopped container is made again with sdocker create, not started; a --rm
   const stopped = await fix({ ...container(), State: { Status: 'exited', Running: false, Pid: 0 } });
   t.deepEqual(stopped.command.slice(0, 2), ['sdocker', 'create']);
   t.deepEqual(stopped.steps?.map((s) => s.argv[1]), ['rename', 'create', 'rm']);
-  t.deepEqual(stopped.rollback?.map((s) => s.argv[1]), ['rm', 'rename']);
+  t.deepEqual(stopped.rollback?.map((s) => s.argv[1]), ['container', 'rm', 'rename']);
   const autoRemove = await fix(container({ HostConfig: { AutoRemove: true } }));
   t.deepEqual(autoRemove.rollback, []);
   t.true(autoRemove.lost?.some((line) => line.startsWith('it was started with --rm: stopping it removes it')));

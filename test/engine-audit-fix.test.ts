@@ -213,6 +213,9 @@ test('a new container that does not come up leaves the old one, stopped and rena
   // Runs as root under plain docker; hardened (non-root, no capabilities) its chown fails and it exits.
   docker('run', '-d', '--name', name, '--restart', 'unless-stopped', IMAGE, 'sh', '-c', 'chown 0:0 /tmp && exec sleep 3600');
   const fix = await fixOf(name);
+  const early = sh(printedRollback(fix), bin.path);
+  t.not(early.status, 0, 'a roll back before the steps stops at its first step');
+  t.true(inspectOf(name).State.Running, 'and leaves the container alone');
   const run = sh(printedSteps(fix), bin.path, { XDG_CACHE_HOME: cache });
   t.not(run.status, 0, 'the check that it still runs fails');
   const old = (JSON.parse(docker('inspect', `${name}-sdocker-old`)) as { State: { Running: boolean }; HostConfig: { RestartPolicy: { Name: string } } }[])[0];

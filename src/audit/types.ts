@@ -49,6 +49,8 @@ export interface FixStep {
   readonly after?: number;
   /** Poll it once a second until its output is this (at most WAIT_SECONDS of fix/steps.ts). */
   readonly until?: string;
+  /** Its failure does not stop the steps after it (removing what may not exist). */
+  readonly optional?: true;
   /** What the step is for. */
   readonly note: string;
 }

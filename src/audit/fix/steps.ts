@@ -41,7 +41,9 @@ export function replacementSteps(raw: RawContainer, command: readonly string[], 
   if (running && !health) steps.push({ argv: ['docker', 'container', 'inspect', '--format', '{{.State.Status}} {{.RestartCount}}', name], expect: 'running 0', after: SETTLE_SECONDS, note: `check it still runs, never restarted, ${SETTLE_SECONDS} s later` });
   steps.push({ argv: ['docker', 'rm', old], note: 'remove the old container (its anonymous volumes stay)' });
   const rollback: FixStep[] = [
-    { argv: ['docker', 'rm', '--force', name], note: 'remove the new container, if it was made' },
+    // Only while the old one is kept: run too early, the next step would remove the old one itself.
+    { argv: ['docker', 'container', 'inspect', '--format', '{{.Name}}', old], note: 'the old container is still there, under its kept name' },
+    { argv: ['docker', 'rm', '--force', name], optional: true, note: 'remove the new container, if it was made' },
     { argv: ['docker', 'rename', old, name], note: 'give the old one its name back' },
   ];
   if (policy !== 'no' && !autoRemove) rollback.push({ argv: ['docker', 'update', '--restart', policy, name], note: 'its restart policy back' });
@@ -80,13 +82,13 @@ export function renderSteps(steps: readonly FixStep[]): string[] {
 
 function stepLine(step: FixStep): string {
   const words = step.argv.map(shellQuote).join(' ');
+  if (step.optional === true) return `{ ${words} || true; }`;
   if (step.until !== undefined) return `( n=0; until [ "$(${words})" = ${shellQuote(step.until)} ]; do n=$((n+1)); [ "$n" -lt ${WAIT_SECONDS} ] || exit 1; sleep 1; done )`;
   if (step.expect === undefined) return words;
   return `${step.after === undefined ? '' : `sleep ${step.after} && `}[ "$(${words})" = ${shellQuote(step.expect)} ]`;
 }
 
-/** The roll back on one line: its first step (removing the new container) may fail when none was made. */
+/** The roll back on one line, its steps joined as the fix's are. */
 export function renderRollback(steps: readonly FixStep[]): string {
-  const [first, ...rest] = steps.map((step) => step.argv.map(shellQuote).join(' '));
-  return first === undefined ? '' : [`${first};`, rest.join(' && ')].filter((part) => part !== '' && part !== ';').join(' ');
+  return steps.map(stepLine).join(' && ');
 }
