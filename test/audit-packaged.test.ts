@@ -36,7 +36,7 @@ test("apk's installed database: R: files under the last F: folder, Z: Q1 + base6
 });
 
 test('a listed path is found where it is in the image: /bin through a merged-/usr symlink', (t) => {
-  const index = new PackageIndex([{ manager: 'dpkg', files: [['/bin/tool', 'tool', 'md5:1'], ['/usr/share/x', 'x', 'md5:2']] }], (path) => path.replace(/^\/bin\//, '/usr/bin/'));
+  const index = new PackageIndex([{ manager: 'dpkg', files: [['/bin/tool', 'tool', 'md5:1'], ['/usr/share/x', 'x', 'md5:2']] }], (path) => path.replace(/^\/bin(?=\/|$)/, '/usr/bin'));
   t.deepEqual(index.owner('/usr/bin/tool', ['md5:1']), { manager: 'dpkg', pkg: 'tool' });
   t.is(index.owner('/usr/bin/tool', ['md5:9']), undefined, 'another content');
   t.is(index.owner('/usr/share/y', ['md5:2']), undefined);
@@ -106,6 +106,7 @@ test('merged /usr: a package lists /bin/x, the layer holds /usr/bin/x below the 
   t.deepEqual((await findingsOf([image])).map((f) => f.result), ['info']);
   const config = { history: [{}], diffIds: ['sha256:x'] };
   const tree = mergeImage(config, config.diffIds, [image]).tree;
+  t.is(tree.resolve('/bin'), '/usr/bin');
   t.is(tree.resolve('/bin/proxy-example'), '/usr/bin/proxy-example');
   t.is(tree.resolve('/usr/../bin/./proxy-example'), '/usr/bin/proxy-example');
   t.is(tree.resolve('/etc/x'), '/etc/x');

@@ -13,8 +13,10 @@ import type { Finding, Target } from './types.js';
 type SecretFact = Extract<FileFact, { kind: 'secret' }>;
 
 export function fileSecretFindings(target: Target, layers: ImageLayers<FileFact>, baseLayers: number | undefined): Finding[] {
+  // Built only for an image with a secret hit: most have none.
+  const secrets = layers.hits.some((hit) => hit.value.kind === 'secret');
   const index = new PackageIndex(
-    layers.hits.flatMap((hit) => (hit.value.kind === 'packaged' ? [hit.value] : [])),
+    secrets ? layers.hits.flatMap((hit) => (hit.value.kind === 'packaged' ? [hit.value] : [])) : [],
     (path) => layers.tree.resolve(path),
   );
   const out: Finding[] = [];

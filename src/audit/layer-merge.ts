@@ -51,7 +51,9 @@ function join(dir: string, name: string): string {
 }
 
 function parts(path: string): string[] {
-  return path.split('/').filter((part) => part !== '');
+  const all = path.split('/');
+  // Normalised paths (`/a/b`) have only the leading empty part: the common case, without filter's copy.
+  return all.indexOf('', 1) === -1 && all[0] === '' ? all.slice(1) : all.filter((part) => part !== '');
 }
 
 export interface SpecialFile {
@@ -101,8 +103,8 @@ export class MergedTree {
   }
 
   /**
-   * The path with its folders' symlinks followed in the final image (`/bin/sh` -> `/usr/bin/sh`
-   * where /bin links to usr/bin, as on merged-/usr systems): where a package's file really is.
+   * The path with its symlinks followed in the final image (`/bin` -> `/usr/bin` where /bin
+   * links to usr/bin, as on merged-/usr systems): where a package's folder really is.
    */
   resolve(path: string): string {
     let done: string[] = [];
@@ -114,7 +116,7 @@ export class MergedTree {
         continue;
       }
       const node = this.find(`/${[...done, name].join('/')}`);
-      const link = todo.length > 0 && node?.entry?.kind === 'symlink' ? node.entry.link : undefined;
+      const link = node?.entry?.kind === 'symlink' ? node.entry.link : undefined;
       if (link === undefined || hops++ > 16) done.push(name);
       else {
         todo = [...parts(link), ...todo];

@@ -17,4 +17,4 @@ export const SCANNER_SOURCES: readonly string[] = [
   'src/audit/layer-store.ts',
 ];
 
-export const SCANNER_KEY = 'c0ad3540cb6e60fa';
+export const SCANNER_KEY = '21fb444b8d117106';
