@@ -35,6 +35,7 @@ export const AUDIT_DOCKERFILES: Readonly<Record<string, string>> = {
     '',
   ].join('\n'),
   add: 'ENV LISTEN_ADDRESS=0.0.0.0\nADD files.tar /opt/\nADD URL /srv/remote.txt\nCOPY a.txt /srv/a.txt\nUSER 65534\n',
+  addplain: 'ADD a.txt /srv/plain.txt\nADD files.tar /opt/unpacked\nUSER 65534\n',
 };
 
 export function auditImageName(short: string, suffix: string): string {

@@ -3,10 +3,10 @@
 import { holdsEngineSocket, judgeBind } from '../../policy/mounts.js';
 import { judgeDeviceHost } from '../../policy/devices.js';
 import { normalizeCap } from '../../policy/refusals.js';
-import type { RefuseId } from '../../policy/rules.js';
+import { REFUSALS, type RefuseId } from '../../policy/rules.js';
 import type { Finding } from '../types.js';
 import type { ContainerAuditEnv } from './container-env.js';
-import { shown, why, type ContainerView } from './container-view.js';
+import { problem, remedy, shown, why, type ContainerView } from './container-view.js';
 
 type Check = (v: ContainerView, env: ContainerAuditEnv) => Finding;
 
@@ -36,7 +36,8 @@ const privileged: Check = (v) => warnOrPass(v, 'privileged', v.raw.HostConfig['P
 const dangerousCap: Check = (v, env) => {
   const added = v.list('CapAdd').map(normalizeCap);
   const bad = added.filter((cap) => env.lists.dangerousCaps.includes(cap));
-  return v.finding('dangerous-cap', bad.length > 0 ? 'warn' : 'pass', bad.length > 0 ? `${bad.join(', ')} added; ${why('dangerous-cap')}` : 'no escape-grade capability added', `HostConfig.CapAdd=${shown(v.list('CapAdd'))}`);
+  const message = `${bad.join(', ')} added: ${REFUSALS['dangerous-cap'].why}; re-create it without ${bad.length === 1 ? 'it' : 'them'}`;
+  return v.finding('dangerous-cap', bad.length > 0 ? 'warn' : 'pass', bad.length > 0 ? message : 'no escape-grade capability added', `HostConfig.CapAdd=${shown(v.list('CapAdd'))}`);
 };
 
 /** On cgroup v1 the engine's default cgroupns is the host's (moby: cgroupns defaults to host there), so it is no one's choice. */
@@ -44,7 +45,7 @@ const hostCgroupns: Check = (v) => {
   const mode = v.str('CgroupnsMode');
   const evidence = `HostConfig.CgroupnsMode=${mode}`;
   if (mode !== 'host') return v.finding('host-cgroupns', 'pass', "the container's own cgroup namespace", evidence);
-  if (String(v.snapshot.engine.info['CgroupVersion'] ?? '') === '1') return v.finding('host-cgroupns', 'info', `${why('host-cgroupns')}; the engine's default on cgroup v1`, `${evidence}, CgroupVersion=1`);
+  if (String(v.snapshot.engine.info['CgroupVersion'] ?? '') === '1') return v.finding('host-cgroupns', 'info', `${problem('host-cgroupns')}, as the engine gives every container on cgroup v1; --cgroupns private gives it its own`, `${evidence}, CgroupVersion=1`);
   return v.finding('host-cgroupns', 'warn', why('host-cgroupns'), evidence);
 };
 
@@ -129,8 +130,8 @@ const hostDevice: Check = (v, env) => {
   if (devices.length === 0) return v.finding('host-device', 'pass', 'no host device given', evidence);
   const verdicts = devices.map((d) => ({ path: d.PathOnHost ?? '', verdict: judgeDeviceHost(d.PathOnHost ?? '', env.host) }));
   const refused = verdicts.flatMap(({ verdict }) => (verdict.kind === 'refused' ? [verdict.reason] : []));
-  if (refused.length > 0) return v.finding('host-device', 'warn', `${why('host-device')}: ${refused.join('; ')}`, evidence);
-  return v.finding('host-device', 'info', `host devices given: ${verdicts.map((d) => d.path).join(', ')}`, evidence);
+  if (refused.length > 0) return v.finding('host-device', 'warn', `${problem('host-device')} (${refused.join('; ')}); ${remedy('host-device')}`, evidence);
+  return v.finding('host-device', 'info', `host devices given: ${verdicts.map((d) => d.path).join(', ')}; check each is needed`, evidence);
 };
 
 export const REFUSAL_CHECKS: readonly Check[] = [
