@@ -1,37 +1,46 @@
-// One trial: start the image under the policy plus some grants, watch it settle, prove it
-// works (still running or exited 0 as a job, every probed port accepting TCP, --probe-cmd
-// exiting 0, no EROFS/EACCES/EPERM line), read what the diagnosis needs, remove it.
-import { connect } from 'node:net';
+// One trial: start the image under the policy plus some grants, wait for the ports the reference
+// opened (as long as it needed, plus a margin), exercise it as the reference was exercised,
+// judge it against the reference (judge.ts), read what the next step needs, remove it.
 import { randomBytes } from 'node:crypto';
+import { posix } from 'node:path';
 import { parseInvocation, type ContainerInvocation } from '../docker/invocation.js';
 import type { Containers } from '../engine/containers.js';
 import { readSymptomFiles, type SymptomFiles } from '../diagnose/files.js';
-import { findSymptoms, type Symptom } from '../diagnose/symptoms.js';
+import { findSymptoms, type Symptom, type SymptomContext } from '../diagnose/symptoms.js';
 import { SdockerError, EXIT_REFUSED } from '../errors.js';
 import { planContainer } from '../plan.js';
 import { refusalMessage } from '../policy/refusals.js';
 import type { RuleContext } from '../policy/context.js';
+import { exchange, type Exchange } from './exchange.js';
 import { grantedPolicy, type Grants } from './grants.js';
+import { judge, portDeadline, trialTimes, type Observed } from './judge.js';
+import { normalizeLine } from './loglines.js';
 import type { LearnOptions } from './options.js';
-
-export const LEARN_LABEL = 'io.sdocker.learn';
+import { LEARN_LABEL, type Reference } from './reference.js';
+import { settledLog, watchStart } from './watch.js';
 
 export interface TrialSetup {
   readonly containers: Containers;
   readonly options: LearnOptions;
   /** The run context without items (each trial parses its own). */
   readonly base: RuleContext;
-  /** TCP ports that must accept a connection, e.g. 80/tcp. */
-  readonly ports: readonly string[];
   /** Containers alive right now, removed on Ctrl-C. */
   readonly live: Set<string>;
+  readonly reference: Reference;
 }
 
 export interface TrialResult {
   readonly passed: boolean;
   /** Which criterion failed. */
   readonly failure: string | undefined;
+  /** Symptoms of the lines the reference did not print. */
   readonly symptoms: readonly Symptom[];
+  /** New error lines (judge.ts). */
+  readonly errors: readonly string[];
+  /** New lines that did not fail it. */
+  readonly notes: readonly string[];
+  /** Every line the reference did not print. */
+  readonly fresh: readonly string[];
   readonly uids: readonly number[];
   /** The first entries of each path the symptoms name, and of its folder (undefined: missing). */
   readonly files: SymptomFiles;
@@ -46,25 +55,28 @@ export async function runTrial(setup: TrialSetup, grants: Grants): Promise<Trial
   if (plan.refused.length > 0) throw new SdockerError(plan.refused.map(refusalMessage).join('\n'), EXIT_REFUSED);
   setup.live.add(name);
   try {
+    const startedAt = Date.now();
     const started = await containers.runDetached(plan.argv);
-    if (started.id === undefined) return { passed: false, failure: `docker could not start it: ${started.error}`, symptoms: [], uids: [], files: new Map() };
-    const watched = await watch(setup, name);
-    const symptoms = findSymptoms(await containers.logs(name));
+    if (started.id === undefined) return { passed: false, failure: `docker could not start it: ${started.error}`, symptoms: [], errors: [], notes: [], fresh: [], uids: [], files: new Map() };
+    const { observed, uids } = await observe(setup, name, startedAt);
+    const context = symptomContext(setup.reference);
+    const verdict = judge(setup.reference, observed, context);
+    const known = new Set(setup.reference.log.map(normalizeLine));
+    const fresh = observed.log.filter((line) => !known.has(normalizeLine(line)));
+    const symptoms = findSymptoms(fresh, context);
     const files = await readSymptomFiles(containers, name, symptoms);
-    const fatal = symptoms.find(blocks);
-    const failure = watched.failure ?? (fatal === undefined ? undefined : `its log says: ${fatal.line.trim()}`);
-    return { passed: failure === undefined, failure, symptoms, uids: watched.uids, files };
+    return { passed: verdict.failure === undefined, failure: verdict.failure, symptoms, errors: verdict.errors, notes: verdict.notes, fresh, uids, files };
   } finally {
     await containers.remove(name);
     setup.live.delete(name);
   }
 }
 
-/** A refused write or open, or a refused privileged operation learn can name; an EPERM it cannot
- *  relate to an operation (redis: "can't set maximum open files") in a container that otherwise
- *  passes is the limit the policy set, not a grant to learn. */
-function blocks(symptom: Symptom): boolean {
-  return symptom.kind !== 'not-permitted' || symptom.operation !== 'other';
+/** Relative paths in its log, resolved the way the reference shows: a path it wrote that ends so, else its working folder. */
+export function symptomContext(reference: Reference): SymptomContext {
+  return {
+    resolve: (relative) => reference.writes.paths.find((path) => path.endsWith(`/${relative}`)) ?? (reference.workdir === '/' ? undefined : posix.join(reference.workdir, relative)),
+  };
 }
 
 function trialInvocation(options: LearnOptions, name: string): ContainerInvocation {
@@ -74,58 +86,30 @@ function trialInvocation(options: LearnOptions, name: string): ContainerInvocati
   return inv;
 }
 
-/** Wait for the settle time (or an exit), then probe the ports and the command. */
-async function watch(setup: TrialSetup, name: string): Promise<{ failure: string | undefined; uids: number[] }> {
-  const { containers, options } = setup;
-  const settleEnd = Date.now() + options.settleMs;
-  for (;;) {
-    const info = await containers.inspect(name);
-    if (info === undefined) return { failure: 'the container vanished', uids: [] };
-    if (!info.running) {
-      if (info.exitCode === 0 && setup.ports.length === 0 && options.probeCmd.length === 0) return { failure: undefined, uids: [] };
-      return { failure: `it exited with code ${info.exitCode}${info.oomKilled ? ' (out of memory)' : ''}`, uids: [] };
-    }
-    if (Date.now() >= settleEnd) {
-      const uids = await containers.processUids(name);
-      return { failure: await probe(setup, name, info.ips), uids };
-    }
-    await sleep(200);
+/** Wait for the reference's ports (or an exit), then exercise it as the reference was. */
+async function observe(setup: TrialSetup, name: string, startedAt: number): Promise<{ observed: Observed; uids: number[] }> {
+  const { containers, reference, options } = setup;
+  const ports = [...reference.opened.keys()];
+  const job = reference.exitCode !== undefined;
+  const capMs = job ? portDeadline(reference.readyMs) : Math.max(options.settleMs, ...[...reference.opened.values()].map(portDeadline));
+  const watched = await watchStart(containers, name, startedAt, {
+    ports,
+    capMs,
+    watchLog: false,
+    done: (s) => !job && s.elapsedMs >= options.settleMs && ports.every((p) => s.opened.has(p)),
+  });
+  const base = { exited: watched.exited, opened: watched.opened, exchanges: new Map<string, Exchange>(), probeCmd: undefined, runningAfter: undefined };
+  if (watched.exited !== undefined || ports.some((p) => !watched.opened.has(p))) {
+    return { observed: { ...base, log: await containers.logs(name, 2000) }, uids: [] };
   }
-}
-
-async function probe(setup: TrialSetup, name: string, ips: readonly string[]): Promise<string | undefined> {
-  const ip = ips[0];
-  for (const port of setup.ports) {
-    if (ip === undefined) return `it has no IP address to probe port ${port} on (give it a network)`;
-    if (!(await acceptsTcp(ip, Number.parseInt(port, 10), Date.now() + Math.max(setup.options.settleMs, 5000)))) return `port ${port} did not accept a TCP connection`;
+  const uids = job ? [] : (await containers.processes(name)).map((p) => p.euid);
+  const exchanges = new Map<string, Exchange>();
+  const ip = watched.ip;
+  if (ip !== undefined) {
+    await Promise.all(ports.map(async (port) => exchanges.set(port, await exchange(ip, Number.parseInt(port, 10), trialTimes(reference.exchanges.get(port))))));
   }
-  if (setup.options.probeCmd.length > 0) {
-    const result = await setup.containers.exec(name, setup.options.probeCmd);
-    if (result.exitCode !== 0) return `--probe-cmd exited with code ${result.exitCode}: ${result.output.split('\n').at(-1) ?? ''}`;
-  }
-  const info = await setup.containers.inspect(name);
-  return info?.running === true ? undefined : `it exited with code ${info?.exitCode ?? '?'} while being probed`;
-}
-
-/** Polls until a TCP connection is accepted or the deadline passes. */
-export async function acceptsTcp(host: string, port: number, deadline: number): Promise<boolean> {
-  for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = connect({ host, port });
-      socket.setTimeout(1000, () => socket.destroy());
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('close', () => resolve(false));
-      socket.once('error', () => undefined);
-    });
-    if (ok) return true;
-    if (Date.now() >= deadline) return false;
-    await sleep(200);
-  }
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+  const probeCmd = options.probeCmd.length > 0 && !job ? await containers.exec(name, options.probeCmd) : undefined;
+  const log = await settledLog(containers, name, 5000);
+  const info = job ? undefined : await containers.inspect(name);
+  return { observed: { ...base, exchanges, probeCmd, log, runningAfter: job ? undefined : info?.running === true }, uids };
 }
