@@ -29,6 +29,9 @@ const SERVERS: readonly [name: string, port: string, serves: (port: number) => P
   ['mosquitto', '1883/tcp', (port) => mqttConnack(port), false],
   ['pyapp', '8000/tcp', (port) => httpOk(port), false],
   ['haproxy', '8080/tcp', (port) => httpOk(port), true],
+  ['lighttpd', '80/tcp', (port) => httpOk(port), false],
+  ['apache2', '80/tcp', (port) => httpOk(port), false],
+  ['tinyproxy', '8888/tcp', (port) => httpOk(port, 'http://tinyproxy.stats/'), false],
 ];
 
 for (const [name, port, serves, root] of SERVERS) {
@@ -62,8 +65,8 @@ for (const [name, port, serves, root] of SERVERS) {
     t.true((host.SecurityOpt ?? []).some((opt) => opt.startsWith('seccomp=')), 'sdocker seccomp');
     t.true(host.Memory > 0 && (host.PidsLimit ?? 0) > 0, 'memory and pids limits');
     const user = info.Config.User;
-    if (root) t.regex(user, /^0(:|$)/);
-    else t.true(user !== '' && !/^(0|root)(:|$)/.test(user), `runs as a non-root user: '${user}'`);
+    if (root) t.regex(user, /^0(:|$)/, learned.stderr);
+    else t.true(user !== '' && !/^(0|root)(:|$)/.test(user), `runs as a non-root user: '${user}'\n${learned.stderr}`);
     const status = docker('exec', container, 'cat', '/proc/1/status');
     t.regex(status, /^NoNewPrivs:\s+1$/m);
     t.regex(status, /^Seccomp:\s+2$/m);
@@ -91,6 +94,19 @@ test.serial('a trial that fails where plain docker worked says which criterion f
   t.regex(result.stderr, /^sdocker learn: {3}it wrote in \/data /m);
   t.regex(result.stderr, /trial \d+ \([\d.]+ s\): minimise: without \/data: fails: it exited with code 1/);
   t.regex(result.stdout, /^ {4}# under plain docker it wrote \/data\n {4}- "\/data"$/m);
+});
+
+test.serial('a job is judged by its exit code under plain docker, and gets the folder it wrote', async (t) => {
+  const job = ['sdocker-test/busybox:1', 'sh', '-c', 'mkdir -p /out && date > /out/stamp'];
+  const result = await runCli(['learn', '--dry-run', ...job], env);
+  t.is(result.code, 0, result.stderr);
+  t.regex(result.stderr, /^sdocker learn: {3}a job: it exited with code 0 after/m);
+  t.regex(result.stdout, /^# {3}- it exits with code 0, as under plain docker$/m);
+  t.regex(result.stdout, /^ {4}- "\/out"$/m);
+  // A job that fails under plain docker too is not learned.
+  const failing = await runCli(['learn', '--dry-run', 'sdocker-test/busybox:1', 'sh', '-c', 'echo broken >&2; exit 3'], env);
+  t.is(failing.code, 1, failing.stderr);
+  t.regex(failing.stderr, /cannot make it work hardened: under plain docker it exits with code 3 too: broken; learn proves/);
 });
 
 test.serial('an image it cannot pull is one line and exit 1', async (t) => {

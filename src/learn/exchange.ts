@@ -42,7 +42,7 @@ export async function exchange(host: string, port: number, times: ExchangeTimes)
     const reply = reader.closed ? { data: '', ms: undefined } : await reader.next(times.answerMs);
     return { banner: banner.data, bannerMs: banner.ms, sent, reply: reply.data, answerMs: reply.ms, refused: banner.data === '' && reply.data === '' && reader.closed };
   } finally {
-    socket.destroy();
+    await reader.hangUp(socket);
   }
 }
 
@@ -105,6 +105,18 @@ class Collector {
       this.wake?.();
     });
     socket.on('error', () => undefined);
+  }
+
+  /**
+   * Close our side and read until the server closes (at most half a second): destroying a socket
+   * with unread data sends a reset, which servers log as an error ("read() failed on fd 5:
+   * Connection reset by peer", tinyproxy) that the reference run may not have had.
+   */
+  async hangUp(socket: Socket): Promise<void> {
+    socket.end();
+    const deadline = Date.now() + 500;
+    while (!this.closed && Date.now() < deadline) await this.sleep(deadline - Date.now());
+    socket.destroy();
   }
 
   async next(waitMs: number): Promise<{ data: string; ms: number | undefined }> {

@@ -81,10 +81,12 @@ export function describeTmpfs(grant: TmpfsGrant): string {
 
 /** The grants without one of them (for minimising): a tmpfs's exec or owner alone, or a whole grant. */
 export function without(grants: Grants, drop: Evidence): Grants {
+  // Capabilities are granted to root only: without root they go too.
+  const rootDropped = grants.user === drop && isRoot(grants);
   return {
     user: grants.user === drop ? undefined : grants.user,
     tmpfs: grants.tmpfs.filter((g) => g !== drop).map((g) => (g.exec === drop ? { ...g, exec: undefined } : g.owner === drop ? { ...g, owner: undefined } : g)),
-    caps: grants.caps.filter((g) => g !== drop),
+    caps: rootDropped ? [] : grants.caps.filter((g) => g !== drop),
   };
 }
 

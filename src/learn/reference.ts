@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { Containers, ProcessRow } from '../engine/containers.js';
 import { parsePasswd, type Account } from '../diagnose/symptoms.js';
 import { exchange, type Exchange } from './exchange.js';
-import { checkPorts, settledLog, watchStart } from './watch.js';
+import { checkPorts, settledLog, sleep, watchStart } from './watch.js';
 import { findWrites, type Writes } from './writes.js';
 
 export const LEARN_LABEL = 'io.sdocker.learn';
@@ -97,11 +97,14 @@ async function exercise(containers: Containers, name: string, spec: ContainerSpe
   const exchanges = new Map<string, Exchange>();
   const ip = watched.ip;
   if (ip !== undefined && !job) {
-    await Promise.all([...opened.keys()].map(async (port) => exchanges.set(port, await exchange(ip, Number.parseInt(port, 10), REFERENCE_TIMES))));
+    await exerciseAll(ip, [...opened.keys()], exchanges);
+    // A slow starter may open a port after a quiet spell: the ports still closed get a while more.
+    const late = new Map<string, number>();
+    await watchClosed(ip, spec.ports.filter((p) => !opened.has(p)), late, startedAt);
+    await exerciseAll(ip, [...late.keys()], exchanges);
+    for (const [port, ms] of late) opened.set(port, ms);
   }
   const probeCmd = spec.probeCmd.length > 0 && !job ? await containers.exec(name, spec.probeCmd) : undefined;
-  // A port that opened while it was being exercised counts, at the time it was seen.
-  if (ip !== undefined && !job) await checkPorts(ip, spec.ports.filter((p) => !opened.has(p)), opened, startedAt);
   const second = job ? [] : await containers.processes(name);
   const log = await settledLog(containers, name, 5000);
   const info = await containers.inspect(name);
@@ -122,6 +125,21 @@ async function exercise(containers: Containers, name: string, spec: ContainerSpe
     workdir: info?.workdir ?? '/',
     imageId: info?.imageId ?? '',
   };
+}
+
+async function exerciseAll(ip: string, ports: readonly string[], into: Map<string, Exchange>): Promise<void> {
+  await Promise.all(ports.map(async (port) => into.set(port, await exchange(ip, Number.parseInt(port, 10), REFERENCE_TIMES))));
+}
+
+/** How long ports still closed after the first probes are watched (RabbitMQ opened 5672 4.6 s after its log went quiet). */
+const LATE_MS = 6000;
+
+async function watchClosed(ip: string, ports: readonly string[], opened: Map<string, number>, startedAt: number): Promise<void> {
+  const deadline = Date.now() + LATE_MS;
+  while (ports.some((p) => !opened.has(p)) && Date.now() < deadline) {
+    await checkPorts(ip, ports.filter((p) => !opened.has(p)), opened, startedAt);
+    await sleep(250);
+  }
 }
 
 /** One process per distinct (euid, ruid), lowest pid first: the order the program switched users in. */
