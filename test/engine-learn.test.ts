@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from './helpers/cli.js';
 import { docker, engineSuite, inspect } from './helpers/engine.js';
+import { assertLearnedHardened } from './helpers/learned.js';
 import { eventually, exchange, httpOk, memcachedSetGet, mqttConnack, redisPing } from './helpers/probes.js';
 
-const HARMLESS = new Set(['CHOWN', 'SETUID', 'SETGID', 'DAC_OVERRIDE', 'FOWNER', 'SYS_CHROOT', 'KILL', 'NET_BIND_SERVICE']);
 const config = mkdtempSync(join(tmpdir(), 'sdocker-learn-'));
 const env = { XDG_CONFIG_HOME: config };
 
@@ -57,16 +57,7 @@ for (const [name, port, serves, root] of SERVERS) {
     const binding = info.NetworkSettings.Ports[port]?.[0];
     t.is(binding?.HostIp, '127.0.0.1');
     await serves(Number(binding?.HostPort));
-    const host = info.HostConfig;
-    t.true(host.ReadonlyRootfs, 'read-only root');
-    t.deepEqual(host.CapDrop, ['ALL']);
-    t.true((host.CapAdd ?? []).every((cap) => HARMLESS.has(cap.replace(/^CAP_/, ''))), `harmless capabilities only: ${String(host.CapAdd)}`);
-    t.true((host.SecurityOpt ?? []).includes('no-new-privileges'));
-    t.true((host.SecurityOpt ?? []).some((opt) => opt.startsWith('seccomp=')), 'sdocker seccomp');
-    t.true(host.Memory > 0 && (host.PidsLimit ?? 0) > 0, 'memory and pids limits');
-    const user = info.Config.User;
-    if (root) t.regex(user, /^0(:|$)/, learned.stderr);
-    else t.true(user !== '' && !/^(0|root)(:|$)/.test(user), `runs as a non-root user: '${user}'\n${learned.stderr}`);
+    assertLearnedHardened(t, info, root, learned.stderr);
     const status = docker('exec', container, 'cat', '/proc/1/status');
     t.regex(status, /^NoNewPrivs:\s+1$/m);
     t.regex(status, /^Seccomp:\s+2$/m);

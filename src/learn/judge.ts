@@ -2,7 +2,7 @@
 // docker. The same ports open (within the reference's time plus a margin), each answers the same
 // probe in the same way, the user's --probe-cmd passes where it passed, no error line the
 // reference did not print, and it keeps running (or, for a job, exits with the same code).
-import type { SymptomContext } from '../diagnose/symptoms.js';
+import { findSymptoms, type SymptomContext } from '../diagnose/symptoms.js';
 import { shape, type Exchange, type ExchangeTimes } from './exchange.js';
 import { compareLogs } from './loglines.js';
 import type { Reference } from './reference.js';
@@ -24,6 +24,8 @@ export interface Verdict {
   readonly errors: readonly string[];
   /** New lines that are not failures: reported in the profile. */
   readonly notes: readonly string[];
+  /** It failed only on new error lines that name nothing learn can grant (noise, unless a repeat prints them again). */
+  readonly logOnly: boolean;
 }
 
 /** How long a trial may take to open a port the reference opened after `ms`. */
@@ -41,8 +43,10 @@ export function trialTimes(reference: Exchange | undefined): ExchangeTimes {
 
 export function judge(reference: Reference, trial: Observed, context: SymptomContext = {}): Verdict {
   const logs = compareLogs(reference.log, trial.log, context);
-  const failure = stateFailure(reference, trial) ?? portFailure(reference, trial) ?? probeFailure(reference, trial) ?? logFailure(logs.errors) ?? afterFailure(trial);
-  return { failure, errors: logs.errors, notes: logs.notes };
+  const other = stateFailure(reference, trial) ?? portFailure(reference, trial) ?? probeFailure(reference, trial);
+  const failure = other ?? logFailure(logs.errors) ?? afterFailure(trial);
+  const logOnly = other === undefined && failure !== undefined && logs.errors.length > 0 && findSymptoms(logs.errors, context).length === 0 && trial.runningAfter !== false;
+  return { failure, errors: logs.errors, notes: logs.notes, logOnly };
 }
 
 function stateFailure(reference: Reference, trial: Observed): string | undefined {

@@ -44,7 +44,16 @@ export interface TrialResult {
   readonly files: SymptomFiles;
 }
 
+/**
+ * A trial that failed only on a new error line naming nothing to grant ("read() failed on fd 5:
+ * Connection reset by peer") is run once more: a line a repeat does not print again is noise.
+ */
 export async function runTrial(setup: TrialSetup, grants: Grants): Promise<TrialResult> {
+  const first = await runOnce(setup, grants);
+  return first.logOnly ? runOnce(setup, grants) : first;
+}
+
+async function runOnce(setup: TrialSetup, grants: Grants): Promise<TrialResult & { logOnly: boolean }> {
   const { containers, options } = setup;
   const name = `sdocker-learn-${randomBytes(4).toString('hex')}`;
   const inv = trialInvocation(options, name);
@@ -55,7 +64,7 @@ export async function runTrial(setup: TrialSetup, grants: Grants): Promise<Trial
   try {
     const startedAt = Date.now();
     const started = await containers.runDetached(plan.argv);
-    if (started.id === undefined) return { passed: false, failure: `docker could not start it: ${started.error}`, symptoms: [], errors: [], notes: [], fresh: [], uids: [], files: new Map() };
+    if (started.id === undefined) return { passed: false, failure: `docker could not start it: ${started.error}`, symptoms: [], errors: [], notes: [], fresh: [], uids: [], files: new Map(), logOnly: false };
     const { observed, uids } = await observeTrial(containers, name, startedAt, setup.reference, options);
     const context = symptomContext(setup.reference);
     const verdict = judge(setup.reference, observed, context);
@@ -63,7 +72,7 @@ export async function runTrial(setup: TrialSetup, grants: Grants): Promise<Trial
     const fresh = observed.log.filter((line) => !known.has(normalizeLine(line)));
     const symptoms = findSymptoms(fresh, context);
     const files = await readSymptomFiles(containers, name, symptoms);
-    return { passed: verdict.failure === undefined, failure: verdict.failure, symptoms, errors: verdict.errors, notes: verdict.notes, fresh, uids, files };
+    return { passed: verdict.failure === undefined, failure: verdict.failure, symptoms, errors: verdict.errors, notes: verdict.notes, fresh, uids, files, logOnly: verdict.logOnly };
   } finally {
     await containers.remove(name);
     setup.live.delete(name);
