@@ -30,15 +30,19 @@ export function tmpfsSize(folder: WrittenFolder, policySize: string): string | u
   return have !== undefined && have > 0 && need * MIB <= have ? undefined : `${need}m`;
 }
 
-/** The users its processes ran as under plain docker, non-root ones first by pid; then the owners of the folders it wrote. */
-export function userCandidates(reference: Reference): Evidence[] {
-  const out: Evidence[] = [];
-  for (const row of reference.processes) {
-    if (row.euid === 0) continue;
+/** The non-root users its processes ran as under plain docker, by pid. */
+export function processUsers(reference: Reference): Evidence[] {
+  return reference.processes.flatMap((row) => {
+    if (row.euid === 0) return [];
     const account = reference.accounts.find((a) => a.uid === row.euid);
     const gid = row.egid === 0 ? (account?.gid ?? row.euid) : row.egid;
-    out.push({ value: `${row.euid}:${gid}`, why: `under plain docker its process ${shortArgs(row.args)} ran as ${nameOf(account, row.euid)}` });
-  }
+    return [{ value: `${row.euid}:${gid}`, why: `under plain docker its process ${shortArgs(row.args)} ran as ${nameOf(account, row.euid)}` }];
+  });
+}
+
+/** The users its processes ran as, then the owners of the folders it wrote: each uid once. */
+export function userCandidates(reference: Reference): Evidence[] {
+  const out: Evidence[] = processUsers(reference);
   for (const f of reference.writes.folders) {
     if (f.owner === undefined || f.owner.uid === 0) continue;
     const account = reference.accounts.find((a) => a.uid === f.owner?.uid);

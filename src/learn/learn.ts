@@ -11,7 +11,7 @@ import { EXIT_USAGE, SdockerError } from '../errors.js';
 import { imageVersion, normalizeImage } from '../policy/images.js';
 import { userImagesDir } from '../policy/load.js';
 import { OptionView } from '../policy/context.js';
-import { writtenTmpfs, userCandidates } from './evidence.js';
+import { processUsers, userCandidates, writtenTmpfs } from './evidence.js';
 import { allGrants, describeGrants, describeTmpfs, NO_GRANTS, without, type Evidence, type Grants } from './grants.js';
 import { parseLearn, type LearnOptions } from './options.js';
 import { prepare } from './prepare.js';
@@ -70,8 +70,7 @@ async function learn(options: LearnOptions, prepared: Awaited<ReturnType<typeof 
   const userGiven = new OptionView(options.items).last('user') !== undefined;
   const candidates = userCandidates(reference);
   const known: Knowledge = { accounts: reference.accounts, userGiven, triedUsers: new Set([uidOf(prepared.defaultUser)]), candidates, written: reference.writes.folders };
-  const fromProcesses = candidates.find((c) => c.why.includes('its process'));
-  let grants: Grants = { ...NO_GRANTS, tmpfs: writtenTmpfs(reference, prepared.base.policy.tmpfs.size), user: userGiven ? undefined : fromProcesses };
+  let grants: Grants = { ...NO_GRANTS, tmpfs: writtenTmpfs(reference, prepared.base.policy.tmpfs.size), user: userGiven ? undefined : processUsers(reference)[0] };
   if (grants.user !== undefined) known.triedUsers.add(uidOf(grants.user.value));
   let trials = 0;
   const notes = new Map<string, readonly string[]>();
@@ -84,14 +83,9 @@ async function learn(options: LearnOptions, prepared: Awaited<ReturnType<typeof 
     if (result.passed) notes.set(describeGrants(tried), result.notes);
     return result;
   };
-  let result = await trial(allGrants(grants).length === 0 ? 'the policy as it is (no capabilities)' : `what plain docker showed it needs (${describeGrants(grants)})`, grants);
-  while (!result.passed) {
-    if (trials >= options.maxTrials) return giveUp(`no proof after ${trials} trials (--max-trials)`, say);
-    const step = nextStep(result, grants, known);
-    if (step.kind === 'stuck') return giveUp(step.reason, say);
-    grants = applyStep(step, grants, known);
-    result = await trial(`+ ${stepText(step)}`, grants);
-  }
+  const found = await search(grants, trial, known, () => (trials >= options.maxTrials ? `no proof after ${trials} trials (--max-trials)` : undefined));
+  if (typeof found === 'string') return giveUp(found, say);
+  grants = found;
   // Trials that publish a fixed host port cannot run side by side.
   grants = await minimise(grants, trial, new OptionView(options.items).has('publish') ? 1 : 3);
   const seconds = Math.round((Date.now() - started) / 1000);
@@ -101,6 +95,21 @@ async function learn(options: LearnOptions, prepared: Awaited<ReturnType<typeof 
     proven: proven(reference, options.settleMs, options.probeCmd), notProven: notProven(reference, notes.get(describeGrants(grants)) ?? []), baseTmpfs: prepared.base.policy.tmpfs.paths,
   });
   return write(text, options, deps, say);
+}
+
+/** From the first trial's grants, one step per failed trial until one works; a string: why it cannot. */
+async function search(first: Grants, trial: Trial, known: Knowledge, exhausted: () => string | undefined): Promise<Grants | string> {
+  let grants = first;
+  let result = await trial(allGrants(grants).length === 0 ? 'the policy as it is (no capabilities)' : `what plain docker showed it needs (${describeGrants(grants)})`, grants);
+  while (!result.passed) {
+    const limit = exhausted();
+    if (limit !== undefined) return limit;
+    const step = nextStep(result, grants, known);
+    if (step.kind === 'stuck') return step.reason;
+    grants = applyStep(step, grants, known);
+    result = await trial(`+ ${stepText(step)}`, grants);
+  }
+  return grants;
 }
 
 function applyStep(step: Exclude<Step, { kind: 'stuck' }>, grants: Grants, known: Knowledge): Grants {
