@@ -5,7 +5,7 @@
 // absolute path for sdocker compose's private model, limits where both composes read them (limits.ts).
 import { basename } from 'node:path';
 import { parsePort, parseSecurityOpt } from '../docker/values.js';
-import { bindAddress, grantedCaps, tmpfsOwner, tmpfsValue } from '../policy/defaults.js';
+import { bindAddress, grantedCaps, tmpfsOwner, tmpfsPath, tmpfsValue } from '../policy/defaults.js';
 import { normalizeCap } from '../policy/refusals.js';
 import type { InjectId } from '../policy/rules.js';
 import { cpuLimits, memoryLimits, pidsLimits } from './limits.js';
@@ -31,7 +31,7 @@ export function missingScratch(s: ServiceView): { path: string; value: string }[
   if (!readOnlyRoot(s)) return [];
   const taken = new Set([...strings(s.data['tmpfs']).map((t) => t.split(':')[0]), ...list(s.data['volumes']).map(volumeTarget)]);
   const owner = tmpfsOwner(serviceUser(s).user) ?? [];
-  return s.policy.tmpfs.paths.filter((path) => !taken.has(path)).map((path) => ({ path, value: tmpfsValue(s.policy, path, owner) }));
+  return s.policy.tmpfs.paths.filter((entry) => !taken.has(tmpfsPath(entry))).map((entry) => ({ path: tmpfsPath(entry), value: tmpfsValue(s.policy, entry, owner) }));
 }
 
 export function readOnlyRoot(service: ServiceView): boolean {

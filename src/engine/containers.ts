@@ -1,13 +1,31 @@
 // Containers as learn and explain need them: run a trial, read its state, logs, processes and
 // files, remove it. Through the docker CLI with the user's global flags, so -H and contexts
 // reach the same engine as the run would; none of this is on a hot path.
-import { capture, captureHead } from '../exec.js';
+import { capture, captureHead, streamStdout } from '../exec.js';
 import { readTar, type TarEntry } from './tar.js';
+import { tarEntries, type TarHeader } from './tar-stream.js';
+
+/** A path `docker diff` lists: A added, C changed, D deleted. */
+export interface Change {
+  readonly kind: 'A' | 'C' | 'D';
+  readonly path: string;
+}
+
+/** A process of the container as `docker top` shows it: effective and real ids (a server that keeps root to switch back shows euid != ruid). */
+export interface ProcessRow {
+  readonly pid: number;
+  readonly euid: number;
+  readonly ruid: number;
+  readonly egid: number;
+  readonly args: string;
+}
 
 /** What `docker inspect` says of a container, as far as a diagnosis reads it. */
 export interface ContainerInfo {
   readonly name: string;
   readonly image: string;
+  /** The image's id (sha256:...). */
+  readonly imageId: string;
   readonly running: boolean;
   readonly restarting: boolean;
   readonly exitCode: number;
@@ -19,16 +37,21 @@ export interface ContainerInfo {
   readonly ips: readonly string[];
   /** What it runs: Path and Args. */
   readonly command: readonly string[];
+  /** Where volumes, binds and tmpfs mounts sit in it. */
+  readonly mounts: readonly string[];
+  readonly workdir: string;
 }
 
 interface RawInspect {
   Name: string;
+  Image?: string;
   Path?: string;
   Args?: string[] | null;
   RestartCount?: number;
   State: { Running: boolean; Restarting: boolean; ExitCode: number; OOMKilled: boolean };
-  Config: { User?: string; Image: string };
-  HostConfig: { ReadonlyRootfs?: boolean; CapAdd?: string[] | null };
+  Config: { User?: string; Image: string; WorkingDir?: string };
+  HostConfig: { ReadonlyRootfs?: boolean; CapAdd?: string[] | null; Tmpfs?: Record<string, string> | null };
+  Mounts?: { Destination?: string }[] | null;
   NetworkSettings?: { Networks?: Record<string, { IPAddress?: string }> | null };
 }
 
@@ -102,6 +125,59 @@ export class Containers {
     return result.stdout.split('\n').slice(1).map((line) => Number(line.trim().split(/\s+/)[1])).filter((uid) => Number.isInteger(uid));
   }
 
+  /** What the container changed in its image's file system (volumes and tmpfs mounts are not listed). */
+  async diff(ref: string): Promise<Change[]> {
+    const result = await this.call('diff', ref);
+    if (result.exitCode !== 0) return [];
+    return result.stdout.split('\n').flatMap((line) => {
+      const match = /^([ACD]) (\/.*)$/.exec(line.trim());
+      return match === null ? [] : [{ kind: match[1] as Change['kind'], path: match[2] as string }];
+    });
+  }
+
+  /** Its processes with their users (docker top runs the host's ps; the container must be running). */
+  async processes(ref: string): Promise<ProcessRow[]> {
+    const result = await this.call('top', ref, '-eo', 'pid,euid,ruid,egid,args');
+    if (result.exitCode !== 0) return [];
+    return result.stdout.split('\n').slice(1).flatMap((line) => {
+      const [pid, euid, ruid, egid, ...args] = line.trim().split(/\s+/).map((word, i) => (i < 4 ? Number(word) : word));
+      const ids = [pid, euid, ruid, egid];
+      return ids.every((n) => Number.isInteger(n)) ? [{ pid: pid as number, euid: euid as number, ruid: ruid as number, egid: egid as number, args: args.join(' ') }] : [];
+    });
+  }
+
+  /**
+   * Every entry under a container's folder, each with the first bytes of a file's body (enough for
+   * a magic number), streamed from `docker cp` so a large folder never sits in memory; at most
+   * `limit` bytes are read (then `cut` is true).
+   */
+  async walk(ref: string, folder: string, limit: number): Promise<{ entries: { header: TarHeader; head: Buffer }[]; cut: boolean }> {
+    const stream = streamStdout(this.docker, [...this.globals, 'cp', `${ref}:${folder}`, '-']);
+    const entries: { header: TarHeader; head: Buffer }[] = [];
+    let read = 0;
+    try {
+      for await (const entry of tarEntries(stream.stdout)) {
+        let head: Buffer = Buffer.alloc(0);
+        for await (const chunk of entry.body) {
+          head = chunk.subarray(0, 4);
+          break;
+        }
+        entries.push({ header: entry.header, head });
+        read += entry.header.size + 512;
+        if (read > limit) {
+          stream.stop();
+          await stream.done;
+          return { entries, cut: true };
+        }
+      }
+    } catch {
+      // A stream cut short (the folder vanished, docker cp failed): what was read stands.
+      stream.stop();
+    }
+    await stream.done;
+    return { entries, cut: false };
+  }
+
   /** Run a command in the container; its exit code. */
   async exec(ref: string, argv: readonly string[]): Promise<{ exitCode: number; output: string }> {
     const result = await this.call('exec', ref, ...argv);
@@ -122,6 +198,7 @@ function toInfo(raw: RawInspect): ContainerInfo {
   return {
     name: raw.Name.replace(/^\//, ''),
     image: raw.Config.Image,
+    imageId: raw.Image ?? '',
     running: raw.State.Running,
     restarting: raw.State.Restarting,
     exitCode: raw.State.ExitCode,
@@ -132,5 +209,7 @@ function toInfo(raw: RawInspect): ContainerInfo {
     capAdd: raw.HostConfig.CapAdd ?? [],
     ips: Object.values(networks).map((n) => n.IPAddress ?? '').filter((ip) => ip !== ''),
     command: [raw.Path ?? '', ...(raw.Args ?? [])].filter((word) => word !== ''),
+    mounts: [...(raw.Mounts ?? []).map((m) => m.Destination ?? ''), ...Object.keys(raw.HostConfig.Tmpfs ?? {})].filter((path) => path !== ''),
+    workdir: raw.Config.WorkingDir || '/',
   };
 }

@@ -5,7 +5,7 @@ import { parseBool } from '../../docker/parse.js';
 import { parseSecurityOpt, parseMount, parseVolume, tmpfsTarget } from '../../docker/values.js';
 import type { OptionView, RuleContext } from '../context.js';
 import { normalizeCap } from '../refusals.js';
-import { grantedCaps, tmpfsOwner, tmpfsValue } from '../defaults.js';
+import { grantedCaps, tmpfsOwner, tmpfsPath, tmpfsValue } from '../defaults.js';
 import { basename, dirname } from 'node:path';
 import { PROFILES_DIR } from '../../paths.js';
 import { add, say, type Inject } from './types.js';
@@ -88,7 +88,7 @@ const tmpfs: Inject = (view, ctx, out) => {
   const { user } = runUser(view, ctx);
   const owner = tmpfsOwner(user);
   if (owner === undefined) say(out, 'tmpfs', 'notice', `user '${user}' is a name: the tmpfs mounts stay owned by root (give the user as UID:GID to let it write there)`);
-  for (const path of ctx.policy.tmpfs.paths.filter((p) => !taken.has(p))) {
+  for (const path of ctx.policy.tmpfs.paths.filter((p) => !taken.has(tmpfsPath(p)))) {
     add(out, 'tmpfs', '--tmpfs', tmpfsValue(ctx.policy, path, owner ?? []));
   }
 };
