@@ -3,15 +3,17 @@
 //   one to call the API) or sets the field itself (CIS Kubernetes Benchmark 5.1.6).
 // - securityContext.runAsNonRoot: true once every container has a non-root user; seccompProfile
 //   RuntimeDefault (or the Localhost profile named with --seccomp) unless every container has one.
-// - sysctls net.ipv4.ip_unprivileged_port_start=0 when a non-root container listens below 1024:
-//   docker sets it in every container's network namespace (engine >= 20.10); a kubelet does not,
-//   and with containerd a capability added for a non-root user reaches only its bounding set
-//   (no ambient capabilities: kubernetes/kubernetes#56374), so NET_BIND_SERVICE alone does not
-//   let the process bind. The sysctl is one of the "safe" ones every Pod Security level allows.
+// - sysctls net.ipv4.ip_unprivileged_port_start=0 when a container runs as a non-root user:
+//   docker sets it in every container's network namespace (engine >= 20.10), and the image
+//   profiles were measured so (nginx as 101 binds port 80 with no capability); a kubelet does not
+//   set it, and with containerd a capability added for a non-root user reaches only its bounding
+//   set (no ambient capabilities: kubernetes/kubernetes#56374), so NET_BIND_SERVICE alone does not
+//   let the process bind. Written for every such pod, since a manifest need not declare the ports
+//   its image listens on. It is one of the "safe" sysctls every Pod Security level allows.
 // - fsGroup: the run user's group when the pod mounts a PersistentVolumeClaim, so a fresh
 //   volume (root-owned) is the user's to write (a kubelet chowns it to fsGroup, setgid).
 import type { Path } from '../yaml/index.js';
-import { containerUser, podSecurityContext, privilegedPorts, securityContext, type ContainerView } from './containers.js';
+import { containerUser, podSecurityContext, securityContext, type ContainerView } from './containers.js';
 import { scratchName, type Edits } from './container-edits.js';
 import { memoryQuantity } from './quantity.js';
 import { items, mapping } from './types.js';
@@ -39,9 +41,9 @@ export function podEdits(pod: PodView, containers: readonly ContainerView[], e: 
     const profile = options.seccomp === undefined ? { type: 'RuntimeDefault' } : { type: 'Localhost', localhostProfile: options.seccomp };
     e.set('seccomp', [...at, 'seccompProfile'], profile, `securityContext.seccompProfile: ${options.seccomp === undefined ? 'RuntimeDefault' : `Localhost ${options.seccomp}`}`);
   }
-  const low = containers.some((c, i) => (users[i]?.uid ?? 0) !== 0 && privilegedPorts(c).length > 0);
+  const nonRoot = users.some((u) => u.uid !== undefined && u.uid !== 0);
   const sysctls = items(sc['sysctls']).map((s) => mapping(s)?.['name']);
-  if (low && pod.spec['hostNetwork'] !== true && !sysctls.includes(PORT_START)) e.append('cap-drop', [...at, 'sysctls'], { name: PORT_START, value: '0' }, `securityContext.sysctls: ${PORT_START}=0 (a non-root user listening below 1024)`);
+  if (nonRoot && pod.spec['hostNetwork'] !== true && !sysctls.includes(PORT_START)) e.append('cap-drop', [...at, 'sysctls'], { name: PORT_START, value: '0' }, `securityContext.sysctls: ${PORT_START}=0 (a non-root user binds ports below 1024, as under docker)`);
   const groups = [...new Set(users.map((u) => u.gid))];
   const claims = items(pod.spec['volumes']).some((v) => mapping(v)?.['persistentVolumeClaim'] !== undefined);
   const [group] = groups;
