@@ -14,6 +14,7 @@ import { parseAllDocuments } from 'yaml';
 import { normalizeImage } from '../src/policy/images.js';
 import { convertCompose } from '../src/k8s/convert.js';
 import { hardenManifests } from '../src/k8s/harden.js';
+import type { K8sFinding } from '../src/k8s/types.js';
 import { docker, dockerStatus, engineProblem, removeContainers, uniqueName } from './helpers/engine.js';
 import { Podman, podmanProblem } from './helpers/podman.js';
 import { eventually } from './helpers/probes.js';
@@ -105,6 +106,8 @@ test.serial('a hardened Deployment under podman kube play: the securityContext i
   const limits = JSON.parse(podman.run(['inspect', `${pod}-app`, '--format', '{{json .HostConfig}}']).stdout) as { Memory: number; CpuQuota: number; CpuPeriod: number };
   t.is(limits.Memory, 512 * 1024 * 1024);
   t.is(limits.CpuQuota / limits.CpuPeriod, 1);
+  podman.remove(original);
+  podman.remove(pod);
 });
 
 test.serial('port 80 as a non-root user: the pod sysctl serves where the capability is not given (containerd gives a non-root process no ambient capabilities); without both, nginx cannot bind', async (t) => {
@@ -112,13 +115,16 @@ test.serial('port 80 as a non-root user: the pod sysctl serves where the capabil
   const spec = (hardened['spec'] as unknown as { template: { spec: { containers: { securityContext: { capabilities: { add?: string[] } } }[]; securityContext: { sysctls?: unknown } } } }).template.spec;
   const container = spec.containers[0];
   if (container !== undefined) delete container.securityContext.capabilities.add;
-  t.true(await serves(podman.play(hardened, standIns(['nginx:1.27'])), ['nginx:1.27']), 'the sysctl alone');
+  const alone = podman.play(hardened, standIns(['nginx:1.27']));
+  t.true(await serves(alone, ['nginx:1.27']), 'the sysctl alone');
+  podman.remove(alone);
   delete spec.securityContext.sysctls;
   const pod = podman.play(hardened, standIns(['nginx:1.27']));
   await eventually('nginx fails to bind', async () => {
     const logs = podman.run(['logs', `${pod}-app`]);
     if (!/bind\(\) to 0\.0\.0\.0:80 failed \(13: Permission denied\)/.test(logs.stderr + logs.stdout)) throw new Error(logs.stderr);
   });
+  podman.remove(pod);
   t.pass();
 });
 
@@ -131,10 +137,14 @@ test.serial('a compose project written as manifests: redis runs as 999 and saves
   t.true(await serves(pod, ['redis:7']));
   t.regex(podman.probe(pod, "printf 'SET k v\\r\\nSAVE\\r\\n' | /bin/nc -w 2 127.0.0.1 6379").stdout, /\+OK\r\n\+OK/);
   t.regex(podman.exec(`${pod}-cache`, ['/usr/bin/stat', '-c', '%U %G', '/data/dump.rdb']).stdout, /^redis redis$/m);
+  podman.remove(pod);
 });
 
 /** Each workload of `text` with only stand-in images and volumes a kubelet makes here: played before and after hardening. */
-async function runCorpus(t: import('ava').ExecutionContext, label: string, before: Record<string, unknown>[], after: Record<string, unknown>[], refused: (object: Record<string, unknown>) => boolean, tally: Map<string, number>): Promise<void> {
+/** sdocker's own warning that a claim is not the user's (pod-edits.ts): the one reason a pod may serve before and not after. */
+const CLAIM_WARNING = /a fresh claim mounted at .* is root's/;
+
+async function runCorpus(t: import('ava').ExecutionContext, label: string, before: Record<string, unknown>[], after: Record<string, unknown>[], said: (object: Record<string, unknown>) => K8sFinding[], tally: Map<string, number>): Promise<void> {
   for (const [i, object] of before.entries()) {
     const images = imagesOf(object);
     const name = `${label} ${String(object['kind'])}/${String((object['metadata'] as { name?: unknown } | undefined)?.name)}`;
@@ -157,20 +167,25 @@ async function runCorpus(t: import('ava').ExecutionContext, label: string, befor
       }
     };
     const original = play(object);
-    if (original === undefined || !(await serves(original, images))) {
+    const servedBefore = original !== undefined && (await serves(original, images));
+    if (original !== undefined) podman.remove(original);
+    if (!servedBefore) {
       t.log(`${name}: does not serve before hardening either`);
       count('does not serve before');
       continue;
     }
     count('serves before');
-    if (refused(object)) {
+    const findings = said(object);
+    if (findings.some((f) => f.level === 'error')) {
       count('refused by sdocker');
       continue;
     }
     const hardened = play(after[i]);
     const ok = hardened !== undefined && (await serves(hardened, images));
-    if (!ok) t.log(`${name}: serves before, not after`);
-    count(ok ? 'serves after' : 'does not serve after');
+    if (hardened !== undefined) podman.remove(hardened);
+    const warned = findings.some((f) => CLAIM_WARNING.test(f.message));
+    if (!ok) t.log(`${name}: serves before, not after${warned ? ' (sdocker warned: a claim its user does not own)' : ''}`);
+    count(ok ? 'serves after' : warned ? 'does not serve after: a claim its user does not own (warned)' : 'does not serve after');
   }
 }
 
@@ -182,16 +197,16 @@ test.serial('manifests written by others, on stand-in images: every one that ser
     const text = readFileSync(file, 'utf8');
     const result = await hardenManifests(text, file, OPTIONS).catch(() => undefined);
     if (result === undefined) continue;
-    const refused = (o: Record<string, unknown>): boolean => result.findings.some((f) => f.level === 'error' && f.service.startsWith(`${String(o['kind'])}/${String((o['metadata'] as { name?: unknown }).name)}`));
-    await runCorpus(t, name, objects(text), objects(result.output), refused, tally);
+    const said = (o: Record<string, unknown>): K8sFinding[] => result.findings.filter((f) => f.service.startsWith(`${String(o['kind'])}/${String((o['metadata'] as { name?: unknown }).name)}`));
+    await runCorpus(t, name, objects(text), objects(result.output), said, tally);
   }
   const compose = new Map<string, number>();
   for (const name of readdirSync(COMPOSE).filter((n) => /\.ya?ml$/.test(n))) {
     const file = join(COMPOSE, name);
     const conversion = await convertCompose(readFileSync(file, 'utf8'), file, `${file}.k8s.yaml`, OPTIONS);
     const result = await hardenManifests(conversion.text, `${file}.k8s.yaml`, OPTIONS);
-    const refused = (o: Record<string, unknown>): boolean => result.findings.some((f) => f.level === 'error' && f.service.startsWith(`Deployment/${String((o['metadata'] as { name?: unknown }).name)}`));
-    await runCorpus(t, name, objects(conversion.text), objects(result.output), refused, compose);
+    const said = (o: Record<string, unknown>): K8sFinding[] => result.findings.filter((f) => f.service.startsWith(`Deployment/${String((o['metadata'] as { name?: unknown }).name)}`));
+    await runCorpus(t, name, objects(conversion.text), objects(result.output), said, compose);
   }
   t.log(`kubernetes/examples: ${JSON.stringify(Object.fromEntries(tally))}`);
   t.log(`awesome-compose as manifests: ${JSON.stringify(Object.fromEntries(compose))}`);

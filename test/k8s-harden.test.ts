@@ -142,3 +142,37 @@ test('harden --target k8s on the command line: --check lists and sums up, --writ
   const bad = await runMain(['harden', '--target', 'k8s', '--override', 'm.yaml'], { cwd: dir });
   t.is(bad.code, 2);
 });
+
+test('a stream with a directive, a document end marker and CRLF: each document edited alone, the markers kept', async (t) => {
+  const pod = (KINDS['Pod'] ?? '').replace(/\n/g, '\r\n');
+  const text = `%YAML 1.2\r\n---\r\n${pod}...\r\n%YAML 1.2\r\n---\r\n${pod}`;
+  const result = await hardenManifests(text, '/x/m.yaml', OPTIONS);
+  t.is(result.objects.length, 2);
+  t.true(result.output.startsWith('%YAML 1.2\r\n---\r\napiVersion: v1\r\n'));
+  t.is(result.output.split('...\r\n%YAML 1.2\r\n---\r\n').length, 2);
+  t.false(/[^\r]\n/.test(result.output), 'CRLF throughout');
+  for (const object of objects(result.output)) t.deepEqual(restrictedViolations(podOfObject(object) as never), []);
+  const line = result.findings.filter((f) => f.service === 'Pod/p/app' && f.rule === 'user').at(-1);
+  t.true((line?.line ?? 0) > 10, 'positions count the lines of the documents before');
+});
+
+test('a compose project as manifests on the command line: --write writes FILE.k8s.yaml; what does not translate is said on stderr at its compose line', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'sdocker-k8s-'));
+  const compose = 'services:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: example\n    volumes: [data:/var/lib/postgresql/data]\n    depends_on: [cache]\n    healthcheck:\n      test: [CMD, pg_isready]\n  cache:\n    image: redis:7\n    ports: ["6379:6379"]\n    command: redis-server --save 60 1\nvolumes:\n  data: {}\n';
+  writeFileSync(join(dir, 'compose.yaml'), compose);
+  const result = await runMain(['harden', '--target', 'k8s', '--write'], { cwd: dir });
+  t.is(result.code, 0, result.stderr);
+  t.regex(result.stderr, /^compose\.yaml:7:17: warning k8s-convert \[db\]: depends_on is not translated: /m);
+  t.regex(result.stderr, /^compose\.yaml:9:7: warning k8s-convert \[db\]: healthcheck is not translated: write a readinessProbe or livenessProbe$/m);
+  t.regex(result.stderr, /^sdocker: wrote compose\.k8s\.yaml from compose\.yaml \(2 workloads\)$/m);
+  const written = objects(readFileSync(join(dir, 'compose.k8s.yaml'), 'utf8'));
+  t.deepEqual(written.map((o) => (o as { kind: string }).kind), ['Deployment', 'Deployment', 'Service', 'PersistentVolumeClaim']);
+  for (const object of written) t.deepEqual(schemaErrors(object), []);
+  for (const object of written.slice(0, 2)) t.deepEqual(restrictedViolations(podOfObject(object) as never), []);
+  const db = JSON.stringify(written[0]);
+  t.true(db.includes('{"name":"POSTGRES_PASSWORD","value":"example"}') && db.includes('"claimName":"data"') && db.includes('"fsGroup":999') && db.includes('"strategy":{"type":"Recreate"}'));
+  t.true(JSON.stringify(written[1]).includes('"args":["redis-server","--save","60","1"]'));
+  const again = await runMain(['harden', '--target', 'k8s', '--check'], { cwd: dir });
+  t.is(again.code, 0, 'the written file is what it would write');
+  t.is((await runMain(['harden', '--target', 'k8s', '--diff'], { cwd: dir })).stdout, '');
+});

@@ -48,8 +48,25 @@ export function podEdits(pod: PodView, containers: readonly ContainerView[], e: 
   const claims = items(pod.spec['volumes']).some((v) => mapping(v)?.['persistentVolumeClaim'] !== undefined);
   const [group] = groups;
   if (claims && sc['fsGroup'] === undefined && groups.length === 1 && group !== undefined && group !== 0) e.set('user', [...at, 'fsGroup'], group, `securityContext.fsGroup: ${group} (its volume claims become the run user's group's to write)`);
+  for (const [i, c] of containers.entries()) claimNotes(pod, c, users[i]?.from === 'profile', e);
   for (const c of containers) scratchEdits(pod, c, e);
   e.note('pids-limit', 'note', pod.specPath, "left to each node's kubelet: the pids limit (podPidsLimit), log rotation (containerLogMaxSize), the open-files limit (the runtime's), and a bound on restarts (a pod restarts with back-off, without a count)");
+}
+
+/**
+ * A claim mounted by a container whose user sdocker sets: a fresh volume is root's, and a
+ * kubelet gives it to fsGroup (group-writable, setgid). Enough for a server that writes there;
+ * not for one that checks it owns the folder (PostgreSQL refuses a data folder it does not own,
+ * which the image's root start would have chowned): said, so it is not found in production.
+ */
+function claimNotes(pod: PodView, c: ContainerView, ours: boolean, e: Edits): void {
+  if (!ours) return;
+  const claims = new Set(items(pod.spec['volumes']).filter((v) => mapping(v)?.['persistentVolumeClaim'] !== undefined).map((v) => mapping(v)?.['name']));
+  items(c.data['volumeMounts']).forEach((m, i) => {
+    const mount = mapping(m) ?? {};
+    if (!claims.has(mount['name'])) return;
+    e.note('user', 'warning', [...c.path, 'volumeMounts', i], `${c.name} runs as user ${c.policy.user}, not as root: a fresh claim mounted at ${String(mount['mountPath'])} is root's, given to the group by fsGroup; a server that must own its data folder (PostgreSQL) fails there until the volume is its user's (chown it once, or start the image as root: Pod Security baseline)`);
+  });
 }
 
 /** An emptyDir (medium: Memory, sizeLimit) at each scratch path of the profile the container does not mount, under a read-only root. */

@@ -152,8 +152,19 @@ export class Podman {
     return this.run(['exec', container, ...command]);
   }
 
+  /** One pod of this test gone (with its containers), and the volumes made for it. */
+  remove(pod: string): void {
+    // -v: the anonymous volumes podman made for an image's VOLUME the pod does not mount over.
+    const ids = this.run(['ps', '-a', '-q', '--filter', `pod=${pod}`]).stdout.trim().split('\n').filter((id) => id !== '');
+    if (ids.length > 0) this.run(['rm', '-f', '-v', ...ids]);
+    this.run(['pod', 'rm', '-f', pod]);
+    this.pods.splice(this.pods.indexOf(pod), 1);
+    const own = this.volumes.filter((v) => v.startsWith(`${pod}-`));
+    if (own.length > 0) this.run(['volume', 'rm', '-f', ...own]);
+  }
+
   cleanup(): void {
-    if (this.pods.length > 0) this.run(['pod', 'rm', '-f', ...this.pods]);
+    for (const pod of [...this.pods]) this.remove(pod);
     if (this.volumes.length > 0) this.run(['volume', 'rm', '-f', ...this.volumes]);
     if (this.images.size > 0) this.run(['rmi', ...this.images]);
     rmSync(this.dir, { recursive: true, force: true });
