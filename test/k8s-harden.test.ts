@@ -176,3 +176,9 @@ test('a compose project as manifests on the command line: --write writes FILE.k8
   t.is(again.code, 0, 'the written file is what it would write');
   t.is((await runMain(['harden', '--target', 'k8s', '--diff'], { cwd: dir })).stdout, '');
 });
+
+test('a hostPort is bound to 127.0.0.1 as docker -p is; one with its own hostIP is kept', async (t) => {
+  const text = `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: a\n      image: busybox\n      ports:\n        - {containerPort: 8080, hostPort: 8080}\n        - {containerPort: 9090, hostPort: 9090, hostIP: 10.0.0.1}\n        - {containerPort: 7070}\n`;
+  const ports = (objects((await hardenManifests(text, '/x/m.yaml', OPTIONS)).output)[0] as { spec: { containers: { ports: unknown[] }[] } }).spec.containers[0]?.ports;
+  t.deepEqual(ports, [{ containerPort: 8080, hostPort: 8080, hostIP: '127.0.0.1' }, { containerPort: 9090, hostPort: 9090, hostIP: '10.0.0.1' }, { containerPort: 7070 }]);
+});

@@ -71,6 +71,12 @@ export function containerEdits(c: ContainerView, e: Edits, refused: ReadonlySet<
   capabilityEdits(c, e, refused, user.uid === undefined || user.uid === 0 ? '' : String(user.uid));
   if (c.policy.readOnly && sc['readOnlyRootFilesystem'] === undefined) e.set('read-only', [...at, 'readOnlyRootFilesystem'], true, 'readOnlyRootFilesystem: true');
   limitEdits(c, e);
+  // A hostPort is published on the node's interfaces, as docker -p publishes on the host's (CIS 5.14): bound to the policy's address.
+  const bind = c.policy.ports.bindAddress;
+  items(c.data['ports']).forEach((port, i) => {
+    const p = mapping(port) ?? {};
+    if (bind !== '' && p['hostPort'] !== undefined && Number(p['hostPort']) !== 0 && p['hostIP'] === undefined) e.set('loopback-ports', [...c.path, 'ports', i, 'hostIP'], bind, `ports[${i}].hostIP: ${bind} (hostPort ${String(p['hostPort'])})`);
+  });
 }
 
 function capabilityEdits(c: ContainerView, e: Edits, refused: ReadonlySet<string>, user: string): void {
