@@ -114,7 +114,7 @@ export class Podman {
           mount['name'] = own;
           const id = this.must(['create', '--label', LABEL, '--network', 'none', '-v', `${own}:${String(mount['mountPath'])}`, String(c['image'])]).trim();
           this.run(['init', id]);
-          this.run(['rm', '-f', id]);
+          this.run(['rm', '-f', '-v', id]);
         }
       }
       volume['name'] = own;
@@ -139,12 +139,12 @@ export class Podman {
     return this.run(['run', '--rm', '--label', LABEL, '--pod', pod, 'localhost/sdocker-test/busybox:1', '/bin/sh', '-c', script]);
   }
 
-  /** Each container of the pod (not its infra): state and restart count. */
-  containers(pod: string): { name: string; state: string; restarts: number }[] {
+  /** Each container of the pod (not its infra): state, restart count, seconds since it started. */
+  containers(pod: string): { name: string; state: string; restarts: number; upSeconds: number }[] {
     const ids = this.must(['ps', '-a', '--filter', `pod=${pod}`, '--format', '{{.ID}} {{.IsInfra}}']).trim().split('\n').filter((line) => line.endsWith(' false')).map((line) => line.split(' ')[0] as string);
     if (ids.length === 0) return [];
-    const inspected = JSON.parse(this.must(['inspect', ...ids])) as { Name: string; State: { Status: string }; RestartCount: number }[];
-    return inspected.map((c) => ({ name: c.Name, state: c.State.Status, restarts: c.RestartCount }));
+    const inspected = JSON.parse(this.must(['inspect', ...ids])) as { Name: string; State: { Status: string; StartedAt: string }; RestartCount: number }[];
+    return inspected.map((c) => ({ name: c.Name, state: c.State.Status, restarts: c.RestartCount, upSeconds: (Date.now() - Date.parse(c.State.StartedAt)) / 1000 }));
   }
 
   /** A command in one container of the pod (`POD-CONTAINER`, as kube play names it): absolute paths, the image may have no PATH. */
