@@ -73,7 +73,7 @@ export async function runOwn(args: readonly string[], deps: Deps, globals: reado
     .option('--profile <name>', 'the profile', deps.env['SDOCKER_PROFILE'] || 'default')
     .option('--seccomp <path>', "the seccomp profile path to write, as given (default: the policy's, copied to ./.sdocker/seccomp/ beside the file)")
     .option('--segment', 'one network per pair of services that talk (depends_on, links); internal where neither publishes a port')
-    .option('--target <target>', 'compose, or swarm (docker stack deploy): write what a swarm honours and report what it does not', 'compose')
+    .option('--target <target>', 'compose; swarm (docker stack deploy): write what a swarm honours and report what it does not; k8s: harden Kubernetes manifests, or write them for a compose file', 'compose')
     .action(async (files: string[], flags: HardenFlags) => {
       const { runHarden } = await import('./compose/command.js');
       exitCode = await runHarden(files, flags, deps);

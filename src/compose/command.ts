@@ -37,7 +37,8 @@ export async function runHarden(files: readonly string[], flags: HardenFlags, de
   const format = flags.format ?? 'text';
   if (!['text', 'json', 'sarif'].includes(format)) throw new SdockerError(`sdocker: --format takes text, json or sarif, not '${format}'`, EXIT_USAGE);
   const target = flags.target ?? 'compose';
-  if (!isTarget(target)) throw new SdockerError(`sdocker: --target takes compose or swarm, not '${target}'`, EXIT_USAGE);
+  if (target === 'k8s') return (await import('../k8s/command.js')).runK8sHarden(files, flags, deps);
+  if (!isTarget(target)) throw new SdockerError(`sdocker: --target takes compose, swarm or k8s, not '${target}'`, EXIT_USAGE);
   const override = flags.override !== undefined && flags.override !== false;
   // --check --override: what the override would add and leave out, written nowhere.
   const modes = [flags.write, flags.check, flags.diff, override && flags.check !== true].filter(Boolean).length;
@@ -145,7 +146,7 @@ async function emit(result: HardenedFile, flags: HardenFlags, deps: Deps, many: 
 }
 
 /** `diff -u` of the two texts, labelled a/NAME and b/NAME; empty when equal. */
-async function unifiedDiff(name: string, before: string, after: string): Promise<string> {
+export async function unifiedDiff(name: string, before: string, after: string): Promise<string> {
   if (before === after) return '';
   const dir = mkdtempSync(join(tmpdir(), 'sdocker-diff-'));
   try {

@@ -1,13 +1,14 @@
 // Findings as SARIF 2.1.0, the format code-scanning services read (GitHub, GitLab, Azure).
 import { relative } from 'node:path';
-import { ruleRow, type RuleRow } from '../policy/rules.js';
-import type { Finding, FindingRule } from './types.js';
+import { ruleRow, type RuleId, type RuleRow } from '../policy/rules.js';
+import type { Finding } from './types.js';
 
 const COMPOSE_FILE: RuleRow = { cis: '-', title: 'a file compose refuses', why: 'compose stops on it (a required variable unset, a malformed ${...}, a broken extends), so its settings cannot be judged' };
 
 const LEVELS: Readonly<Record<Finding['level'], string>> = { error: 'error', warning: 'warning', change: 'note', note: 'note', unenforced: 'warning' };
 
-export function toSarif(findings: readonly Finding[], cwd: string): object {
+/** `rows`: what a target names beyond the rule table (harden --target k8s: k8s/types.ts K8S_ROWS). */
+export function toSarif(findings: readonly (Omit<Finding, 'rule'> & { readonly rule: string })[], cwd: string, rows: Readonly<Record<string, RuleRow>> = {}): object {
   const ids = [...new Set(findings.map((f) => f.rule))].sort();
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
@@ -17,8 +18,8 @@ export function toSarif(findings: readonly Finding[], cwd: string): object {
         tool: {
           driver: {
             name: 'sdocker',
-            rules: ids.map((id: FindingRule) => {
-              const row = id === 'compose-file' ? COMPOSE_FILE : ruleRow(id);
+            rules: ids.map((id) => {
+              const row = id === 'compose-file' ? COMPOSE_FILE : (rows[id] ?? ruleRow(id as RuleId));
               return { id, shortDescription: { text: row.title }, fullDescription: { text: row.why }, properties: { cis: row.cis } };
             }),
           },

@@ -31,7 +31,11 @@ export function checkedDocument(text: string, file: string, options: { schema?: 
   if (docs.length > 1) {
     throw new SdockerError(`sdocker: ${file}: holds ${docs.length} YAML documents; keep one (remove the '---' separators)`, EXIT_USAGE);
   }
-  const doc = docs[0] as Document;
+  return checkDocument(docs[0] as Document, text, file);
+}
+
+/** A syntax error or duplicate key of `doc` (read from `text`) as one clear error; else `doc`. */
+function checkDocument(doc: Document, text: string, file: string): Document {
   const error = doc.errors[0];
   const where = error === undefined ? duplicateKey(doc) : error.pos[0];
   if (where !== undefined) {
@@ -40,6 +44,33 @@ export function checkedDocument(text: string, file: string, options: { schema?: 
     throw new SdockerError(`sdocker: ${file}:${line}:${col}: ${message}`, EXIT_USAGE);
   }
   return doc;
+}
+
+/** One document of a stream: its own text (from its directives or `---` to the next document's) and the lines before it. */
+export interface DocumentText {
+  readonly text: string;
+  readonly lineOffset: number;
+}
+
+/**
+ * A stream of documents (a Kubernetes manifest file: `---` between objects) cut into the text of
+ * each, checked as checkedDocument checks one (positions in the whole file). Each piece reads
+ * alone as the document it was in the stream, so it is edited alone and the pieces joined give
+ * the file back: comments before a `---` stay with the document above it.
+ */
+export function splitDocuments(text: string, file: string): DocumentText[] {
+  const tokens = parseTokens(text);
+  for (const doc of composed(text, tokens, { schema: 'failsafe' })) checkDocument(doc, text, file);
+  const starts: number[] = [];
+  let pending: number | undefined;
+  for (const token of tokens) {
+    if (token.type === 'directive' && pending === undefined) pending = token.offset;
+    if (token.type !== 'document') continue;
+    starts.push(starts.length === 0 ? 0 : (pending ?? token.offset));
+    pending = undefined;
+  }
+  if (starts.length === 0) return [{ text, lineOffset: 0 }];
+  return starts.map((start, i) => ({ text: text.slice(start, starts[i + 1] ?? text.length), lineOffset: lineCol(text, start).line - 1 }));
 }
 
 /** The text read back as `schema`, or undefined when it is not one clean document (ComposeDocument's splice check). */
@@ -86,5 +117,6 @@ export type Path = readonly (string | number)[];
 export type WriteMode = 'unchanged' | 'spliced' | 'restringified';
 
 export { ComposeDocument } from './document.js';
+export { ManifestStream } from './manifests.js';
 export { renderYaml } from './nodes.js';
 
