@@ -90,7 +90,7 @@ async function pullOrFail(pull: (missing: boolean) => Promise<number>, missing: 
 function engineFacts(image: ImageFacts | undefined, info: EngineInfo, engine: Engine, profile: string): EngineFacts {
   const local = engine.socketPath !== undefined;
   const apparmorLoaded = !info.apparmor ? false : local ? appArmorState(profile).kind === 'loaded' : undefined;
-  return { image, apparmor: info.apparmor, apparmorLoaded, loggingDriver: info.loggingDriver, ...(info.rootDir === undefined ? {} : { rootDir: info.rootDir }) };
+  return { image, apparmor: info.apparmor, apparmorLoaded, loggingDriver: info.loggingDriver, ...(info.rootDir === undefined ? {} : { rootDir: info.rootDir }), ...(info.apiVersion === undefined ? {} : { apiVersion: info.apiVersion }) };
 }
 
 /** What every rule of a run reads, before the engine is asked anything (refusals come first). */

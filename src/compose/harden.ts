@@ -67,6 +67,8 @@ export interface HardenedFile {
   readonly warnings: readonly string[];
   /** The profile copies the hardened file names (portable), one per service naming one. */
   readonly seccompCopies: readonly SeccompCopy[];
+  /** The refusals each service may lift (its policy's allow list and, counted, its x-sdocker one): the judge of its containers reads them. */
+  readonly allows: ReadonlyMap<string, readonly string[]>;
 }
 
 export async function hardenCompose(text: string, file: string, options: HardenOptions): Promise<HardenedFile> {
@@ -84,6 +86,7 @@ export async function hardenCompose(text: string, file: string, options: HardenO
   const views: ServiceView[] = [];
   const warnings = new Set<string>();
   const seccompCopies: SeccompCopy[] = [];
+  const allows = new Map<string, readonly string[]>();
   const swarm = options.target === 'swarm';
   const scratch: Record<string, ScratchVolume> = {};
   const instead = swarm ? swarmInjects(doc.data['version'], (doc.data['volumes'] ?? {}) as Record<string, unknown>, scratch) : {};
@@ -102,6 +105,7 @@ export async function hardenCompose(text: string, file: string, options: HardenO
     const written = strings((ownView['x-sdocker'] as { allow?: unknown } | undefined)?.allow);
     checkAllowList(written, `x-sdocker.allow of service '${name}' in ${file}`);
     const own = options.ignoreFileAllows === true ? [] : written;
+    allows.set(name, [...policy.allow, ...own]);
     const seccompFile = options.seccomp ?? resolveSeccomp(policy.seccomp);
     const seccompRef = options.portable === true && options.seccomp === undefined && seccompFile !== '' && options.judgeOnly !== true ? portableRef(seccompFile) : undefined;
     // Read before any edit: edits are made after every service is judged (below).
@@ -168,7 +172,7 @@ export async function hardenCompose(text: string, file: string, options: HardenO
     else if (edit.kind === 'append') doc.append(service, edit.key, edit.value);
     else doc.replaceScalar(service, edit.path, edit.value);
   }
-  return { file, services: models.order(), original: text, output: doc.toString(), findings, edits, warnings: [...warnings], seccompCopies };
+  return { file, services: models.order(), original: text, output: doc.toString(), findings, edits, warnings: [...warnings], seccompCopies, allows };
 }
 
 /** One round of questions to the engine about what every service borrows from outside the file. */

@@ -26,6 +26,8 @@ export interface EngineFacts {
   readonly volumes?: ReadonlyMap<string, boolean>;
   /** The engine's data root (docker info DockerRootDir), secret like /var/lib/docker. */
   readonly rootDir?: string;
+  /** The engine's API version (docker info's Api-Version header); absent where not asked. */
+  readonly apiVersion?: string;
   /** What --volumes-from, `container:` namespaces and named volumes bring in; absent where not asked. */
   readonly inherited?: InheritedFacts;
 }

@@ -1,5 +1,6 @@
 // Refusal checks: each finds, in the user's options, what its rule refuses. A refusal can be
 // lifted for its rule (`--sd-allow privileged`) or for one item (`--sd-allow dangerous-cap:SYS_PTRACE`).
+import { goLower, goUpper } from '../docker/go-case.js';
 import { networkName, parseSecurityOpt } from '../docker/values.js';
 import { OptionView, type RuleContext } from './context.js';
 import { checkDevices } from './devices.js';
@@ -86,18 +87,19 @@ export function refusalMessage(violation: Violation): string {
   return `sdocker: refusing ${what}: ${REFUSALS[violation.rule].why}; ${violation.fix}, or --sd-allow ${allow}`;
 }
 
-/** docker normalises capability names: any case, with or without CAP_ (daemon caps.NormalizeLegacyCapabilities). */
+/** docker normalises capability names: any case (Go's strings.ToUpper), with or without CAP_ (daemon caps.NormalizeLegacyCapabilities). */
 export function normalizeCap(name: string): string {
-  const upper = name.trim().toUpperCase();
+  const upper = goUpper(name.trim());
   return upper.startsWith('CAP_') ? upper.slice(4) : upper;
 }
 
 /**
  * `host`, or docker 28's advanced `--network name=host,alias=x` (docker/cli opts/network.go:
  * each field lower-cased, key and value trimmed, the last `name` wins: `NAME=bridge, name = host`).
+ * A plain value is compared as written by the daemon; folding it only ever finds more.
  */
 function namespaceMode(value: string): string {
-  return networkName(value).toLowerCase();
+  return goLower(networkName(value));
 }
 
 function namespaceFix(flag: string): string {
