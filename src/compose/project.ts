@@ -68,6 +68,11 @@ export class ComposeProject {
     return (this.files.get(this.file) as FileData)[kind];
   }
 
+  /** The main file's service names. */
+  get serviceNames(): string[] {
+    return Object.keys((this.files.get(this.file) as FileData).services);
+  }
+
   has(service: string): boolean {
     return Object.hasOwn((this.files.get(this.file) as FileData).services, service);
   }

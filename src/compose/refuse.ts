@@ -2,6 +2,7 @@
 // is written as the docker run option it becomes (settings.ts: after interpolation, `extends`,
 // `volumes_from` and `service:` namespaces) and checked on its own, so a finding points at the
 // line that holds it, or at the line that brings it in.
+import { swapSettings } from './swap-settings.js';
 import { dirname } from 'node:path';
 import { CONTAINER_FLAGS, indexFlags } from '../docker/flags.js';
 import type { Item } from '../docker/parse.js';
@@ -67,6 +68,8 @@ export function judgeService(service: ServiceView, project: ComposeProject, host
       };
     });
   });
+  const swaps = swapSettings(service.name, project, host, engine).map(({ violation, place }) => ({ violation, path: place.path, allowed: isAllowed(violation, allow), message: composeRefusalMessage({ ...violation, what: place.origin === undefined ? violation.what : `${violation.what}, ${place.origin}` }, hint) }));
+  refusals.push(...swaps);
   const notes = settings.flatMap((setting) => {
     const ctx = settingContext(service, project.file, setting, host);
     return (ctx === undefined ? [] : findReadOnlyBinds(ctx)).map(({ what, folder }) => ({

@@ -68,7 +68,7 @@ const FIX: Readonly<Partial<Record<RefuseId, string>>> = {
 export function judgeMade(made: Made, setting: Setting): Verdict {
   const env = auditEnv(setting);
   const view = new ContainerView({ raw: made.raw, processes: undefined }, snapshotOf(made, setting));
-  const violations = [...wholeRules(view, env), ...itemRules(view, env), ...seccompProfiles(view), ...volumeRules(made, env), ...swappableSources(made, setting.host)];
+  const violations = [...wholeRules(view, env), ...itemRules(view, env), ...seccompProfiles(view), ...volumeRules(made, env), ...swappableSources(made, setting.host, env.lists)];
   const allowed = violations.filter((v) => isAllowed(v, setting.policy.allow));
   return { refused: violations.filter((v) => !allowed.includes(v)), allowed };
 }

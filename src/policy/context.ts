@@ -70,6 +70,8 @@ export interface HostFacts {
   readonly engineSocket: string | undefined;
   /** The device nodes a `--device` host path gives; absent or undefined where the host cannot be looked at. */
   devices?(path: string): DeviceScan | undefined;
+  /** The paths a lookup of `path` passes through: the path, each symlink met (where it lives), and the end; absent where the host cannot be looked at. */
+  lookup?(path: string): string[];
 }
 
 export interface RuleContext {

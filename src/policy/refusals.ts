@@ -3,7 +3,9 @@
 import { goLower, goUpper } from '../docker/go-case.js';
 import { networkName, parseSecurityOpt } from '../docker/values.js';
 import { OptionView, type RuleContext } from './context.js';
+import { parseDevice } from '../docker/device.js';
 import { checkDevices } from './devices.js';
+import { SWAP_FIX, swappedBy } from './swap.js';
 import { inheritedBinds, inheritedHostNamespaces, type SharedNamespace } from './inherited.js';
 import { seccompFileDanger } from './seccomp-file.js';
 import { bindsOf, holdsEngineSocket, judgeBind, type Bind } from './mounts.js';
@@ -55,6 +57,7 @@ const CHECKS: readonly Check[] = [
   (view) => (view.has('cgroup-parent') ? [{ rule: 'cgroup-parent', what: `--cgroup-parent ${view.last('cgroup-parent')}`, fix: 'drop --cgroup-parent' }] : []),
   (view) => (view.isOn('use-api-socket') ? [{ rule: 'docker-socket', what: '--use-api-socket', fix: 'give the container a narrower API proxy' }] : []),
   checkMounts,
+  checkSwappable,
   checkSecurityOpts,
   (view) =>
     view
@@ -130,6 +133,20 @@ function checkMounts(view: OptionView, ctx: RuleContext): Violation[] {
     const sensitive: Violation = { rule: 'sensitive-mount', detail: decision.path, what: `${bind.what} (${decision.path === bind.source ? '' : `resolves to ${decision.path}; `}${decision.reason})`, fix: decision.fix };
     // A system folder that also holds the engine's socket (`/`, `/run`) needs both rules lifted.
     return holds ? [sensitive, { rule: 'docker-socket', what: `${bind.what} (holds ${socket})`, fix: 'give the container a narrower API proxy' }] : [sensitive];
+  });
+}
+
+/** A bind or device source below another writable bind of the same run (policy/swap.ts); other containers' binds are the engine judge's (src/judge/swap.ts). */
+function checkSwappable(view: OptionView, ctx: RuleContext): Violation[] {
+  const binds = bindsOf(view, ctx.cwd).filter((bind) => bind.refusal === undefined);
+  const writers = binds.filter((bind) => !bind.readOnly).map((bind) => ({ path: bind.source, by: `the writable ${bind.what}` }));
+  const devices = view.values('device').flatMap((value) => {
+    const parsed = parseDevice(value);
+    return parsed.kind === 'path' ? [{ source: parsed.mapping.host, what: `--device ${value}` }] : [];
+  });
+  return [...binds, ...devices].flatMap((source): Violation[] => {
+    const writer = swappedBy(source.source, writers, ctx.host);
+    return writer === undefined ? [] : [{ rule: 'swappable-source', detail: source.source, what: `${source.what} (the folder that holds it can be changed through ${writer.by})`, fix: SWAP_FIX }];
   });
 }
 
