@@ -41,6 +41,8 @@ export interface Hooks {
   /** Whether to hold this request (method and route); the others are passed on as they come. */
   holds(method: string, route: string): boolean;
   handle(held: Held): Promise<Answer>;
+  /** A request judged by its head alone and then streamed (a build: its body is the context, its answer the progress): a refusal, or undefined to pass it on. */
+  judgeHead?(method: string, route: string, query: URLSearchParams): Promise<string | undefined>;
 }
 
 export interface JudgingSocket {
@@ -88,6 +90,12 @@ async function serve(client: Socket, dial: Dial, hooks: Hooks): Promise<void> {
   if (head === undefined) return void client.end();
   const route = routeOf(head.target);
   if (hooks.holds(head.method, route)) return hold(client, incoming, head, route, dial, hooks);
+  const refusal = await hooks.judgeHead?.(head.method, route, new URLSearchParams(head.target.split('?')[1] ?? ''));
+  if (refusal !== undefined) {
+    // The body is read to its end first: a client still sending it would see a broken pipe, not the answer.
+    await incoming.body(head);
+    return void client.end(errorReply(403, refusal));
+  }
   const upgrade = header(head, 'upgrade') !== undefined;
   const engine = dial();
   engine.on('error', () => client.destroy());

@@ -48,8 +48,7 @@ export async function runJudged(argv: readonly string[], judging: Judging): Prom
   const socket = await serveJudgingSocket(dial, judge);
   try {
     const globalWords = judging.globals.reduce((n, item) => n + item.words.length, 0);
-    const words = [...keptGlobals(judging.globals), '-H', socket.host, ...argv.slice(globalWords)];
-    const env = Object.fromEntries(Object.entries(deps.env).filter(([key]) => !ENDPOINT_ENV.includes(key)));
+    const { words, env } = judgedArgv(argv.slice(globalWords), judging.globals, socket.host, deps.env);
     const code = await deps.run(deps.docker, words, { env });
     return { code: judge.refusals.length > 0 ? EXIT_REFUSED : code, admitted: judge.admitted };
   } finally {
@@ -66,6 +65,12 @@ export function dialFor(judging: Pick<Judging, 'engine' | 'globals' | 'deps'>): 
   const { engine, deps } = judging;
   if (engine.socketPath !== undefined && engine.endpoint.startsWith('unix://')) return socketDial(engine.socketPath);
   return cliDial(deps.docker, judging.globals.flatMap((item) => item.words));
+}
+
+/** docker's words to reach the judging socket at `host`: the globals that do not choose the engine, -H, then `rest`; the environment without its choice of engine. */
+export function judgedArgv(rest: readonly string[], globals: readonly Item[], host: string, env: NodeJS.ProcessEnv): { words: string[]; env: NodeJS.ProcessEnv } {
+  const clean = Object.fromEntries(Object.entries(env).filter(([key]) => !ENDPOINT_ENV.includes(key)));
+  return { words: [...keptGlobals(globals), '-H', host, ...rest], env: clean };
 }
 
 /** The globals that do not choose the engine (--config, -D, -l), written out long. */

@@ -7,7 +7,7 @@ import { parseDevice } from '../docker/device.js';
 import { checkDevices } from './devices.js';
 import { SWAP_FIX, swappedBy } from './swap.js';
 import { inheritedBinds, inheritedHostNamespaces, type SharedNamespace } from './inherited.js';
-import { seccompFileDanger } from './seccomp-file.js';
+import { seccompFileDanger, seccompTextDanger } from './seccomp-file.js';
 import { bindsOf, holdsEngineSocket, judgeBind, type Bind } from './mounts.js';
 import { REFUSALS, type RefuseId } from './rules.js';
 
@@ -161,13 +161,19 @@ export function findReadOnlyBinds(ctx: RuleContext): { what: string; folder: str
 }
 
 function checkSecurityOpts(view: OptionView, ctx: RuleContext): Violation[] {
+  return securityOptViolations(view.values('security-opt'), ctx.cwd);
+}
+
+/** `--security-opt` values as the daemon reads them (also a build's `securityopt`); a profile given inline (`seccomp={...}`, as the client sends a file's text) is judged as text. */
+export function securityOptViolations(values: readonly string[], cwd: string): Violation[] {
   const found: Violation[] = [];
-  for (const text of view.values('security-opt')) {
+  for (const text of values) {
     const { key, value = '' } = parseSecurityOpt(text);
-    const what = `--security-opt ${text}`;
+    const what = `--security-opt ${text.length > 80 ? `${text.slice(0, 60)}…` : text}`;
     const lower = value.trim().toLowerCase();
     if (key === 'seccomp' && lower === 'unconfined') found.push({ rule: 'seccomp-unconfined', what, fix: 'give a profile file that allows what it needs: --security-opt seccomp=FILE' });
-    const file = key === 'seccomp' && lower !== 'unconfined' && value !== 'builtin' ? seccompFileDanger(value, ctx.cwd) : undefined;
+    const inline = value.trim().startsWith('{');
+    const file = key === 'seccomp' && lower !== 'unconfined' && value !== 'builtin' ? (inline ? seccompTextDanger(value, 'the profile') : seccompFileDanger(value, cwd)) : undefined;
     if (file !== undefined) found.push({ rule: 'seccomp-unconfined', what: `${what} (${file})`, fix: 'give the profile defaultAction SCMP_ACT_ERRNO and list what it allows' });
     if (key === 'label' && UNCONFINED_TYPES.has(value)) found.push({ rule: 'label-disable', what: `${what} (an unconfined SELinux type)`, fix: 'give a confined type, or none' });
     if (key === 'apparmor' && lower === 'unconfined') found.push({ rule: 'apparmor-unconfined', what, fix: 'load a profile that allows what it needs and name it' });
