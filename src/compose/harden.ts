@@ -47,6 +47,8 @@ export interface HardenOptions {
   readonly host?: HostFacts;
   /** Judge only: an override file compose merges over the main one gets its refusals reported, no additions. */
   readonly judgeOnly?: boolean;
+  /** The files compose merges this one over, in order: its services are judged merged with theirs (ComposeProject). */
+  readonly beneath?: readonly string[];
   /** How a refusal says it may be lifted (default: harden's `--allow RULE`). */
   readonly allowHint?: AllowHint;
   /** The working directory docker-compose v1 would run in: a relative seccomp path is judged from there too (portable.ts). */
@@ -77,7 +79,8 @@ export async function hardenCompose(text: string, file: string, options: HardenO
   if (services === undefined || services === null || typeof services !== 'object' || Array.isArray(services)) {
     throw new SdockerError(`sdocker: ${file}: no 'services' mapping; is this a compose file?`, EXIT_USAGE);
   }
-  const project = new ComposeProject(file, doc.data, options.env);
+  // docker stack deploy reads no .env (measured with docker 28.2): a swarm target interpolates from the environment alone.
+  const project = new ComposeProject(file, doc.data, options.env, { dotenv: options.target !== 'swarm', ...(options.beneath === undefined ? {} : { beneath: options.beneath }) });
   const host: HostFacts = options.host ?? socketHostFacts('/var/run/docker.sock');
   const engine = options.engine === undefined ? undefined : await engineView(project, Object.keys(services), options.engine);
   const policies = new Map<string, Promise<LoadedPolicy>>();

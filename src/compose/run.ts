@@ -53,7 +53,7 @@ export async function runCompose(argv: readonly string[], deps: Deps, dockerGlob
     return run(args);
   }
   if (kind === 'model') noOwnOptionAfter(parsed.subArgs);
-  const files = composeFiles(parsed.files, deps);
+  const files = composeFiles(parsed.files, deps, compose.flavor === 'v1' ? 'v1' : 'v2');
   const fileDir = dirname(files[0] as string);
   let subArgs = parsed.subArgs;
   if (kind === 'run') {
@@ -181,7 +181,7 @@ function composeHint(trust: string): AllowHint {
   return (rule) => `allow it: x-sdocker: {allow: [${rule}]} on the service${trust === '' ? '' : `, then ${trust}`}, or sdocker compose --sd-allow ${rule} ...`;
 }
 
-function composeFiles(given: readonly string[], deps: Deps): string[] {
+function composeFiles(given: readonly string[], deps: Deps, flavor: 'v1' | 'v2'): string[] {
   if (given.length > 0) return given.map((f) => resolve(deps.cwd, f));
-  return projectFiles(deps.cwd, deps.env, 'give one with -f');
+  return projectFiles(deps.cwd, deps.env, 'give one with -f', flavor);
 }

@@ -7,6 +7,7 @@ import { dirname } from 'node:path';
 import { parseDevice } from '../docker/device.js';
 import { parseMount, parseVolume } from '../docker/values.js';
 import type { HostFacts } from '../policy/context.js';
+import { judgeBind } from '../policy/mounts.js';
 import type { Violation } from '../policy/refusals.js';
 import { SWAP_FIX, swappedBy, type Writer } from '../policy/swap.js';
 import type { EngineView } from './engine-facts.js';
@@ -25,12 +26,13 @@ interface Source {
 const SOURCES = new WeakMap<ComposeProject, Source[]>();
 
 /** The service's sources that a writable bind of the project (other than itself) can swap. */
-export function swapSettings(name: string, project: ComposeProject, host: HostFacts, engine?: EngineView): { violation: Violation; place: Place }[] {
+export function swapSettings(name: string, project: ComposeProject, host: HostFacts, lists: Parameters<typeof judgeBind>[2], engine?: EngineView): { violation: Violation; place: Place }[] {
   const all = projectSources(project, engine);
   return all
     .filter((source) => source.service === name)
     .flatMap((source) => {
-      const writers: Writer[] = all.filter((w) => w.writable && w !== source).map((w) => ({ path: w.path, by: w.service === name ? `the writable ${w.shown}` : `service ${w.service}'s writable ${w.shown}` }));
+      // A writable bind that hands over the host is refused as such (sensitive-mount): not counted again here.
+      const writers: Writer[] = all.filter((w) => w.writable && w !== source && judgeBind({ source: w.path, target: '/', readOnly: false }, host, lists).kind === 'free').map((w) => ({ path: w.path, by: w.service === name ? `the writable ${w.shown}` : `service ${w.service}'s writable ${w.shown}` }));
       const writer = swappedBy(source.path, writers, host);
       return writer === undefined ? [] : [{ place: source.place, violation: { rule: 'swappable-source', detail: source.path, what: `${source.shown} (the folder that holds it can be changed through ${writer.by})`, fix: SWAP_FIX } }];
     });

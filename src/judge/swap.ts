@@ -23,7 +23,8 @@ export function swappableSources(made: { readonly raw: RawContainer; readonly ot
   const own = made.raw.Mounts.filter((m) => m.Type === 'bind');
   const devices = ((made.raw.HostConfig['Devices'] as { PathOnHost?: string }[] | null | undefined) ?? []).map((d) => d.PathOnHost ?? '').filter((p) => p !== '');
   const sources = [...own.map((m) => ({ path: m.Source, what: `-v ${m.Source}:${m.Destination}` })), ...devices.map((path) => ({ path, what: `--device ${path}` }))];
-  const writers: Writer[] = own.filter((m) => m.RW).map((m) => ({ path: m.Source, by: `its own writable bind ${m.Source}:${m.Destination}` }));
+  // A writable bind that hands over the host is refused as such (sensitive-mount): not counted again here.
+  const writers: Writer[] = own.filter((m) => m.RW && !holdsHost(m.Source, host, lists)).map((m) => ({ path: m.Source, by: `its own writable bind ${m.Source}:${m.Destination}` }));
   const others = made.others.filter((c) => c.id !== made.raw.Id);
   // A container that writes a system folder or secret path already has the host: that is the
   // audit's finding about it, not a reason to refuse every other run on the engine.

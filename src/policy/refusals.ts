@@ -139,7 +139,9 @@ function checkMounts(view: OptionView, ctx: RuleContext): Violation[] {
 /** A bind or device source below another writable bind of the same run (policy/swap.ts); other containers' binds are the engine judge's (src/judge/swap.ts). */
 function checkSwappable(view: OptionView, ctx: RuleContext): Violation[] {
   const binds = bindsOf(view, ctx.cwd).filter((bind) => bind.refusal === undefined);
-  const writers = binds.filter((bind) => !bind.readOnly).map((bind) => ({ path: bind.source, by: `the writable ${bind.what}` }));
+  // A writable bind that is itself refused (it hands over the host) is that rule's: not counted again here.
+  const lists = pathLists(ctx);
+  const writers = binds.filter((bind) => !bind.readOnly && judgeBind(bind, ctx.host, lists).kind === 'free').map((bind) => ({ path: bind.source, by: `the writable ${bind.what}` }));
   const devices = view.values('device').flatMap((value) => {
     const parsed = parseDevice(value);
     return parsed.kind === 'path' ? [{ source: parsed.mapping.host, what: `--device ${value}` }] : [];
