@@ -172,3 +172,35 @@ test('a seccomp profile given as a pipe is refused before anything runs', async 
   const result = await runCli(['run', '--rm', '--label', LABEL, '--name', name, '--security-opt', `seccomp=${fifo}`, IMAGE, 'true']);
   assertRefusedLeavingNothing(t, result, name, /not a regular file/);
 });
+
+test('an allowed refusal is allowed by the judge too: create --sd-allow privileged --privileged', async (t) => {
+  const name = named();
+  const result = await runCli(['create', '--sd-allow', 'privileged', '--label', LABEL, '--name', name, '--privileged', IMAGE, 'true']);
+  t.is(result.code, 0, result.stderr);
+  t.regex(result.stderr, /warning: allowing --privileged/);
+  t.is(docker('inspect', '--format', '{{.HostConfig.Privileged}}', name), 'true');
+});
+
+test('build: judged on its way (the query docker sends), and a plain one builds as docker builds', async (t) => {
+  const dir = join(work, 'build');
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'Dockerfile'), `FROM ${IMAGE}\nRUN echo built\n`);
+  const tag = `sdjudge-build-${uniqueName('t').slice(2)}:1`;
+  cleanup(() => spawnSync('docker', ['rmi', '-f', tag], { stdio: 'ignore' }));
+  const parent = await runCli(['build', '--cgroup-parent=/', '-t', tag, dir]);
+  t.is(parent.code, 125, parent.stderr);
+  t.regex(parent.stderr, /^sdocker: refusing build --cgroup-parent \/: /m);
+  t.not(spawnSync('docker', ['image', 'inspect', tag], { stdio: 'ignore' }).status, 0, 'nothing built');
+  const host = await runCli(['image', 'build', '--network', 'host', '-t', tag, dir]);
+  t.is(host.code, 125);
+  t.regex(host.stderr, /^sdocker: refusing build --network host/m);
+  const plain = await runCli(['build', '-q', '-t', tag, dir]);
+  t.is(plain.code, 0, plain.stderr);
+  t.regex(plain.stdout, /^sha256:[0-9a-f]{64}\n$/);
+});
+
+test('service create: its spec is judged before the engine sees it (swarm-judge.test.ts runs clean ones on a swarm)', async (t) => {
+  const refused = await runCli(['service', 'create', '--name', uniqueName('svc'), '--mount', 'type=bind,src=/etc,dst=/x', IMAGE]);
+  t.is(refused.code, 125);
+  t.regex(refused.stderr, /^sdocker: refusing service --mount type=bind,source=\/etc,target=\/x/m);
+});

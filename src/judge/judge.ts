@@ -76,9 +76,15 @@ export function judgeMade(made: Made, setting: Setting): Verdict {
 /** Rules judged per item, in items of their own (itemRules). */
 const PER_ITEM = new Set<string>(['dangerous-cap', 'sensitive-mount', 'docker-socket', 'host-device']);
 
+/** What --privileged brings with it (no seccomp filter, no AppArmor): the privileged rule's, lifted with it. */
+const PRIVILEGED_BRINGS = new Set(['seccomp-unconfined', 'apparmor-unconfined']);
+
 function wholeRules(view: ContainerView, env: ContainerAuditEnv): Violation[] {
+  const privileged = view.raw.HostConfig['Privileged'] === true;
+  const asked = (key: string): boolean => (view.securityOpt(key)?.value ?? '').trim().toLowerCase() === 'unconfined';
   return REFUSAL_CHECKS.map((check) => check(view, env))
     .filter((f) => f.result === 'warn' && !PER_ITEM.has(f.check))
+    .filter((f) => !(privileged && PRIVILEGED_BRINGS.has(f.check) && !asked(f.check.replace('-unconfined', ''))))
     .map((f) => ({ rule: f.check as RefuseId, what: `${f.evidence} (${AS_MADE})`, fix: FIX[f.check as RefuseId] ?? 'drop it' }));
 }
 

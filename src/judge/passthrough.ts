@@ -38,7 +38,8 @@ export async function runJudgedOnTheWay(args: readonly string[], deps: Deps, glo
     holds: (method, route) => method === 'POST' && (route === '/services/create' || /^\/services\/[^/]+\/update$/.test(route)),
     handle: async (held: Held): Promise<Answer> => {
       const setting = settingOf({ policy, host: hostFacts(engine), info: await engine.info() });
-      const found = judgeServiceSpec(JSON.parse(held.body.toString('utf8') || '{}') as Parameters<typeof judgeServiceSpec>[0], setting, await hostNetworks(ask));
+      const spec = JSON.parse(held.body.toString('utf8') || '{}') as Parameters<typeof judgeServiceSpec>[0];
+      const found = judgeServiceSpec(spec, setting, await hostNetworks(ask, spec));
       if (!say(found)) return held.forward();
       refusals += 1;
       return { refuse: REFUSED_REPLY.replace('container', 'service') };
@@ -59,10 +60,14 @@ export async function runJudgedOnTheWay(args: readonly string[], deps: Deps, glo
   }
 }
 
-/** The engine's `host` network, by name and id: a service that names either gets the host's network. */
-async function hostNetworks(ask: EngineAsk): Promise<Set<string>> {
-  const host = await ask.get<{ Id?: string }>('/networks/host');
-  return new Set(['host', ...(host?.Id === undefined ? [] : [host.Id, host.Id.slice(0, 12)])]);
+/**
+ * The networks the spec names that are the engine's `host` network: the docker client sends an
+ * id (on a swarm the host network's swarm id, another than its local one), so each is asked.
+ */
+async function hostNetworks(ask: EngineAsk, spec: Parameters<typeof judgeServiceSpec>[0]): Promise<Set<string>> {
+  const targets = [...(spec.TaskTemplate?.Networks ?? []), ...(spec.Networks ?? [])].map((n) => n.Target ?? '').filter((t) => t !== '');
+  const answers = await Promise.all(targets.map(async (target) => [target, await ask.get<{ Name?: string; Driver?: string }>(`/networks/${encodeURIComponent(target)}`)] as const));
+  return new Set(['host', ...answers.filter(([, n]) => n?.Name === 'host' || n?.Driver === 'host').map(([target]) => target)]);
 }
 
 /**

@@ -32,7 +32,7 @@ interface SpecMount {
   VolumeOptions?: { DriverConfig?: { Name?: string; Options?: Record<string, string> | null } | null } | null;
 }
 
-interface ServiceSpec {
+export interface ServiceSpec {
   TaskTemplate?: {
     ContainerSpec?: {
       Mounts?: SpecMount[] | null;
