@@ -17,7 +17,6 @@ import { refusalMessage } from '../policy/refusals.js';
 import { splitAllow } from '../policy/allow.js';
 import { allowedWarning, renderDryRun } from '../report.js';
 import { afterLinks, checkTargets, generateName, prepareLinks } from './links.js';
-import { runJudged } from '../judge/run.js';
 
 interface OwnOptions {
   readonly dryRun: boolean;
@@ -87,7 +86,7 @@ async function hardenOrThrow(inv: ContainerInvocation | ExecInvocation, deps: De
   const networkExists = plan.network === undefined || gathered.unknown !== undefined ? undefined : await ensureNetwork(engine, plan.network, gathered.network, own.dryRun);
   // The engine is the last judge: the container docker makes is read back and judged before it can start (src/judge/).
   const judging = { deps, engine, globals: inv.globals, policy: loaded.policy, host: base.host, info: gathered.facts };
-  const code = await finish(plan, { ...said, launch: async (argv) => (await runJudged(argv, judging)).code }, gathered.unknown, networkExists);
+  const code = await finish(plan, { ...said, launch: async (argv) => (await (await import('../judge/run.js')).runJudged(argv, judging)).code }, gathered.unknown, networkExists);
   if (!own.dryRun && failedInForeground(inv, view, code)) await explainFailure(inv, view, named.generatedName, deps);
   return code;
 }
