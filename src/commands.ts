@@ -13,6 +13,7 @@ import { SHELLS, shellInit, type Shell } from './shell.js';
 import { SdockerError, EXIT_USAGE } from './errors.js';
 import { COMPOSE_OWN_HELP, OWN_FLAGS_HELP } from './cli/help.js';
 import { oneLineError, shellArgument } from './cli/wiring.js';
+import { judgedOnTheWay } from './docker/words.js';
 
 export async function runOwn(args: readonly string[], deps: Deps, globals: readonly Item[] = []): Promise<number> {
   // `sdocker help CMD` is `CMD --help` for sdocker's commands, docker's help for docker's (src/cli/help.ts).
@@ -23,6 +24,8 @@ export async function runOwn(args: readonly string[], deps: Deps, globals: reado
   }
   // `stack deploy|up` (routed here by docker/invocation.ts) reads docker's grammar, not commander's.
   if (args[0] === 'stack') return (await import('./stack/deploy.js')).runStackDeploy(args, deps, globals);
+  // build and service create|update (routed here by docker/invocation.ts): docker's own, judged on the way.
+  if (args[0] !== undefined && judgedOnTheWay(args[0], args[1])) return (await import('./judge/passthrough.js')).runJudgedOnTheWay(args, deps, globals);
   checkGlobals(args[0], globals);
   // learn takes docker run's own grammar: its words go to it untouched by commander.
   if (args[0] === 'learn') return (await import('./learn/learn.js')).runLearn(args.slice(1), deps, globals);

@@ -1,9 +1,9 @@
 // Facts a plan depends on, gathered once and in parallel: the engine's answers and the host's
 // file system. A dry run works without an engine: what cannot be asked stays unknown.
-import { realpathSync, statSync } from 'node:fs';
+import { lstatSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import { appArmorState } from './apparmor.js';
 import { scanDevices } from './host-devices.js';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import type { Engine, EngineInfo, NetworkState, VolumeState } from './engine/engine.js';
 import { asksAnything, gatherInherited, type InheritAsk } from './inherited-facts.js';
 import { UNKNOWN_FACTS, type EngineFacts, type HostFacts, type ImageFacts, type PathKind, type RuleContext } from './policy/context.js';
@@ -90,7 +90,7 @@ async function pullOrFail(pull: (missing: boolean) => Promise<number>, missing: 
 function engineFacts(image: ImageFacts | undefined, info: EngineInfo, engine: Engine, profile: string): EngineFacts {
   const local = engine.socketPath !== undefined;
   const apparmorLoaded = !info.apparmor ? false : local ? appArmorState(profile).kind === 'loaded' : undefined;
-  return { image, apparmor: info.apparmor, apparmorLoaded, loggingDriver: info.loggingDriver, ...(info.rootDir === undefined ? {} : { rootDir: info.rootDir }) };
+  return { image, apparmor: info.apparmor, apparmorLoaded, loggingDriver: info.loggingDriver, ...(info.rootDir === undefined ? {} : { rootDir: info.rootDir }), ...(info.apiVersion === undefined ? {} : { apiVersion: info.apiVersion }) };
 }
 
 /** What every rule of a run reads, before the engine is asked anything (refusals come first). */
@@ -115,7 +115,36 @@ export function hostFacts(engine: Engine): HostFacts {
 /** The same, from the engine's socket on this host (undefined: the engine is elsewhere). */
 export function socketHostFacts(socketPath: string | undefined): HostFacts {
   if (socketPath === undefined) return { realpath: (path) => resolve(path), kind: () => undefined, engineSocket: undefined };
-  return { realpath: resolveExisting, kind: pathKind, engineSocket: resolveExisting(socketPath), devices: scanDevices };
+  return { realpath: resolveExisting, kind: pathKind, engineSocket: resolveExisting(socketPath), devices: scanDevices, lookup: lookupPaths };
+}
+
+/** The path, every symlink its lookup meets (where the link itself lives), and where it ends. */
+export function lookupPaths(path: string): string[] {
+  const start = resolve(path);
+  const seen = [start];
+  let current: string = sep;
+  const rest = start.split(sep).filter(Boolean);
+  for (let hops = 0; rest.length > 0 && hops < 64; hops += 1) {
+    const next = join(current, rest.shift() as string);
+    const link = readLink(next);
+    if (link === undefined) {
+      current = next;
+      continue;
+    }
+    seen.push(next);
+    rest.unshift(...(isAbsolute(link) ? link : join(current, link)).split(sep).filter(Boolean));
+    current = sep;
+  }
+  seen.push(join(current, ...rest));
+  return [...new Set(seen)];
+}
+
+function readLink(path: string): string | undefined {
+  try {
+    return lstatSync(path).isSymbolicLink() ? readlinkSync(path) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** What is at a path; one that cannot be looked at (EACCES) counts as `other`, which no rule lets through. */

@@ -162,13 +162,16 @@ for (const [text, message] of BAD) {
 test('no compose file here is a clear error', async (t) => {
   const result = await harden([], {});
   t.is(result.code, 2);
-  t.regex(result.stderr, /no compose file here \(compose\.yaml, compose\.yml, docker-compose\.yml, docker-compose\.yaml\)/);
+  t.regex(result.stderr, /no compose file here or above \(compose\.yaml, compose\.yml, docker-compose\.yml, docker-compose\.yaml\)/);
 });
 
-test('the default file is found as compose does, compose.yaml first', async (t) => {
+test('the default file is found as compose does: compose.yaml hardened (v2 reads it first), docker-compose.yml judged too (v1 reads it first)', async (t) => {
   const result = await harden(['--check'], { 'docker-compose.yml': SMALL, 'compose.yaml': 'services:\n  other:\n    image: x\n' });
   t.regex(result.stdout, /^compose\.yaml:/m);
-  t.notRegex(result.stdout, /docker-compose\.yml/);
+  t.notRegex(result.stdout, /docker-compose\.yml/, 'a clean second file has nothing to say');
+  const v1 = await harden(['--check'], { 'docker-compose.yml': 'services:\n  a:\n    image: x\n    privileged: true\n', 'compose.yaml': 'services:\n  other:\n    image: x\n' });
+  t.is(v1.code, 1);
+  t.regex(v1.stdout, /^docker-compose\.yml:4:17: error privileged \[a\]/m);
 });
 
 test("sdocker compose finds compose's -f files and keeps every other argument", async (t) => {

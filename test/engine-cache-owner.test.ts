@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { cacheEngineInfo } from '../src/cache/engine-info.js';
 import type { Engine, EngineInfo } from '../src/engine/engine.js';
 
-const REAL: EngineInfo = { apparmor: true, loggingDriver: 'json-file', rootDir: '/srv/docker' };
-const PLANTED = [{ key: 'key-a', info: { apparmor: false, loggingDriver: 'none' } }];
+const REAL: EngineInfo = { apparmor: true, loggingDriver: 'json-file', rootDir: '/srv/docker', apiVersion: '1.41' };
+const PLANTED = [{ key: 'key-a', info: { apparmor: false, loggingDriver: 'none', apiVersion: '1.41' } }];
 
 function fakeEngine(): Engine & { asked: number } {
   const engine = { asked: 0, info: async () => { engine.asked += 1; return REAL; } };

@@ -82,6 +82,8 @@ export interface RawContainer {
   readonly Id: string;
   readonly Name: string;
   readonly Image: string;
+  /** When it was created (RFC 3339). */
+  readonly Created?: string;
   readonly Path: string;
   readonly Args: readonly string[];
   readonly State: { readonly Status: string; readonly Running: boolean; readonly Pid: number; readonly Health?: { readonly Status: string } };

@@ -47,7 +47,9 @@ function toEntry(value: unknown): Entry | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const { key, info } = value as { key?: unknown; info?: unknown };
   if (typeof key !== 'string' || typeof info !== 'object' || info === null) return undefined;
-  const { apparmor, loggingDriver, rootDir } = info as Record<string, unknown>;
-  if (typeof apparmor !== 'boolean' || typeof loggingDriver !== 'string' || (rootDir !== undefined && typeof rootDir !== 'string')) return undefined;
-  return { key, info: { apparmor, loggingDriver, ...(rootDir === undefined ? {} : { rootDir }) } };
+  const { apparmor, loggingDriver, rootDir, apiVersion, cgroupVersion } = info as Record<string, unknown>;
+  // An entry without the API version was written before sdocker read it (cgroupns needs it): asked again.
+  if (typeof apparmor !== 'boolean' || typeof loggingDriver !== 'string' || typeof apiVersion !== 'string' || ![rootDir, cgroupVersion].every((v) => v === undefined || typeof v === 'string')) return undefined;
+  const optional = { rootDir, apiVersion, cgroupVersion } as Record<string, string | undefined>;
+  return { key, info: { apparmor, loggingDriver, ...Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== undefined)) } };
 }

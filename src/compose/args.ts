@@ -21,6 +21,8 @@ export interface ComposeArgs {
   readonly projectName: string | undefined;
   /** compose's own endpoint options (-H, --context, --tls*): the engine sdocker asks too. */
   readonly endpoint: readonly Item[];
+  /** `globals` without the endpoint options: what compose keeps when sdocker's judging socket is its engine. */
+  readonly ownGlobals: readonly string[];
 }
 
 const ENDPOINT = new Set(['host', 'context', 'tls', 'tlsverify', 'tlscacert', 'tlscert', 'tlskey']);
@@ -46,7 +48,9 @@ export function parseComposeArgs(args: readonly string[], flavor: Flavor, what: 
   const opts = parsed.items.flatMap((item) => item.opts);
   const projectName = opts.filter((opt) => opt.spec.long === 'project-name').at(-1)?.value;
   const endpoint = parsed.items.filter((item) => item.opts.every((opt) => ENDPOINT.has(opt.spec.long)));
-  return { files, projectDir, globals: parsed.dashdash ? [...globals, '--'] : globals, helpOrVersion, sub, subArgs, projectName, endpoint };
+  const ownGlobals = parsed.items.filter((item) => !endpoint.includes(item) && !item.opts.some((opt) => opt.spec.long === 'file')).flatMap((item) => item.words);
+  const dashdash = parsed.dashdash ? ['--'] : [];
+  return { files, projectDir, globals: [...globals, ...dashdash], helpOrVersion, sub, subArgs, projectName, endpoint, ownGlobals: [...ownGlobals, ...dashdash] };
 }
 
 /**

@@ -6,7 +6,8 @@
 // override's ports to the file's), or (--check) the target does not enforce something; 2 for bad input.
 import { existsSync, readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { projectEnv } from './dotenv.js';
 import { SdockerError, EXIT_USAGE } from '../errors.js';
 import type { Deps } from '../deps.js';
 import { writeAtomically } from './atomic.js';
@@ -50,7 +51,9 @@ export async function runHarden(files: readonly string[], flags: HardenFlags, de
   const results: HardenedFile[] = [];
   for (const file of targets) {
     if (!existsSync(file)) throw new SdockerError(`sdocker: ${file} does not exist; name a compose file`, EXIT_USAGE);
-    const options = { profile: flags.profile, env: deps.env, cliAllow: flags.allow ?? [], cliAllowFlag: '--allow', seccomp: flags.seccomp, segment: flags.segment === true, judgeOnly: judgedOnly.has(file), target, portable: true, cwd: deps.cwd };
+    // An override (or a later COMPOSE_FILE part) is judged merged over the files before it; a second default file (both v1's and v2's winner here) stands alone.
+    const beneath = judgedOnly.has(file) && !isDefaultMain(file) ? targets.slice(0, targets.indexOf(file)).filter((f, i) => i === 0 || !isDefaultMain(f)) : [];
+    const options = { profile: flags.profile, env: deps.env, cliAllow: flags.allow ?? [], cliAllowFlag: '--allow', seccomp: flags.seccomp, segment: flags.segment === true, judgeOnly: judgedOnly.has(file), target, portable: true, cwd: deps.cwd, beneath };
     results.push(await hardenCompose(readFileSync(file, 'utf8'), file, options));
   }
   // An untrusted .sdocker.yml that loosens: said once, as sdocker run says it.
@@ -110,15 +113,43 @@ async function leftOut(results: readonly HardenedFile[]): Promise<Finding[]> {
   return results.flatMap((r) => buildOverride(r.edits, r.findings).left);
 }
 
-/** The files compose reads when none is named: COMPOSE_FILE, else the first default name here and its `.override` beside it. */
-export function projectFiles(cwd: string, env: NodeJS.ProcessEnv, hint = 'name one: sdocker harden FILE'): string[] {
-  const fromEnv = env['COMPOSE_FILE'];
-  if (fromEnv) return fromEnv.split(env['COMPOSE_PATH_SEPARATOR'] || ':').map((f) => resolve(cwd, f));
-  const base = DEFAULT_FILES.map((name) => join(cwd, name)).find((file) => existsSync(file));
-  if (base === undefined) throw new SdockerError(`sdocker: no compose file here (${DEFAULT_FILES.join(', ')}); ${hint}`, EXIT_USAGE);
-  // compose reads the override file beside the default one by itself.
-  const override = base.replace(/\.(ya?ml)$/, '.override.$1');
-  return existsSync(override) ? [base, override] : [base];
+/**
+ * The files compose reads when none is named. COMPOSE_FILE (from the environment, or from the
+ * project's `.env`: v1 and v2 both read it there), split at COMPOSE_PATH_SEPARATOR or `:`,
+ * relative to the working folder. Else the first folder from here up that holds one of the
+ * default names, and the override file beside it, of any of the four names whatever the main
+ * file's (docker-compose 1.29 config.py get_default_config_files, get_default_override_file;
+ * two override files make it fail). v1 prefers docker-compose.yml, v2 compose.yaml
+ * (compose-go DefaultFileNames): with `flavor` unknown (harden), both winners are read.
+ */
+export function projectFiles(cwd: string, env: NodeJS.ProcessEnv, hint = 'name one: sdocker harden FILE', flavor: 'v1' | 'v2' | 'both' = 'both'): string[] {
+  const fromEnv = projectEnv(cwd, env)['COMPOSE_FILE'];
+  if (fromEnv) return fromEnv.split(projectEnv(cwd, env)['COMPOSE_PATH_SEPARATOR'] || ':').map((f) => resolve(cwd, f));
+  const dir = folderWithComposeFile(cwd);
+  if (dir === undefined) throw new SdockerError(`sdocker: no compose file here or above (${DEFAULT_FILES.join(', ')}); ${hint}`, EXIT_USAGE);
+  const present = (names: readonly string[]): string[] => names.map((name) => join(dir, name)).filter((file) => existsSync(file));
+  const winners = [...new Set([...(flavor === 'v1' ? [] : present(DEFAULT_FILES).slice(0, 1)), ...(flavor === 'v2' ? [] : present(V1_FILES).slice(0, 1))])];
+  const overrides = present(OVERRIDE_FILES);
+  if (overrides.length > 1) throw new SdockerError(`sdocker: ${overrides.map((f) => relative(cwd, f) || f).join(' and ')} are both override files; compose refuses two (keep one)`, EXIT_USAGE);
+  return [...winners, ...overrides];
+}
+
+/** Whether a file is one of compose's default main files (found, not named). */
+function isDefaultMain(file: string): boolean {
+  return V1_FILES.includes(basename(file));
+}
+
+/** docker-compose 1.29's names, in its order (config.py SUPPORTED_FILENAMES). */
+const V1_FILES = ['docker-compose.yml', 'docker-compose.yaml', 'compose.yml', 'compose.yaml'];
+/** config.py DEFAULT_OVERRIDE_FILENAMES; compose-go reads the same four. */
+const OVERRIDE_FILES = ['docker-compose.override.yml', 'docker-compose.override.yaml', 'compose.override.yml', 'compose.override.yaml'];
+
+/** The working folder or the nearest one above it holding a compose file (find_candidates_in_parent_dirs). */
+function folderWithComposeFile(cwd: string): string | undefined {
+  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
+    if (V1_FILES.some((name) => existsSync(join(dir, name)))) return dir;
+    if (dirname(dir) === dir) return undefined;
+  }
 }
 
 async function emit(result: HardenedFile, flags: HardenFlags, deps: Deps, many: boolean): Promise<void> {

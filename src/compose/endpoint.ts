@@ -74,3 +74,20 @@ function v1Level(level: string): string {
 function cannotCarry(flag: string, why: string, fix: string): SdockerError {
   return new SdockerError(`sdocker: cannot carry docker's ${flag} to docker-compose: ${why}; ${fix}`);
 }
+
+/** Options that choose the engine (docker's globals and compose's own). */
+const ENDPOINT_OPTS = new Set(['host', 'context', 'tls', 'tlsverify', 'tlscacert', 'tlscert', 'tlskey']);
+/** The environment's choice of engine: the judging socket's -H replaces it. */
+const ENDPOINT_ENV = ['DOCKER_HOST', 'DOCKER_CONTEXT', 'DOCKER_TLS', 'DOCKER_TLS_VERIFY', 'DOCKER_CERT_PATH'];
+
+/** The same compose, talking to `host` (sdocker's judging socket, src/judge/) instead of the engine the globals name. */
+export function composeOn(compose: ComposeCommand, globals: readonly Item[], host: string, env: NodeJS.ProcessEnv): ComposeCommand {
+  const kept = globals.map((item) => ({ words: [], opts: item.opts.filter((opt) => !ENDPOINT_OPTS.has(opt.spec.long)) }));
+  const clean = Object.fromEntries(Object.entries(compose.env ?? env).filter(([key]) => !ENDPOINT_ENV.includes(key)));
+  if (compose.flavor === 'plugin') {
+    const words = kept.flatMap((item) => item.opts.map((opt) => `--${opt.spec.long}=${opt.value}`));
+    return { ...compose, prefix: [...words, '-H', host, 'compose'], env: clean };
+  }
+  const carried = carryGlobals(kept, compose.flavor, clean);
+  return { ...compose, prefix: [...carried.args, '-H', host], env: carried.env ?? clean };
+}

@@ -47,6 +47,8 @@ export interface HardenOptions {
   readonly host?: HostFacts;
   /** Judge only: an override file compose merges over the main one gets its refusals reported, no additions. */
   readonly judgeOnly?: boolean;
+  /** The files compose merges this one over, in order: its services are judged merged with theirs (ComposeProject). */
+  readonly beneath?: readonly string[];
   /** How a refusal says it may be lifted (default: harden's `--allow RULE`). */
   readonly allowHint?: AllowHint;
   /** The working directory docker-compose v1 would run in: a relative seccomp path is judged from there too (portable.ts). */
@@ -67,6 +69,8 @@ export interface HardenedFile {
   readonly warnings: readonly string[];
   /** The profile copies the hardened file names (portable), one per service naming one. */
   readonly seccompCopies: readonly SeccompCopy[];
+  /** The refusals each service may lift (its policy's allow list and, counted, its x-sdocker one): the judge of its containers reads them. */
+  readonly allows: ReadonlyMap<string, readonly string[]>;
 }
 
 export async function hardenCompose(text: string, file: string, options: HardenOptions): Promise<HardenedFile> {
@@ -75,7 +79,8 @@ export async function hardenCompose(text: string, file: string, options: HardenO
   if (services === undefined || services === null || typeof services !== 'object' || Array.isArray(services)) {
     throw new SdockerError(`sdocker: ${file}: no 'services' mapping; is this a compose file?`, EXIT_USAGE);
   }
-  const project = new ComposeProject(file, doc.data, options.env);
+  // docker stack deploy reads no .env (measured with docker 28.2): a swarm target interpolates from the environment alone.
+  const project = new ComposeProject(file, doc.data, options.env, { dotenv: options.target !== 'swarm', ...(options.beneath === undefined ? {} : { beneath: options.beneath }) });
   const host: HostFacts = options.host ?? socketHostFacts('/var/run/docker.sock');
   const engine = options.engine === undefined ? undefined : await engineView(project, Object.keys(services), options.engine);
   const policies = new Map<string, Promise<LoadedPolicy>>();
@@ -84,6 +89,7 @@ export async function hardenCompose(text: string, file: string, options: HardenO
   const views: ServiceView[] = [];
   const warnings = new Set<string>();
   const seccompCopies: SeccompCopy[] = [];
+  const allows = new Map<string, readonly string[]>();
   const swarm = options.target === 'swarm';
   const scratch: Record<string, ScratchVolume> = {};
   const instead = swarm ? swarmInjects(doc.data['version'], (doc.data['volumes'] ?? {}) as Record<string, unknown>, scratch) : {};
@@ -102,6 +108,7 @@ export async function hardenCompose(text: string, file: string, options: HardenO
     const written = strings((ownView['x-sdocker'] as { allow?: unknown } | undefined)?.allow);
     checkAllowList(written, `x-sdocker.allow of service '${name}' in ${file}`);
     const own = options.ignoreFileAllows === true ? [] : written;
+    allows.set(name, [...policy.allow, ...own]);
     const seccompFile = options.seccomp ?? resolveSeccomp(policy.seccomp);
     const seccompRef = options.portable === true && options.seccomp === undefined && seccompFile !== '' && options.judgeOnly !== true ? portableRef(seccompFile) : undefined;
     // Read before any edit: edits are made after every service is judged (below).
@@ -168,7 +175,7 @@ export async function hardenCompose(text: string, file: string, options: HardenO
     else if (edit.kind === 'append') doc.append(service, edit.key, edit.value);
     else doc.replaceScalar(service, edit.path, edit.value);
   }
-  return { file, services: models.order(), original: text, output: doc.toString(), findings, edits, warnings: [...warnings], seccompCopies };
+  return { file, services: models.order(), original: text, output: doc.toString(), findings, edits, warnings: [...warnings], seccompCopies, allows };
 }
 
 /** One round of questions to the engine about what every service borrows from outside the file. */

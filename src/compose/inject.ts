@@ -55,6 +55,9 @@ const INJECT: Readonly<Record<InjectId, ComposeInject>> = {
   },
   // Whether the engine has AppArmor is known only when the file runs (sdocker compose).
   apparmor: () => undefined,
+  // docker-compose 1.29 has no key for it (its schema rejects `cgroup`): sdocker compose asks for
+  // a private one in each container creation it passes on (src/judge/compose.ts).
+  cgroupns: () => undefined,
   'read-only': (s, out) => {
     if (s.data['read_only'] === undefined && s.policy.readOnly) set(out, 'read-only', s, ['read_only'], true, 'read_only: true');
   },

@@ -44,39 +44,64 @@ export class ComposeProject {
   private readonly files = new Map<string, FileData>();
   private readonly resolved = new Map<string, Resolved>();
 
+  /**
+   * `options.beneath`: the files compose merges this one over (an override file over the main
+   * one, the earlier COMPOSE_FILE parts), in order: each service is theirs merged with this
+   * file's, as compose merges files (v1 merge_service_dicts, the same merge as `extends`), and
+   * their services and top-level keys are this project's too. `options.dotenv` false: the
+   * project's `.env` is not read (docker stack deploy never reads it).
+   */
   constructor(
     readonly file: string,
     data: Readonly<Record<string, unknown>>,
     env: Env,
+    private readonly options: { readonly beneath?: readonly string[]; readonly dotenv?: boolean } = {},
   ) {
-    this.env = projectEnv(dirname(file), env);
+    this.env = options.dotenv === false ? env : projectEnv(dirname(file), env);
     this.files.set(file, this.interpolated(data));
   }
 
-  /** The main file's top-level volumes, interpolated. */
+  /** The files merged under this one, in order. */
+  get beneath(): readonly string[] {
+    return this.options.beneath ?? [];
+  }
+
+  /** The top-level volumes, interpolated (this file's over those beneath it). */
   get volumes(): Readonly<Record<string, unknown>> {
-    return (this.files.get(this.file) as FileData).volumes;
+    return this.top('volumes');
   }
 
-  /** The main file's top-level networks, interpolated. */
+  /** The top-level networks, interpolated. */
   get networks(): Readonly<Record<string, unknown>> {
-    return (this.files.get(this.file) as FileData).networks;
+    return this.top('networks');
   }
 
-  /** The main file's top-level secrets or configs, interpolated. */
+  /** The top-level secrets or configs, interpolated. */
   topFiles(kind: 'secrets' | 'configs'): Readonly<Record<string, unknown>> {
-    return (this.files.get(this.file) as FileData)[kind];
+    return this.top(kind);
+  }
+
+  /** The main file's service names. */
+  get serviceNames(): string[] {
+    return Object.keys((this.files.get(this.file) as FileData).services);
   }
 
   has(service: string): boolean {
-    return Object.hasOwn((this.files.get(this.file) as FileData).services, service);
+    return [...this.beneath, this.file].some((file) => Object.hasOwn(this.load(file).services, service));
+  }
+
+  private top(key: Exclude<keyof FileData, 'services'>): Readonly<Record<string, unknown>> {
+    return Object.assign({}, ...[...this.beneath, this.file].map((file) => this.load(file)[key])) as Record<string, unknown>;
   }
 
   /** A service of the main file, resolved (memoised). */
   service(name: string): Resolved {
     const known = this.resolved.get(name);
     if (known !== undefined) return known;
-    const result = this.resolve(this.file, name, []);
+    const result = [...this.beneath, this.file]
+      .filter((file) => Object.hasOwn(this.load(file).services, name))
+      .map((file) => this.resolve(file, name, []))
+      .reduce((under, over) => ({ values: mergeValues(under.values, over.values), problems: [...under.problems, ...over.problems] }), { values: new Map(), problems: [] } as Resolved);
     this.resolved.set(name, result);
     return result;
   }

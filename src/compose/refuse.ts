@@ -2,6 +2,7 @@
 // is written as the docker run option it becomes (settings.ts: after interpolation, `extends`,
 // `volumes_from` and `service:` namespaces) and checked on its own, so a finding points at the
 // line that holds it, or at the line that brings it in.
+import { swapSettings } from './swap-settings.js';
 import { dirname } from 'node:path';
 import { CONTAINER_FLAGS, indexFlags } from '../docker/flags.js';
 import type { Item } from '../docker/parse.js';
@@ -52,7 +53,10 @@ export const HARDEN_HINT: AllowHint = (rule) => `allow it: x-sdocker: {allow: [$
 
 /** Judge one service under its own allow list: a danger it inherits is refused unless allowed for it. */
 export function judgeService(service: ServiceView, project: ComposeProject, host: HostFacts, allow: readonly string[], engine?: EngineView, hint: AllowHint = HARDEN_HINT): ServiceJudgement {
-  const { settings, problems } = serviceSettings(project, service.name, engine);
+  const all = serviceSettings(project, service.name, engine);
+  // A setting written in a file merged beneath this one is that file's to report (ComposeProject beneath).
+  const settings = all.settings.filter((setting) => setting.layered !== true);
+  const problems = all.problems.filter((problem) => problem.layered !== true);
   const refusals = settings.flatMap((setting) => {
     const ctx = settingContext(service, project.file, setting, host, engine);
     const found = 'violation' in setting ? [setting.violation] : ctx === undefined ? [] : findViolations(ctx);
@@ -67,6 +71,8 @@ export function judgeService(service: ServiceView, project: ComposeProject, host
       };
     });
   });
+  const swaps = swapSettings(service.name, project, host, service.policy, engine).filter(({ place }) => place.layered !== true).map(({ violation, place }) => ({ violation, path: place.path, allowed: isAllowed(violation, allow), message: composeRefusalMessage({ ...violation, what: place.origin === undefined ? violation.what : `${violation.what}, ${place.origin}` }, hint) }));
+  refusals.push(...swaps);
   const notes = settings.flatMap((setting) => {
     const ctx = settingContext(service, project.file, setting, host);
     return (ctx === undefined ? [] : findReadOnlyBinds(ctx)).map(({ what, folder }) => ({

@@ -17,7 +17,8 @@ import type { Policy } from '../policy/schema.js';
 import { trustState, untrustedWords, type TrustState } from '../policy/trust.js';
 import { parseComposeArgs, parseComposeFlags } from './args.js';
 import { projectFiles } from './command.js';
-import { findCompose, type ComposeCommand } from './endpoint.js';
+import { composeOn, findCompose, type ComposeCommand } from './endpoint.js';
+import { composeJudged } from '../judge/compose.js';
 import { EXEC, RUN, V1_RUN_PREFIXES } from './flags.js';
 import { projectEnv } from './dotenv.js';
 import { askEngine, projectName, type EngineAccess } from './engine-facts.js';
@@ -52,7 +53,7 @@ export async function runCompose(argv: readonly string[], deps: Deps, dockerGlob
     return run(args);
   }
   if (kind === 'model') noOwnOptionAfter(parsed.subArgs);
-  const files = composeFiles(parsed.files, deps);
+  const files = composeFiles(parsed.files, deps, compose.flavor === 'v1' ? 'v1' : 'v2');
   const fileDir = dirname(files[0] as string);
   let subArgs = parsed.subArgs;
   if (kind === 'run') {
@@ -62,8 +63,12 @@ export async function runCompose(argv: readonly string[], deps: Deps, dockerGlob
     const policy = await judgeFlags('run', flags, [deps.cwd, resolve(deps.cwd, parsed.projectDir ?? fileDir)], { deps, target, allow, warn });
     subArgs = [...bindOneOffPorts(flags, policy), ...(flags.dashdash ? ['--'] : []), ...flags.rest];
   }
-  const engine = { target, name: parsed.projectName, projectDir: resolve(deps.cwd, parsed.projectDir ?? fileDir), allow, warn };
-  return runHardened(compose, files, parsed.globals, [parsed.sub, ...subArgs], parsed.projectDir === undefined ? fileDir : undefined, deps, run, engine);
+  const engine = { target, name: parsed.projectName, projectDir: resolve(deps.cwd, parsed.projectDir ?? fileDir), allow, warn, endpoint: [...dockerGlobals, ...parsed.endpoint], ownGlobals: parsed.ownGlobals };
+  const judged = (host: string, words: readonly string[]): Promise<number> => {
+    const on = composeOn(compose, dockerGlobals, host, deps.env);
+    return deps.run(on.file, [...on.prefix, ...words], on.env === undefined ? {} : { env: on.env });
+  };
+  return runHardened(compose, files, parsed.globals, [parsed.sub, ...subArgs], parsed.projectDir === undefined ? fileDir : undefined, deps, judged, engine);
 }
 
 /** A warning (the same .sdocker.yml is read for the one-off and the model) said once. */
@@ -90,6 +95,10 @@ interface EngineChoice {
   readonly allow: readonly string[];
   /** A warning, said once. */
   readonly warn: (line: string) => void;
+  /** The global options that chose `target` (docker's, then compose's own -H, --context, --tls*). */
+  readonly endpoint: readonly Item[];
+  /** compose's global words without those: what it keeps on the judging socket. */
+  readonly ownGlobals: readonly string[];
 }
 
 interface Judging {
@@ -120,15 +129,15 @@ async function judgeFlags(sub: OneOff, flags: ParsedFlags, cwds: readonly string
   return policy;
 }
 
-/** The policy's seccomp profile (absolute; '' for docker's own), as harden resolves it for the project. */
-async function policyProfile(deps: Deps, choice: EngineChoice): Promise<string> {
+/** The policy for the project (with --sd-allow), and its seccomp profile (absolute; '' for docker's own) as harden resolves it. */
+async function projectPolicy(deps: Deps, choice: EngineChoice): Promise<{ policy: Policy; seccomp: string }> {
   const { resolveSeccomp } = await import('../policy/seccomp.js');
   const { policy } = await loadPolicy({ profile: deps.env['SDOCKER_PROFILE'] || 'default', env: deps.env, cwd: choice.projectDir, cliAllow: choice.allow });
-  return resolveSeccomp(policy.seccomp);
+  return { policy, seccomp: resolveSeccomp(policy.seccomp) };
 }
 
 /** compose on the hardened model: its own `config` merges the files, sdocker hardens the result. */
-async function runHardened(compose: ComposeCommand, files: readonly string[], globals: readonly string[], subWords: readonly string[], projectDir: string | undefined, deps: Deps, run: (words: readonly string[]) => Promise<number>, choice: EngineChoice): Promise<number> {
+async function runHardened(compose: ComposeCommand, files: readonly string[], globals: readonly string[], subWords: readonly string[], projectDir: string | undefined, deps: Deps, run: (host: string, words: readonly string[]) => Promise<number>, choice: EngineChoice): Promise<number> {
   const { capture } = await import('../exec.js');
   // A relative seccomp path (a file hardened to travel, portable.ts) is read from the project directory.
   const call = configCall(compose.flavor, globals, deps.cwd, choice.projectDir);
@@ -148,13 +157,17 @@ async function runHardened(compose: ComposeCommand, files: readonly string[], gl
   const result = await hardenCompose(text, label, options);
   const refused = result.findings.filter((f) => f.level === 'error');
   for (const line of result.warnings) choice.warn(line);
-  const drift = copyDrift(text, choice.projectDir, await policyProfile(deps, choice), shownPath(label, deps.cwd));
+  const project = await projectPolicy(deps, choice);
+  const drift = copyDrift(text, choice.projectDir, project.seccomp, shownPath(label, deps.cwd));
   if (drift !== undefined) choice.warn(drift);
   if (trust !== '' && /x-sdocker/.test(text)) choice.warn(`sdocker: x-sdocker allow lists ignored: ${untrustedList(untrusted, states, deps.cwd)}; review, then run '${trust}'`);
   // Quiet on success: no notes (a read-only bind allowed); those are harden --check's.
   for (const f of result.findings.filter((x) => x.level !== 'change' && x.level !== 'note')) deps.stderr(`sdocker: service ${f.service}: ${f.message}\n`);
   if (refused.length > 0) return EXIT_REFUSED;
-  return withPrivateFile('sdocker-compose-', 'compose.hardened.yml', result.output, (hardened) => run(['-f', hardened, ...(projectDir === undefined ? [] : ['--project-directory', projectDir]), ...globals, ...subWords]));
+  // The engine is the last judge: compose talks to sdocker's socket, which judges each container it makes before it can start (src/judge/).
+  const judging = { deps, engine: target, globals: choice.endpoint, policy: project.policy, allows: result.allows };
+  const words = (hardened: string): string[] => ['-f', hardened, ...(projectDir === undefined ? [] : ['--project-directory', projectDir]), ...choice.ownGlobals, ...subWords];
+  return withPrivateFile('sdocker-compose-', 'compose.hardened.yml', result.output, (hardened) => composeJudged(judging, (host) => run(host, words(hardened))));
 }
 
 /** `a.yml not trusted, b.yml changed since you trusted it`; files in one state share its words. */
@@ -168,7 +181,7 @@ function composeHint(trust: string): AllowHint {
   return (rule) => `allow it: x-sdocker: {allow: [${rule}]} on the service${trust === '' ? '' : `, then ${trust}`}, or sdocker compose --sd-allow ${rule} ...`;
 }
 
-function composeFiles(given: readonly string[], deps: Deps): string[] {
+function composeFiles(given: readonly string[], deps: Deps, flavor: 'v1' | 'v2'): string[] {
   if (given.length > 0) return given.map((f) => resolve(deps.cwd, f));
-  return projectFiles(deps.cwd, deps.env, 'give one with -f');
+  return projectFiles(deps.cwd, deps.env, 'give one with -f', flavor);
 }

@@ -22,6 +22,8 @@ export interface Place {
   readonly origin: string | undefined;
   /** The setting in the file's words (`network_mode: host`), for the message (wording.ts). */
   readonly shown?: string;
+  /** Written in a file merged beneath this one (ComposeProject beneath): that file's own judging reports it. */
+  readonly layered?: boolean;
 }
 
 export type Setting = Place & ({ readonly flag: string; readonly value: string } | { readonly violation: Violation });
@@ -80,6 +82,9 @@ export function serviceSettings(project: ComposeProject, name: string, engine?: 
     for (const w of values(key)) {
       if (w.value instanceof Unresolved) refused(w, w.value.reason);
       else settings.push({ ...place(w), flag, value: String(w.value) });
+      // docker-compose 1.29 reads a seccomp profile's path its own way: judged as that file too.
+      const v1 = key === 'security_opt' && typeof w.value === 'string' ? v1SeccompPath(w.value) : undefined;
+      if (v1 !== undefined) settings.push({ ...place(w), flag, value: `seccomp=${v1}` });
     }
   }
   for (const w of values('devices')) {
@@ -110,12 +115,13 @@ export function serviceSettings(project: ComposeProject, name: string, engine?: 
 function locate(project: ComposeProject, name: string, w: Written): Place {
   const shown = composeForm(String(w.path[2]), w.value);
   if (w.file === project.file && w.service === name) return { path: w.path, origin: undefined, shown };
+  if (w.service === name && project.beneath.includes(w.file)) return { path: ['services', name], origin: `merged from ${relative(dirname(project.file), w.file)}`, shown, layered: true };
   const where = w.file === project.file ? '' : ` in ${relative(dirname(project.file), w.file)}`;
   return { path: ['services', name, 'extends'], origin: `inherited through extends from service '${w.service}'${where}`, shown };
 }
 
 function joinOrigin(place: Place, origin: string, shown = place.shown): Place {
-  const joined = { path: place.path, origin: place.origin === undefined ? origin : `${origin}, ${place.origin}` };
+  const joined = { path: place.path, origin: place.origin === undefined ? origin : `${origin}, ${place.origin}`, ...(place.layered === true ? { layered: true } : {}) };
   return shown === undefined ? joined : { ...joined, shown };
 }
 
@@ -179,4 +185,18 @@ function inheritedVolumes(project: ComposeProject, name: string, seen: readonly 
     }));
   });
   return [...own, ...deeper];
+}
+
+/**
+ * The seccomp profile path docker-compose 1.29 opens for a `security_opt` entry, where it is not
+ * the one docker's reading gives (config/types.py SecurityOpt.parse): `value.split('=', 2)`,
+ * else `split(':', 2)`, so the path ends at the next `=` (or `:`), and unquote_path drops
+ * surrounding double quotes (`seccomp:"/p.json"`). compose v2 splits once and quotes nothing.
+ */
+export function v1SeccompPath(value: string): string | undefined {
+  const sep = value.includes('=') ? '=' : ':';
+  const [key, path] = value.split(sep);
+  if (key !== 'seccomp' || path === undefined || path === 'unconfined') return undefined;
+  const unquoted = path.startsWith('"') && path.endsWith('"') ? path.slice(1, -1) : path;
+  return unquoted === value.slice(value.indexOf(sep) + 1) ? undefined : unquoted;
 }

@@ -19,8 +19,15 @@ export class SocketEngine implements Engine {
   }
 
   async info(): Promise<EngineInfo> {
-    const body = this.json<{ SecurityOptions?: string[]; LoggingDriver?: string; DockerRootDir?: string }>(await this.call('GET', '/info'));
-    return { apparmor: hasAppArmor(body.SecurityOptions), loggingDriver: body.LoggingDriver ?? 'json-file', ...(body.DockerRootDir ? { rootDir: body.DockerRootDir } : {}) };
+    const reply = await this.call('GET', '/info');
+    const body = this.json<{ SecurityOptions?: string[]; LoggingDriver?: string; DockerRootDir?: string; CgroupVersion?: string }>(reply);
+    return {
+      apparmor: hasAppArmor(body.SecurityOptions),
+      loggingDriver: body.LoggingDriver ?? 'json-file',
+      ...(body.DockerRootDir ? { rootDir: body.DockerRootDir } : {}),
+      ...(reply.apiVersion === undefined ? {} : { apiVersion: reply.apiVersion }),
+      ...(body.CgroupVersion ? { cgroupVersion: body.CgroupVersion } : {}),
+    };
   }
 
   async inspectNetwork(name: string): Promise<NetworkState | undefined> {

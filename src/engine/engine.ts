@@ -9,6 +9,16 @@ export interface EngineInfo {
   readonly loggingDriver: string;
   /** DockerRootDir: the engine's state (/var/lib/docker, a custom data-root, rootless ~/.local/share/docker). */
   readonly rootDir?: string;
+  /** The engine's API version (1.41 for 20.10): `--cgroupns` needs 1.41. Absent where not asked (a remote engine). */
+  readonly apiVersion?: string;
+  /** `1` or `2` (docker info CgroupVersion). */
+  readonly cgroupVersion?: string;
+}
+
+/** Whether the engine gives a container a private cgroup namespace when asked (moby: CgroupnsMode, API >= 1.41). */
+export function privateCgroupns(info: Pick<EngineInfo, 'apiVersion'>): boolean {
+  const [major = 0, minor = 0] = (info.apiVersion ?? '').split('.').map(Number);
+  return major > 1 || (major === 1 && minor >= 41);
 }
 
 export interface NetworkState {

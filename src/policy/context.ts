@@ -26,6 +26,8 @@ export interface EngineFacts {
   readonly volumes?: ReadonlyMap<string, boolean>;
   /** The engine's data root (docker info DockerRootDir), secret like /var/lib/docker. */
   readonly rootDir?: string;
+  /** The engine's API version (docker info's Api-Version header); absent where not asked. */
+  readonly apiVersion?: string;
   /** What --volumes-from, `container:` namespaces and named volumes bring in; absent where not asked. */
   readonly inherited?: InheritedFacts;
 }
@@ -68,6 +70,8 @@ export interface HostFacts {
   readonly engineSocket: string | undefined;
   /** The device nodes a `--device` host path gives; absent or undefined where the host cannot be looked at. */
   devices?(path: string): DeviceScan | undefined;
+  /** The paths a lookup of `path` passes through: the path, each symlink met (where it lives), and the end; absent where the host cannot be looked at. */
+  lookup?(path: string): string[];
 }
 
 export interface RuleContext {

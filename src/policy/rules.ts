@@ -15,6 +15,7 @@ export type RefuseId =
   | 'cgroup-parent'
   | 'docker-socket'
   | 'sensitive-mount'
+  | 'swappable-source'
   | 'seccomp-unconfined'
   | 'apparmor-unconfined'
   | 'label-disable'
@@ -29,6 +30,7 @@ export type InjectId =
   | 'no-new-privileges'
   | 'seccomp'
   | 'apparmor'
+  | 'cgroupns'
   | 'read-only'
   | 'tmpfs'
   | 'memory'
@@ -67,6 +69,7 @@ export const REFUSALS: Readonly<Record<RefuseId, RuleRow>> = {
   'cgroup-parent': { cis: '5.25', title: '--cgroup-parent', why: "places the container outside the engine's cgroup, out of its limits' reach" },
   'docker-socket': { cis: '5.32', title: "the Docker engine's socket", why: 'whoever reaches the engine API can start a privileged container: root on the host' },
   'sensitive-mount': { cis: '5.6', title: 'a system folder or secret host path mounted', why: "a writable system folder is root on the host; a file or folder below one may be mounted read-only, never the folder itself or a secret (credentials, the engine's state, /proc, /sys, /dev)" },
+  'swappable-source': { cis: '-', title: 'a bind or device source that a container can replace', why: 'a source is looked up again at each start: a container that can write the folder holding it (through a writable bind above it) swaps it for a symlink to /etc or a disk, and a restart mounts that' },
   'seccomp-unconfined': { cis: '5.22', title: 'seccomp=unconfined', why: 'removes the system-call filter that blocks kernel attack surface such as keyctl, bpf and unshare' },
   'apparmor-unconfined': { cis: '5.2', title: 'apparmor=unconfined', why: 'removes the mandatory access control that denies mount and writes to /proc and /sys' },
   'label-disable': { cis: '5.3', title: 'label=disable', why: 'turns off SELinux separation between containers and the host' },
@@ -82,6 +85,7 @@ export const INJECTIONS: Readonly<Record<InjectId, InjectRow>> = {
   'no-new-privileges': { cis: '5.26', title: '--security-opt no-new-privileges', why: 'setuid and file-capability binaries cannot raise privileges', risk: 'setuid and file-capability binaries in it can raise their privileges' },
   seccomp: { cis: '5.22', title: "--security-opt seccomp=<sdocker's profile>", why: "Docker's filter without the calls a dangerous capability would reopen (mount, unshare, bpf, ...), ptrace, the keyring, io_uring and odd socket families", risk: 'Docker\'s default system-call filter still allows ptrace, the keyring, io_uring, odd socket families and the calls a dangerous capability would reopen (mount, unshare, bpf, ...)' },
   apparmor: { cis: '5.2', title: "--security-opt apparmor=<sdocker's profile>", why: 'denies mount, writes under /proc/sys and /sys, and raw sockets, where the engine has AppArmor', risk: 'no AppArmor profile denies it mount, writes under /proc/sys and /sys, and raw sockets' },
+  cgroupns: { cis: '-', title: '--cgroupns private', why: "on cgroup v1 the engine's default is the host's cgroup namespace (moby: private only on cgroup v2): the container sees the host's whole cgroup tree", risk: "it shares the host's cgroup namespace (the engine's default on cgroup v1): it sees the host's whole cgroup tree" },
   'read-only': { cis: '5.13', title: '--read-only', why: 'an intruder cannot change the image: no dropped binaries, no edited configuration', risk: 'its root filesystem is writable: an intruder can drop binaries or edit its configuration' },
   tmpfs: { cis: '5.13', title: '--tmpfs for writable paths', why: 'writable scratch space under a read-only root, noexec,nosuid,nodev and owned by the run user', risk: 'its writable paths are not scratch space that is noexec, nosuid, nodev and owned by the run user' },
   memory: { cis: '5.11', title: '--memory with an equal --memory-swap', why: 'one container cannot exhaust the host memory or push it into swap', risk: 'its memory is not limited (or it may swap): one container can exhaust the host\'s memory or push it into swap' },

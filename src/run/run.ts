@@ -62,7 +62,7 @@ async function hardenOrThrow(inv: ContainerInvocation | ExecInvocation, deps: De
   const base = baseContext(inv.kind === 'exec' ? 'exec' : inv.sub, items, loaded, engine, deps.cwd, image);
   const early = checkRefusals(base);
   if (early.refused.length > 0 && !own.dryRun) return refuse(early.refused.map(refusalMessage), deps);
-  const said = { deps, loaded, dryRun: own.dryRun, format: own.format, engine };
+  const said = { deps, loaded, dryRun: own.dryRun, format: own.format, engine, launch: (argv: readonly string[]) => deps.run(deps.docker, argv) };
   if (inv.kind === 'exec') return finish(planExec(inv, base), said, undefined, undefined);
   const view = new OptionView(items);
   // A linked container needs a name before it exists: its link network is named after it.
@@ -84,7 +84,9 @@ async function hardenOrThrow(inv: ContainerInvocation | ExecInvocation, deps: De
   if (plan.refused.length > 0 && !own.dryRun) return refuse(plan.refused.map(refusalMessage), deps);
   // plan.network, when set, is the policy's network: its state was asked for with the other facts.
   const networkExists = plan.network === undefined || gathered.unknown !== undefined ? undefined : await ensureNetwork(engine, plan.network, gathered.network, own.dryRun);
-  const code = await finish(plan, said, gathered.unknown, networkExists);
+  // The engine is the last judge: the container docker makes is read back and judged before it can start (src/judge/).
+  const judging = { deps, engine, globals: inv.globals, policy: loaded.policy, host: base.host, info: gathered.facts };
+  const code = await finish(plan, { ...said, launch: async (argv) => (await (await import('../judge/run.js')).runJudged(argv, judging)).code }, gathered.unknown, networkExists);
   if (!own.dryRun && failedInForeground(inv, view, code)) await explainFailure(inv, view, named.generatedName, deps);
   return code;
 }
@@ -110,10 +112,12 @@ interface Said {
   readonly dryRun: boolean;
   readonly format: 'text' | 'json';
   readonly engine: Engine;
+  /** Run docker with the final argv. */
+  readonly launch: (argv: readonly string[]) => Promise<number>;
 }
 
 /** Print the dry run, or say the warnings and run docker. */
-async function finish(plan: Plan, { deps, loaded, dryRun, format, engine }: Said, unknown: string | undefined, networkExists: boolean | undefined): Promise<number> {
+async function finish(plan: Plan, { deps, loaded, dryRun, format, engine, launch }: Said, unknown: string | undefined, networkExists: boolean | undefined): Promise<number> {
   const errors = plan.notices.filter((n) => n.level === 'error');
   if (dryRun) {
     const report = { plan, docker: deps.docker, loaded, unknown, networkExists };
@@ -129,10 +133,10 @@ async function finish(plan: Plan, { deps, loaded, dryRun, format, engine }: Said
     ...plan.notices.filter((n) => n.level === 'warning').map((n) => n.text.replace(/^sdocker: /, 'sdocker: warning: ')),
   ];
   if (lines.length > 0) deps.stderr(`${lines.join('\n')}\n`);
-  if (plan.links.length === 0) return deps.run(deps.docker, plan.argv);
+  if (plan.links.length === 0) return launch(plan.argv);
   await checkTargets(engine, plan.links);
   await prepareLinks(engine, plan.links);
-  const code = await deps.run(deps.docker, plan.argv);
+  const code = await launch(plan.argv);
   await afterLinks(engine, plan.links, code);
   return code;
 }

@@ -17,8 +17,8 @@ export interface Finished {
 }
 
 /** Started through its shebang (`env -S node --`), as a user's shell starts it. */
-export function startCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
-  return spawn(CLI, [...args], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+export function startCli(args: readonly string[], env: NodeJS.ProcessEnv = {}, cwd?: string): ChildProcess {
+  return spawn(CLI, [...args], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'], ...(cwd === undefined ? {} : { cwd }) });
 }
 
 export function finished(child: ChildProcess, input?: Buffer | string): Promise<Finished> {
@@ -32,6 +32,6 @@ export function finished(child: ChildProcess, input?: Buffer | string): Promise<
   });
 }
 
-export function runCli(args: readonly string[], env: NodeJS.ProcessEnv = {}, input?: Buffer | string): Promise<Finished> {
-  return finished(startCli(args, env), input);
+export function runCli(args: readonly string[], env: NodeJS.ProcessEnv = {}, input?: Buffer | string, cwd?: string): Promise<Finished> {
+  return finished(startCli(args, env, cwd), input);
 }

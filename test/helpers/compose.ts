@@ -61,9 +61,9 @@ export function runCompose(argv: readonly string[], fake: FakeCompose = {}): Com
   return { code: result.status, stdout: result.stdout, stderr: result.stderr, calls, dir };
 }
 
-/** The call that ran compose's subcommand (the last one), with the private hardened file's path replaced by HARDENED. */
+/** The call that ran compose's subcommand (the last one), with the private hardened file's path replaced by HARDENED and sdocker's judging socket (src/judge/) by unix://JUDGE. */
 export function lastCall(run: ComposeRun): readonly string[] {
   const call = run.calls.at(-1);
   if (call === undefined) throw new Error(`compose was not run; stderr: ${run.stderr}`);
-  return call.argv.map((word) => (/sdocker-compose-[^/]+\/compose\.hardened\.yml$/.test(word) ? 'HARDENED' : word));
+  return call.argv.map((word) => (/sdocker-compose-[^/]+\/compose\.hardened\.yml$/.test(word) ? 'HARDENED' : /^unix:\/\/.*\/sdocker-engine-[^/]+\/docker\.sock$/.test(word) ? 'unix://JUDGE' : word));
 }

@@ -57,6 +57,15 @@ export function anyCase(rnd: Rnd, word: string): string {
   return [...word].map((c) => (rnd() < 0.5 ? c.toUpperCase() : c.toLowerCase())).join('');
 }
 
+/**
+ * A lower-case word as docker folds it with Go's strings.ToLower: random ASCII case, and at
+ * times İ (U+0130) for i and K (U+212A, Kelvin) for k, which Go lowers to plain i and k
+ * (JavaScript lowers İ to i and a combining dot).
+ */
+export function goCase(rnd: Rnd, word: string): string {
+  return [...anyCase(rnd, word)].map((c) => (c.toLowerCase() === 'i' && rnd() < 0.25 ? '\u0130' : c.toLowerCase() === 'k' && rnd() < 0.25 ? '\u212a' : c)).join('');
+}
+
 /** CSV fields joined, some of them quoted as encoding/csv allows. */
 export function csv(rnd: Rnd, fields: readonly string[]): string {
   return shuffleKeepFirst(rnd, fields)

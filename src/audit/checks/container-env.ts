@@ -18,6 +18,14 @@ export type AuditLists = Pick<Policy, 'secretPaths' | 'sensitivePaths'> & { read
 export interface ContainerAuditEnv {
   readonly lists: AuditLists;
   readonly host: HostFacts;
+  /**
+   * Judge what the container asks for, not what this host makes of it (sdocker's judge of a
+   * container it just made, src/judge/): apparmor=unconfined, label=disable and --userns host
+   * warn also where the engine has no AppArmor, SELinux or remapping (sdocker run refuses them
+   * as written), and the host's cgroup namespace warns wherever the engine could have given a
+   * private one (`cgroupnsPrivate`: API >= 1.41).
+   */
+  readonly asAsked?: { readonly cgroupnsPrivate: boolean };
 }
 
 /** The env from the user's policy (user config and trusted project file merged, as `run` reads it). */

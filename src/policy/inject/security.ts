@@ -8,6 +8,7 @@ import { normalizeCap } from '../refusals.js';
 import { grantedCaps, tmpfsOwner, tmpfsPath, tmpfsValue } from '../defaults.js';
 import { basename, dirname } from 'node:path';
 import { PROFILES_DIR } from '../../paths.js';
+import { privateCgroupns } from '../../engine/engine.js';
 import { add, say, type Inject } from './types.js';
 import { runUser, USER_INJECTIONS } from './user.js';
 
@@ -35,6 +36,11 @@ const noNewPrivileges: Inject = (view, ctx, out) => {
 const seccomp: Inject = (view, ctx, out) => {
   if (ctx.seccompFile === '' || securityOpts(view).has('seccomp')) return;
   add(out, 'seccomp', '--security-opt', `seccomp=${ctx.seccompFile}`);
+};
+
+/** docker sends --cgroupns from API 1.41 on (docker/cli opts.go: `version: 1.41`); older engines have no choice to make. */
+const cgroupns: Inject = (view, ctx, out) => {
+  if (!view.has('cgroupns') && privateCgroupns(ctx.facts)) add(out, 'cgroupns', '--cgroupns', 'private');
 };
 
 const apparmor: Inject = (view, ctx, out) => {
@@ -93,4 +99,4 @@ const tmpfs: Inject = (view, ctx, out) => {
   }
 };
 
-export const SECURITY_INJECTIONS: readonly Inject[] = [capDrop, noNewPrivileges, seccomp, apparmor, readOnly, tmpfs, ...USER_INJECTIONS];
+export const SECURITY_INJECTIONS: readonly Inject[] = [capDrop, noNewPrivileges, seccomp, apparmor, cgroupns, readOnly, tmpfs, ...USER_INJECTIONS];
