@@ -13,10 +13,9 @@ import { decide, dockerAsync, sdockerEnv, engineWorld, inspectAll, listContainer
 import { CLI } from './helpers/cli.js';
 import { engineProblem } from './helpers/engine.js';
 import { engineDefaults, findDangers } from './helpers/oracle.js';
-import { random } from './helpers/spellings.js';
+import { random, repeatLine, SEED } from './helpers/seed.js';
 import { groupBypasses, show, type Bypass } from './helpers/verdicts.js';
 
-const SEED = Number(process.env['SDOCKER_PROP_SEED'] || Math.floor(Math.random() * 2 ** 31));
 const CASES = Number(process.env['SDOCKER_PROP_CASES'] || 2000);
 const RAW_CASES = 600;
 const WIDTH = 4;
@@ -65,7 +64,7 @@ test.serial('sdocker refuses, or the container made from its argv shows no dange
   t.timeout(240_000);
   const started = Date.now();
   const { cwd, prefix } = fixtures();
-  t.log(`seed ${SEED} (SDOCKER_PROP_SEED=${SEED} repeats it), ${CASES} cases`);
+  t.log(`${repeatLine()}; ${CASES} cases`);
   const outcomes = await decideAll(cases(SEED, CASES, 0));
   const accepted = outcomes.filter(isAccepted);
   const refused = outcomes.filter(isRefused);
@@ -125,6 +124,7 @@ function missing(c: Case): never {
 
 test.serial('the generator is not vacuous: docker run as written shows each danger it was meant to, and look-alikes none', async (t) => {
   t.timeout(180_000);
+  t.log(repeatLine());
   const { cwd } = fixtures();
   const dangerous = cases(SEED ^ 0x5eed, RAW_CASES, 1_000_000, 1);
   const benign = cases(SEED ^ 0xbe9, 100, 2_000_000, 0);
@@ -158,6 +158,7 @@ test.serial('the generator is not vacuous: docker run as written shows each dang
 
 test.serial('through the built CLI, sdocker create itself agrees with the in-process decision', async (t) => {
   t.timeout(120_000);
+  t.log(repeatLine());
   const { cwd } = fixtures();
   const sample = cases(SEED ^ 0xc11, 30, 3_000_000).map((c) => ({ ...c, argv: asCreate(c.argv) }));
   const inProcess = await decideAll(sample);
