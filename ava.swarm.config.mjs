@@ -2,6 +2,7 @@
 // runs beside them, and they run one file at a time.
 export default {
   files: ['dist/test/swarm-*.test.js'],
+  require: ['./dist/test/helpers/isolate.js'],
   timeout: '5m',
   concurrency: 1,
   workerThreads: false,

@@ -14,7 +14,8 @@ import type { Fix } from '../src/audit/types.js';
 import { loadPolicy } from '../src/policy/load.js';
 import { runCli } from './helpers/cli.js';
 import { localHost, readContainer, readEngine } from './helpers/audit-snapshot.js';
-import { IMAGE, docker, engineSuite, uniqueName } from './helpers/engine.js';
+import { IMAGE, docker, engineSuite, uniqueName, LABEL_ARGS } from './helpers/engine.js';
+import { eventually } from './helpers/probes.js';
 
 const { named, cleanup } = engineSuite(test, 'sdafix');
 const APP_IMAGE = `sdocker-test/afix-${uniqueName('app')}:1`;
@@ -37,7 +38,7 @@ CMD ["sleep", "3600"]
 `;
 
 test.before(() => {
-  const built = spawnSync('docker', ['build', '-q', '-t', APP_IMAGE, '-'], { input: DOCKERFILE, encoding: 'utf8' });
+  const built = spawnSync('docker', ['build', '-q', ...LABEL_ARGS, '-t', APP_IMAGE, '-'], { input: DOCKERFILE, encoding: 'utf8' });
   if (built.status !== 0) throw new Error(`docker build ${APP_IMAGE} failed: ${built.stderr}`);
   // Served by busybox httpd as the non-root user the fix runs it as.
   chmodSync(folder, 0o755);
@@ -82,17 +83,8 @@ function freePort(): Promise<number> {
   });
 }
 
-async function fetchWithDeadline(url: string, ms = 10_000): Promise<string> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    try {
-      return await (await fetch(url)).text();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
-}
+/** The page at `url`, polled until the server answers (30 s, probes.ts). */
+const fetchText = (url: string): Promise<string> => eventually(`GET ${url}`, async () => (await fetch(url)).text());
 
 function assertHardened(t: import('ava').ExecutionContext, info: Inspected): void {
   t.true(info.State.Running);
@@ -106,7 +98,7 @@ function assertHardened(t: import('ava').ExecutionContext, info: Inspected): voi
 test('ports, a named volume, a host folder, env and command survive, restart always becomes bounded; the image\'s values are not repeated', async (t) => {
   const name = named();
   const port = await freePort();
-  docker('run', '-d', '--name', name, '--restart', 'always', '-p', `0.0.0.0:${port}:8080`, '-v', `${VOLUME}:/data`, '-v', `${folder}:/host`,
+  docker('run', '-d', ...LABEL_ARGS, '--name', name, '--restart', 'always', '-p', `0.0.0.0:${port}:8080`, '-v', `${VOLUME}:/data`, '-v', `${folder}:/host`,
     '-e', 'GREETING=hello', '-e', 'APP_MODE=debug', APP_IMAGE, 'httpd', '-f', '-p', '8080', '-h', '/host');
   const fix = await fixOf(name);
   const words = fix.command.join(' ');
@@ -128,7 +120,7 @@ test('ports, a named volume, a host folder, env and command survive, restart alw
   for (const env of ['GREETING=hello', 'APP_MODE=debug', 'APP_PORT=8080']) t.true(info.Config.Env.includes(env), env);
   t.truthy(info.Mounts.find((m) => m.Type === 'volume' && m.Name === VOLUME && m.Destination === '/data'));
   t.truthy(info.Mounts.find((m) => m.Type === 'bind' && m.Source === folder && m.Destination === '/host'));
-  t.is(await fetchWithDeadline(`http://127.0.0.1:${port}/index.html`), 'from the host folder\n');
+  t.is(await fetchText(`http://127.0.0.1:${port}/index.html`), 'from the host folder\n');
   // The re-created container audits clean but for what no command line can give it here.
   const audited = spawnSync(process.execPath, [CLI, 'audit', name, '--format', 'json'], { encoding: 'utf8' });
   const warned = (JSON.parse(audited.stdout) as { findings: { check: string; result: string }[] }).findings.filter((f) => f.result === 'warn').map((f) => f.check);
@@ -138,7 +130,7 @@ test('ports, a named volume, a host folder, env and command survive, restart alw
 test('host network, host pid, the Docker socket and SYS_ADMIN are dropped and named; the command still runs', async (t) => {
   const name = named();
   const port = await freePort();
-  docker('run', '-d', '--restart', 'no', '--name', name, '--network', 'host', '--expose', String(port), '--pid', 'host',
+  docker('run', '-d', '--restart', 'no', ...LABEL_ARGS, '--name', name, '--network', 'host', '--expose', String(port), '--pid', 'host',
     '-v', '/var/run/docker.sock:/s', '--cap-add', 'SYS_ADMIN', IMAGE, 'httpd', '-f', '-p', String(port), '-h', '/www');
   const fix = await fixOf(name);
   const words = fix.command.join(' ');
@@ -156,7 +148,7 @@ test('host network, host pid, the Docker socket and SYS_ADMIN are dropped and na
   t.is(info.HostConfig.Binds, null);
   t.deepEqual(info.Config.Cmd, ['httpd', '-f', '-p', String(port), '-h', '/www']);
   t.deepEqual(info.HostConfig.PortBindings, { [`${port}/tcp`]: [{ HostIp: '127.0.0.1', HostPort: String(port) }] });
-  t.regex(await fetchWithDeadline(`http://127.0.0.1:${port}/index.html`), /\S/);
+  t.regex(await fetchText(`http://127.0.0.1:${port}/index.html`), /\S/);
 });
 
 test('a container sdocker started comes back the same: nothing lost but its writable layer', async (t) => {

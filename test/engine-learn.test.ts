@@ -6,8 +6,8 @@ import test from 'ava';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from './helpers/cli.js';
-import { docker, engineSuite, inspect } from './helpers/engine.js';
+import { finished, runCli, startCli } from './helpers/cli.js';
+import { docker, engineSuite, inspect, LABEL_ARGS, uniqueName } from './helpers/engine.js';
 import { eventually, exchange, httpOk, memcachedSetGet, mqttConnack, redisPing } from './helpers/probes.js';
 
 const HARMLESS = new Set(['CHOWN', 'SETUID', 'SETGID', 'DAC_OVERRIDE', 'FOWNER', 'SYS_CHROOT', 'KILL', 'NET_BIND_SERVICE']);
@@ -15,6 +15,23 @@ const config = mkdtempSync(join(tmpdir(), 'sdocker-learn-'));
 const env = { XDG_CONFIG_HOME: config };
 
 const { named } = engineSuite(test);
+
+/**
+ * sdocker learn with the run's label and one of its own among its docker run flags, which every
+ * trial container carries; and what is left of this learn's containers afterwards: its trials,
+ * by its own label (`label=io.sdocker.learn` alone would see the trials of other runs on the
+ * engine), and the container it reads the image's files from (named after its pid).
+ */
+async function learn(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string; left: string }> {
+  const trials = uniqueName('sdtest-learn');
+  const child = startCli(['learn', ...LABEL_ARGS, '--label', `sdtest.learn=${trials}`, ...args], env);
+  const result = await finished(child);
+  const left = [
+    docker('ps', '-a', '--filter', 'label=io.sdocker.learn', '--filter', `label=sdtest.learn=${trials}`, '--format', '{{.Names}}'),
+    docker('ps', '-a', '--filter', `name=^/sdocker-learn-files-${child.pid ?? 0}$`, '--format', '{{.Names}}'),
+  ].filter(Boolean).join('\n');
+  return { ...result, left };
+}
 
 async function redisSetGet(port: number): Promise<void> {
   await redisPing(port);
@@ -35,14 +52,14 @@ for (const [name, port, serves, root] of SERVERS) {
   test.serial(`learn ${name}, then a plain sdocker run serves it hardened`, async (t) => {
     const image = `localhost/sdlearn/${name}:1`;
     const began = Date.now();
-    const learned = await runCli(['learn', image], env);
+    const learned = await learn([image]);
     t.is(learned.code, 0, learned.stderr);
     const trials = learned.stderr.match(/^sdocker learn: trial \d+/gm)?.length ?? 0;
     t.log(`${name}: ${trials} trials, ${((Date.now() - began) / 1000).toFixed(1)} s: ${/proved in .*: (.*)$/m.exec(learned.stderr)?.[1] ?? ''}`);
     const file = join(config, 'sdocker', 'images', `sdlearn_${name}.yml`);
     t.true(existsSync(file), file);
     t.regex(readFileSync(file, 'utf8'), /^images: \["sdlearn\/\w+"\]$/m);
-    t.is(docker('ps', '-a', '--filter', 'label=io.sdocker.learn', '--format', '{{.Names}}'), '', 'no trial container is left');
+    t.is(learned.left, '', 'no trial container is left');
     // A server that needs root switches users: the observation trial sees to which (docker top).
     if (root) t.regex(learned.stderr, /^sdocker learn: {3}its processes ran as uid 0, uid [1-9]\d*$/m);
 
@@ -73,10 +90,10 @@ for (const [name, port, serves, root] of SERVERS) {
 }
 
 test.serial('learn says which criterion failed, grants nothing the rule table refuses, and leaves nothing behind', async (t) => {
-  const result = await runCli(['learn', '--max-trials', '2', '--dry-run', '--probe-port', '9', 'sdocker-test/busybox:1', 'sleep', '30'], env);
+  const result = await learn(['--max-trials', '2', '--dry-run', '--probe-port', '9', 'sdocker-test/busybox:1', 'sleep', '30']);
   t.is(result.code, 1, result.stderr);
   t.regex(result.stderr, /trial 1: .*fails: port 9\/tcp did not accept a TCP connection/);
   t.regex(result.stderr, /cannot make it work hardened/);
   t.is(result.stdout, '', 'no profile');
-  t.is(docker('ps', '-a', '--filter', 'label=io.sdocker.learn', '--format', '{{.Names}}'), '');
+  t.is(result.left, '');
 });

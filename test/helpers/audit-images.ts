@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 import { exchange } from '../../src/engine/http10.js';
 import { readTar } from '../../src/engine/tar.js';
 import type { ImageSnapshot, RawHistory, RawImage } from '../../src/audit/types.js';
-import { IMAGE } from './engine.js';
+import { IMAGE, LABEL_ARGS } from './engine.js';
 
 const SOCKET = '/var/run/docker.sock';
 
@@ -60,7 +60,7 @@ export async function buildAuditImage(name: string, body: string, url: string): 
     writeFileSync(join(dir, 'a.txt'), 'hello\n');
     execFileSync('tar', ['-C', dir, '-cf', join(dir, 'files.tar'), 'a.txt']);
     writeFileSync(join(dir, 'Dockerfile'), `FROM ${IMAGE}\n${body.replace('URL', url)}`);
-    await promisify(execFile)('docker', ['build', '-q', '-t', name, dir], { env: { ...process.env, DOCKER_BUILDKIT: '0' } });
+    await promisify(execFile)('docker', ['build', '-q', ...LABEL_ARGS, '-t', name, dir], { env: { ...process.env, DOCKER_BUILDKIT: '0' } });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -74,7 +74,7 @@ async function getJson<T>(path: string): Promise<T> {
 
 /** /etc/passwd of an image, read from a created (never started) container's archive, which is then removed. */
 export async function readPasswd(ref: string, containerName: string): Promise<string | undefined> {
-  const created = execFileSync('docker', ['create', '--name', containerName, ref], { encoding: 'utf8' }).trim();
+  const created = execFileSync('docker', ['create', ...LABEL_ARGS, '--name', containerName, ref], { encoding: 'utf8' }).trim();
   try {
     const reply = await exchange(SOCKET, 'GET', `/containers/${created}/archive?path=/etc/passwd`, undefined, 30_000);
     if (reply.status !== 200) return undefined;
