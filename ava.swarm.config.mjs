@@ -3,7 +3,7 @@
 export default {
   files: ['dist/test/swarm-*.test.js'],
   require: ['./dist/test/helpers/isolate.js'],
-  timeout: '5m',
+  timeout: '10m',
   concurrency: 1,
   workerThreads: false,
 };

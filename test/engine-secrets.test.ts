@@ -5,14 +5,14 @@ import test from 'ava';
 import { spawnSync } from 'node:child_process';
 import { imageConfigSecretChecks } from '../src/audit/secrets.js';
 import type { ImageSnapshot, RawImage } from '../src/audit/types.js';
-import { docker, engineSuite, IMAGE, LABEL_ARGS } from './helpers/engine.js';
+import { docker, engineSuite, IMAGE } from './helpers/engine.js';
 import { fakeGithubToken, leaks } from './helpers/secrets.js';
 import { seeded } from './helpers/seed.js';
 
 const { named, cleanup } = engineSuite(test, 'sdtest-secrets');
 
 function build(tag: string, dockerfile: string, args: readonly string[]): void {
-  const built = spawnSync('docker', ['build', '-q', ...LABEL_ARGS, '-t', tag, ...args, '-'], {
+  const built = spawnSync('docker', ['build', '-q', '-t', tag, ...args, '-'], {
     input: dockerfile, encoding: 'utf8', env: { ...process.env, DOCKER_BUILDKIT: '0' },
   });
   if (built.status !== 0) throw new Error(`docker build failed: ${built.stderr.trim()}`);

@@ -60,7 +60,7 @@ export async function buildAuditImage(name: string, body: string, url: string): 
     writeFileSync(join(dir, 'a.txt'), 'hello\n');
     execFileSync('tar', ['-C', dir, '-cf', join(dir, 'files.tar'), 'a.txt']);
     writeFileSync(join(dir, 'Dockerfile'), `FROM ${IMAGE}\n${body.replace('URL', url)}`);
-    await promisify(execFile)('docker', ['build', '-q', ...LABEL_ARGS, '-t', name, dir], { env: { ...process.env, DOCKER_BUILDKIT: '0' } });
+    await promisify(execFile)('docker', ['build', '-q', '-t', name, dir], { env: { ...process.env, DOCKER_BUILDKIT: '0' } });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -20,7 +20,7 @@ const LISTS: Readonly<Record<Kind, { readonly list: string[]; readonly remove: s
   network: { list: ['network', 'ls', '--format', '{{.ID}}\t{{.Name}}\t{{.Labels}}'], remove: ['network', 'rm'] },
   volume: { list: ['volume', 'ls', '--format', '{{.Name}}\t{{.Name}}\t{{.Labels}}'], remove: ['volume', 'rm', '-f'] },
   // By tag, never by id: an id may carry another run's tag too.
-  image: { list: ['image', 'ls', '--format', '{{.Repository}}:{{.Tag}}\t{{.Repository}}\t'], remove: ['rmi', '-f'] },
+  image: { list: ['image', 'ls', '--format', '{{.Repository}}:{{.Tag}}\t{{.Repository}}:{{.Tag}}\t'], remove: ['rmi', '-f'] },
 };
 
 function list(kind: Kind): Listed[] {
