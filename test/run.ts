@@ -1,17 +1,17 @@
 // `npm test` after the build and engine-up: ava's two phases (the suite, then the swarm files)
 // under one run id, and afterwards, whatever happened (a failure, ava's timeout, Ctrl-C, a
 // SIGTERM), the removal of everything that run left on the engine and in its temporary folder,
-// then the check that it wrote nothing of the user's. Arguments go to ava as one phase:
+// then the check that it wrote nothing of the user's (untouched.ts). Arguments go to ava as one phase:
 // `node dist/test/run.js dist/test/engine-run.test.js`.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freshRunId } from './helpers/run-id.js';
 import { sweepRun } from './helpers/sweep.js';
 import { leaveAbandonedSwarm } from './helpers/swarm.js';
-import { changedPaths, snapshotUserFolders, watchedFolders } from './helpers/untouched.js';
+import { changedPaths, overlaid, overlayable, snapshotFolders, watchedFolders } from './helpers/untouched.js';
 
 // ava's bin (its package.json `bin`), beside the main entry point its `exports` let us resolve.
 const AVA = join(dirname(fileURLToPath(import.meta.resolve('ava'))), 'cli.mjs');
@@ -48,9 +48,9 @@ async function reapGroup(child: ChildProcess, seconds: number): Promise<void> {
 }
 
 /** One ava run in a process group of its own, so that nothing it started outlives it. */
-function runAva(args: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
+function runAva(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [AVA, ...args], { stdio: 'inherit', env, detached: true });
+    const child = spawn(argv[0] as string, argv.slice(1), { stdio: 'inherit', env, detached: true });
     current = child;
     child.on('exit', (code, signal) => {
       current = undefined;
@@ -77,24 +77,39 @@ function cleanUp(runId: string, tmp: string): void {
   rmSync(tmp, { recursive: true, force: true });
 }
 
+/** ava's phases, each in the overlays of `folders` (untouched.ts); what they wrote there. */
+async function runPhases(args: readonly string[], env: NodeJS.ProcessEnv, tmp: string, folders: readonly string[]): Promise<{ code: number; written: string[] }> {
+  const phases = args.length > 0 ? [args] : [[], ['--config', 'ava.swarm.config.mjs']];
+  let code = 0;
+  const written: string[] = [];
+  for (const [n, phase] of phases.entries()) {
+    if (stopping !== undefined) break;
+    const ava = [process.execPath, AVA, ...phase];
+    const list = join(tmp, `written-${n}.list`);
+    const upper = join(tmp, `upper-${n}`);
+    mkdirSync(upper);
+    const exit = await runAva(folders.length > 0 ? overlaid(folders, list, upper, ava) : ava, env);
+    if (code === 0) code = exit;
+    if (existsSync(list)) written.push(...readFileSync(list, 'utf8').split('\n').filter(Boolean));
+  }
+  return { code, written };
+}
+
 async function main(): Promise<number> {
   const runId = freshRunId();
   const tmp = mkdtempSync(join(tmpdir(), `sdocker-test-${runId}-`));
   const env = { ...process.env, SDOCKER_TEST_RUN: runId, SDOCKER_TEST_TMP: tmp };
   for (const signal of SIGNALS) process.on(signal, onStop);
-  const before = snapshotUserFolders();
-  const args = process.argv.slice(2);
-  const phases = args.length > 0 ? [args] : [[], ['--config', 'ava.swarm.config.mjs']];
-  let code = 0;
-  for (const phase of phases) {
-    if (stopping !== undefined) break;
-    const exit = await runAva(phase, env);
-    if (code === 0) code = exit;
-  }
+  const probe = join(tmp, 'probe');
+  mkdirSync(probe);
+  const folders = overlayable(probe);
+  const before = snapshotFolders(folders);
+  const ran = await runPhases(process.argv.slice(2), env, tmp, folders);
+  let code = ran.code;
   cleanUp(runId, tmp);
-  const changed = changedPaths(before, snapshotUserFolders());
-  if (changed.length > 0) {
-    say(`the run wrote outside its own folders (${watchedFolders().join(', ')}): ${changed.join(', ')}`);
+  const written = [...ran.written, ...changedPaths(before, snapshotFolders(folders))];
+  if (written.length > 0) {
+    say(`the run wrote outside its own folders (${watchedFolders().join(', ')}): ${written.join(', ')}`);
     if (code === 0) code = 1;
   }
   if (stopping !== undefined) return 128 + (stopping === 'SIGINT' ? 2 : stopping === 'SIGHUP' ? 1 : 15);
