@@ -17,13 +17,15 @@ const one = (rnd: Rnd, alphabet: string): string => draw(rnd, alphabet, 1);
  * An AWS secret access key's shape: 40 characters of [A-Za-z0-9+/]. The aws rule's pattern ends
  * `([A-Za-z0-9/+=]{40})["']?\b`: after a value at the end of the text, \b holds only when its
  * last character is a letter or digit, so a key ending in `+` or `/` (1 draw in 32) is not
- * found by it. The fake ends in a letter or digit, and holds a digit, a letter and 39 distinct
- * characters, so sdocker's own key-like test (audit/secret-scan.ts looksLikeKey) holds for it too.
+ * found by it. The fake starts and ends with a letter or digit (a value starting with `/` reads
+ * as a path to sdocker's name test, audit/secret-names.ts holdsNoSecret), and holds a digit, a
+ * letter and 38 distinct characters in between, so sdocker's key-like test (secret-scan.ts
+ * looksLikeKey) holds for it, and for it with its last character replaced.
  */
 export function fakeAwsSecret(rnd: Rnd): string {
   const required = [one(rnd, DIGITS), one(rnd, UPPER), one(rnd, LOWER)];
-  const rest = shuffle(rnd, [...BASE64].filter((c) => !required.includes(c))).slice(0, 36);
-  return shuffle(rnd, [...required, ...rest]).join('') + one(rnd, ALNUM);
+  const rest = shuffle(rnd, [...BASE64].filter((c) => !required.includes(c))).slice(0, 35);
+  return one(rnd, ALNUM) + shuffle(rnd, [...required, ...rest]).join('') + one(rnd, ALNUM);
 }
 
 /** A classic personal access token: `ghp_` and 36 of [A-Za-z0-9] (the rule takes [A-Za-z0-9_]{36}). */
