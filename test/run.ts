@@ -5,7 +5,7 @@
 // `node dist/test/run.js dist/test/engine-run.test.js`.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { constants, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freshRunId } from './helpers/run-id.js';
@@ -55,7 +55,7 @@ function runAva(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number
     child.on('exit', (code, signal) => {
       current = undefined;
       // ava may exit before an interrupted worker has finished its clean-up.
-      void reapGroup(child, stopping === undefined ? 10 : 60).then(() => resolve(code ?? 128 + (signal === 'SIGINT' ? 2 : signal === 'SIGTERM' ? 15 : 9)));
+      void reapGroup(child, stopping === undefined ? 10 : 60).then(() => resolve(code ?? 128 + constants.signals[signal ?? 'SIGKILL']));
     });
   });
 }
@@ -112,7 +112,8 @@ async function main(): Promise<number> {
     say(`the run wrote outside its own folders (${watchedFolders().join(', ')}): ${written.join(', ')}`);
     if (code === 0) code = 1;
   }
-  if (stopping !== undefined) return 128 + (stopping === 'SIGINT' ? 2 : stopping === 'SIGHUP' ? 1 : 15);
+  // As a shell reports a command a signal ended.
+  if (stopping !== undefined) return 128 + constants.signals[stopping];
   return code;
 }
 
