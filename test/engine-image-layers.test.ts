@@ -21,7 +21,7 @@ function inContainer(image: string, ...command: string[]): string {
 
 /** GET /images/NAME/history: `docker image history` lacks the Tags the base is told by. */
 async function engineHistory(image: string): Promise<RawHistory[]> {
-  return JSON.parse((await exchange('/var/run/docker.sock', 'GET', `/images/${encodeURIComponent(image)}/history`, undefined, 10_000)).body) as RawHistory[];
+  return JSON.parse((await exchange('/var/run/docker.sock', 'GET', `/images/${encodeURIComponent(image)}/history`, undefined, 60_000)).body) as RawHistory[];
 }
 
 for (const [name, source] of [['socket', SOCKET], ['docker save', CLI]] as const) {

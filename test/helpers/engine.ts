@@ -16,7 +16,7 @@ let reason: string | undefined | null = null;
 /** Why the engine cannot be used, or undefined when it answers and the test images exist. */
 export function engineProblem(): string | undefined {
   if (reason !== null) return reason;
-  const info = spawnSync('docker', ['info', '--format', '{{.ServerVersion}}'], { encoding: 'utf8', timeout: 20_000 });
+  const info = spawnSync('docker', ['info', '--format', '{{.ServerVersion}}'], { encoding: 'utf8', timeout: 60_000 });
   if (info.status !== 0) return (reason = `no Docker engine answers (${(info.stderr || info.error?.message || '').trim().split('\n')[0]}); run 'bash scripts/engine-up' as root`);
   const images = spawnSync('docker', ['image', 'inspect', IMAGE, USER_IMAGE], { encoding: 'utf8' });
   if (images.status !== 0) return (reason = "the test images are missing; run 'bash scripts/test-images'");
