@@ -61,7 +61,7 @@ const isRefused = (o: Outcome): boolean => o.decision?.code === 125 && o.decisio
 const isAccepted = (o: Outcome): boolean => o.decision?.code === 0 && o.decision.runs.length === 1;
 
 test.serial('sdocker refuses, or the container made from its argv shows no danger in docker inspect', async (t) => {
-  t.timeout(240_000);
+  t.timeout(540_000);
   const started = Date.now();
   const { cwd, prefix } = fixtures();
   t.log(`${repeatLine()}; ${CASES} cases`);
@@ -143,7 +143,7 @@ function everyKindDrawn(seed: number): Case[] {
 }
 
 test.serial('the generator is not vacuous: docker run as written shows each danger it was meant to, and look-alikes none', async (t) => {
-  t.timeout(180_000);
+  t.timeout(540_000);
   t.log(repeatLine());
   const { cwd } = fixtures();
   const dangerous = everyKindDrawn(SEED ^ 0x5eed);
@@ -176,7 +176,7 @@ test.serial('the generator is not vacuous: docker run as written shows each dang
 });
 
 test.serial('through the built CLI, sdocker create itself agrees with the in-process decision', async (t) => {
-  t.timeout(120_000);
+  t.timeout(540_000);
   t.log(repeatLine());
   const { cwd } = fixtures();
   const sample = cases(SEED ^ 0xc11, 30, 3_000_000).map((c) => ({ ...c, argv: asCreate(c.argv) }));
