@@ -12,6 +12,7 @@ import type { Fixtures, Kind } from './helpers/dangers.js';
 import { decide, dockerAsync, sdockerEnv, engineWorld, inspectAll, listContainers, listVolumes, makeFixtures, pool, removeFixtures, type Decision } from './helpers/differential.js';
 import { CLI } from './helpers/cli.js';
 import { engineProblem } from './helpers/engine.js';
+import { onSignal } from './helpers/on-signal.js';
 import { engineDefaults, findDangers } from './helpers/oracle.js';
 import { random, repeatLine, SEED } from './helpers/seed.js';
 import { groupBypasses, show, type Bypass } from './helpers/verdicts.js';
@@ -26,9 +27,13 @@ test.before(async () => {
   if (problem !== undefined) throw new Error(problem);
   fx = await makeFixtures();
 });
-test.after.always(() => {
+const removeAll = (): void => {
   if (fx !== undefined) removeFixtures(fx);
-});
+  fx = undefined;
+};
+test.after.always(removeAll);
+// Its hundreds of containers go also when ava's timeout or Ctrl-C ends the worker.
+onSignal(removeAll);
 
 function fixtures(): Fixtures {
   if (fx === undefined) throw new Error('fixtures were not made');
