@@ -27,13 +27,14 @@ else if (word === 'node inspect') {
 } else if (word === 'swarm init') { state.swarm = 'active'; state.manager = true; state.labels = {}; save(); }
 else if (word === 'node update') { const [k, v] = args[args.indexOf('--label-add') + 1].split('='); state.labels[k] = v; save(); }
 else if (word === 'swarm leave') { state.swarm = 'inactive'; state.labels = {}; save(); }
+else if (word === 'service ls') console.log((state.services ?? []).join('\\n'));
 `);
 chmodSync(join(dir, 'docker'), 0o755);
 process.env['PATH'] = `${dir}:${process.env['PATH'] ?? ''}`;
 process.env['SDOCKER_SWARM_LOCK'] = join(dir, 'lock');
 
-function node(swarm: string, manager: boolean, labels: Record<string, string> = {}): void {
-  writeFileSync(STATE, JSON.stringify({ swarm, manager, labels }));
+function node(swarm: string, manager: boolean, labels: Record<string, string> = {}, services: string[] = []): void {
+  writeFileSync(STATE, JSON.stringify({ swarm, manager, labels, services }));
   writeFileSync(LOG, '');
 }
 
@@ -75,9 +76,18 @@ test.serial("a swarm a killed test run made is the tests': used, then left; or l
   await enterSwarm();
   leaveSwarm();
   t.deepEqual(calls(), ['swarm leave --force'], 'not initialised again');
-  node('active', true, { [SWARM_LABEL]: 'tdeadbeef' });
+  node('active', true, { [SWARM_LABEL]: 'tdeadbeef' }, ['sdsttdeadbeef-0a1b2c-3_app']);
   t.true(leaveAbandonedSwarm());
   t.deepEqual(calls(), ['swarm leave --force']);
+});
+
+test.serial('a swarm the tests made, into which someone deployed a service of their own, is theirs now: never left', async (t) => {
+  node('active', true, { [SWARM_LABEL]: 'tdeadbeef' }, ['shop_web']);
+  t.regex(foreignSwarm() ?? '', /\(Swarm\.LocalNodeState=active, it runs services the tests did not make: shop_web\)/);
+  t.false(leaveAbandonedSwarm());
+  await t.throwsAsync(enterSwarm(), { message: /^this engine is in a swarm the tests did not make/ });
+  leaveSwarm();
+  t.deepEqual(calls(), []);
 });
 
 /** A stand-in for ava's test function: records what is declared, and how. */

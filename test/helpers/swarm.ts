@@ -73,8 +73,21 @@ function testsSwarm(): boolean {
   return node.status === 0 && node.stdout.trim() !== '';
 }
 
-function foreignLine(state: string): string {
-  return `this engine is in a swarm the tests did not make (Swarm.LocalNodeState=${state}, no ${SWARM_LABEL} label on the node): the swarm tests never join or leave it; run them on an engine outside a swarm`;
+/**
+ * Why the swarm this node is in (in `state`) is not the tests' to use and leave, or undefined when it is: active, the
+ * mark on its node, and no service but the tests' own (named with a run id), since a service
+ * someone deployed into a swarm the tests once made makes it theirs.
+ */
+function notTheTests(state: string): string | undefined {
+  if (state !== 'active' || !testsSwarm()) return `no ${SWARM_LABEL} label on the node`;
+  const services = spawnSync('docker', ['service', 'ls', '--format', '{{.Name}}'], { encoding: 'utf8' });
+  if (services.status !== 0) return 'its services cannot be listed';
+  const others = services.stdout.split('\n').filter((name) => name !== '' && !/t[0-9a-f]{8}/.test(name));
+  return others.length > 0 ? `it runs services the tests did not make: ${others.join(', ')}` : undefined;
+}
+
+function foreignLine(state: string, why: string): string {
+  return `this engine is in a swarm the tests did not make (Swarm.LocalNodeState=${state}, ${why}): the swarm tests never join or leave it; run them on an engine outside a swarm`;
 }
 
 /** Why the swarm tests cannot run on this engine, or undefined (no swarm, or one of theirs). */
@@ -82,8 +95,9 @@ export function foreignSwarm(): string | undefined {
   const state = swarmState();
   if (state === 'inactive' || state === '') return undefined;
   // Another run holds the lock: it may be between its init and its label; wait for it.
-  if (state === 'active' && (testsSwarm() || lockHolder() !== undefined)) return undefined;
-  return foreignLine(state);
+  if (state === 'active' && lockHolder() !== undefined) return undefined;
+  const why = notTheTests(state);
+  return why === undefined ? undefined : foreignLine(state, why);
 }
 
 /**
@@ -116,10 +130,11 @@ export async function enterSwarm(): Promise<void> {
   }
   onSignal(leaveSwarm);
   const state = swarmState();
-  if (state === 'active' && testsSwarm()) return;
   if (state !== 'inactive') {
+    const why = notTheTests(state);
+    if (why === undefined) return;
     rmSync(lockPath(), { recursive: true, force: true });
-    throw new Error(foreignLine(state));
+    throw new Error(foreignLine(state, why));
   }
   const init = spawnSync('docker', ['swarm', 'init', '--advertise-addr', '127.0.0.1'], { encoding: 'utf8' });
   // `node update` takes no `self` (node inspect does): the node's id, as docker info gives it.
@@ -142,9 +157,9 @@ export function leaveSwarm(): void {
 
 /** After a run: a test swarm whose run died without leaving it is left, once no run holds the lock. */
 export function leaveAbandonedSwarm(): boolean {
-  if (swarmState() !== 'active' || !testsSwarm() || !takeLock()) return false;
+  if (notTheTests(swarmState()) !== undefined || !takeLock()) return false;
   try {
-    if (!testsSwarm()) return false;
+    if (notTheTests(swarmState()) !== undefined) return false;
     spawnSync('docker', ['swarm', 'leave', '--force'], { stdio: 'ignore' });
     return true;
   } finally {
