@@ -74,9 +74,9 @@ function testsSwarm(): boolean {
 }
 
 /**
- * Why the swarm this node is in (in `state`) is not the tests' to use and leave, or undefined when it is: active, the
- * mark on its node, and no service but the tests' own (named with a run id), since a service
- * someone deployed into a swarm the tests once made makes it theirs.
+ * Why the swarm this node is in (`state`) is not the tests' to use and leave, or undefined when
+ * it is: active, the mark on its node, and no service but the tests' own (named with a run id),
+ * since a service someone deployed into a swarm the tests once made makes it theirs.
  */
 function notTheTests(state: string): string | undefined {
   if (state !== 'active' || !testsSwarm()) return `no ${SWARM_LABEL} label on the node`;
