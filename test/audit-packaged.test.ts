@@ -11,6 +11,7 @@ import { layerEntry, type LayerEntry } from '../src/audit/layer-merge.js';
 import { mergeImage, type LayerRead } from '../src/audit/layers.js';
 import { PackageIndex, packageRecords } from '../src/audit/packaged.js';
 import { fakeGithubToken, leaks } from './helpers/secrets.js';
+import { seeded } from './helpers/seed.js';
 
 const TARGET = { kind: 'image', name: 'example/app:1' } as const;
 const md5 = (text: string): string => createHash('md5').update(text).digest('hex');
@@ -74,7 +75,7 @@ test('a package file installed unchanged: one info naming the package, not a war
 });
 
 test('the same file changed by the builder, an unpackaged file, a generated key and a deleted secret stay warnings', async (t) => {
-  const token = fakeGithubToken();
+  const token = fakeGithubToken(seeded(t));
   const key = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
   const sums = { '/var/lib/dpkg/info/perl-modules-5.36.md5sums': `${md5(DOC_TEXT)}  ${DOC.slice(1)}\n`, '/var/lib/dpkg/info/ssl-cert.md5sums': `${md5('x')}  usr/sbin/make-ssl-cert\n` };
   const base = await layer({ [DOC]: DOC_TEXT, ...sums, '/etc/ssl/private/ssl-cert-snakeoil.key': key });

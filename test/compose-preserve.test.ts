@@ -139,7 +139,7 @@ async function composeConfig(file: string): Promise<{ ok: boolean; out: string }
 }
 
 test('docker-compose 1.29 reads each hardened file as the input plus the additions', async (t) => {
-  t.timeout(180_000);
+  t.timeout(540_000);
   const dir = mkdtempSync(join(tmpdir(), 'sdocker-preserve-'));
   let compared = 0;
   const rejectedInputs = new Set<string>();

@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseDotenv } from '../src/compose/dotenv.js';
 import { pick, random, type Rnd } from './helpers/spellings.js';
+import { repeatLine, SEED } from './helpers/seed.js';
 
-const SEED = Number(process.env['SDOCKER_PROP_SEED'] || Math.floor(Math.random() * 2 ** 31));
 const PYTHON = '/usr/bin/python3';
 const ENV = { FROM_ENV: 'env value', EMPTY: '', PRIV: 'true' };
 
@@ -58,7 +58,7 @@ test('a .env file reads as docker-compose 1.29 reads it, for generated files', (
       const ours = parseDotenv(text, ENV);
       return JSON.stringify(ours) === JSON.stringify(expected[i]) ? [] : [`${JSON.stringify(text)}\n  python-dotenv ${JSON.stringify(expected[i])}\n  sdocker       ${JSON.stringify(ours)}`];
     });
-    t.log(`seed ${SEED} (SDOCKER_PROP_SEED=${SEED} repeats it), ${texts.length} files`);
+    t.log(`${repeatLine()}; ${texts.length} files`);
     t.deepEqual(differ.slice(0, 10), [], `seed ${SEED}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -18,7 +18,8 @@ import { loadPolicy } from '../src/policy/load.js';
 import { runCli } from './helpers/cli.js';
 import { localHost, readContainer, readEngine } from './helpers/audit-snapshot.js';
 import { anonymousVolumes, fixBlock, printedRollback, printedSteps, sdockerOnPath, sh } from './helpers/audit-fix-steps.js';
-import { IMAGE, containerExists, docker, engineSuite, removeContainers, uniqueName } from './helpers/engine.js';
+import { IMAGE, LABEL_ARGS, containerExists, docker, engineSuite, removeContainers, uniqueName } from './helpers/engine.js';
+import { eventually } from './helpers/probes.js';
 
 const { named: name0, cleanup } = engineSuite(test, 'sdafix');
 const bin = sdockerOnPath();
@@ -55,7 +56,7 @@ CMD ["sleep", "3600"]
 `;
 
 test.before(() => {
-  const built = spawnSync('docker', ['build', '-q', '-t', APP_IMAGE, '-'], { input: DOCKERFILE, encoding: 'utf8' });
+  const built = spawnSync('docker', ['build', '-q', ...LABEL_ARGS, '-t', APP_IMAGE, '-'], { input: DOCKERFILE, encoding: 'utf8' });
   if (built.status !== 0) throw new Error(`docker build ${APP_IMAGE} failed: ${built.stderr}`);
   // Served by busybox httpd as the non-root user the fix runs it as.
   chmodSync(folder, 0o755);
@@ -102,17 +103,8 @@ function freePort(): Promise<number> {
   });
 }
 
-async function fetchWithDeadline(url: string, ms = 10_000): Promise<string> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    try {
-      return await (await fetch(url)).text();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
-}
+/** The page at `url`, polled until the server answers (30 s, probes.ts). */
+const fetchText = (url: string): Promise<string> => eventually(`GET ${url}`, async () => (await fetch(url)).text());
 
 function assertHardened(t: import('ava').ExecutionContext, info: Inspected): void {
   t.true(info.State.Running);
@@ -126,7 +118,7 @@ function assertHardened(t: import('ava').ExecutionContext, info: Inspected): voi
 test('ports, a named volume, a host folder, env and command survive, restart always becomes bounded; the image\'s values are not repeated', async (t) => {
   const name = named();
   const port = await freePort();
-  docker('run', '-d', '--name', name, '--restart', 'always', '-p', `0.0.0.0:${port}:8080`, '-v', `${VOLUME}:/data`, '-v', `${folder}:/host`,
+  docker('run', '-d', ...LABEL_ARGS, '--name', name, '--restart', 'always', '-p', `0.0.0.0:${port}:8080`, '-v', `${VOLUME}:/data`, '-v', `${folder}:/host`,
     '-e', 'GREETING=hello', '-e', 'APP_MODE=debug', APP_IMAGE, 'httpd', '-f', '-p', '8080', '-h', '/host');
   const fix = await fixOf(name);
   const words = fix.command.join(' ');
@@ -151,7 +143,7 @@ test('ports, a named volume, a host folder, env and command survive, restart alw
   for (const env of ['GREETING=hello', 'APP_MODE=debug', 'APP_PORT=8080']) t.true(info.Config.Env.includes(env), env);
   t.truthy(info.Mounts.find((m) => m.Type === 'volume' && m.Name === VOLUME && m.Destination === '/data'));
   t.truthy(info.Mounts.find((m) => m.Type === 'bind' && m.Source === folder && m.Destination === '/host'));
-  t.is(await fetchWithDeadline(`http://127.0.0.1:${port}/index.html`), 'from the host folder\n');
+  t.is(await fetchText(`http://127.0.0.1:${port}/index.html`), 'from the host folder\n');
   // The re-created container audits clean but for what no command line can give it here.
   const audited = spawnSync(process.execPath, [CLI, 'audit', name, '--format', 'json'], { encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: cache } });
   const warned = (JSON.parse(audited.stdout) as { findings: { check: string; result: string }[] }).findings.filter((f) => f.result === 'warn').map((f) => f.check);
@@ -161,7 +153,7 @@ test('ports, a named volume, a host folder, env and command survive, restart alw
 test('host network, host pid, the Docker socket and SYS_ADMIN are dropped and named; the command still runs', async (t) => {
   const name = named();
   const port = await freePort();
-  docker('run', '-d', '--restart', 'no', '--name', name, '--network', 'host', '--expose', String(port), '--pid', 'host',
+  docker('run', '-d', '--restart', 'no', ...LABEL_ARGS, '--name', name, '--network', 'host', '--expose', String(port), '--pid', 'host',
     '-v', '/var/run/docker.sock:/s', '--cap-add', 'SYS_ADMIN', IMAGE, 'httpd', '-f', '-p', String(port), '-h', '/www');
   const fix = await fixOf(name);
   const words = fix.command.join(' ');
@@ -179,13 +171,13 @@ test('host network, host pid, the Docker socket and SYS_ADMIN are dropped and na
   t.is(info.HostConfig.Binds, null);
   t.deepEqual(info.Config.Cmd, ['httpd', '-f', '-p', String(port), '-h', '/www']);
   t.deepEqual(info.HostConfig.PortBindings, { [`${port}/tcp`]: [{ HostIp: '127.0.0.1', HostPort: String(port) }] });
-  t.regex(await fetchWithDeadline(`http://127.0.0.1:${port}/index.html`), /\S/);
+  t.regex(await fetchText(`http://127.0.0.1:${port}/index.html`), /\S/);
 });
 
 test('a container sdocker started comes back the same: nothing lost but its writable layer', async (t) => {
   const name = named();
   const port = await freePort();
-  const started = await runCli(['run', '-d', '--name', name, '-p', `${port}:8080`, IMAGE, 'httpd', '-f', '-p', '8080', '-h', '/www']);
+  const started = await runCli(['run', '-d', ...LABEL_ARGS, '--name', name, '-p', `${port}:8080`, IMAGE, 'httpd', '-f', '-p', '8080', '-h', '/www']);
   t.is(started.code, 0, started.stderr);
   const before = inspectOf(name);
   const fix = await fixOf(name);
@@ -211,7 +203,7 @@ test('a stopped container is made again, not started: sdocker create, and the ol
 test('a new container that does not come up leaves the old one, stopped and renamed; the printed roll back restores it', async (t) => {
   const name = named();
   // Runs as root under plain docker; hardened (non-root, no capabilities) its chown fails and it exits.
-  docker('run', '-d', '--name', name, '--restart', 'unless-stopped', IMAGE, 'sh', '-c', 'chown 0:0 /tmp && exec sleep 3600');
+  docker('run', '-d', ...LABEL_ARGS, '--name', name, '--restart', 'unless-stopped', IMAGE, 'sh', '-c', 'chown 0:0 /tmp && exec sleep 3600');
   const fix = await fixOf(name);
   const early = sh(printedRollback(fix), bin.path);
   t.not(early.status, 0, 'a roll back before the steps stops at its first step');

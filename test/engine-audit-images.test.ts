@@ -2,17 +2,17 @@
 // over its API (inspect, history, /etc/passwd through a created container's archive), as the
 // audit's snapshot reader does. The images are this file's own and are removed after it.
 import test from 'ava';
-import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import type { Server } from 'node:http';
 import type { Finding, ImageSnapshot, Snapshot } from '../src/audit/types.js';
 import { imageChecks } from '../src/audit/checks/images.js';
 import { scanImages, withLayerFacts } from '../src/audit/image-scan.js';
 import { AUDIT_DOCKERFILES, auditImageName, buildAuditImage, readImage, readPasswd, serveFile } from './helpers/audit-images.js';
-import { IMAGE, engineSuite } from './helpers/engine.js';
+import { IMAGE, engineSuite, uniqueName } from './helpers/engine.js';
 
 const { named, cleanup } = engineSuite(test, 'sdtest-aimg');
-const suffix = randomBytes(4).toString('hex');
+// The run's id in every tag (no --label: the classic builder adds it as a step of the history these tests read).
+const suffix = uniqueName('x').slice(2);
 const images = new Map<string, ImageSnapshot>();
 let server: Server | undefined;
 cleanup(() => {

@@ -10,7 +10,7 @@ import { main } from '../../src/main.js';
 import { loadPolicy } from '../../src/policy/load.js';
 import { asCreate, RUN_LABEL } from './cases.js';
 import type { Fixtures } from './dangers.js';
-import { IMAGE, uniqueName } from './engine.js';
+import { IMAGE, LABEL_ARGS, uniqueName } from './engine.js';
 import type { Inspected, VolumeInspected, World } from './oracle.js';
 
 function docker(...args: string[]): string {
@@ -32,7 +32,7 @@ export async function makeFixtures(): Promise<Fixtures> {
   const links = { etc: link('innocent', '/etc'), sock: link('api', '/var/run/docker.sock'), root: link('everything', '/'), loop: link('disk', '/dev/loop0'), user: link('mine', userDir) };
   link('.etc', '/etc');
   mkdirSync(join(cwd, '.userdata'));
-  const label = ['--label', `${RUN_LABEL}=${prefix}`];
+  const label = ['--label', `${RUN_LABEL}=${prefix}`, ...LABEL_ARGS];
   const create = (name: string, ...args: string[]): string => (docker('create', '--restart', 'no', ...label, '--name', `${prefix}-${name}`, ...args, IMAGE, 'true'), `${prefix}-${name}`);
   const volumes = { etc: `${prefix}-etcvol`, plain: `${prefix}-plainvol` };
   docker('volume', 'create', ...label, '--driver', 'local', '-o', 'type=none', '-o', 'device=/etc', '-o', 'o=bind', volumes.etc);
