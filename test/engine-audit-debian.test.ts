@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AuditReport, Finding } from '../src/audit/types.js';
 import { CLI } from './helpers/cli.js';
-import { engineSuite } from './helpers/engine.js';
+import { LABEL_ARGS, engineSuite } from './helpers/engine.js';
 
 const { named, cleanup } = engineSuite(test, 'sdadeb');
 const STOCK = 'sdocker-test/debian:1';
@@ -27,7 +27,7 @@ test.before(() => {
 
 /** What dpkg says in a container of the image (removed after the file). */
 function inImage(image: string, ...command: string[]): { status: number | null; stdout: string } {
-  const run = spawnSync('docker', ['run', '--name', named(), '--network', 'none', '--user', '0', image, ...command], { encoding: 'utf8' });
+  const run = spawnSync('docker', ['run', ...LABEL_ARGS, '--name', named(), '--network', 'none', '--user', '0', image, ...command], { encoding: 'utf8' });
   return { status: run.status, stdout: run.stdout };
 }
 

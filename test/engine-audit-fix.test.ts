@@ -191,7 +191,7 @@ test('a container sdocker started comes back the same: nothing lost but its writ
 
 test('a stopped container is made again, not started: sdocker create, and the old one removed', async (t) => {
   const name = named();
-  docker('create', '--name', name, '--cap-add', 'NET_ADMIN', IMAGE, 'sleep', '3600');
+  docker('create', ...LABEL_ARGS, '--name', name, '--cap-add', 'NET_ADMIN', IMAGE, 'sleep', '3600');
   const fix = await fixOf(name);
   t.deepEqual(fix.command.slice(0, 2), ['sdocker', 'create']);
   const info = await recreate(t, name, fix);

@@ -6,7 +6,6 @@
 // a progress line, a pipe nothing.
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,10 +14,10 @@ import { scanImages } from '../src/audit/image-scan.js';
 import type { ImageSnapshot } from '../src/audit/types.js';
 import { readImage } from './helpers/audit-images.js';
 import { CLI } from './helpers/cli.js';
-import { IMAGE, docker, engineSuite } from './helpers/engine.js';
+import { IMAGE, LABEL_ARGS, docker, engineSuite, uniqueName } from './helpers/engine.js';
 
 const { cleanup } = engineSuite(test, 'sdalayers');
-const suffix = randomBytes(4).toString('hex');
+const suffix = uniqueName('t');
 const names = [1, 2, 3].map((n) => `sdtest-alayers-${n}:${suffix}`);
 const cache = mkdtempSync(join(tmpdir(), 'sdalayers-cache-'));
 const env = { XDG_CACHE_HOME: cache };
@@ -28,7 +27,7 @@ cleanup(() => {
 });
 
 function build(name: string, body: string): void {
-  const built = spawnSync('docker', ['build', '-q', '--label', 'io.sdocker.test=engine-audit-layers', '-t', name, '-'], { input: `FROM ${IMAGE}\n${body}`, encoding: 'utf8', env: { ...process.env, DOCKER_BUILDKIT: '0' } });
+  const built = spawnSync('docker', ['build', '-q', ...LABEL_ARGS, '-t', name, '-'], { input: `FROM ${IMAGE}\n${body}`, encoding: 'utf8', env: { ...process.env, DOCKER_BUILDKIT: '0' } });
   if (built.status !== 0) throw new Error(`docker build ${name}: ${built.stderr}`);
 }
 

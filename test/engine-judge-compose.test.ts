@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from './helpers/cli.js';
-import { IMAGE, docker, engineSuite, uniqueName } from './helpers/engine.js';
+import { IMAGE, LABEL_ARGS, docker, engineSuite, uniqueName } from './helpers/engine.js';
 
 const { named, cleanup } = engineSuite(test, 'sdjudgec');
 test.before(() => {
@@ -47,7 +47,7 @@ test('compose up: each container judged and let through, with the private cgroup
 test('a source another container outside the project can swap: compose run refused, 125, its container gone', async (t) => {
   const { dir, name } = project({ 'compose.yaml': `services:\n  a:\n${SERVICE('    volumes: ["./data/conf:/conf:ro"]\n')}`, 'data/conf/x': '' });
   const outsider = named();
-  docker('create', '--name', outsider, '-v', `${dir}/data:/d`, IMAGE, 'true');
+  docker('create', ...LABEL_ARGS, '--name', outsider, '-v', `${dir}/data:/d`, IMAGE, 'true');
   const up = await runCli(['compose', '-p', name, 'up', '-d'], {}, undefined, dir);
   t.is(up.code, 125, up.stderr);
   t.regex(up.stderr, new RegExp(`^sdocker: refusing -v ${dir}/data/conf:/conf .*container ${outsider}'s writable bind`, 'm'));
@@ -61,7 +61,7 @@ test('a start of a container the session did not make is judged first', async (t
   t.is(containersOf(name).length, 1);
   // Since then another container can write the folder that holds its source.
   const outsider = named();
-  docker('create', '--name', outsider, '-v', `${dir}/data:/d`, IMAGE, 'true');
+  docker('create', ...LABEL_ARGS, '--name', outsider, '-v', `${dir}/data:/d`, IMAGE, 'true');
   const up = await runCli(['compose', '-p', name, 'up', '-d'], {}, undefined, dir);
   t.is(up.code, 125, up.stderr);
   t.regex(up.stderr, /refusing -v .*data\/conf:\/conf/);

@@ -15,7 +15,7 @@ import { normalizeImage } from '../src/policy/images.js';
 import { convertCompose } from '../src/k8s/convert.js';
 import { hardenManifests } from '../src/k8s/harden.js';
 import type { K8sFinding } from '../src/k8s/types.js';
-import { docker, dockerStatus, engineProblem, removeContainers, uniqueName } from './helpers/engine.js';
+import { LABEL_ARGS, docker, dockerStatus, engineProblem, removeContainers, uniqueName } from './helpers/engine.js';
 import { Podman, podmanProblem } from './helpers/podman.js';
 import { eventually } from './helpers/probes.js';
 
@@ -239,10 +239,10 @@ test.serial("docker's containers still reach each other after podman ran (podman
   const network = uniqueName('sdk8s-net');
   const [server, client] = [uniqueName('sdk8s-srv'), uniqueName('sdk8s-cli')];
   try {
-    docker('network', 'create', '--label', 'io.sdocker.test=k8s', network);
-    docker('run', '-d', '--name', server, '--label', 'io.sdocker.test=k8s', '--network', network, 'sdocker-test/busybox:1', '/bin/httpd', '-f', '-p', '8080', '-h', '/www');
+    docker('network', 'create', ...LABEL_ARGS, network);
+    docker('run', '-d', '--name', server, ...LABEL_ARGS, '--network', network, 'sdocker-test/busybox:1', '/bin/httpd', '-f', '-p', '8080', '-h', '/www');
     const ip = docker('inspect', '-f', `{{(index .NetworkSettings.Networks "${network}").IPAddress}}`, server);
-    const status = dockerStatus('run', '--rm', '--name', client, '--label', 'io.sdocker.test=k8s', '--network', network, 'sdocker-test/busybox:1', '/bin/sh', '-c', `for i in 1 2 3 4 5 6 7 8 9 10; do /bin/wget -qO- http://${ip}:8080/ && exit 0; /bin/sleep 0.5; done; exit 1`);
+    const status = dockerStatus('run', '--rm', '--name', client, ...LABEL_ARGS, '--network', network, 'sdocker-test/busybox:1', '/bin/sh', '-c', `end=$(( $(/bin/date +%s) + 60 )); while [ $(/bin/date +%s) -lt $end ]; do /bin/wget -qO- http://${ip}:8080/ && exit 0; /bin/sleep 0.5; done; exit 1`);
     t.is(status, 0);
   } finally {
     removeContainers(server, client);

@@ -10,8 +10,8 @@ import { Resolver } from 'node:dns/promises';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from './helpers/cli.js';
-import { docker, engineSuite, inspect } from './helpers/engine.js';
+import { finished, runCli, startCli } from './helpers/cli.js';
+import { docker, engineSuite, inspect, LABEL_ARGS, uniqueName } from './helpers/engine.js';
 import { assertLearnedHardened } from './helpers/learned.js';
 import { eventually, exchange, httpOk } from './helpers/probes.js';
 
@@ -46,7 +46,7 @@ const mariadbSelect: Serves = (container) => eventually('SELECT through TCP', as
 
 /** A key login from a client in a second container (on the host's network, to the published port). */
 const sshLogin: Serves = (_container, port) => eventually('ssh key login', async () => {
-  const result = spawnSync('docker', ['run', '--rm', '--label', 'io.sdocker.test=learn2', '--network', 'host', image('openssh'), 'ssh', '-i', '/usr/local/share/sdlearn2/id_ed25519', '-p', String(port), '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'BatchMode=yes', 'app@127.0.0.1', 'id -un; echo logged-in'], { encoding: 'utf8' });
+  const result = spawnSync('docker', ['run', '--rm', ...LABEL_ARGS, '--network', 'host', image('openssh'), 'ssh', '-i', '/usr/local/share/sdlearn2/id_ed25519', '-p', String(port), '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'BatchMode=yes', 'app@127.0.0.1', 'id -un; echo logged-in'], { encoding: 'utf8' });
   if (result.status !== 0 || result.stdout !== 'app\nlogged-in\n') throw new Error(`${result.status}: ${result.stdout}${result.stderr}`);
 }, 30);
 
@@ -89,7 +89,8 @@ for (const server of SERVERS) {
   test.serial(`learn ${server.name} against its run under plain docker, then a plain sdocker run serves it hardened`, async (t) => {
     t.timeout(300_000);
     const began = Date.now();
-    const learned = await runCli(['learn', image(server.name)], env);
+    const own = uniqueName('sdtest-learn2');
+    const learned = await finished(startCli(['learn', ...LABEL_ARGS, '--label', `sdtest.learn=${own}`, image(server.name)], env));
     t.is(learned.code, 0, learned.stderr);
     const trials = learned.stderr.match(/^sdocker learn: trial \d+/gm)?.length ?? 0;
     t.log(`${server.name}: ${trials} trials, ${((Date.now() - began) / 1000).toFixed(1)} s: ${/proved in .*: (.*)$/m.exec(learned.stderr)?.[1] ?? ''}`);
@@ -100,7 +101,7 @@ for (const server of SERVERS) {
     const profile = readFileSync(file, 'utf8');
     t.regex(profile, new RegExp(`^images: \\["sdlearn2/${server.name}:1"\\]$`, 'm'));
     t.regex(profile, /^# Not proven:$/m);
-    t.is(docker('ps', '-a', '--filter', 'label=io.sdocker.learn', '--filter', `ancestor=${image(server.name)}`, '--format', '{{.Names}}'), '', 'no reference or trial container is left');
+    t.is(docker('ps', '-a', '--filter', 'label=io.sdocker.learn', '--filter', `label=sdtest.learn=${own}`, '--format', '{{.Names}}'), '', 'no reference or trial container is left');
     await servesHardened(t, server, learned.stderr);
   });
 }
