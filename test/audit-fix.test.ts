@@ -4,7 +4,7 @@ import test from 'ava';
 import { resolve } from 'node:path';
 import { containerFix } from '../src/audit/fix/container.js';
 import { renderRollback, renderSteps } from '../src/audit/fix/steps.js';
-import { shellQuote } from '../src/quote.js';
+import { shellQuote } from '../src/common/quote.js';
 import type { EngineSnapshot, ImageSnapshot, RawContainer, RawImage } from '../src/audit/types.js';
 import type { HostFacts } from '../src/policy/context.js';
 import { loadPolicy } from '../src/policy/load.js';

@@ -16,7 +16,7 @@ import { topTable } from '../src/audit/source-cli.js';
 import type { AuditSource } from '../src/audit/source.js';
 import { applySuppressions } from '../src/audit/suppress.js';
 import type { AuditReport, RawImage } from '../src/audit/types.js';
-import { SdockerError } from '../src/errors.js';
+import { SdockerError } from '../src/common/errors.js';
 import { loadPolicy } from '../src/policy/load.js';
 import { trustFile } from '../src/policy/trust.js';
 import { fakeContainer, fakeImage, fakeSnapshot, finding } from './helpers/audit-fakes.js';

@@ -3,13 +3,13 @@
 // sdocker does not know refused, docker's global flags carried to the compose that runs.
 // Process-level cases use a fake docker and docker-compose (test/helpers/compose.ts).
 import test from 'ava';
-import { parseComposeArgs, parseComposeFlags } from '../src/compose/args.js';
-import { carryGlobals } from '../src/compose/endpoint.js';
-import { EXEC, RUN, V1_RUN_PREFIXES, type Flavor } from '../src/compose/flags.js';
-import { bindOneOffPorts, judgeOneOff, type OneOff } from '../src/compose/oneoff.js';
-import { classify } from '../src/compose/subcommands.js';
+import { parseComposeArgs, parseComposeFlags } from '../src/compose/run/args.js';
+import { carryGlobals } from '../src/compose/run/endpoint.js';
+import { EXEC, RUN, V1_RUN_PREFIXES, type Flavor } from '../src/compose/run/flags.js';
+import { bindOneOffPorts, judgeOneOff, type OneOff } from '../src/compose/run/oneoff.js';
+import { classify } from '../src/compose/run/subcommands.js';
 import { parseInvocation } from '../src/docker/invocation.js';
-import { pathKind, resolveExisting } from '../src/facts.js';
+import { pathKind, resolveExisting } from '../src/planner/facts.js';
 import { loadPolicy } from '../src/policy/load.js';
 import { lastCall, runCompose } from './helpers/compose.js';
 import { runMain } from './helpers/fakes.js';

@@ -6,11 +6,11 @@ import test from 'ava';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { composeBool } from '../src/compose/booleans.js';
-import { parseDotenv, projectEnv } from '../src/compose/dotenv.js';
-import { hardenCompose } from '../src/compose/harden.js';
-import { interpolate, InterpolationError } from '../src/compose/interpolate.js';
-import type { Finding } from '../src/compose/types.js';
+import { composeBool } from '../src/compose/read/booleans.js';
+import { parseDotenv, projectEnv } from '../src/compose/read/dotenv.js';
+import { hardenCompose } from '../src/compose/edit/harden.js';
+import { interpolate, InterpolationError } from '../src/compose/read/interpolate.js';
+import type { Finding } from '../src/compose/keys/types.js';
 
 const ENV = { HOME: '/home/u', SET: 'set', EMPTY: '', ROOT: '/', T: 'true' };
 

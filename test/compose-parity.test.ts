@@ -7,7 +7,7 @@ import test from 'ava';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hardenCompose } from '../src/compose/harden.js';
+import { hardenCompose } from '../src/compose/edit/harden.js';
 import { lastCall, runCompose } from './helpers/compose.js';
 import { runMain } from './helpers/fakes.js';
 

@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual, promisify } from 'node:util';
 import { isMap, isSeq, parseDocument, type Node } from 'yaml';
-import { hardenCompose } from '../src/compose/harden.js';
-import type { ServiceEdit } from '../src/compose/types.js';
+import { hardenCompose } from '../src/compose/edit/harden.js';
+import type { ServiceEdit } from '../src/compose/keys/types.js';
 import { ComposeDocument, renderYaml } from '../src/yaml/index.js';
 import { preserveCorpus, type PreserveCase } from './helpers/yaml-variants.js';
 

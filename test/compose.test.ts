@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseDocument } from 'yaml';
-import { hardenCompose } from '../src/compose/harden.js';
+import { hardenCompose } from '../src/compose/edit/harden.js';
 import { runMain } from './helpers/fakes.js';
 
 const FIXTURES = fileURLToPath(new URL('../../test/fixtures/compose/', import.meta.url));
@@ -175,7 +175,7 @@ test('the default file is found as compose does: compose.yaml hardened (v2 reads
 });
 
 test("sdocker compose finds compose's -f files and keeps every other argument", async (t) => {
-  const { parseComposeArgs } = await import('../src/compose/args.js');
+  const { parseComposeArgs } = await import('../src/compose/run/args.js');
   const parsed = parseComposeArgs(['-f', 'a.yml', '--file=b.yml', '-p', 'proj', '--profile', 'dev', 'up', '-d', '-f', 'not-mine'], 'plugin', 'docker compose');
   t.deepEqual(parsed.files, ['a.yml', 'b.yml']);
   t.is(parsed.projectDir, undefined);
@@ -202,7 +202,7 @@ test('a port written with ${VAR:-default} is bound to loopback too', async (t) =
 });
 
 test('settings are checked as compose interpolates them', async (t) => {
-  const { interpolate } = await import('../src/compose/interpolate.js');
+  const { interpolate } = await import('../src/compose/read/interpolate.js');
   t.is(interpolate('${A:-/etc}:/x ${B-b} ${C} $D $$E', { C: 'c', D: 'd', B: '' }), '/etc:/x  c d $E');
   const text = 'services:\n  web:\n    image: x\n    volumes:\n      - "${DATA:-/etc}:/data"\n    network_mode: ${MODE}\n';
   const result = await hardenCompose(text, '/tmp/compose.yaml', { ...OPTIONS, env: { MODE: 'host' } });

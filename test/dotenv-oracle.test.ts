@@ -1,4 +1,4 @@
-// sdocker reads a project's `.env` as docker-compose 1.29 does (src/compose/dotenv.ts): checked
+// sdocker reads a project's `.env` as docker-compose 1.29 does (src/compose/read/dotenv.ts): checked
 // against compose's own reader, python-dotenv 0.21 as Debian's docker-compose installs it
 // (dotenv_values(path, encoding='utf-8-sig', interpolate=True), compose/config/environment.py),
 // on generated files mixing every construct its parser knows and the ones that break it.
@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseDotenv } from '../src/compose/dotenv.js';
+import { parseDotenv } from '../src/compose/read/dotenv.js';
 import { pick, random, type Rnd } from './helpers/spellings.js';
 import { repeatLine, SEED } from './helpers/seed.js';
 

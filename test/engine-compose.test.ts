@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SECCOMP_DIR } from '../src/paths.js';
+import { SECCOMP_DIR } from '../src/common/paths.js';
 import { CLI, runCli } from './helpers/cli.js';
 import { assertDefaultLimits, docker, engineSuite, httpRequest, inspect, uniqueName } from './helpers/engine.js';
 import { eventually } from './helpers/probes.js';

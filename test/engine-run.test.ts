@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { CLI, runCli } from './helpers/cli.js';
 import { IMAGE, USER_IMAGE, assertDefaultLimits, containerExists, docker, engineAppArmor, engineSuite, httpRequest, inspect, uniqueName, LABEL_ARGS } from './helpers/engine.js';
 import { eventually } from './helpers/probes.js';
-import { SECCOMP_DIR } from '../src/paths.js';
+import { SECCOMP_DIR } from '../src/common/paths.js';
 
 const { named, cleanup } = engineSuite(test);
 // After the containers attached to them (engineSuite's cleanup, also on a timeout).

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { shellInit, SHELLS } from '../src/shell.js';
+import { shellInit, SHELLS } from '../src/completion/shell.js';
 
 /** A PATH with stand-in `docker` and `sdocker` that print their name and arguments. */
 function standIns(): string {

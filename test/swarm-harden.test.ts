@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SECCOMP_DIR } from '../src/paths.js';
+import { SECCOMP_DIR } from '../src/common/paths.js';
 import { docker, uniqueName } from './helpers/engine.js';
 import { runCli } from './helpers/cli.js';
 import { enterSwarm, leaveSwarm, swarmTest } from './helpers/swarm.js';

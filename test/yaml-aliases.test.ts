@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { isAlias, parseDocument, visit, type Alias, type Node } from 'yaml';
 import { indexAliases } from '../src/yaml/anchors.js';
 import { parseYamlData } from '../src/yaml/index.js';
-import { SdockerError } from '../src/errors.js';
+import { SdockerError } from '../src/common/errors.js';
 import { runMain } from './helpers/fakes.js';
 
 async function harden(text: string) {

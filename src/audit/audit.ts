@@ -2,9 +2,9 @@
 // that snapshot (checks/), apply the user's suppressions, print the report, and exit by
 // --fail-on: 0 clean, 1 findings at or above it, 2 bad input, 125 engine unreachable.
 import { isatty } from 'node:tty';
-import type { Deps } from '../deps.js';
+import type { Deps } from '../common/deps.js';
 import type { Item } from '../docker/parse.js';
-import { EXIT_USAGE, SdockerError } from '../errors.js';
+import { EXIT_USAGE, SdockerError } from '../common/errors.js';
 import { loadPolicy } from '../policy/load.js';
 import { runChecks, type Selected } from './checks/index.js';
 import { containerFix } from './fix/container.js';
@@ -97,7 +97,7 @@ async function containerFixes(snapshot: Snapshot, selected: Selected, findings: 
   // A health check and an AppArmor profile come from the image and the host, not from run's flags:
   // warned about alone, a container gets no command that would change nothing.
   const warned = new Set(findings.filter((f) => f.target.kind === 'container' && f.result === 'warn' && !NOT_BY_RUN.has(f.check)).map((f) => f.target.name));
-  const { hostFacts } = await import('../facts.js');
+  const { hostFacts } = await import('../planner/facts.js');
   const { chooseEngine } = await import('../engine/choose.js');
   const host = snapshot.engine.local ? hostFacts(chooseEngine(how.globals, deps.env, deps.docker, deps.cwd)) : { realpath: (p: string) => p, kind: () => undefined, engineSocket: undefined };
   const fixes: Fix[] = [];

@@ -5,7 +5,7 @@
 // checks/image-add.ts). Slow beside the inspect-only checks the first time (the engine exports
 // the images), nearly free once the layers are in the cache.
 import type { Item } from '../docker/parse.js';
-import { SdockerError } from '../errors.js';
+import { SdockerError } from '../common/errors.js';
 import { resolveEndpoint } from '../engine/endpoint.js';
 import type { ExportSource } from '../engine/image-export.js';
 import { plainFileAdds } from './checks/image-add.js';

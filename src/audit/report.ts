@@ -1,7 +1,7 @@
 // What `sdocker audit` prints: text for people (grouped by target, worst first, colour only on
 // a terminal), the JSON contract for CI (issue 10: every finding, passes included; fixes as
 // argv; the merged daemon.json), or SARIF (sarif.ts). And the exit code --fail-on asks for.
-import { shellQuote } from '../quote.js';
+import { shellQuote } from '../common/quote.js';
 import { renderRollback, renderSteps } from './fix/steps.js';
 import type { AuditReport, Finding, Fix, Result, Target, TargetKind } from './types.js';
 

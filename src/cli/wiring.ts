@@ -1,6 +1,6 @@
 // Small pieces of commander wiring shared by sdocker's own commands.
 import { Argument } from 'commander';
-import { SHELLS } from '../shell.js';
+import { SHELLS } from '../completion/shell.js';
 
 /** The shell named: its choices are listed in the help and completed; the action checks it with sdocker's own message. */
 export function shellArgument(): Argument {

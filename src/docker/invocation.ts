@@ -1,7 +1,7 @@
 // Which docker command an argv is: global flags come first (`docker -H unix:///x run ...`),
 // then the subcommand; `docker container run|create|exec` are the same as `run|create|exec`
 // (docker/cli cli/command/container/cmd.go).
-import { SdockerError } from '../errors.js';
+import { SdockerError } from '../common/errors.js';
 import { CONTAINER_FLAGS, EXEC_FLAGS, GLOBAL_FLAGS, SDOCKER_FLAGS, indexFlags } from './flags.js';
 import { parseBool, parseFlags, type Item, type ParsedFlags } from './parse.js';
 import { isStackDeploy } from './stack.js';

@@ -29,7 +29,7 @@ export function mayNeedSdocker(argv: readonly string[]): boolean {
 /**
  * run, create or exec first (or `container` and one of them): parseInvocation reads such an argv
  * as a hardened command or a pass-through, never as an own command, so the launcher
- * (src/launch.ts) may run the run bundle alone for it.
+ * (src/cli/launch.ts) may run the run bundle alone for it.
  */
 export function runsOnly(argv: readonly string[]): boolean {
   const [first = '', second = ''] = argv;

@@ -1,6 +1,6 @@
 // The engine's HTTP API over its unix socket: asking through the socket costs a few
 // milliseconds where each `docker` CLI call costs tens.
-import { SdockerError } from '../errors.js';
+import { SdockerError } from '../common/errors.js';
 import { exchange, type Reply } from './http10.js';
 import { MANAGED_LABEL, SDOCKER_NETWORK, alreadyConnected, containerConfig, hasAppArmor, imageFacts, volumeDefinition, type ContainerState, type RawContainerConfig, type Engine, type EngineInfo, type NetworkSpec, type NetworkState, type VolumeState } from './engine.js';
 import type { ImageFacts } from '../policy/context.js';

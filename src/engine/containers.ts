@@ -1,7 +1,7 @@
 // Containers as learn and explain need them: run a trial, read its state, logs, processes and
 // files, remove it. Through the docker CLI with the user's global flags, so -H and contexts
 // reach the same engine as the run would; none of this is on a hot path.
-import { capture, captureHead, streamStdout } from '../exec.js';
+import { capture, captureHead, streamStdout } from '../common/exec.js';
 import { readTar, type TarEntry } from './tar.js';
 import { tarEntries, type TarHeader } from './tar-stream.js';
 

@@ -5,8 +5,8 @@
 // handed on as they arrive; the reader's pace is the engine's (socket and pipe both apply
 // backpressure).
 import { connect } from 'node:net';
-import { SdockerError } from '../errors.js';
-import { streamStdout } from '../exec.js';
+import { SdockerError } from '../common/errors.js';
+import { streamStdout } from '../common/exec.js';
 
 export type ExportSource =
   | { readonly socketPath: string }

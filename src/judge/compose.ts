@@ -7,10 +7,10 @@
 // a private one where the engine gives it (API >= 1.41) and the body does not choose.
 import type { RawContainer } from '../audit/types.js';
 import type { Item } from '../docker/parse.js';
-import type { Deps } from '../deps.js';
+import type { Deps } from '../common/deps.js';
 import type { Engine } from '../engine/engine.js';
-import { EXIT_REFUSED } from '../errors.js';
-import { hostFacts } from '../facts.js';
+import { EXIT_REFUSED } from '../common/errors.js';
+import { hostFacts } from '../planner/facts.js';
 import type { Policy } from '../policy/schema.js';
 import { EngineAsk } from './gather.js';
 import { ContainerJudge } from './hooks.js';

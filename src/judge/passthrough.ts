@@ -6,11 +6,11 @@
 // follows, and sdocker exits 125. BuildKit builds (buildx) talk gRPC on a hijacked connection
 // that is passed on unread: their dangerous words (`--network host`, `--allow
 // network.host|security.insecure`) are refused from the command line first.
-import type { Deps } from '../deps.js';
+import type { Deps } from '../common/deps.js';
 import type { Item } from '../docker/parse.js';
 import { chooseEngine } from '../engine/choose.js';
-import { EXIT_REFUSED } from '../errors.js';
-import { hostFacts } from '../facts.js';
+import { EXIT_REFUSED } from '../common/errors.js';
+import { hostFacts } from '../planner/facts.js';
 import { loadPolicy } from '../policy/load.js';
 import { isAllowed, refusalMessage, type Violation } from '../policy/refusals.js';
 import { EngineAsk } from './gather.js';

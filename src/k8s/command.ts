@@ -5,11 +5,11 @@
 // or (--check) would change; 2 for bad input.
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import type { Deps } from '../deps.js';
-import { SdockerError, EXIT_USAGE } from '../errors.js';
-import { writeAtomically } from '../compose/atomic.js';
-import { projectFiles, unifiedDiff, type HardenFlags } from '../compose/command.js';
-import { toSarif } from '../compose/sarif.js';
+import type { Deps } from '../common/deps.js';
+import { SdockerError, EXIT_USAGE } from '../common/errors.js';
+import { writeAtomically } from '../compose/edit/atomic.js';
+import { projectFiles, unifiedDiff, type HardenFlags } from '../compose/edit/command.js';
+import { toSarif } from '../compose/edit/sarif.js';
 import { isComposeText } from './detect.js';
 import { hardenManifests, type K8sOptions } from './harden.js';
 import { K8S_ROWS, type K8sFinding } from './types.js';

@@ -3,7 +3,7 @@
 // with the same meaning in a kubelet's words. What has none is handed to `note`, never dropped.
 import { isAbsolute, resolve } from 'node:path';
 import { parsePort, parseSecurityOpt } from '../docker/values.js';
-import { Unresolved } from '../compose/interpolate.js';
+import { Unresolved } from '../compose/read/interpolate.js';
 import { cpuQuantity, memoryQuantity } from './quantity.js';
 import { mapping, type Mapping } from './types.js';
 import { splitWords } from './words.js';

@@ -5,9 +5,9 @@
 // hardened afterwards like any manifest (command.ts), so a service's x-sdocker allow list goes
 // on its Deployment as the x-sdocker/allow annotation.
 import { basename, dirname } from 'node:path';
-import { projectEnv } from '../compose/dotenv.js';
-import { interpolateTree } from '../compose/interpolate.js';
-import { ServiceModels } from '../compose/model.js';
+import { projectEnv } from '../compose/read/dotenv.js';
+import { interpolateTree } from '../compose/read/interpolate.js';
+import { ServiceModels } from '../compose/read/model.js';
 import { ComposeDocument, renderYaml } from '../yaml/index.js';
 import { dnsName, translateService, type Translated } from './convert-container.js';
 import { ALLOW_ANNOTATION } from './refuse.js';

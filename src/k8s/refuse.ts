@@ -2,7 +2,7 @@
 // what `sdocker run` refuses is a Violation of the same rule (policy/rules.ts), lifted by the same
 // allow entries. hostPath volumes are judged as bind mounts of the node (policy/mounts.ts): the
 // node is another machine, so only the path is judged, as for a remote engine.
-import { socketHostFacts } from '../facts.js';
+import { socketHostFacts } from '../planner/facts.js';
 import { judgeBind } from '../policy/mounts.js';
 import { isAllowed, normalizeCap, refusalMessage, type Violation } from '../policy/refusals.js';
 import type { Path } from '../yaml/index.js';

@@ -1,6 +1,6 @@
 // What hardening Kubernetes manifests produces: edits to make in each document of the file, and
 // findings to report in the shape harden reports compose findings (file:line:col, rule, level).
-import type { Finding } from '../compose/types.js';
+import type { Finding } from '../compose/keys/types.js';
 import type { RuleId, RuleRow } from '../policy/rules.js';
 import type { Path } from '../yaml/index.js';
 

@@ -5,9 +5,9 @@
 // Every trial is judged against the reference (judge.ts).
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { Deps } from '../deps.js';
+import type { Deps } from '../common/deps.js';
 import type { Item } from '../docker/parse.js';
-import { EXIT_USAGE, SdockerError } from '../errors.js';
+import { EXIT_USAGE, SdockerError } from '../common/errors.js';
 import { imageVersion, normalizeImage } from '../policy/images.js';
 import { userImagesDir } from '../policy/load.js';
 import { OptionView } from '../policy/context.js';

@@ -4,7 +4,7 @@
 import { CONTAINER_FLAGS, LEARN_FLAGS, SDOCKER_FLAGS, indexFlags } from '../docker/flags.js';
 import { parseFlags, type Item } from '../docker/parse.js';
 import { OptionView } from '../policy/context.js';
-import { EXIT_USAGE, SdockerError } from '../errors.js';
+import { EXIT_USAGE, SdockerError } from '../common/errors.js';
 import { splitAllow } from '../policy/allow.js';
 
 export interface LearnOptions {

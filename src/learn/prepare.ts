@@ -1,15 +1,15 @@
 // Before the reference run: the policy and refusals (a refused run starts nothing), the image
 // (pulled when missing: a failed pull is one line and exit 1), the engine's facts, the network
 // the trials use, and the container spec the reference runs.
-import type { Deps } from '../deps.js';
+import type { Deps } from '../common/deps.js';
 import type { Item } from '../docker/parse.js';
 import { Containers } from '../engine/containers.js';
 import { ensureNetwork } from '../engine/network.js';
-import { EXIT_REFUSED, SdockerError } from '../errors.js';
-import { capture } from '../exec.js';
-import { baseContext, gatherFacts, PullFailed } from '../facts.js';
-import { inheritAsk } from '../inherited-facts.js';
-import { checkRefusals } from '../plan.js';
+import { EXIT_REFUSED, SdockerError } from '../common/errors.js';
+import { capture } from '../common/exec.js';
+import { baseContext, gatherFacts, PullFailed } from '../planner/facts.js';
+import { inheritAsk } from '../planner/inherited-facts.js';
+import { checkRefusals } from '../planner/plan.js';
 import { OptionView, type RuleContext } from '../policy/context.js';
 import { tmpfsPath } from '../policy/defaults.js';
 import { loadPolicy } from '../policy/load.js';

@@ -6,8 +6,8 @@ import { parseInvocation, type ContainerInvocation } from '../docker/invocation.
 import type { Containers } from '../engine/containers.js';
 import { readSymptomFiles, type SymptomFiles } from '../diagnose/files.js';
 import { findSymptoms, type Symptom } from '../diagnose/symptoms.js';
-import { SdockerError, EXIT_REFUSED } from '../errors.js';
-import { planContainer } from '../plan.js';
+import { SdockerError, EXIT_REFUSED } from '../common/errors.js';
+import { planContainer } from '../planner/plan.js';
 import { refusalMessage } from '../policy/refusals.js';
 import type { RuleContext } from '../policy/context.js';
 import { grantedPolicy, type Grants } from './grants.js';

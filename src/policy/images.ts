@@ -3,7 +3,7 @@
 // mirror.gcr.io/library/nginx or registry.local:5000/dockerhub/library/nginx all mean nginx.
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { PROFILES_DIR } from '../paths.js';
+import { PROFILES_DIR } from '../common/paths.js';
 import type { Layer } from './schema.js';
 
 export const IMAGE_PROFILES_DIR = join(PROFILES_DIR, 'images');

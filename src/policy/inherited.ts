@@ -2,7 +2,7 @@
 // namespace of a `container:X` it joins, the definition of a named volume. Each is judged as if
 // written directly (issue 8 point 2), so `--volumes-from X` is refused when X holds the engine's
 // socket, and `--pid container:X` when X shares the host's PID namespace. Pure: the engine's
-// answers come in ctx.facts.inherited (src/inherited-facts.ts asks for them).
+// answers come in ctx.facts.inherited (src/planner/inherited-facts.ts asks for them).
 import { containerRef, namedVolumeRefs, parseVolumesFrom } from '../docker/inherit.js';
 import { localVolumeBinds } from '../docker/local-volume.js';
 import type { OptionView, RuleContext } from './context.js';

@@ -2,20 +2,20 @@
 // asked anything, so a refused run starts and creates nothing), then the engine's facts, the
 // plan, and docker.
 import type { ContainerInvocation, ExecInvocation } from '../docker/invocation.js';
-import { EXIT_REFUSED, EXIT_USAGE, SdockerError } from '../errors.js';
+import { EXIT_REFUSED, EXIT_USAGE, SdockerError } from '../common/errors.js';
 import { ensureNetwork } from '../engine/network.js';
 import type { Engine } from '../engine/engine.js';
 import { namedVolumes } from '../docker/volumes.js';
-import { baseContext, gatherFacts, PullFailed } from '../facts.js';
-import { inheritAsk } from '../inherited-facts.js';
+import { baseContext, gatherFacts, PullFailed } from '../planner/facts.js';
+import { inheritAsk } from '../planner/inherited-facts.js';
 import { parseBool } from '../docker/parse.js';
-import type { Deps } from '../deps.js';
-import { checkRefusals, planContainer, planExec, type Plan } from '../plan.js';
+import type { Deps } from '../common/deps.js';
+import { checkRefusals, planContainer, planExec, type Plan } from '../planner/plan.js';
 import { OptionView } from '../policy/context.js';
 import { loadPolicy, type LoadedPolicy } from '../policy/load.js';
 import { refusalMessage } from '../policy/refusals.js';
 import { splitAllow } from '../policy/allow.js';
-import { allowedWarning, renderDryRun } from '../report.js';
+import { allowedWarning, renderDryRun } from '../planner/report.js';
 import { afterLinks, checkTargets, generateName, prepareLinks } from './links.js';
 
 interface OwnOptions {
@@ -121,7 +121,7 @@ async function finish(plan: Plan, { deps, loaded, dryRun, format, engine, launch
   const errors = plan.notices.filter((n) => n.level === 'error');
   if (dryRun) {
     const report = { plan, docker: deps.docker, loaded, unknown, networkExists };
-    deps.stdout(format === 'json' ? (await import('../report-json.js')).renderDryRunJson(report) : renderDryRun(report));
+    deps.stdout(format === 'json' ? (await import('../planner/report-json.js')).renderDryRunJson(report) : renderDryRun(report));
     // A refused dry run exits as the refused run would (125): a script can test it.
     return plan.refused.length > 0 || errors.length > 0 ? EXIT_REFUSED : 0;
   }

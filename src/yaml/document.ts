@@ -1,6 +1,6 @@
 // ComposeDocument: a compose file opened for editing without damage (see the class comment).
 import { LineCounter, isAlias, isMap, isScalar, isSeq, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
-import { SdockerError, EXIT_USAGE } from '../errors.js';
+import { SdockerError, EXIT_USAGE } from '../common/errors.js';
 import { EditableYaml } from './editable.js';
 import { checkedDocument, documentData, parseTokens, type Path } from './index.js';
 import { mergedNode, ownCopy, writtenText } from './nodes.js';

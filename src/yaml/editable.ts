@@ -4,7 +4,7 @@
 // stream (manifests.ts). Edits go into a failsafe-schema document (every scalar stays the text
 // it was); toString splices only the edited nodes into the original text (splice.ts).
 import { LineCounter, YAMLMap, isAlias, isMap, isScalar, isSeq, type Alias, type Document, type Node, type YAMLSeq } from 'yaml';
-import { SdockerError, EXIT_USAGE } from '../errors.js';
+import { SdockerError, EXIT_USAGE } from '../common/errors.js';
 import { Anchors, holdsAnchor } from './anchors.js';
 import { PristineCopies } from './copies.js';
 import type { Path, WriteMode } from './index.js';

@@ -3,7 +3,7 @@
 // these machines, so the run path only pays it when a user or project config file exists.
 import { Composer, Document, LineCounter, Parser, isScalar, visit } from 'yaml';
 import type { CST } from 'yaml';
-import { SdockerError, EXIT_USAGE } from '../errors.js';
+import { SdockerError, EXIT_USAGE } from '../common/errors.js';
 import { checkExpansion } from './anchors.js';
 
 /** Parse one YAML document to plain data; a syntax error, duplicate key or second document is one clear error. */

@@ -4,9 +4,9 @@
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import type { Deps } from '../../src/deps.js';
+import type { Deps } from '../../src/common/deps.js';
 import { chooseEngine } from '../../src/engine/choose.js';
-import { main } from '../../src/main.js';
+import { main } from '../../src/cli/main.js';
 import { loadPolicy } from '../../src/policy/load.js';
 import { asCreate, RUN_LABEL } from './cases.js';
 import type { Fixtures } from './dangers.js';

@@ -1,7 +1,7 @@
 // Engine tests run against a real dockerd (started by scripts/engine-up). With no engine they
 // fail with the reason: an engine test never skips silently.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { appArmorState } from '../../src/apparmor.js';
+import { appArmorState } from '../../src/policy/apparmor.js';
 import { hasAppArmor } from '../../src/engine/engine.js';
 import { onSignal } from './on-signal.js';
 import { LABEL, LABEL_ARGS, uniqueName } from './run-id.js';

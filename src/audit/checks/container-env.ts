@@ -4,12 +4,12 @@
 // files, so they are only normalised and judged by name (as `run` does for -H tcp://).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { socketHostFacts } from '../../facts.js';
+import { socketHostFacts } from '../../planner/facts.js';
 import type { HostFacts } from '../../policy/context.js';
 import { loadPolicy, type LoadRequest } from '../../policy/load.js';
 import { mergeLayers } from '../../policy/merge.js';
 import { validateLayer, type Policy } from '../../policy/schema.js';
-import { PROFILES_DIR } from '../../paths.js';
+import { PROFILES_DIR } from '../../common/paths.js';
 import { parseYamlData } from '../../yaml/index.js';
 import type { Snapshot } from '../types.js';
 

@@ -8,12 +8,12 @@
 import { readFileSync } from 'node:fs';
 import { parseInvocation, type ContainerInvocation } from '../../docker/invocation.js';
 import { hasAppArmor, imageFacts } from '../../engine/engine.js';
-import { checkRefusals, planContainer } from '../../plan.js';
+import { checkRefusals, planContainer } from '../../planner/plan.js';
 import type { EngineFacts, HostFacts, RuleContext } from '../../policy/context.js';
 import { refusalMessage } from '../../policy/refusals.js';
 import type { Policy } from '../../policy/schema.js';
 import { resolveSeccomp } from '../../policy/seccomp.js';
-import { shellQuote } from '../../quote.js';
+import { shellQuote } from '../../common/quote.js';
 import type { ContainerSnapshot, EngineSnapshot, Fix, ImageSnapshot, RawContainer } from '../types.js';
 import { entrypointPiece, readConfig } from './from-config.js';
 import { readHost } from './from-host.js';

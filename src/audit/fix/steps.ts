@@ -8,7 +8,7 @@
 // one before it succeeded; the roll back puts the old one back.
 // A container that was not running is re-created with `sdocker create`, not started.
 // `docker rm` without -v: the old container's anonymous volumes stay (its data, for a roll back).
-import { shellQuote } from '../../quote.js';
+import { shellQuote } from '../../common/quote.js';
 import type { FixStep, RawContainer } from '../types.js';
 
 /** The name the old container is kept under; another is chosen when the snapshot shows it taken. */
