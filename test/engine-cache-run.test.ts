@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { engineKey } from '../src/cache/engine-key.js';
-import { readEntries } from '../src/cache/engine-info.js';
+import { readEntries } from '../src/engine/engine-info-cache.js';
 import { runCli } from './helpers/cli.js';
 import { IMAGE, docker, dockerStatus, engineProblem, uniqueName } from './helpers/engine.js';
 

@@ -6,7 +6,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
-import { cacheEngineInfo, readEntries } from '../src/cache/engine-info.js';
+import { cacheEngineInfo, readEntries } from '../src/engine/engine-info-cache.js';
 import { engineKey } from '../src/cache/engine-key.js';
 import { cacheDir } from '../src/cache/store.js';
 import type { Engine, EngineInfo } from '../src/engine/engine.js';

@@ -2,7 +2,7 @@
 // that snapshot (checks/), apply the user's suppressions, print the report, and exit by
 // --fail-on: 0 clean, 1 findings at or above it, 2 bad input, 125 engine unreachable.
 import { isatty } from 'node:tty';
-import type { Deps } from '../common/deps.js';
+import type { Deps } from '../planner/deps.js';
 import type { Item } from '../docker/parse.js';
 import { EXIT_USAGE, SdockerError } from '../common/errors.js';
 import { loadPolicy } from '../policy/load.js';

@@ -2,7 +2,7 @@
 // when one is used, so passing a command through to docker never pays for commander.
 import { Command, CommanderError } from 'commander';
 import type { HardenFlags } from '../compose/edit/command.js';
-import type { Deps } from '../common/deps.js';
+import type { Deps } from '../planner/deps.js';
 import type { Item } from '../docker/parse.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,7 +12,8 @@ import type { RulesOptions } from '../policy-view/command.js';
 import { SHELLS, shellInit, type Shell } from '../completion/shell.js';
 import { SdockerError, EXIT_USAGE } from '../common/errors.js';
 import { COMPOSE_OWN_HELP, OWN_FLAGS_HELP } from './help.js';
-import { oneLineError, shellArgument } from './wiring.js';
+import { oneLineError } from './wiring.js';
+import { shellArgument } from '../completion/shell-argument.js';
 import { judgedOnTheWay } from '../docker/words.js';
 
 export async function runOwn(args: readonly string[], deps: Deps, globals: readonly Item[] = []): Promise<number> {
@@ -78,8 +79,9 @@ export async function runOwn(args: readonly string[], deps: Deps, globals: reado
     .option('--segment', 'one network per pair of services that talk (depends_on, links); internal where neither publishes a port')
     .option('--target <target>', 'compose; swarm (docker stack deploy): write what a swarm honours and report what it does not; k8s: harden Kubernetes manifests, or write them for a compose file', 'compose')
     .action(async (files: string[], flags: HardenFlags) => {
-      const { runHarden } = await import('../compose/edit/command.js');
-      exitCode = await runHarden(files, flags, deps);
+      // Kubernetes manifests are a room of their own that reuses harden's pieces (k8s/command.ts).
+      if (flags.target === 'k8s') exitCode = await (await import('../k8s/command.js')).runK8sHarden(files, flags, deps);
+      else exitCode = await (await import('../compose/edit/command.js')).runHarden(files, flags, deps);
     });
   program
     .command('compose')

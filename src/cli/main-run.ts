@@ -1,6 +1,6 @@
 // main() for run/create/exec alone (src/cli/cli-run.ts): the same decisions as main.ts for an argv
 // whose first word is run, create, exec or `container` (src/cli/launch.ts, runsOnly).
-import type { Deps } from '../common/deps.js';
+import type { Deps } from '../planner/deps.js';
 import { parseInvocation } from '../docker/invocation.js';
 import { exitCodeOf } from '../common/errors.js';
 import { runHardened } from '../run/run.js';

@@ -1,7 +1,7 @@
 // main(argv, deps) -> exit code. Decides between passing a command through, sdocker's own
 // commands, and hardening run/create/exec; cli.ts is the only caller that touches process.
 // Nothing is loaded up front but a word check: a passed-through command pays for nothing else.
-import type { Deps } from '../common/deps.js';
+import type { Deps } from '../planner/deps.js';
 import { mayNeedSdocker } from '../docker/words.js';
 import { exitCodeOf } from '../common/errors.js';
 

@@ -1,7 +1,7 @@
 // The process side of Deps (src/common/deps.ts), for both entries: cli.ts (the whole of sdocker) and
 // cli-run.ts (run/create/exec alone, the launcher's fast path). Each entry is bundled on its
 // own, so each gets its own copy of this file, as of every class it uses (src/cli/launch.ts).
-import type { Deps } from '../common/deps.js';
+import type { Deps } from '../planner/deps.js';
 import { runInherit } from '../common/exec.js';
 
 /** Our own output to a pipe closed early (`sdocker harden | head`) ends quietly, as cat does. */

@@ -1,7 +1,7 @@
 // `sdocker trust [FILE...]`, `--list`, `--forget FILE...`: the files whose exact content the
 // user trusted (policy/trust.ts), and taking that trust back.
 import { resolve } from 'node:path';
-import type { Deps } from '../common/deps.js';
+import type { Deps } from '../planner/deps.js';
 import { SdockerError, EXIT_USAGE } from '../common/errors.js';
 import { findProjectConfig } from '../policy/load.js';
 import { forgetFiles, listTrusted, trustFile, trustStorePath } from '../policy/trust.js';

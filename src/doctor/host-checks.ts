@@ -1,7 +1,7 @@
 // The side of doctor on this machine: config files and their trust, compose, the shell function.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Deps } from '../common/deps.js';
+import type { Deps } from '../planner/deps.js';
 import type { Item } from '../docker/parse.js';
 import { findProjectConfig, userConfigPath, type LoadedPolicy } from '../policy/load.js';
 import { trustState, untrustedWords } from '../policy/trust.js';

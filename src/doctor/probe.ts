@@ -1,7 +1,7 @@
 // What doctor asks the engine: its version, its security options, and sdocker's network, the
 // way sdocker's other commands reach it (engine/choose.ts): the API over a local unix socket,
 // else the docker CLI with docker's global flags (remote, TLS, contexts).
-import type { Deps } from '../common/deps.js';
+import type { Deps } from '../planner/deps.js';
 import type { Item } from '../docker/parse.js';
 import { SocketEngine } from '../engine/api.js';
 import { chooseEngine } from '../engine/choose.js';

@@ -2,7 +2,7 @@
 // engine has AppArmor and which logging driver it uses, sdocker's network, and which named
 // volumes exist already.
 import type { ImageFacts } from '../policy/context.js';
-import type { ContainerConfig, VolumeDefinition } from '../policy/inherited.js';
+import type { ContainerConfig, VolumeDefinition } from '../policy/inherited-facts.js';
 
 export interface EngineInfo {
   readonly apparmor: boolean;
@@ -13,12 +13,6 @@ export interface EngineInfo {
   readonly apiVersion?: string;
   /** `1` or `2` (docker info CgroupVersion). */
   readonly cgroupVersion?: string;
-}
-
-/** Whether the engine gives a container a private cgroup namespace when asked (moby: CgroupnsMode, API >= 1.41). */
-export function privateCgroupns(info: Pick<EngineInfo, 'apiVersion'>): boolean {
-  const [major = 0, minor = 0] = (info.apiVersion ?? '').split('.').map(Number);
-  return major > 1 || (major === 1 && minor >= 41);
 }
 
 export interface NetworkState {

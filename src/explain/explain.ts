@@ -1,6 +1,6 @@
 // sdocker explain CONTAINER: why a container (running, restarting or exited) fails under the
 // hardening, and the flag or profile line that fixes it.
-import type { Deps } from '../common/deps.js';
+import type { Deps } from '../planner/deps.js';
 import type { Item } from '../docker/parse.js';
 import { diagnose, renderDiagnosis } from '../diagnose/explain.js';
 import { Containers } from '../engine/containers.js';

@@ -7,7 +7,7 @@
 // a private one where the engine gives it (API >= 1.41) and the body does not choose.
 import type { RawContainer } from '../audit/types.js';
 import type { Item } from '../docker/parse.js';
-import type { Deps } from '../common/deps.js';
+import type { Deps } from '../planner/deps.js';
 import type { Engine } from '../engine/engine.js';
 import { EXIT_REFUSED } from '../common/errors.js';
 import { hostFacts } from '../planner/facts.js';

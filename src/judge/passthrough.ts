@@ -6,7 +6,7 @@
 // follows, and sdocker exits 125. BuildKit builds (buildx) talk gRPC on a hijacked connection
 // that is passed on unread: their dangerous words (`--network host`, `--allow
 // network.host|security.insecure`) are refused from the command line first.
-import type { Deps } from '../common/deps.js';
+import type { Deps } from '../planner/deps.js';
 import type { Item } from '../docker/parse.js';
 import { chooseEngine } from '../engine/choose.js';
 import { EXIT_REFUSED } from '../common/errors.js';

@@ -6,9 +6,9 @@
 // gone, docker prints the engine error and exits, and sdocker exits 125 (docker create exits 1
 // on an engine error; run 125).
 import type { Item } from '../docker/parse.js';
-import type { Deps } from '../common/deps.js';
+import type { Deps } from '../planner/deps.js';
 import type { Engine, EngineInfo } from '../engine/engine.js';
-import { privateCgroupns } from '../engine/engine.js';
+import { privateCgroupns } from '../docker/api-version.js';
 import { EXIT_REFUSED } from '../common/errors.js';
 import type { HostFacts } from '../policy/context.js';
 import type { Policy } from '../policy/schema.js';

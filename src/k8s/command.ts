@@ -5,7 +5,7 @@
 // or (--check) would change; 2 for bad input.
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import type { Deps } from '../common/deps.js';
+import type { Deps } from '../planner/deps.js';
 import { SdockerError, EXIT_USAGE } from '../common/errors.js';
 import { writeAtomically } from '../compose/edit/atomic.js';
 import { projectFiles, unifiedDiff, type HardenFlags } from '../compose/edit/command.js';

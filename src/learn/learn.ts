@@ -5,7 +5,7 @@
 // Every trial is judged against the reference (judge.ts).
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { Deps } from '../common/deps.js';
+import type { Deps } from '../planner/deps.js';
 import type { Item } from '../docker/parse.js';
 import { EXIT_USAGE, SdockerError } from '../common/errors.js';
 import { imageVersion, normalizeImage } from '../policy/images.js';

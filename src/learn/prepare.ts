@@ -1,7 +1,7 @@
 // Before the reference run: the policy and refusals (a refused run starts nothing), the image
 // (pulled when missing: a failed pull is one line and exit 1), the engine's facts, the network
 // the trials use, and the container spec the reference runs.
-import type { Deps } from '../common/deps.js';
+import type { Deps } from '../planner/deps.js';
 import type { Item } from '../docker/parse.js';
 import { Containers } from '../engine/containers.js';
 import { ensureNetwork } from '../engine/network.js';

@@ -3,7 +3,7 @@
 // when the run has such options, in parallel with the image and info (src/planner/facts.ts).
 import { containerRef, namedVolumeRefs, parseVolumesFrom } from '../docker/inherit.js';
 import type { Engine, VolumeState } from '../engine/engine.js';
-import type { ContainerConfig, InheritedFacts, VolumeDefinition } from '../policy/inherited.js';
+import type { ContainerConfig, InheritedFacts, VolumeDefinition } from '../policy/inherited-facts.js';
 
 /** What a run names that already exists: donors of volumes, containers whose namespace it joins, named volumes. */
 export interface InheritAsk {

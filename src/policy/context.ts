@@ -2,7 +2,7 @@
 // about the engine and the host. Rules are pure functions of this context.
 import type { Item, Opt } from '../docker/parse.js';
 import { parseBool } from '../docker/parse.js';
-import type { InheritedFacts } from './inherited.js';
+import type { InheritedFacts } from './inherited-facts.js';
 import type { Policy } from './schema.js';
 
 /** Hidden aliases docker still accepts, folded onto the documented name. */

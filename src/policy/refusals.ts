@@ -10,16 +10,10 @@ import { inheritedBinds, inheritedHostNamespaces, type SharedNamespace } from '.
 import { seccompFileDanger, seccompTextDanger } from './seccomp-file.js';
 import { bindsOf, holdsEngineSocket, judgeBind, type Bind } from './mounts.js';
 import { REFUSALS, type RefuseId } from './rules.js';
+import type { Violation } from './violation.js';
 
-export interface Violation {
-  readonly rule: RefuseId;
-  /** What it is about, when the rule can be lifted for one item: a capability, a path. */
-  readonly detail?: string;
-  /** What the user wrote, as a flag. */
-  readonly what: string;
-  /** How to do without it. */
-  readonly fix: string;
-}
+export type { Violation } from './violation.js';
+
 
 type Check = (view: OptionView, ctx: RuleContext) => Violation[];
 

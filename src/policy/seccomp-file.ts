@@ -5,7 +5,7 @@
 // allows every call not listed is no filter at all.
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { foldsTo, goString, isObject, parseGoJson, type GoJson } from '../engine/go-json.js';
+import { foldsTo, goString, isObject, parseGoJson, type GoJson } from '../docker/go-json.js';
 
 /** Actions under which an unlisted call runs (SCMP_ACT_LOG only logs it). */
 const PERMISSIVE = new Set(['SCMP_ACT_ALLOW', 'SCMP_ACT_LOG']);

@@ -9,7 +9,7 @@ import { namedVolumes } from '../docker/volumes.js';
 import { baseContext, gatherFacts, PullFailed } from '../planner/facts.js';
 import { inheritAsk } from '../planner/inherited-facts.js';
 import { parseBool } from '../docker/parse.js';
-import type { Deps } from '../common/deps.js';
+import type { Deps } from '../planner/deps.js';
 import { checkRefusals, planContainer, planExec, type Plan } from '../planner/plan.js';
 import { OptionView } from '../policy/context.js';
 import { loadPolicy, type LoadedPolicy } from '../policy/load.js';

@@ -8,7 +8,7 @@
 // lifts a refusal for this deploy.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Deps } from '../common/deps.js';
+import type { Deps } from '../planner/deps.js';
 import type { Item } from '../docker/parse.js';
 import { EXIT_REFUSED } from '../common/errors.js';
 import { hostFacts } from '../planner/facts.js';

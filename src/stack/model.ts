@@ -9,7 +9,7 @@
 // - `env_file` stays relative in the model (measured), so it is made absolute from that folder.
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import type { Deps } from '../common/deps.js';
+import type { Deps } from '../planner/deps.js';
 import type { Item } from '../docker/parse.js';
 import type { Path } from '../yaml/index.js';
 import type { DeployArgs } from './args.js';

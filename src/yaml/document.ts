@@ -2,7 +2,7 @@
 import { LineCounter, isAlias, isMap, isScalar, isSeq, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
 import { SdockerError, EXIT_USAGE } from '../common/errors.js';
 import { EditableYaml } from './editable.js';
-import { checkedDocument, documentData, parseTokens, type Path } from './index.js';
+import { checkedDocument, documentData, parseTokens, type Path } from './parse.js';
 import { mergedNode, ownCopy, writtenText } from './nodes.js';
 
 /**

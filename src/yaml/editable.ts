@@ -7,7 +7,7 @@ import { LineCounter, YAMLMap, isAlias, isMap, isScalar, isSeq, type Alias, type
 import { SdockerError, EXIT_USAGE } from '../common/errors.js';
 import { Anchors, holdsAnchor } from './anchors.js';
 import { PristineCopies } from './copies.js';
-import type { Path, WriteMode } from './index.js';
+import type { Path, WriteMode } from './parse.js';
 import { isEmpty, styledNode } from './nodes.js';
 import { Snapshot } from './splice.js';
 import { writeDocument } from './write.js';

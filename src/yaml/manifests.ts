@@ -4,7 +4,7 @@
 // Compose files stay single-document: ComposeDocument still refuses a second one.
 import { LineCounter } from 'yaml';
 import { EditableYaml } from './editable.js';
-import { checkedDocument, documentData, parseTokens, splitDocuments } from './index.js';
+import { checkedDocument, documentData, parseTokens, splitDocuments } from './parse.js';
 
 export interface ManifestDocument {
   /** The document's values as a reader gets them (aliases and merge keys resolved); null for an empty one. */

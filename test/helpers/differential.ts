@@ -4,7 +4,7 @@
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import type { Deps } from '../../src/common/deps.js';
+import type { Deps } from '../../src/planner/deps.js';
 import { chooseEngine } from '../../src/engine/choose.js';
 import { main } from '../../src/cli/main.js';
 import { loadPolicy } from '../../src/policy/load.js';

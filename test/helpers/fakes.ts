@@ -1,7 +1,7 @@
 // Fakes for unit tests of argument building: an engine that answers from data and records
 // what it was asked to create, and a runner that records the docker argv instead of running it.
 import type { ContainerState, Engine, EngineInfo, NetworkSpec, NetworkState, VolumeState } from '../../src/engine/engine.js';
-import type { Deps } from '../../src/common/deps.js';
+import type { Deps } from '../../src/planner/deps.js';
 import { main } from '../../src/cli/main.js';
 import type { ImageFacts } from '../../src/policy/context.js';
 

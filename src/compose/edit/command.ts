@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { projectEnv } from '../read/dotenv.js';
 import { SdockerError, EXIT_USAGE } from '../../common/errors.js';
-import type { Deps } from '../../common/deps.js';
+import type { Deps } from '../../planner/deps.js';
 import { writeAtomically } from './atomic.js';
 import { hardenCompose, type HardenedFile } from './harden.js';
 import { checkCopyFolders, pendingCopies, pendingFindings, sayWhereCopiesGo, writeCopies } from './portable-copies.js';
@@ -38,7 +38,6 @@ export async function runHarden(files: readonly string[], flags: HardenFlags, de
   const format = flags.format ?? 'text';
   if (!['text', 'json', 'sarif'].includes(format)) throw new SdockerError(`sdocker: --format takes text, json or sarif, not '${format}'`, EXIT_USAGE);
   const target = flags.target ?? 'compose';
-  if (target === 'k8s') return (await import('../../k8s/command.js')).runK8sHarden(files, flags, deps);
   if (!isTarget(target)) throw new SdockerError(`sdocker: --target takes compose, swarm or k8s, not '${target}'`, EXIT_USAGE);
   const override = flags.override !== undefined && flags.override !== false;
   // --check --override: what the override would add and leave out, written nowhere.

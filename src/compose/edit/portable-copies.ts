@@ -1,7 +1,7 @@
 // What `sdocker harden` does about the seccomp profile copies its files name (portable.ts):
 // --write (and --override FILE) refresh them, --check and the JSON/SARIF findings report them,
 // the modes that write nothing say once where the profile must go.
-import type { Deps } from '../../common/deps.js';
+import type { Deps } from '../../planner/deps.js';
 import type { HardenedFile } from './harden.js';
 import { copyFinding, copyNotice, copyState, realFolders, refreshCopy, type SeccompCopy } from './portable.js';
 import type { Finding } from '../keys/types.js';

@@ -5,7 +5,7 @@ import { engineVolumeName, type EngineView } from './engine-facts.js';
 import { isOnForRefusal } from './booleans.js';
 import { Unresolved } from './interpolate.js';
 import type { ComposeProject, Written } from './project.js';
-import type { Place, Setting } from './settings.js';
+import type { Place, Setting } from './setting.js';
 import { volumeBinds, type VolumeBind } from './volumes.js';
 import { composeForm } from './wording.js';
 

@@ -4,7 +4,7 @@
 // deploy starts such a task with NetworkMode host (docker/cli cli/command/stack/swarm/
 // deploy_composefile.go validateExternalNetworks skips names that are not user-defined, so
 // `host` is attached as is); docker-compose 1.29 creates the container with NetworkMode host.
-import type { Place, Setting } from './settings.js';
+import type { Place, Setting } from './setting.js';
 import type { ComposeProject, Written } from './project.js';
 import { Unresolved } from './interpolate.js';
 

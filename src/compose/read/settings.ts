@@ -4,7 +4,6 @@
 // `network_mode`/`pid`/`ipc: service:X` (X's namespace, chains followed). Each setting keeps
 // the path it is reported at in the file being judged, and where it came from.
 import { dirname, relative } from 'node:path';
-import type { Violation } from '../../policy/refusals.js';
 import type { EngineView } from './engine-facts.js';
 import type { RefuseId } from '../../policy/rules.js';
 import type { Path } from '../../yaml/index.js';
@@ -15,18 +14,9 @@ import { volumeBinds, type VolumeBind } from './volumes.js';
 import { composeForm } from './wording.js';
 import { hostNetworkSettings } from './network-settings.js';
 import { bindSettings, buildSettings, deviceValue, fileMount, namedOnEngine } from './mount-settings.js';
+import type { Place, Setting } from './setting.js';
 
-export interface Place {
-  readonly path: Path;
-  /** Where an inherited setting comes from, for the message; undefined for the service's own. */
-  readonly origin: string | undefined;
-  /** The setting in the file's words (`network_mode: host`), for the message (wording.ts). */
-  readonly shown?: string;
-  /** Written in a file merged beneath this one (ComposeProject beneath): that file's own judging reports it. */
-  readonly layered?: boolean;
-}
-
-export type Setting = Place & ({ readonly flag: string; readonly value: string } | { readonly violation: Violation });
+export type { Place, Setting } from './setting.js';
 
 export interface Problem extends Place {
   readonly level: 'error' | 'warning';

@@ -4,7 +4,7 @@
 // gets the same endpoint in its own words: v1 1.29 has -H, --context, --tls* (its --help), and
 // reads DOCKER_CONFIG; a standalone v2 moves the same flags before `compose`
 // (cmd/compatibility/convert.go). What cannot be carried is refused, never dropped.
-import type { Deps } from '../../common/deps.js';
+import type { Deps } from '../../planner/deps.js';
 import { parseBool, type Item, type Opt } from '../../docker/parse.js';
 import { SdockerError, EXIT_USAGE } from '../../common/errors.js';
 import type { Flavor } from './flags.js';

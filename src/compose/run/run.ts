@@ -7,7 +7,7 @@
 // `--sd-allow RULE` (own-options.ts) lifts a refusal for this run.
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import type { Deps } from '../../common/deps.js';
+import type { Deps } from '../../planner/deps.js';
 import type { Engine } from '../../engine/engine.js';
 import type { Item, ParsedFlags } from '../../docker/parse.js';
 import { SdockerError, EXIT_REFUSED, EXIT_USAGE } from '../../common/errors.js';

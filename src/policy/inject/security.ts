@@ -8,7 +8,7 @@ import { normalizeCap } from '../refusals.js';
 import { grantedCaps, tmpfsOwner, tmpfsPath, tmpfsValue } from '../defaults.js';
 import { basename, dirname } from 'node:path';
 import { PROFILES_DIR } from '../../common/paths.js';
-import { privateCgroupns } from '../../engine/engine.js';
+import { privateCgroupns } from '../../docker/api-version.js';
 import { add, say, type Inject } from './types.js';
 import { runUser, USER_INJECTIONS } from './user.js';
 

@@ -4,9 +4,9 @@
 // lifetime: none of them is reloaded by SIGHUP (moby daemon/reload.go). So it is cached per
 // engine instance (engine-key.ts); a restarted or different engine has another key and is asked.
 import { join } from 'node:path';
-import type { Engine, EngineInfo } from '../engine/engine.js';
-import { engineKey } from './engine-key.js';
-import { cacheDir, readCache, writeCache } from './store.js';
+import type { Engine, EngineInfo } from './engine.js';
+import { engineKey } from '../cache/engine-key.js';
+import { cacheDir, readCache, writeCache } from '../cache/store.js';
 
 const FILE = 'engine-info.json';
 /** Entries kept: a few engines (contexts, rootless and root) without growing forever. */
