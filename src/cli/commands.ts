@@ -9,11 +9,11 @@ import { join } from 'node:path';
 import { APPARMOR_DIR, appArmorState, describeState } from '../policy/apparmor.js';
 import { PACKAGE_ROOT } from '../common/paths.js';
 import type { RulesOptions } from '../policy-view/command.js';
-import { SHELLS, shellInit, type Shell } from '../completion/shell.js';
+import { shellInit } from '../completion/shell.js';
 import { SdockerError, EXIT_USAGE } from '../common/errors.js';
 import { COMPOSE_OWN_HELP, OWN_FLAGS_HELP } from './help.js';
 import { oneLineError } from '../common/suggest.js';
-import { shellArgument } from '../completion/shell-argument.js';
+import { asShell, shellArgument } from '../completion/shell-argument.js';
 import { judgedOnTheWay } from '../docker/words.js';
 
 export async function runOwn(args: readonly string[], deps: Deps, globals: readonly Item[] = []): Promise<number> {
@@ -44,8 +44,7 @@ export async function runOwn(args: readonly string[], deps: Deps, globals: reado
     .addArgument(shellArgument())
     .description('print a shell function that routes run/create/exec/compose/stack through sdocker')
     .action((shell: string) => {
-      if (!(SHELLS as readonly string[]).includes(shell)) throw new SdockerError(`sdocker: unknown shell '${shell}'; use one of ${SHELLS.join(', ')}`, EXIT_USAGE);
-      deps.stdout(shellInit(shell as Shell));
+      deps.stdout(shellInit(asShell(shell)));
     });
   program
     .command('rules')

@@ -11,7 +11,7 @@ export function main(argv: readonly string[], deps: Deps): Promise<number> {
     const { parseInvocation } = await import('../docker/invocation.js');
     const inv = parseInvocation(argv);
     if (inv.kind === 'pass') {
-      (await import('../docker/typo.js')).refuseOwnTypo(argv, deps.env);
+      (await import('../docker/typo.js')).refuseOwnTypo(inv.command, deps.env);
       return deps.run(deps.docker, argv);
     }
     if (inv.kind === 'own') return (await import('./commands.js')).runOwn(inv.args, deps, inv.globals);

@@ -38,6 +38,8 @@ export interface OwnInvocation {
 
 export interface PassInvocation {
   readonly kind: 'pass';
+  /** The command word after docker's global flags, where they parsed (typo.ts judges a near miss of an own command). */
+  readonly command?: string;
 }
 
 export type Invocation = ContainerInvocation | ExecInvocation | OwnInvocation | PassInvocation;
@@ -77,7 +79,7 @@ export function parseInvocation(argv: readonly string[]): Invocation {
     throw new SdockerError(`sdocker: flags between 'container' and its subcommand are not supported; write them after the subcommand`);
   }
   if (HARDENED.has(first)) return parseHardened(first, [first], globals.items, globals.rest.slice(1));
-  return { kind: 'pass' };
+  return { kind: 'pass', command: first };
 }
 
 /**

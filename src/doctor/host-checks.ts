@@ -1,9 +1,10 @@
 // The side of doctor on this machine: config files and their trust, compose, the shell function.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Deps } from '../planner/deps.js';
 import type { Item } from '../docker/parse.js';
 import { findProjectConfig, userConfigPath, userImagesDir, type LoadedPolicy } from '../policy/load.js';
+import { imageProfileFiles } from '../policy/images.js';
 import { trustState, untrustedWords } from '../policy/trust.js';
 import { shortFile } from '../policy-view/explain.js';
 import { check, type Check } from './check.js';
@@ -26,7 +27,7 @@ export function configChecks(deps: Pick<Deps, 'env' | 'cwd'>, loaded: LoadedPoli
 function imageProfilesCheck(env: NodeJS.ProcessEnv): Check {
   const dir = userImagesDir(env);
   if (dir === undefined || !existsSync(dir)) return check('image profiles', 'ok', 'none learned (sdocker learn IMAGE writes one)');
-  const count = readdirSync(dir).filter((name) => name.endsWith('.yml')).length;
+  const count = imageProfileFiles(dir).length;
   const where = shortFile(dir, env);
   return check('image profiles', 'ok', count === 0 ? `none learned (${where} is empty)` : `${count} learned in ${where}, in effect before sdocker's own`);
 }

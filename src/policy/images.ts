@@ -50,11 +50,15 @@ function entryNames(entry: string, ref: string): 'version' | 'repository' | unde
  * folder, a profile naming its tag (what sdocker learn writes: it proved that tag) before one
  * naming its repository.
  */
+/** The profile files of an image-profile folder, in the order they are read; none where it does not exist. */
+export function imageProfileFiles(dir: string): string[] {
+  return existsSync(dir) ? readdirSync(dir).filter((name) => name.endsWith('.yml')).sort() : [];
+}
+
 export async function findImageProfile(ref: string, read: (file: string) => Promise<Layer>, dirs: readonly string[] = [IMAGE_PROFILES_DIR]): Promise<ImageProfile | undefined> {
   for (const dir of dirs) {
-    if (!existsSync(dir)) continue;
     let repositoryMatch: ImageProfile | undefined;
-    for (const entry of readdirSync(dir).filter((n) => n.endsWith('.yml')).sort()) {
+    for (const entry of imageProfileFiles(dir)) {
       const file = join(dir, entry);
       const layer = await read(file);
       const names = ((layer['images'] as string[] | undefined) ?? []).map((image) => entryNames(image, ref));
