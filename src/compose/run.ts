@@ -31,11 +31,12 @@ import { configCall } from './portable-run.js';
 import { withPrivateFile } from './private-file.js';
 import { shownPath } from '../quote.js';
 import { classify } from './subcommands.js';
+import { composeWatched } from '../settle/compose.js';
 
 export async function runCompose(argv: readonly string[], deps: Deps, dockerGlobals: readonly Item[] = []): Promise<number> {
   const compose = await findCompose(deps, dockerGlobals);
   const run = (words: readonly string[]): Promise<number> => deps.run(compose.file, [...compose.prefix, ...words], compose.env === undefined ? {} : { env: compose.env });
-  const { allow, args } = takeOwnOptions(argv, compose.flavor, compose.name);
+  const { allow, settle, args } = takeOwnOptions(argv, compose.flavor, compose.name);
   const warn = sayOnce(deps);
   const parsed = parseComposeArgs(args, compose.flavor, compose.name);
   // No subcommand (compose prints its help), --help, --version: nothing is created.
@@ -62,7 +63,7 @@ export async function runCompose(argv: readonly string[], deps: Deps, dockerGlob
     const policy = await judgeFlags('run', flags, [deps.cwd, resolve(deps.cwd, parsed.projectDir ?? fileDir)], { deps, target, allow, warn });
     subArgs = [...bindOneOffPorts(flags, policy), ...(flags.dashdash ? ['--'] : []), ...flags.rest];
   }
-  const engine = { target, name: parsed.projectName, projectDir: resolve(deps.cwd, parsed.projectDir ?? fileDir), allow, warn };
+  const engine = { target, name: parsed.projectName, projectDir: resolve(deps.cwd, parsed.projectDir ?? fileDir), allow, warn, settle, globals: [...dockerGlobals, ...parsed.endpoint].flatMap((item) => item.words) };
   return runHardened(compose, files, parsed.globals, [parsed.sub, ...subArgs], parsed.projectDir === undefined ? fileDir : undefined, deps, run, engine);
 }
 
@@ -90,6 +91,10 @@ interface EngineChoice {
   readonly allow: readonly string[];
   /** A warning, said once. */
   readonly warn: (line: string) => void;
+  /** --sd-settle as written (settle/window.ts). */
+  readonly settle: string | undefined;
+  /** docker's global words that reach the same engine. */
+  readonly globals: readonly string[];
 }
 
 interface Judging {
@@ -154,7 +159,11 @@ async function runHardened(compose: ComposeCommand, files: readonly string[], gl
   // Quiet on success: no notes (a read-only bind allowed); those are harden --check's.
   for (const f of result.findings.filter((x) => x.level !== 'change' && x.level !== 'note')) deps.stderr(`sdocker: service ${f.service}: ${f.message}\n`);
   if (refused.length > 0) return EXIT_REFUSED;
-  return withPrivateFile('sdocker-compose-', 'compose.hardened.yml', result.output, (hardened) => run(['-f', hardened, ...(projectDir === undefined ? [] : ['--project-directory', projectDir]), ...globals, ...subWords]));
+  // settle/: `up` is watched through the settle window; what compose makes carries the user's files in a label.
+  const watch = { deps, engine: target, globals: choice.globals, project: engine.project, files, model: result.output, sub: subWords[0] ?? '', subArgs: subWords.slice(1), settleOption: choice.settle };
+  return withPrivateFile('sdocker-compose-', 'compose.hardened.yml', result.output, (hardened) =>
+    composeWatched({ ...watch, hardened }, (extra) => run(['-f', hardened, ...extra.flatMap((file) => ['-f', file]), ...(projectDir === undefined ? [] : ['--project-directory', projectDir]), ...globals, ...subWords])),
+  );
 }
 
 /** `a.yml not trusted, b.yml changed since you trusted it`; files in one state share its words. */

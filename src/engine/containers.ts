@@ -19,16 +19,24 @@ export interface ContainerInfo {
   readonly ips: readonly string[];
   /** What it runs: Path and Args. */
   readonly command: readonly string[];
+  /** Its labels (compose's name its service, project and files). */
+  readonly labels: Readonly<Record<string, string>>;
+  /** The id of the image it was made from (Config.Image is the name the user gave). */
+  readonly imageId: string;
 }
 
-interface RawInspect {
+/** `docker inspect` of a container (the engine's /containers/ID/json), as far as sdocker reads it. */
+export interface RawInspect {
   Name: string;
+  Id?: string;
+  Image?: string;
+  Created?: string;
   Path?: string;
   Args?: string[] | null;
   RestartCount?: number;
-  State: { Running: boolean; Restarting: boolean; ExitCode: number; OOMKilled: boolean };
-  Config: { User?: string; Image: string };
-  HostConfig: { ReadonlyRootfs?: boolean; CapAdd?: string[] | null };
+  State: { Status?: string; Running: boolean; Restarting: boolean; ExitCode: number; OOMKilled: boolean; Error?: string; StartedAt?: string; FinishedAt?: string; Health?: { Status?: string } | null };
+  Config: { User?: string; Image: string; Labels?: Record<string, string> | null; Tty?: boolean };
+  HostConfig: { ReadonlyRootfs?: boolean; CapAdd?: string[] | null; AutoRemove?: boolean };
   NetworkSettings?: { Networks?: Record<string, { IPAddress?: string }> | null };
 }
 
@@ -49,7 +57,7 @@ export class Containers {
     const result = await this.call('container', 'inspect', ref);
     if (result.exitCode !== 0) return undefined;
     const raw = (JSON.parse(result.stdout) as RawInspect[])[0];
-    return raw === undefined ? undefined : toInfo(raw);
+    return raw === undefined ? undefined : containerInfo(raw);
   }
 
   /** The container's output lines, stdout and stderr, at most the last `tail`. */
@@ -117,7 +125,7 @@ function lastLine(text: string): string {
   return text.trim().split('\n').at(-1) ?? '';
 }
 
-function toInfo(raw: RawInspect): ContainerInfo {
+export function containerInfo(raw: RawInspect): ContainerInfo {
   const networks = raw.NetworkSettings?.Networks ?? {};
   return {
     name: raw.Name.replace(/^\//, ''),
@@ -132,5 +140,7 @@ function toInfo(raw: RawInspect): ContainerInfo {
     capAdd: raw.HostConfig.CapAdd ?? [],
     ips: Object.values(networks).map((n) => n.IPAddress ?? '').filter((ip) => ip !== ''),
     command: [raw.Path ?? '', ...(raw.Args ?? [])].filter((word) => word !== ''),
+    labels: raw.Config.Labels ?? {},
+    imageId: raw.Image ?? '',
   };
 }

@@ -17,6 +17,8 @@ import { refusalMessage } from '../policy/refusals.js';
 import { splitAllow } from '../policy/allow.js';
 import { allowedWarning, renderDryRun } from '../report.js';
 import { afterLinks, checkTargets, generateName, prepareLinks } from './links.js';
+import { watchRun } from '../settle/run.js';
+import { settleWindow } from '../settle/window.js';
 
 interface OwnOptions {
   readonly dryRun: boolean;
@@ -24,6 +26,8 @@ interface OwnOptions {
   readonly format: 'text' | 'json';
   readonly profile: string;
   readonly allow: string[];
+  /** --sd-settle as written (settle/window.ts reads it). */
+  readonly settle: string | undefined;
 }
 
 function ownOptions(view: OptionView, env: NodeJS.ProcessEnv): OwnOptions {
@@ -33,7 +37,16 @@ function ownOptions(view: OptionView, env: NodeJS.ProcessEnv): OwnOptions {
     format: dry === 'json' ? 'json' : 'text',
     profile: view.last('sd-profile') ?? (env['SDOCKER_PROFILE'] || 'default'),
     allow: splitAllow(view.values('sd-allow')),
+    settle: view.last('sd-settle'),
   };
+}
+
+/** --sd-settle watches what `run` starts: create and exec start nothing to watch. A bad value fails before anything runs. */
+function checkSettle(own: OwnOptions, inv: ContainerInvocation | ExecInvocation, env: NodeJS.ProcessEnv): void {
+  if (own.settle === undefined) return;
+  const sub = inv.kind === 'exec' ? 'exec' : inv.sub;
+  if (sub !== 'run') throw new SdockerError(`sdocker: --sd-settle watches the container a run starts; ${sub} starts none: drop it`, EXIT_USAGE);
+  settleWindow(own.settle, env);
 }
 
 /** A bool word (docker's own: true, 1, false, ...); anything else is a mistake, not a dry run. */
@@ -56,6 +69,7 @@ export async function runHardened(inv: ContainerInvocation | ExecInvocation, dep
 async function hardenOrThrow(inv: ContainerInvocation | ExecInvocation, deps: Deps): Promise<number> {
   const items = inv.flags.items;
   const own = ownOptions(new OptionView(items, true), deps.env);
+  checkSettle(own, inv, deps.env);
   const image = inv.kind === 'container' ? inv.image : undefined;
   const loaded = await loadPolicy({ profile: own.profile, env: deps.env, cwd: deps.cwd, cliAllow: own.allow, ...(image === undefined ? {} : { image }) });
   const engine = await deps.engineFor(inv);
@@ -84,24 +98,11 @@ async function hardenOrThrow(inv: ContainerInvocation | ExecInvocation, deps: De
   if (plan.refused.length > 0 && !own.dryRun) return refuse(plan.refused.map(refusalMessage), deps);
   // plan.network, when set, is the policy's network: its state was asked for with the other facts.
   const networkExists = plan.network === undefined || gathered.unknown !== undefined ? undefined : await ensureNetwork(engine, plan.network, gathered.network, own.dryRun);
-  const code = await finish(plan, said, gathered.unknown, networkExists);
-  if (!own.dryRun && failedInForeground(inv, view, code)) await explainFailure(inv, view, named.generatedName, deps);
-  return code;
-}
-
-/** A foreground run whose container failed (not docker's own 125-127, not a signal), and is still there to read. */
-function failedInForeground(inv: ContainerInvocation, view: OptionView, code: number): boolean {
-  return inv.sub === 'run' && code > 0 && code < 125 && !view.isOn('detach') && !view.isOn('rm');
-}
-
-/** Why the hardening broke it, when its own log says so; nothing when it does not. */
-async function explainFailure(inv: ContainerInvocation, view: OptionView, generated: string | undefined, deps: Deps): Promise<void> {
-  const { Containers } = await import('../engine/containers.js');
-  const { diagnose, renderDiagnosis } = await import('../diagnose/explain.js');
-  const containers = new Containers(deps.docker, inv.globals.flatMap((item) => item.words));
-  const name = view.last('name') ?? generated ?? (await containers.latest(inv.image));
-  const diagnosis = name === undefined ? undefined : await diagnose(containers, name);
-  if (diagnosis !== undefined && diagnosis.findings.length > 0) deps.stderr(renderDiagnosis(diagnosis, "sdocker: failed under sdocker's hardening: "));
+  if (own.dryRun) return finish(plan, said, gathered.unknown, networkExists);
+  // settle/: the container is watched from before docker makes it; a failure is explained, and
+  // `run -d` of an image not yet seen running waits the settle window.
+  const watched = await watchRun({ inv, view, deps, engine, imageId: gathered.facts.image?.id, profiled: loaded.imageProfile !== undefined, generatedName: named.generatedName, settleOption: own.settle });
+  return watched.after(() => finish(plan, said, gathered.unknown, networkExists));
 }
 
 interface Said {

@@ -1,0 +1,93 @@
+// The run room's hook: what sdocker watches of the container a `docker run` makes, and what it
+// says afterwards. `run -d` of an image with no profile that sdocker has not yet seen running
+// hardened waits the settle window (window.ts) and reports a container that did not stay up
+// (exit 1); a foreground run that failed is explained, --rm or not.
+import type { ContainerInvocation } from '../docker/invocation.js';
+import type { Deps } from '../deps.js';
+import type { Engine } from '../engine/engine.js';
+import type { OptionView } from '../policy/context.js';
+import { inspectorFor, type Inspector } from './inspector.js';
+import { rememberRunning, seenRunning } from './seen.js';
+import { containerEvents, RunWatch } from './watch.js';
+import { settleWindow, type SettleWindow } from './window.js';
+
+export interface RunWatchRequest {
+  readonly inv: ContainerInvocation;
+  readonly view: OptionView;
+  readonly deps: Deps;
+  readonly engine: Engine;
+  /** The image's id (the engine's answer), when it is known. */
+  readonly imageId: string | undefined;
+  /** A profile (bundled or learned) covers the image. */
+  readonly profiled: boolean;
+  /** The name sdocker gave the container (a --link run), when the user gave none. */
+  readonly generatedName: string | undefined;
+  /** --sd-settle as written. */
+  readonly settleOption: string | undefined;
+}
+
+export interface AfterRun {
+  /** Run docker (`run`: its exit code); then what to return, once the container was watched and explained. */
+  readonly after: (run: () => Promise<number>) => Promise<number>;
+}
+
+interface Plan {
+  readonly request: RunWatchRequest;
+  readonly window: SettleWindow;
+  readonly inspector: Inspector;
+  readonly globals: readonly string[];
+  readonly name: string | undefined;
+  readonly since: number;
+  readonly watch: RunWatch | undefined;
+}
+
+/** Decide what to watch and start watching, before docker runs; docker's code goes to `after`. */
+export async function watchRun(request: RunWatchRequest): Promise<AfterRun> {
+  const { inv, view, deps } = request;
+  const window = settleWindow(request.settleOption, deps.env);
+  const detached = view.isOn('detach');
+  const rm = view.isOn('rm');
+  if (inv.sub !== 'run') return { after: (run) => run() };
+  const settles = detached && window.ms > 0 && (window.forced || (!request.profiled && !(request.imageId !== undefined && seenRunning(request.imageId, deps.env))));
+  const globals = inv.globals.flatMap((item) => item.words);
+  const inspector = inspectorFor(request.engine, deps.docker, globals);
+  const name = view.last('name') ?? request.generatedName;
+  // Events only where the id is needed and not known, or where a --rm container's output must be read.
+  const attach = rm && inspector.socketPath !== undefined && (settles || !detached);
+  const since = Date.now();
+  let watch: RunWatch | undefined;
+  if ((settles && name === undefined) || attach) {
+    watch = new RunWatch(inspector, { name, image: inv.image, attach, tty: view.isOn('tty') });
+    watch.start(await containerEvents(inspector, deps.docker, globals, since / 1000, name));
+  }
+  const plan: Plan = { request, window, inspector, globals, name, since, watch };
+  return {
+    after: async (run) => {
+      try {
+        const code = await run();
+        if (settles && code === 0) return await settleDetached(plan);
+        if (!detached && failedByItself(code)) await explainForeground(plan, code, rm);
+        return code;
+      } finally {
+        watch?.stop();
+      }
+    },
+  };
+}
+
+/** The container's own failure (not docker's 125-127, not a signal). */
+function failedByItself(code: number): boolean {
+  return code > 0 && code < 125;
+}
+
+async function settleDetached(plan: Plan): Promise<number> {
+  const { settleRun } = await import('./run-settle.js');
+  return settleRun(plan, rememberRunning);
+}
+
+async function explainForeground(plan: Plan, code: number, rm: boolean): Promise<void> {
+  const { explainRun } = await import('./run-explain.js');
+  await explainRun(plan, code, rm);
+}
+
+export type { Plan as RunWatchPlan };
