@@ -61,7 +61,7 @@ export interface Captured {
 }
 
 /** Run a command and capture its output (no shell; never throws for a non-zero exit); `cwd`: its working directory. */
-export async function capture(file: string, args: readonly string[], input?: string, cwd?: string): Promise<Captured> {
+export async function capture(file: string, args: readonly string[], input?: string | Uint8Array, cwd?: string): Promise<Captured> {
   const { execa } = await import('execa');
   const result = await execa(file, args, { reject: false, stripFinalNewline: true, ...(input === undefined ? {} : { input }), ...(cwd === undefined ? {} : { cwd }) });
   if (result.failed && result.exitCode === undefined) {

@@ -23,6 +23,8 @@ export interface ContainerInfo {
   readonly labels: Readonly<Record<string, string>>;
   /** The id of the image it was made from (Config.Image is the name the user gave). */
   readonly imageId: string;
+  /** Its process ever started (StartedAt is not Go's zero time). */
+  readonly started: boolean;
 }
 
 /** `docker inspect` of a container (the engine's /containers/ID/json), as far as sdocker reads it. */
@@ -39,6 +41,9 @@ export interface RawInspect {
   HostConfig: { ReadonlyRootfs?: boolean; CapAdd?: string[] | null; AutoRemove?: boolean };
   NetworkSettings?: { Networks?: Record<string, { IPAddress?: string }> | null };
 }
+
+/** The label of a stand-in: a container sdocker creates from an image, never starts, and removes at once. */
+export const STANDIN_LABEL = 'io.sdocker.standin';
 
 export class Containers {
   constructor(
@@ -110,6 +115,27 @@ export class Containers {
     return result.stdout.split('\n').slice(1).map((line) => Number(line.trim().split(/\s+/)[1])).filter((uid) => Number.isInteger(uid));
   }
 
+  /**
+   * A stand-in for `image` (its files, and the `mounts` given as -v words): created, never
+   * started (its entrypoint is never run), with no network, labelled; undefined when docker refused.
+   */
+  async createStandIn(image: string, mounts: readonly string[] = []): Promise<string | undefined> {
+    const args = ['create', '--label', `${STANDIN_LABEL}=true`, '--network', 'none', '--entrypoint', '/sdocker-stand-in', ...mounts.flatMap((m) => ['-v', m]), image];
+    return (await this.runDetached(args)).id;
+  }
+
+  /** Extract a tar into the container's folder `dir` (`docker cp -`; a created, never started container too). */
+  async putArchive(ref: string, dir: string, tar: Uint8Array): Promise<string | undefined> {
+    const result = await capture(this.docker, [...this.globals, 'cp', '-', `${ref}:${dir}`], tar);
+    return result.exitCode === 0 ? undefined : lastLine(result.stderr);
+  }
+
+  /** When the engine created the volume (ms since the epoch), undefined when there is none. */
+  async volumeCreated(name: string): Promise<number | undefined> {
+    const result = await this.call('volume', 'inspect', '--format', '{{.CreatedAt}}', name);
+    return result.exitCode === 0 ? Date.parse(result.stdout.trim()) : undefined;
+  }
+
   /** Run a command in the container; its exit code. */
   async exec(ref: string, argv: readonly string[]): Promise<{ exitCode: number; output: string }> {
     const result = await this.call('exec', ref, ...argv);
@@ -142,5 +168,6 @@ export function containerInfo(raw: RawInspect): ContainerInfo {
     command: [raw.Path ?? '', ...(raw.Args ?? [])].filter((word) => word !== ''),
     labels: raw.Config.Labels ?? {},
     imageId: raw.Image ?? '',
+    started: !/^0001-01-01/.test(raw.State.StartedAt ?? '0001-01-01'),
   };
 }

@@ -19,6 +19,8 @@ import { allowedWarning, renderDryRun } from '../report.js';
 import { afterLinks, checkTargets, generateName, prepareLinks } from './links.js';
 import { watchRun } from '../settle/run.js';
 import { settleWindow } from '../settle/window.js';
+import { volumesToOwn } from '../volumes/plan.js';
+import { runOwningVolumes } from '../volumes/run.js';
 
 interface OwnOptions {
   readonly dryRun: boolean;
@@ -76,7 +78,7 @@ async function hardenOrThrow(inv: ContainerInvocation | ExecInvocation, deps: De
   const base = baseContext(inv.kind === 'exec' ? 'exec' : inv.sub, items, loaded, engine, deps.cwd, image);
   const early = checkRefusals(base);
   if (early.refused.length > 0 && !own.dryRun) return refuse(early.refused.map(refusalMessage), deps);
-  const said = { deps, loaded, dryRun: own.dryRun, format: own.format, engine };
+  const said: Said = { deps, loaded, dryRun: own.dryRun, format: own.format, engine };
   if (inv.kind === 'exec') return finish(planExec(inv, base), said, undefined, undefined);
   const view = new OptionView(items);
   // A linked container needs a name before it exists: its link network is named after it.
@@ -99,6 +101,9 @@ async function hardenOrThrow(inv: ContainerInvocation | ExecInvocation, deps: De
   // plan.network, when set, is the policy's network: its state was asked for with the other facts.
   const networkExists = plan.network === undefined || gathered.unknown !== undefined ? undefined : await ensureNetwork(engine, plan.network, gathered.network, own.dryRun);
   if (own.dryRun) return finish(plan, said, gathered.unknown, networkExists);
+  // volumes/: a new named volume the injected user could not write is given to it between create and start.
+  const toOwn = volumesToOwn(view, { ...base, facts: gathered.facts });
+  if (toOwn !== undefined) said.start = (argv) => runOwningVolumes(argv, toOwn, deps);
   // settle/: the container is watched from before docker makes it; a failure is explained, and
   // `run -d` of an image not yet seen running waits the settle window.
   const watched = await watchRun({ inv, view, deps, engine, imageId: gathered.facts.image?.id, profiled: loaded.imageProfile !== undefined, generatedName: named.generatedName, settleOption: own.settle });
@@ -111,10 +116,12 @@ interface Said {
   readonly dryRun: boolean;
   readonly format: 'text' | 'json';
   readonly engine: Engine;
+  /** How the planned argv is run (default: one docker process). */
+  start?: (argv: readonly string[]) => Promise<number>;
 }
 
 /** Print the dry run, or say the warnings and run docker. */
-async function finish(plan: Plan, { deps, loaded, dryRun, format, engine }: Said, unknown: string | undefined, networkExists: boolean | undefined): Promise<number> {
+async function finish(plan: Plan, { deps, loaded, dryRun, format, engine, start = (argv) => deps.run(deps.docker, argv) }: Said, unknown: string | undefined, networkExists: boolean | undefined): Promise<number> {
   const errors = plan.notices.filter((n) => n.level === 'error');
   if (dryRun) {
     const report = { plan, docker: deps.docker, loaded, unknown, networkExists };
@@ -130,10 +137,10 @@ async function finish(plan: Plan, { deps, loaded, dryRun, format, engine }: Said
     ...plan.notices.filter((n) => n.level === 'warning').map((n) => n.text.replace(/^sdocker: /, 'sdocker: warning: ')),
   ];
   if (lines.length > 0) deps.stderr(`${lines.join('\n')}\n`);
-  if (plan.links.length === 0) return deps.run(deps.docker, plan.argv);
+  if (plan.links.length === 0) return start(plan.argv);
   await checkTargets(engine, plan.links);
   await prepareLinks(engine, plan.links);
-  const code = await deps.run(deps.docker, plan.argv);
+  const code = await start(plan.argv);
   await afterLinks(engine, plan.links, code);
   return code;
 }

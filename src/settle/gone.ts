@@ -6,8 +6,6 @@ import { Containers, type ContainerInfo } from '../engine/containers.js';
 import type { TarEntry } from '../engine/tar.js';
 import type { DiagnoseSource } from '../diagnose/explain.js';
 
-export const STANDIN_LABEL = 'io.sdocker.standin';
-
 export interface Kept {
   readonly info: ContainerInfo;
   readonly exitCode: number;
@@ -19,8 +17,7 @@ export function goneSource(kept: Kept, docker: string, globals: readonly string[
   const containers = new Containers(docker, globals);
   let standIn: Promise<string | undefined> | undefined;
   const made = (): Promise<string | undefined> => {
-    // The entrypoint is never run (the stand-in is never started): docker create only records it.
-    standIn ??= containers.runDetached(['create', '--label', `${STANDIN_LABEL}=true`, '--network', 'none', '--entrypoint', '/sdocker-stand-in', kept.info.imageId || kept.info.image]).then((r) => r.id);
+    standIn ??= containers.createStandIn(kept.info.imageId || kept.info.image);
     return standIn;
   };
   const files = async (_ref: string, path: string, bytes?: number): Promise<TarEntry[] | undefined> => {

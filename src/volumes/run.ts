@@ -1,0 +1,84 @@
+// `docker run` in the steps docker itself takes (create, then start; cli/command/container/
+// run.go), so that a new volume's root can be given to the run user in between (own.ts). Used
+// only when a run makes such a volume; every other run stays one `docker run`. What the user
+// sees is docker run's: -d prints the container's id, a foreground run is attached (stdin with
+// -i) and ends with the container's exit code; --rm stays the engine's (AutoRemove), so a
+// killed sdocker leaves nothing behind that docker run would not have. `docker create` alone
+// (sdocker create) gets its volumes owned right after it.
+import { parseInvocation, type ContainerInvocation } from '../docker/invocation.js';
+import type { Item } from '../docker/parse.js';
+import type { Deps } from '../deps.js';
+import { Containers } from '../engine/containers.js';
+import { EXIT_REFUSED } from '../errors.js';
+import { renderOpt } from '../policy/inject/network.js';
+import { ownNewVolumes } from './own.js';
+import type { VolumesToOwn } from './plan.js';
+
+/** Flags `docker create` does not take: how the run attaches is start's business. */
+const RUN_ONLY: ReadonlySet<string> = new Set(['detach', 'detach-keys', 'sig-proxy']);
+
+/** Run `argv` (a planned `run` or `create`, without the `docker` word) with its new volumes owned before it starts. */
+export async function runOwningVolumes(argv: readonly string[], toOwn: VolumesToOwn, deps: Deps): Promise<number> {
+  const inv = parseInvocation(argv);
+  if (inv.kind !== 'container') return deps.run(deps.docker, argv);
+  const globals = inv.globals.flatMap((item) => item.words);
+  const containers = new Containers(deps.docker, globals);
+  const since = Date.now();
+  const { capture } = await import('../exec.js');
+  const created = await capture(deps.docker, createArgv(inv));
+  if (created.stderr !== '') deps.stderr(`${created.stderr}\n`);
+  const id = created.stdout.trim().split('\n').at(-1) ?? '';
+  // docker run says 125 for what fails before the container runs (docker create says 1).
+  if (created.exitCode !== 0 || !/^[0-9a-f]{64}$/.test(id)) return created.exitCode === 0 ? EXIT_REFUSED : inv.sub === 'run' ? EXIT_REFUSED : created.exitCode;
+  const items = inv.flags.items;
+  const on = (long: string): boolean => items.some((item) => item.opts.some((opt) => opt.spec.long === long && opt.value !== 'false'));
+  // Ctrl-C before the start: the stand-in goes, and a --rm container, which the engine removes only after it ran.
+  const made: string[] = on('rm') && inv.sub === 'run' ? [id] : [];
+  const stopListening = deps.onInterrupt(async () => {
+    for (const ref of made) await containers.remove(ref).catch(() => undefined);
+  });
+  try {
+    for (const warning of await ownNewVolumes(containers, id, toOwn.volumes, toOwn.user, since, (standIn) => made.push(standIn))) deps.stderr(`${warning}\n`);
+  } finally {
+    stopListening();
+  }
+  if (inv.sub === 'create') {
+    deps.stdout(`${id}\n`);
+    return 0;
+  }
+  const keys = items.flatMap((item) => item.opts).filter((opt) => opt.spec.long === 'detach-keys').at(-1)?.value;
+  const code = on('detach') ? await startDetached(deps, globals, id) : await deps.run(deps.docker, [...globals, 'start', '--attach', ...(on('interactive') ? ['--interactive'] : []), ...(keys === undefined ? [] : ['--detach-keys', keys]), id]);
+  return code === 0 ? 0 : startFailure(containers, id, code, on('rm'));
+}
+
+/** -d: docker run prints the id once; `docker start` would echo it again. */
+async function startDetached(deps: Deps, globals: readonly string[], id: string): Promise<number> {
+  const { capture } = await import('../exec.js');
+  const started = await capture(deps.docker, [...globals, 'start', id]);
+  if (started.stderr !== '') deps.stderr(`${started.stderr}\n`);
+  if (started.exitCode === 0) deps.stdout(`${id}\n`);
+  return started.exitCode;
+}
+
+/**
+ * docker run's code for a container that never ran: 126/127 as the engine set them (not
+ * executable, not found), else 125; a --rm one is removed, as docker run removes it. A container
+ * that ran keeps its own exit code.
+ */
+async function startFailure(containers: Containers, id: string, code: number, rm: boolean): Promise<number> {
+  const info = await containers.inspect(id);
+  if (info === undefined || info.started) return code;
+  if (rm) await containers.remove(id).catch(() => undefined);
+  return info.exitCode === 126 || info.exitCode === 127 ? info.exitCode : EXIT_REFUSED;
+}
+
+function createArgv(inv: ContainerInvocation): string[] {
+  const words = inv.flags.items.flatMap(createWords);
+  return [...inv.globals.flatMap((item) => item.words), 'create', ...words, ...(inv.flags.dashdash ? ['--'] : []), inv.image, ...inv.args];
+}
+
+/** An item's words for create: as written, or without the run-only flags of a cluster (`-itd` -> `--interactive --tty`). */
+function createWords(item: Item): string[] {
+  if (!item.opts.some((opt) => RUN_ONLY.has(opt.spec.long))) return [...item.words];
+  return item.opts.filter((opt) => !RUN_ONLY.has(opt.spec.long)).flatMap(renderOpt);
+}
