@@ -32,6 +32,7 @@ import { withPrivateFile } from './private-file.js';
 import { shownPath } from '../quote.js';
 import { classify } from './subcommands.js';
 import { composeWatched } from '../settle/compose.js';
+import { injectedUserVolumes } from './new-volumes.js';
 
 export async function runCompose(argv: readonly string[], deps: Deps, dockerGlobals: readonly Item[] = []): Promise<number> {
   const compose = await findCompose(deps, dockerGlobals);
@@ -160,9 +161,12 @@ async function runHardened(compose: ComposeCommand, files: readonly string[], gl
   for (const f of result.findings.filter((x) => x.level !== 'change' && x.level !== 'note')) deps.stderr(`sdocker: service ${f.service}: ${f.message}\n`);
   if (refused.length > 0) return EXIT_REFUSED;
   // settle/: `up` is watched through the settle window; what compose makes carries the user's files in a label.
-  const watch = { deps, engine: target, globals: choice.globals, project: engine.project, files, model: result.output, sub: subWords[0] ?? '', subArgs: subWords.slice(1), settleOption: choice.settle };
+  // volumes/: new volumes of a service whose user sdocker injected are given to that user before it starts.
+  const { parseYamlData } = await import('../yaml/index.js');
+  const volumes = injectedUserVolumes(label, (parseYamlData(result.output, label) ?? {}) as Record<string, unknown>, result.edits, engine.project);
+  const watch = { deps, engine: target, globals: choice.globals, project: engine.project, files, model: result.output, sub: subWords[0] ?? '', subArgs: subWords.slice(1), settleOption: choice.settle, volumes };
   return withPrivateFile('sdocker-compose-', 'compose.hardened.yml', result.output, (hardened) =>
-    composeWatched({ ...watch, hardened }, (extra) => run(['-f', hardened, ...extra.flatMap((file) => ['-f', file]), ...(projectDir === undefined ? [] : ['--project-directory', projectDir]), ...globals, ...subWords])),
+    composeWatched({ ...watch, hardened }, (extra, words) => run(['-f', hardened, ...extra.flatMap((file) => ['-f', file]), ...(projectDir === undefined ? [] : ['--project-directory', projectDir]), ...globals, ...words])),
   );
 }
 

@@ -10,6 +10,7 @@ import type { Deps } from '../deps.js';
 import { Containers } from '../engine/containers.js';
 import type { Engine } from '../engine/engine.js';
 import { COMPOSE_FILES_LABEL } from '../diagnose/learn-command.js';
+import { createStep, ownComposeVolumes, startStep, stillNew, type ServiceVolumes } from '../volumes/compose.js';
 import { inspectorFor } from './inspector.js';
 import { reportFailure, settleSummary } from './report.js';
 import { settle, type Watched } from './wait.js';
@@ -31,19 +32,33 @@ export interface ComposeWatchRequest {
   readonly subArgs: readonly string[];
   /** --sd-settle as written. */
   readonly settleOption: string | undefined;
+  /** Services whose injected user gets their new volumes (compose/new-volumes.ts). */
+  readonly volumes: readonly ServiceVolumes[];
 }
+
+/** Run compose on the model: the hardened file, `extraFiles` after it, then `subWords` (the subcommand and its words). */
+export type ComposeStart = (extraFiles: readonly string[], subWords: readonly string[]) => Promise<number>;
 
 /** Subcommands that make containers from the model: they carry the files label. */
 const MAKES = new Set(['up', 'create', 'run', 'scale']);
 
-/** Run compose (`start` gets the extra -f files to add after the hardened one) and watch what `up` starts. */
-export async function composeWatched(request: ComposeWatchRequest, start: (extraFiles: readonly string[]) => Promise<number>): Promise<number> {
+/** Run compose and watch what `up` starts; new volumes of an injected user are given to it first (volumes/compose.ts). */
+export async function composeWatched(request: ComposeWatchRequest, compose: ComposeStart): Promise<number> {
   const extra = MAKES.has(request.sub) ? [await writeLabels(request)] : [];
+  let words = [request.sub, ...request.subArgs];
+  if (helpAsked(request.subArgs)) return compose(extra, words);
+  const owning = request.sub === 'up' || request.sub === 'create' ? await stillNew(request.volumes, request.engine) : [];
+  if (owning.length > 0) {
+    const code = await createThenOwn(request, (sub) => compose(extra, sub), owning);
+    if (code !== 0 || request.sub === 'create' || request.subArgs.includes('--no-start')) return code;
+    words = ['up', ...startStep(request.subArgs)];
+  }
+  const start = (): Promise<number> => compose(extra, words);
   const window = settleWindow(request.settleOption, request.deps.env);
-  if (request.sub !== 'up' || window.ms === 0 || helpAsked(request.subArgs)) return start(extra);
+  if (request.sub !== 'up' || window.ms === 0) return start();
   const since = Date.now();
   if (detached(request.subArgs)) {
-    const code = await start(extra);
+    const code = await start();
     return code === 0 ? watchProject(request, window.ms, since, { live: false, stop: () => false }) : code;
   }
   let ended = false;
@@ -53,13 +68,25 @@ export async function composeWatched(request: ComposeWatchRequest, start: (extra
   process.once('SIGTERM', stopOnSignal);
   try {
     const watching = watchProject(request, window.ms, since, { live: true, stop: () => ended });
-    const code = await start(extra).finally(() => (ended = true));
+    const code = await start().finally(() => (ended = true));
     const failed = await watching;
     return code !== 0 ? code : failed;
   } finally {
     process.off('SIGINT', stopOnSignal);
     process.off('SIGTERM', stopOnSignal);
   }
+}
+
+/** `up --no-start` (or the user's `create`), then each new volume's root given to its service's run user. */
+async function createThenOwn(request: ComposeWatchRequest, compose: (subWords: readonly string[]) => Promise<number>, owning: readonly ServiceVolumes[]): Promise<number> {
+  const since = Date.now();
+  const code = await compose(request.sub === 'create' ? [request.sub, ...request.subArgs] : ['up', ...createStep(request.subArgs)]);
+  if (code !== 0) return code;
+  const inspector = inspectorFor(request.engine, request.deps.docker, request.globals);
+  const containers = new Containers(request.deps.docker, request.globals);
+  const list = (service: string): Promise<string[]> => inspector.list([`com.docker.compose.project=${request.project}`, `com.docker.compose.service=${service}`, 'com.docker.compose.oneoff=False']);
+  for (const warning of await ownComposeVolumes(containers, list, owning, since)) request.deps.stderr(`${warning}\n`);
+  return 0;
 }
 
 /** A compose file that adds the label naming the user's files to every service of the model. */
