@@ -4,6 +4,7 @@
 import type { ContainerInvocation, ExecInvocation } from '../docker/invocation.js';
 import { EXIT_REFUSED, EXIT_USAGE, SdockerError } from '../errors.js';
 import { ensureNetwork } from '../engine/network.js';
+import { isEngineClient } from '../engine/choose.js';
 import type { Engine } from '../engine/engine.js';
 import { namedVolumes } from '../docker/volumes.js';
 import { baseContext, gatherFacts, PullFailed } from '../facts.js';
@@ -103,7 +104,7 @@ async function hardenOrThrow(inv: ContainerInvocation | ExecInvocation, deps: De
   if (own.dryRun) return finish(plan, said, gathered.unknown, networkExists);
   // volumes/: a new named volume the injected user could not write is given to it between create and start.
   const toOwn = volumesToOwn(view, { ...base, facts: gathered.facts });
-  if (toOwn !== undefined) said.start = (argv) => runOwningVolumes(argv, toOwn, deps);
+  if (toOwn !== undefined && isEngineClient(engine)) said.start = (argv) => runOwningVolumes(argv, toOwn, deps);
   // settle/: the container is watched from before docker makes it; a failure is explained, and
   // `run -d` of an image not yet seen running waits the settle window.
   const watched = await watchRun({ inv, view, deps, engine, imageId: gathered.facts.image?.id, profiled: loaded.imageProfile !== undefined, generatedName: named.generatedName, settleOption: own.settle });

@@ -11,7 +11,7 @@ import { Containers } from '../engine/containers.js';
 import type { Engine } from '../engine/engine.js';
 import { COMPOSE_FILES_LABEL } from '../diagnose/learn-command.js';
 import { createStep, ownComposeVolumes, startStep, stillNew, type ServiceVolumes } from '../volumes/compose.js';
-import { inspectorFor } from './inspector.js';
+import { inspectorFor, type Inspector } from './inspector.js';
 import { reportFailure, settleSummary } from './report.js';
 import { settle, type Watched } from './wait.js';
 import { settleWindow } from './window.js';
@@ -46,10 +46,11 @@ const MAKES = new Set(['up', 'create', 'run', 'scale']);
 export async function composeWatched(request: ComposeWatchRequest, compose: ComposeStart): Promise<number> {
   const extra = MAKES.has(request.sub) ? [await writeLabels(request)] : [];
   let words = [request.sub, ...request.subArgs];
-  if (helpAsked(request.subArgs)) return compose(extra, words);
+  const inspector = inspectorFor(request.engine, request.deps.docker, request.globals);
+  if (helpAsked(request.subArgs) || inspector === undefined) return compose(extra, words);
   const owning = request.sub === 'up' || request.sub === 'create' ? await stillNew(request.volumes, request.engine) : [];
   if (owning.length > 0) {
-    const code = await createThenOwn(request, (sub) => compose(extra, sub), owning);
+    const code = await createThenOwn(request, inspector, (sub) => compose(extra, sub), owning);
     if (code !== 0 || request.sub === 'create' || request.subArgs.includes('--no-start')) return code;
     words = ['up', ...startStep(request.subArgs)];
   }
@@ -59,7 +60,7 @@ export async function composeWatched(request: ComposeWatchRequest, compose: Comp
   const since = Date.now();
   if (detached(request.subArgs)) {
     const code = await start();
-    return code === 0 ? watchProject(request, window.ms, since, { live: false, stop: () => false }) : code;
+    return code === 0 ? watchProject(request, inspector, window.ms, since, { live: false, stop: () => false }).catch(cannotWatch(request.deps)) : code;
   }
   let ended = false;
   const stopOnSignal = (): void => void (ended = true);
@@ -67,7 +68,7 @@ export async function composeWatched(request: ComposeWatchRequest, compose: Comp
   process.once('SIGINT', stopOnSignal);
   process.once('SIGTERM', stopOnSignal);
   try {
-    const watching = watchProject(request, window.ms, since, { live: true, stop: () => ended });
+    const watching = watchProject(request, inspector, window.ms, since, { live: true, stop: () => ended }).catch(cannotWatch(request.deps));
     const code = await start().finally(() => (ended = true));
     const failed = await watching;
     return code !== 0 ? code : failed;
@@ -78,11 +79,10 @@ export async function composeWatched(request: ComposeWatchRequest, compose: Comp
 }
 
 /** `up --no-start` (or the user's `create`), then each new volume's root given to its service's run user. */
-async function createThenOwn(request: ComposeWatchRequest, compose: (subWords: readonly string[]) => Promise<number>, owning: readonly ServiceVolumes[]): Promise<number> {
+async function createThenOwn(request: ComposeWatchRequest, inspector: Inspector, compose: (subWords: readonly string[]) => Promise<number>, owning: readonly ServiceVolumes[]): Promise<number> {
   const since = Date.now();
   const code = await compose(request.sub === 'create' ? [request.sub, ...request.subArgs] : ['up', ...createStep(request.subArgs)]);
   if (code !== 0) return code;
-  const inspector = inspectorFor(request.engine, request.deps.docker, request.globals);
   const containers = new Containers(request.deps.docker, request.globals);
   const list = (service: string): Promise<string[]> => inspector.list([`com.docker.compose.project=${request.project}`, `com.docker.compose.service=${service}`, 'com.docker.compose.oneoff=False']);
   for (const warning of await ownComposeVolumes(containers, list, owning, since)) request.deps.stderr(`${warning}\n`);
@@ -105,15 +105,17 @@ async function writeLabels(request: ComposeWatchRequest): Promise<string> {
  * The project's containers through the window; 1 when one did not stay up. `live` (compose in
  * the foreground, still printing its logs): each failure is said as soon as it is read.
  */
-async function watchProject(request: ComposeWatchRequest, windowMs: number, since: number, { live, stop }: { live: boolean; stop: () => boolean }): Promise<number> {
+async function watchProject(request: ComposeWatchRequest, inspector: Inspector, windowMs: number, since: number, { live, stop }: { live: boolean; stop: () => boolean }): Promise<number> {
   const { deps } = request;
-  const inspector = inspectorFor(request.engine, deps.docker, request.globals);
   const containers = new Containers(deps.docker, request.globals);
   const reports: { name: string; text: Promise<string> }[] = [];
   const labels = [`com.docker.compose.project=${request.project}`, 'com.docker.compose.oneoff=False'];
+  // Detached, compose has made and started everything: the list is asked once (none: nothing to watch).
+  const made = live ? undefined : await inspector.list(labels);
+  if (made?.length === 0) return 0;
   const results = await settle({
     inspector,
-    refs: () => inspector.list(labels),
+    refs: () => made === undefined ? inspector.list(labels) : Promise.resolve(made),
     windowMs,
     since,
     stop,
@@ -130,6 +132,14 @@ async function watchProject(request: ComposeWatchRequest, windowMs: number, sinc
   for (const report of reports) deps.stderr(await report.text);
   deps.stderr(settleSummary(failed.length, results.length, windowMs, 'service', 'sdocker compose --sd-settle 0 (or SDOCKER_SETTLE=0)'));
   return 1;
+}
+
+/** compose did its part; an engine sdocker cannot ask afterwards only costs the watch, said in one line. */
+function cannotWatch(deps: Deps): (error: unknown) => number {
+  return (error) => {
+    deps.stderr(`sdocker: warning: cannot watch what compose started (${error instanceof Error ? error.message.replace(/^sdocker: /, '') : String(error)})\n`);
+    return 0;
+  };
 }
 
 /** `up -d` / `--detach` before the services (v1 and v2; `-d` may share a cluster with `-V`). */

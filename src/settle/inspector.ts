@@ -2,6 +2,7 @@
 // on this host (a poll costs ~1 ms there), else through the docker CLI with the user's global
 // flags (a remote or TLS endpoint: one process a question, so it is asked less often).
 import { SocketEngine } from '../engine/api.js';
+import { isEngineClient } from '../engine/choose.js';
 import type { Engine } from '../engine/engine.js';
 import type { RawInspect } from '../engine/containers.js';
 
@@ -15,9 +16,10 @@ export interface Inspector {
   list(labels: readonly string[]): Promise<string[]>;
 }
 
-export function inspectorFor(engine: Engine, docker: string, globals: readonly string[]): Inspector {
-  if (engine instanceof SocketEngine) return socketInspector(engine);
-  return cliInspector(docker, globals);
+/** undefined for an engine sdocker does not reach itself (a stand-in of the tests' argument-building fakes): nothing is watched. */
+export function inspectorFor(engine: Engine, docker: string, globals: readonly string[]): Inspector | undefined {
+  if (!isEngineClient(engine)) return undefined;
+  return engine instanceof SocketEngine ? socketInspector(engine) : cliInspector(docker, globals);
 }
 
 function socketInspector(engine: SocketEngine): Inspector {

@@ -9,11 +9,12 @@ import { reportFailure, settleSummary } from './report.js';
 import type { RunWatchPlan } from './run.js';
 import { settle } from './wait.js';
 
-/** How long to wait for docker's create event when the container has no name we know. */
-const FIND_MS = 5000;
+/** How long, after docker run -d returned, the create event (replayed since before docker ran) may take to arrive. */
+const FIND_MS = 2000;
 
 export async function settleRun(plan: RunWatchPlan, remember: (imageId: string, env: NodeJS.ProcessEnv) => void): Promise<number> {
   const { request, window, inspector, watch } = plan;
+  if (inspector === undefined) return 0;
   const id = plan.name ?? (await Promise.race([watch?.found, new Promise<undefined>((done) => setTimeout(() => done(undefined), FIND_MS).unref())]));
   if (id === undefined) return 0;
   const [result] = await settle({

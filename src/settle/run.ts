@@ -34,7 +34,8 @@ export interface AfterRun {
 interface Plan {
   readonly request: RunWatchRequest;
   readonly window: SettleWindow;
-  readonly inspector: Inspector;
+  /** undefined: an engine sdocker does not reach itself; only what the docker CLI shows is read. */
+  readonly inspector: Inspector | undefined;
   readonly globals: readonly string[];
   readonly name: string | undefined;
   readonly since: number;
@@ -48,15 +49,15 @@ export async function watchRun(request: RunWatchRequest): Promise<AfterRun> {
   const detached = view.isOn('detach');
   const rm = view.isOn('rm');
   if (inv.sub !== 'run') return { after: (run) => run() };
-  const settles = detached && window.ms > 0 && (window.forced || (!request.profiled && !(request.imageId !== undefined && seenRunning(request.imageId, deps.env))));
   const globals = inv.globals.flatMap((item) => item.words);
   const inspector = inspectorFor(request.engine, deps.docker, globals);
+  const settles = inspector !== undefined && detached && window.ms > 0 && (window.forced || (!request.profiled && !(request.imageId !== undefined && seenRunning(request.imageId, deps.env))));
   const name = view.last('name') ?? request.generatedName;
   // Events only where the id is needed and not known, or where a --rm container's output must be read.
-  const attach = rm && inspector.socketPath !== undefined && (settles || !detached);
+  const attach = rm && inspector?.socketPath !== undefined && (settles || !detached);
   const since = Date.now();
   let watch: RunWatch | undefined;
-  if ((settles && name === undefined) || attach) {
+  if (inspector !== undefined && ((settles && name === undefined) || attach)) {
     watch = new RunWatch(inspector, { name, image: inv.image, attach, tty: view.isOn('tty') });
     watch.start(await containerEvents(inspector, deps.docker, globals, since / 1000, name));
   }
