@@ -30,6 +30,8 @@ export interface FakeCompose {
   readonly files?: Readonly<Record<string, string>>;
   /** Run again in the folder (and trust store) of an earlier run. */
   readonly dir?: string;
+  /** More environment for sdocker. */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 export const SERVICE = 'services:\n  svc:\n    image: sdocker-test/busybox:1\n';
@@ -55,6 +57,7 @@ export function runCompose(argv: readonly string[], fake: FakeCompose = {}): Com
     FAKE_COMPOSE_VERSION: fake.version ?? '1.29.2',
     XDG_CONFIG_HOME: join(dir, 'config'),
     XDG_DATA_HOME: join(dir, 'data'),
+    ...fake.env,
   };
   const result = spawnSync(process.execPath, [CLI, ...argv], { cwd: dir, env, encoding: 'utf8' });
   const calls = existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as ComposeCall) : [];
