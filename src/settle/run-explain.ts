@@ -23,7 +23,7 @@ export async function explainRun(plan: RunWatchPlan, code: number, rm: boolean):
   await watch.outputEnded(2000);
   // The die event names the exit code; another container of the same image, made at the same
   // moment without a name, would not end with docker's code: then nothing is said.
-  const deadline = Date.now() + 1000;
+  const deadline = Date.now() + 3000;
   while (watch.exitCode === undefined && Date.now() < deadline) await new Promise((done) => setTimeout(done, 20));
   if (watch.exitCode !== code) return;
   const { source, done } = sourceFor(plan, false);

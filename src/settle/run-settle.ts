@@ -30,7 +30,7 @@ export async function settleRun(plan: RunWatchPlan, remember: (imageId: string, 
     if (request.imageId !== undefined) remember(request.imageId, request.deps.env);
     return 0;
   }
-  const { source, done } = sourceFor(plan, result.raw !== undefined);
+  const { source, done } = sourceFor(plan, !result.gone);
   try {
     request.deps.stderr(await reportFailure(result, source, id));
   } finally {

@@ -7,8 +7,10 @@ import { judge, look, type Look, type Verdict } from './state.js';
 
 export interface Watched {
   readonly id: string;
-  /** The last answer of the engine; undefined once it is gone (removed by --rm). */
+  /** The engine's last answer about it. */
   readonly raw: RawInspect | undefined;
+  /** It was gone when last asked (removed by --rm). */
+  readonly gone: boolean;
   readonly verdict: Verdict;
 }
 
@@ -46,14 +48,14 @@ export async function settle(request: SettleRequest): Promise<Watched[]> {
       const verdict = raw === undefined ? (request.gone?.(ref) ?? { kind: 'settled', why: 'exited 0' } as const) : judgeOne(ref, raw, firsts, windowMs, since);
       if (raw !== undefined) last.set(ref, raw);
       if (verdict.kind === 'waiting') return;
-      const watched = { id: ref, raw: last.get(ref), verdict };
+      const watched = { id: ref, raw: last.get(ref), gone: raw === undefined, verdict };
       decided.set(ref, watched);
       if (verdict.kind === 'failed') await request.onFailed?.(watched);
     }));
     const open = refs.filter((ref) => !decided.has(ref));
     const now = Date.now();
     if ((open.length === 0 && refs.length > 0) || now >= deadline || request.stop?.() === true) {
-      return [...decided.values(), ...open.map((id) => ({ id, raw: last.get(id), verdict: { kind: 'waiting' } as const }))];
+      return [...decided.values(), ...open.map((id) => ({ id, raw: last.get(id), gone: false, verdict: { kind: 'waiting' } as const }))];
     }
     await pause(Math.min(inspector.pollMs, Math.max(0, nextDecision(open, last, windowMs, now) - now)), request.stop);
   }
