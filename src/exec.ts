@@ -21,14 +21,21 @@ export interface RunOptions {
   /** Send the child's stdout to our stderr (a pull's progress must not pollute `run`'s output). */
   readonly stdoutToStderr?: boolean;
   readonly env?: NodeJS.ProcessEnv;
+  /** Also hand each piece of the child's stderr here (it still goes to ours): docker's error words decide an exit code. */
+  readonly onStderr?: (chunk: Buffer) => void;
 }
 
 /** Run a command with our stdio; resolves to its exit code, 128 + signal number when it was killed. */
 export function runInherit(file: string, args: readonly string[], options: RunOptions = {}): Promise<number> {
   return new Promise((resolvePromise, rejectPromise) => {
+    const tee = options.onStderr;
     const child = spawn(file, args, {
-      stdio: ['inherit', options.stdoutToStderr === true ? 2 : 'inherit', 'inherit'],
+      stdio: ['inherit', options.stdoutToStderr === true ? 2 : 'inherit', tee === undefined ? 'inherit' : 'pipe'],
       env: options.env ?? process.env,
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      process.stderr.write(chunk);
+      tee?.(chunk);
     });
     // isatty, not process.stdin.isTTY: the process.stdin getter builds a stream we never use.
     const fromTerminal = [0, 1, 2].some((fd) => isatty(fd));

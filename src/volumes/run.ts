@@ -47,29 +47,37 @@ export async function runOwningVolumes(argv: readonly string[], toOwn: VolumesTo
     return 0;
   }
   const keys = items.flatMap((item) => item.opts).filter((opt) => opt.spec.long === 'detach-keys').at(-1)?.value;
-  const code = on('detach') ? await startDetached(deps, globals, id) : await deps.run(deps.docker, [...globals, 'start', '--attach', ...(on('interactive') ? ['--interactive'] : []), ...(keys === undefined ? [] : ['--detach-keys', keys]), id]);
-  return code === 0 ? 0 : startFailure(containers, id, code, on('rm'));
+  let said = '';
+  const keep = (chunk: Buffer): void => void (said = `${said}${chunk.toString('utf8')}`.slice(-2048));
+  const code = on('detach') ? await startDetached(deps, globals, id, keep) : await deps.run(deps.docker, [...globals, 'start', '--attach', ...(on('interactive') ? ['--interactive'] : []), ...(keys === undefined ? [] : ['--detach-keys', keys]), id], { onStderr: keep });
+  return code === 0 ? 0 : startFailure(containers, id, code, on('rm'), said);
 }
 
 /** -d: docker run prints the id once; `docker start` would echo it again. */
-async function startDetached(deps: Deps, globals: readonly string[], id: string): Promise<number> {
+async function startDetached(deps: Deps, globals: readonly string[], id: string, keep: (chunk: Buffer) => void): Promise<number> {
   const { capture } = await import('../exec.js');
   const started = await capture(deps.docker, [...globals, 'start', id]);
   if (started.stderr !== '') deps.stderr(`${started.stderr}\n`);
+  keep(Buffer.from(started.stderr));
   if (started.exitCode === 0) deps.stdout(`${id}\n`);
   return started.exitCode;
 }
 
 /**
- * docker run's code for a container that never ran: 126/127 as the engine set them (not
- * executable, not found), else 125; a --rm one is removed, as docker run removes it. A container
- * that ran keeps its own exit code.
+ * A container that ran keeps its own exit code. One that never ran (the engine removes a --rm one
+ * itself) gets docker run's: 127 or 126 by the daemon's words, else 125 (docker/cli
+ * cli/command/container/run.go runStartContainerErr); a --rm one still there is removed, as docker run does.
  */
-async function startFailure(containers: Containers, id: string, code: number, rm: boolean): Promise<number> {
+async function startFailure(containers: Containers, id: string, code: number, rm: boolean, said: string): Promise<number> {
   const info = await containers.inspect(id);
-  if (info === undefined || info.started) return code;
-  if (rm) await containers.remove(id).catch(() => undefined);
-  return info.exitCode === 126 || info.exitCode === 127 ? info.exitCode : EXIT_REFUSED;
+  if (info?.started === true) return code;
+  // The engine's refusal, as the docker CLI prints it, ends what start said.
+  const refusal = /Error response from daemon: ([^\n]*)\s*$/.exec(said)?.[1];
+  // Gone and no refusal: it ran, and the engine removed it (--rm) after it ended with `code`.
+  if (info === undefined && refusal === undefined) return code;
+  if (info !== undefined && rm) await containers.remove(id).catch(() => undefined);
+  if (/executable file not found|no such file or directory/i.test(refusal ?? '')) return 127;
+  return /permission denied|is a directory/i.test(refusal ?? '') ? 126 : EXIT_REFUSED;
 }
 
 function createArgv(inv: ContainerInvocation): string[] {
