@@ -108,7 +108,7 @@ async function hardenOrThrow(inv: ContainerInvocation | ExecInvocation, deps: De
   // settle/: the container is watched from before docker makes it; a failure is explained, and
   // `run -d` of an image not yet seen running waits the settle window.
   const watched = await watchRun({ inv, view, deps, engine, imageId: gathered.facts.image?.id, profiled: loaded.imageProfile !== undefined, generatedName: named.generatedName, settleOption: own.settle });
-  return watched.after(() => finish(plan, said, gathered.unknown, networkExists));
+  return watched.after(() => finish({ ...plan, argv: watched.argv(plan.argv) }, said, gathered.unknown, networkExists));
 }
 
 interface Said {

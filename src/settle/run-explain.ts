@@ -21,11 +21,10 @@ export async function explainRun(plan: RunWatchPlan, code: number, rm: boolean):
   const id = watch?.container;
   if (watch === undefined || id === undefined) return;
   await watch.outputEnded(2000);
-  // The die event names the exit code; another container of the same image, made at the same
-  // moment without a name, would not end with docker's code: then nothing is said.
-  const deadline = Date.now() + 3000;
+  // docker's code is the container's; the die event, when it has come, must agree.
+  const deadline = Date.now() + 1000;
   while (watch.exitCode === undefined && Date.now() < deadline) await new Promise((done) => setTimeout(done, 20));
-  if (watch.exitCode !== code) return;
+  if (watch.exitCode !== undefined && watch.exitCode !== code) return;
   const { source, done } = sourceFor(plan, false);
   try {
     const diagnosis = await diagnose(source, id);

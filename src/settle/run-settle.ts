@@ -9,13 +9,13 @@ import { reportFailure, settleSummary } from './report.js';
 import type { RunWatchPlan } from './run.js';
 import { settle } from './wait.js';
 
-/** How long, after docker run -d returned, the create event (replayed since before docker ran) may take to arrive. */
+/** How long, after docker run -d returned, reading its --cidfile (written before the start) may take. */
 const FIND_MS = 2000;
 
 export async function settleRun(plan: RunWatchPlan, remember: (imageId: string, env: NodeJS.ProcessEnv) => void): Promise<number> {
   const { request, window, inspector, watch } = plan;
   if (inspector === undefined) return 0;
-  const id = plan.name ?? (await Promise.race([watch?.found, new Promise<undefined>((done) => setTimeout(() => done(undefined), FIND_MS).unref())]));
+  const id = (await Promise.race([watch?.found, new Promise<undefined>((done) => setTimeout(() => done(undefined), FIND_MS).unref())])) ?? plan.name;
   if (id === undefined) return 0;
   const [result] = await settle({
     inspector,
@@ -45,7 +45,7 @@ export function sourceFor(plan: RunWatchPlan, exists: boolean): { source: Diagno
   const { deps } = plan.request;
   const info = plan.watch?.info;
   if (exists || info === undefined) return { source: new Containers(deps.docker, plan.globals), done: async () => undefined };
-  const gone = goneSource({ info, exitCode: plan.watch?.exitCode ?? 1, lines: plan.watch?.lines() ?? [] }, deps.docker, plan.globals);
+  const gone = goneSource({ info, exitCode: plan.watch?.exitCode ?? info.exitCode, lines: plan.watch?.lines() ?? [] }, deps.docker, plan.globals);
   const stopListening = deps.onInterrupt(() => gone.remove());
   return { source: gone, done: async () => {
     stopListening();

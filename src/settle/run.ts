@@ -8,6 +8,8 @@ import type { Engine } from '../engine/engine.js';
 import type { OptionView } from '../policy/context.js';
 import { inspectorFor, type Inspector } from './inspector.js';
 import { rememberRunning, seenRunning } from './seen.js';
+import { resolve } from 'node:path';
+import { cidFile } from './cidfile.js';
 import { containerEvents, RunWatch } from './watch.js';
 import { settleWindow, type SettleWindow } from './window.js';
 
@@ -27,6 +29,8 @@ export interface RunWatchRequest {
 }
 
 export interface AfterRun {
+  /** The planned docker argv with what the watch needs (docker's --cidfile) before the image. */
+  readonly argv: (argv: readonly string[]) => readonly string[];
   /** Run docker (`run`: its exit code); then what to return, once the container was watched and explained. */
   readonly after: (run: () => Promise<number>) => Promise<number>;
 }
@@ -48,21 +52,24 @@ export async function watchRun(request: RunWatchRequest): Promise<AfterRun> {
   const window = settleWindow(request.settleOption, deps.env);
   const detached = view.isOn('detach');
   const rm = view.isOn('rm');
-  if (inv.sub !== 'run') return { after: (run) => run() };
+  if (inv.sub !== 'run') return { argv: (argv) => argv, after: (run) => run() };
   const globals = inv.globals.flatMap((item) => item.words);
   const inspector = inspectorFor(request.engine, deps.docker, globals);
   const settles = inspector !== undefined && detached && window.ms > 0 && (window.forced || (!request.profiled && !(request.imageId !== undefined && seenRunning(request.imageId, deps.env))));
   const name = view.last('name') ?? request.generatedName;
-  // Events only where the id is needed and not known, or where a --rm container's output must be read.
+  // A --rm container's output must be read while it runs (the engine removes it as it ends).
   const attach = rm && inspector?.socketPath !== undefined && (settles || !detached);
   const since = Date.now();
   let watch: RunWatch | undefined;
-  if (inspector !== undefined && ((settles && name === undefined) || attach)) {
-    watch = new RunWatch(inspector, { name, image: inv.image, attach, tty: view.isOn('tty') });
-    watch.start(await containerEvents(inspector, deps.docker, globals, since / 1000, name));
+  if (inspector !== undefined && (settles || attach)) {
+    const given = view.last('cidfile');
+    watch = new RunWatch(inspector, { attach, tty: view.isOn('tty') }, cidFile(given === undefined ? undefined : resolve(deps.cwd, given)));
+    watch.start(await containerEvents(inspector, deps.docker, globals, since / 1000));
   }
   const plan: Plan = { request, window, inspector, globals, name, since, watch };
+  const words = watch?.cidWords ?? [];
   return {
+    argv: (argv) => beforeImage(argv, inv, words),
     after: async (run) => {
       try {
         const code = await run();
@@ -74,6 +81,13 @@ export async function watchRun(request: RunWatchRequest): Promise<AfterRun> {
       }
     },
   };
+}
+
+/** `words` before the image (and before a `--` that precedes it): the container's command is never touched. */
+function beforeImage(argv: readonly string[], inv: ContainerInvocation, words: readonly string[]): readonly string[] {
+  if (words.length === 0) return argv;
+  const at = argv.length - inv.args.length - 1 - (inv.flags.dashdash ? 1 : 0);
+  return [...argv.slice(0, at), ...words, ...argv.slice(at)];
 }
 
 /** The container's own failure (not docker's 125-127, not a signal). */

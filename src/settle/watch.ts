@@ -1,18 +1,16 @@
-// Watching the container a `docker run` makes, from before it exists: the engine's events (since
-// just before docker started) name it when it is created, and with --rm its output is read by
-// attaching to it at once, before docker starts it (docker run itself creates, attaches, then
-// starts: cli/command/container/run.go). An attach does not depend on the log driver and still
-// holds the output when the engine removes the container on exit. The user's arguments are
-// not touched: --rm stays the engine's, so a killed sdocker leaves nothing behind.
+// Watching the container a `docker run` makes, from before it exists: docker's --cidfile names
+// it as soon as it is created (cidfile.ts), and with --rm its output is read by attaching to it
+// at once, before docker starts it (docker run itself creates, attaches, then starts:
+// cli/command/container/run.go). An attach does not depend on the log driver and still holds
+// the output when the engine removes the container on exit. The engine's events (since just
+// before docker started) say how it ended. The user's arguments are not touched: --rm stays the
+// engine's, so a killed sdocker leaves nothing behind.
 import { containerInfo, type ContainerInfo } from '../engine/containers.js';
 import { demultiplex, jsonLines, openStream, type Stream } from '../engine/stream.js';
+import type { CidFile } from './cidfile.js';
 import type { Inspector } from './inspector.js';
 
 export interface RunMatch {
-  /** --name, when given: the event must carry it. */
-  readonly name: string | undefined;
-  /** The image as the user wrote it (docker's create event carries it so). */
-  readonly image: string;
   /** Read its output (a --rm container is gone before `docker logs` could). */
   readonly attach: boolean;
   readonly tty: boolean;
@@ -29,29 +27,37 @@ const TAIL_BYTES = 64 * 1024;
 
 export class RunWatch {
   private id: string | undefined;
-  private exit: number | undefined;
   private raw: ContainerInfo | undefined;
   private readonly chunks: Buffer[] = [];
   private size = 0;
   private trimmed = false;
   private events: Stream | { close(): void; ended: Promise<void> } | undefined;
   private attached: Stream | undefined;
-  private foundIt: (id: string | undefined) => void = () => undefined;
-  /** The container's id once docker created it; undefined when the watch stopped first. */
-  readonly found: Promise<string | undefined> = new Promise((resolve) => (this.foundIt = resolve));
+  /** Exit codes of the containers that died since the watch began, by id (the engine's `die` events). */
+  private readonly died = new Map<string, number>();
+  /** The container's id once docker created it (and it was inspected); undefined when the watch stopped first. */
+  readonly found: Promise<string | undefined>;
 
   constructor(
     private readonly inspector: Inspector,
     private readonly match: RunMatch,
-  ) {}
+    private readonly cid: CidFile,
+  ) {
+    this.found = cid.id.then(async (id) => (id === undefined ? undefined : this.onCreated(id)));
+  }
 
   get container(): string | undefined {
     return this.id;
   }
 
+  /** Words docker needs for the watch (its --cidfile), before the image. */
+  get cidWords(): readonly string[] {
+    return this.cid.words;
+  }
+
   /** Its exit code, from the engine's `die` event. */
   get exitCode(): number | undefined {
-    return this.exit;
+    return this.id === undefined ? undefined : this.died.get(this.id);
   }
 
   /** What inspect said of it right after it was created. */
@@ -61,7 +67,6 @@ export class RunWatch {
 
   start(events: (onEvent: (event: unknown) => void) => Stream | { close(): void; ended: Promise<void> }): void {
     this.events = events((value) => this.onEvent(value as Event));
-    void this.events.ended.then(() => this.foundIt(undefined));
   }
 
   /** Its output lines (a line cut by the 64 KiB bound is left out). */
@@ -79,24 +84,27 @@ export class RunWatch {
   stop(): void {
     this.events?.close();
     this.attached?.close();
-    this.foundIt(undefined);
+    this.cid.stop();
   }
 
   private onEvent(event: Event): void {
     const id = event.Actor?.ID ?? '';
-    const attributes = event.Actor?.Attributes ?? {};
-    if (event.Type !== 'container' || id === '') return;
-    if (event.Action === 'die' && id === this.id) this.exit = Number(attributes['exitCode'] ?? Number.NaN);
-    if (event.Action !== 'create' || this.id !== undefined) return;
-    if (this.match.name !== undefined ? attributes['name'] !== this.match.name : attributes['image'] !== this.match.image) return;
+    if (event.Type !== 'container' || event.Action !== 'die' || id === '') return;
+    this.died.set(id, Number(event.Actor?.Attributes?.['exitCode'] ?? Number.NaN));
+    // Others' containers die too on a shared engine: only the latest few are kept.
+    if (this.died.size > 256) this.died.delete(this.died.keys().next().value as string);
+  }
+
+  /** docker wrote the id: attach at once (before docker starts it), then read what it was made as. */
+  private async onCreated(id: string): Promise<string> {
     this.id = id;
     if (this.match.attach && this.inspector.socketPath !== undefined) {
       const path = `/containers/${id}/attach?stream=1&logs=1&stdout=1&stderr=1`;
       this.attached = openStream(this.inspector.socketPath, 'POST', path, demultiplex(this.match.tty, (bytes) => this.keep(bytes)));
     }
-    void this.inspector.inspect(id).then((raw) => {
-      if (raw !== undefined) this.raw = containerInfo(raw);
-    }, () => undefined).finally(() => this.foundIt(id));
+    const raw = await this.inspector.inspect(id).catch(() => undefined);
+    if (raw !== undefined) this.raw = containerInfo(raw);
+    return id;
   }
 
   private keep(bytes: Buffer): void {
@@ -109,9 +117,9 @@ export class RunWatch {
   }
 }
 
-/** The engine's container events since `since` (seconds), through its socket or the docker CLI. */
-export async function containerEvents(inspector: Inspector, docker: string, globals: readonly string[], since: number, name: string | undefined): Promise<(onEvent: (event: unknown) => void) => Stream | { close(): void; ended: Promise<void> }> {
-  const filters: Record<string, string[]> = { type: ['container'], event: ['create', 'die'], ...(name === undefined ? {} : { container: [name] }) };
+/** The engine's container `die` events since `since` (seconds), through its socket or the docker CLI. */
+export async function containerEvents(inspector: Inspector, docker: string, globals: readonly string[], since: number): Promise<(onEvent: (event: unknown) => void) => Stream | { close(): void; ended: Promise<void> }> {
+  const filters: Record<string, string[]> = { type: ['container'], event: ['die'] };
   const socketPath = inspector.socketPath;
   if (socketPath !== undefined) {
     const query = `since=${since.toFixed(3)}&filters=${encodeURIComponent(JSON.stringify(filters))}`;
