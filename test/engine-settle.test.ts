@@ -3,13 +3,19 @@
 // stay up (exit 1); a foreground --rm run is explained as one without --rm is. On the real engine,
 // with the unprofiled Debian servers of test/images/learn/.
 import test from 'ava';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CLI, runCli, startCli, finished } from './helpers/cli.js';
+import { CLI, runCli, startCli, finished, type Finished } from './helpers/cli.js';
 import { containerExists, docker, engineSuite, IMAGE, uniqueName } from './helpers/engine.js';
 import { eventually } from './helpers/probes.js';
+
+
+/** sdocker in a folder (compose reads the files there), without blocking the other tests of the file. */
+function inDir(dir: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<Finished> {
+  return finished(spawn(CLI, [...args], { cwd: dir, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] }));
+}
 
 const { named, cleanup } = engineSuite(test);
 const NGINX = 'localhost/sdlearn/nginx:1';
@@ -119,8 +125,10 @@ test('a killed sdocker leaves no --rm container behind: the engine removes it, a
   const name = uniqueName('sdtest-settle-kill');
   const child = startCli(['run', '--rm', '--name', name, IMAGE, 'sleep', '20'], freshEnv());
   const done = finished(child);
+  let ended: string | undefined;
+  void done.then((result) => (ended = `sdocker ended first: ${result.code} ${result.stderr}`));
   await eventually('the container runs', async () => {
-    if (docker('ps', '--filter', `name=^/${name}$`, '--quiet') === '') throw new Error('not yet');
+    if (docker('ps', '--filter', `name=^/${name}$`, '--quiet') === '') throw new Error(ended ?? 'not yet');
   }, 120);
   child.kill('SIGKILL');
   await done;
@@ -147,8 +155,8 @@ test("the issue's stack under sdocker compose -p x up -d: what broke, in compose
   writeFileSync(join(dir, 'compose.yaml'), STACK);
   const project = uniqueName('sdsettle').replace('-', '');
   cleanup(() => spawnSync('docker-compose', ['-p', project, 'down', '-v'], { cwd: dir, stdio: 'ignore' }));
-  const up = spawnSync(CLI, ['compose', '-p', project, 'up', '-d'], { cwd: dir, encoding: 'utf8', env: { ...process.env, ...freshEnv() } });
-  t.is(up.status, 1, up.stderr);
+  const up = await inDir(dir, ['compose', '-p', project, 'up', '-d'], freshEnv());
+  t.is(up.code, 1, up.stderr);
   for (const [service, image] of [['app', PYAPP], ['cache', 'localhost/sdlearn/redis:1'], ['proxy', NGINX]]) {
     t.regex(up.stderr, new RegExp(`^sdocker: did not stay up: service ${service} \\(${project}_${service}_1, ${image}\\) `, 'm'));
     t.regex(up.stderr, new RegExp(`or find and prove every grant it needs: sdocker learn -f \\./compose\\.yaml ${service}$`, 'm'));
@@ -170,8 +178,8 @@ test('compose up in the foreground: the failure is said while compose runs, and 
   writeFileSync(join(dir, 'compose.yaml'), `services:\n  app:\n    image: ${PYAPP}\n    restart: "no"\n`);
   const project = uniqueName('sdsettlefg').replace('-', '');
   cleanup(() => spawnSync('docker-compose', ['-p', project, 'down', '-v'], { cwd: dir, stdio: 'ignore' }));
-  const up = spawnSync(CLI, ['compose', '-p', project, 'up'], { cwd: dir, encoding: 'utf8', env: { ...process.env, ...freshEnv() } });
-  t.is(up.status, 1, up.stderr);
+  const up = await inDir(dir, ['compose', '-p', project, 'up'], freshEnv());
+  t.is(up.code, 1, up.stderr);
   t.regex(up.stdout + up.stderr, /Read-only file system: '\/app\/cache'/, "compose's own log of the service");
   t.regex(up.stderr, new RegExp(`^sdocker: did not stay up: service app \\(${project}_app_1, ${PYAPP}\\) exited with code 1`, 'm'));
   t.regex(up.stderr, /fix: tmpfs: \["\/app\/cache:uid=65534,gid=65534"\] on service app/);

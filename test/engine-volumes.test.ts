@@ -3,12 +3,18 @@
 // (nginx's /var/lib/nginx: root, empty), so sdocker gives its root to the run user between the
 // create and the start. Real engine, docker-compose 1.29.
 import test from 'ava';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CLI, runCli } from './helpers/cli.js';
+import { CLI, finished, runCli, type Finished } from './helpers/cli.js';
 import { docker, engineSuite, IMAGE, inspect, uniqueName } from './helpers/engine.js';
+
+
+/** sdocker in a folder (compose reads the files there), without blocking the other tests of the file. */
+function inDir(dir: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<Finished> {
+  return finished(spawn(CLI, [...args], { cwd: dir, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] }));
+}
 
 const { named, cleanup } = engineSuite(test, 'sdtest-vols');
 const volumes: string[] = [];
@@ -70,15 +76,15 @@ test('compose up: a new volume of a service whose user sdocker injects is that u
   const project = uniqueName('sdvols').replace('-', '');
   writeFileSync(join(dir, 'compose.yaml'), `services:\n  web:\n    image: ${NGINX}\n    command: ["sh", "-c", "touch /var/lib/nginx/a && echo written && sleep 600"]\n    volumes: [data:/var/lib/nginx]\nvolumes:\n  data:\n`);
   cleanup(() => spawnSync('docker-compose', ['-p', project, 'down', '-v'], { cwd: dir, stdio: 'ignore' }));
-  const up = spawnSync(CLI, ['compose', '-p', project, 'up', '-d'], { cwd: dir, encoding: 'utf8', env: { ...process.env, ...ENV } });
-  t.is(up.status, 0, up.stderr);
+  const up = await inDir(dir, ['compose', '-p', project, 'up', '-d'], ENV);
+  t.is(up.code, 0, up.stderr);
   t.regex(up.stderr, /Creating .*_web_1/);
   t.regex(up.stderr, /Starting .*_web_1/, 'created first, then started: not recreated');
   t.is(owner(`${project}_data`), '65534:65534');
   const logs = spawnSync('docker', ['logs', `${project}_web_1`], { encoding: 'utf8' });
   t.regex(logs.stdout, /written/);
   // A second up finds the volume: nothing to give, one compose call as before.
-  const again = spawnSync(CLI, ['compose', '-p', project, 'up', '-d'], { cwd: dir, encoding: 'utf8', env: { ...process.env, ...ENV } });
-  t.is(again.status, 0, again.stderr);
+  const again = await inDir(dir, ['compose', '-p', project, 'up', '-d'], ENV);
+  t.is(again.code, 0, again.stderr);
   t.notRegex(again.stderr, /Starting|Creating/, 'up to date');
 });
