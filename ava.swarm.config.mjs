@@ -2,7 +2,8 @@
 // runs beside them, and they run one file at a time.
 export default {
   files: ['dist/test/swarm-*.test.js'],
-  timeout: '5m',
+  require: ['./dist/test/helpers/isolate.js'],
+  timeout: '10m',
   concurrency: 1,
   workerThreads: false,
 };

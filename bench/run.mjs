@@ -96,6 +96,9 @@ const rows = [
   ['sdocker run --sd-dry-run  vs  node -e 0', dry, () => 'added <= 15', (r) => r.added <= 15],
   ['sdocker ps  vs  a 5-line Node wrapper (bench/floor.cjs)', paired([process.execPath, FLOOR, 'docker', 'ps'], sdocker('ps'), ROUNDS), () => 'no target: the least a Node wrapper costs', () => undefined],
 ];
+// BENCH_COMPARE=/path/to/another/build/dist/bin/sdocker.cjs: this build against that one (what a change costs).
+const other = process.env.BENCH_COMPARE;
+if (other) rows.unshift([`sdocker run --rm IMG true  vs  ${other}`, paired([process.execPath, other, 'run', '--rm', IMAGE, 'true'], sdocker('run', '--rm', IMAGE, 'true'), ROUNDS), () => 'no target: the change\'s cost', () => undefined]);
 writeFileSync(join(dir, 'compose.yaml'), composeFile(1000));
 rows.push(['sdocker harden  vs  docker-compose config, 1,000 services', paired(['docker-compose', '-f', 'compose.yaml', 'config', '-q'], sdocker('harden', 'compose.yaml'), HARDEN_ROUNDS, dir), () => 'ratio <= 0.25', (r) => r.ratio <= 0.25]);
 

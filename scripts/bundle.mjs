@@ -1,9 +1,9 @@
 // Bundle tsc's output (dist/src) into three CommonJS files in dist/bin:
-// - sdocker.cjs, the bin (src/launch.ts): the word check and the process starter. A command
+// - sdocker.cjs, the bin (src/cli/launch.ts): the word check and the process starter. A command
 //   sdocker does not touch goes to docker from here.
-// - sdocker-run.cjs (src/cli-run.ts): run, create and exec alone, the commands paid for on every
+// - sdocker-run.cjs (src/cli/cli-run.ts): run, create and exec alone, the commands paid for on every
 //   use; about a third of the whole.
-// - sdocker-main.cjs, everything (src/cli.ts), one file.
+// - sdocker-main.cjs, everything (src/cli/cli.ts), one file.
 // Each bundle is whole, not chunks: chunks would each carry their own copy of shared classes
 // (SdockerError), and main.ts relies on `instanceof`. Lazy imports inside a bundle become lazily
 // run module bodies, so an unused part costs only parsing, and the launcher runs either bundle
@@ -34,7 +34,7 @@ async function cached(entry, out) {
   writeFileSync(file, text);
 }
 
-await cached('dist/src/cli.js', 'dist/bin/sdocker-main.cjs');
-await cached('dist/src/cli-run.js', 'dist/bin/sdocker-run.cjs');
-await build({ ...common, entryPoints: [at('dist/src/launch.js')], outfile: at('dist/bin/sdocker.cjs') });
+await cached('dist/src/cli/cli.js', 'dist/bin/sdocker-main.cjs');
+await cached('dist/src/cli/cli-run.js', 'dist/bin/sdocker-run.cjs');
+await build({ ...common, entryPoints: [at('dist/src/cli/launch.js')], outfile: at('dist/bin/sdocker.cjs') });
 chmodSync(at('dist/bin/sdocker.cjs'), 0o755);

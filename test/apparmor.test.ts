@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { appArmorState, type AppArmorState } from '../src/apparmor.js';
+import { appArmorState, type AppArmorState } from '../src/policy/apparmor.js';
 import { runCli } from './helpers/cli.js';
 
 const PROFILE = fileURLToPath(new URL('../../apparmor/sdocker-default', import.meta.url));

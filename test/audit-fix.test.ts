@@ -3,6 +3,8 @@
 import test from 'ava';
 import { resolve } from 'node:path';
 import { containerFix } from '../src/audit/fix/container.js';
+import { renderRollback, renderSteps } from '../src/audit/fix/steps.js';
+import { shellQuote } from '../src/common/quote.js';
 import type { EngineSnapshot, ImageSnapshot, RawContainer, RawImage } from '../src/audit/types.js';
 import type { HostFacts } from '../src/policy/context.js';
 import { loadPolicy } from '../src/policy/load.js';
@@ -102,4 +104,42 @@ test('without the image every value is written out, and that is said', async (t)
   const result = await fix(container(), null);
   t.true(result.command.includes('PATH=/bin'));
   t.true(result.lost?.some((line) => line.startsWith('the image example/app:1 is not in the snapshot')));
+});
+
+test('steps for a running container: rename, keep it from restarting, stop, run the new one, check it still runs, remove the old one', async (t) => {
+  const result = await fix(container({ HostConfig: { RestartPolicy: { Name: 'always', MaximumRetryCount: 0 } }, Config: { Healthcheck: null } }));
+  t.deepEqual(result.steps?.map((s) => [s.argv.join(' '), s.expect ?? '']), [
+    ['docker rename app app-sdocker-old', ''],
+    ['docker update --restart no app-sdocker-old', ''],
+    ['docker stop app-sdocker-old', ''],
+    [result.command.join(' '), ''],
+    ['docker container inspect --format {{.State.Status}} {{.RestartCount}} app', 'running 0'],
+    ['docker rm app-sdocker-old', ''],
+  ]);
+  t.deepEqual(result.rollback?.map((s) => s.argv.join(' ')), ['docker container inspect --format {{.Name}} app-sdocker-old', 'docker rm --force app', 'docker rename app-sdocker-old app', 'docker update --restart always app', 'docker start app']);
+  t.deepEqual(renderSteps(result.steps ?? []).slice(3), [
+    `${result.command.map(shellQuote).join(' ')} &&`,
+    `sleep 5 && [ "$(docker container inspect --format '{{.State.Status}} {{.RestartCount}}' app)" = 'running 0' ] &&`,
+    'docker rm app-sdocker-old',
+  ]);
+  t.is(renderRollback(result.rollback ?? []), "docker container inspect --format '{{.Name}}' app-sdocker-old && { docker rm --force app || true; } && docker rename app-sdocker-old app && docker update --restart always app && docker start app");
+});
+
+test('a health-checked container is waited for until healthy; a name taken is not reused for the old one', async (t) => {
+  const raw = container();
+  const { policy } = await loadPolicy({ profile: 'default', env: {}, cwd: '/', cliAllow: [] });
+  const result = containerFix({ raw, processes: undefined }, IMAGE, { policy, host: HOST, engine: ENGINE, cwd: '/', taken: new Set(['app', 'app-sdocker-old']) });
+  t.deepEqual(result.steps?.find((s) => s.until !== undefined), { argv: ['docker', 'container', 'inspect', '--format', '{{.State.Health.Status}}', 'app'], until: 'healthy', note: 'wait until it is healthy' });
+  t.is(renderSteps(result.steps ?? [])[3], `( n=0; until [ "$(docker container inspect --format '{{.State.Health.Status}}' app)" = healthy ]; do n=$((n+1)); [ "$n" -lt 120 ] || exit 1; sleep 1; done ) &&`);
+  t.is(result.steps?.[0]?.argv.join(' '), 'docker rename app app-sdocker-old-2');
+});
+
+test('a stopped container is made again with sdocker create, not started; a --rm one is said to have no roll back', async (t) => {
+  const stopped = await fix({ ...container(), State: { Status: 'exited', Running: false, Pid: 0 } });
+  t.deepEqual(stopped.command.slice(0, 2), ['sdocker', 'create']);
+  t.deepEqual(stopped.steps?.map((s) => s.argv[1]), ['rename', 'create', 'rm']);
+  t.deepEqual(stopped.rollback?.map((s) => s.argv[1]), ['container', 'rm', 'rename']);
+  const autoRemove = await fix(container({ HostConfig: { AutoRemove: true } }));
+  t.deepEqual(autoRemove.rollback, []);
+  t.true(autoRemove.lost?.some((line) => line.startsWith('it was started with --rm: stopping it removes it')));
 });

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ContainerSnapshot, Finding, ImageSnapshot, RawContainer, RawHistory, Snapshot } from '../src/audit/types.js';
 import { imageChecks } from '../src/audit/checks/images.js';
-import { readAdd } from '../src/audit/checks/image-add.js';
+import { plainFileAdds, readAdd } from '../src/audit/checks/image-add.js';
 import { readStep } from '../src/audit/checks/image-history.js';
 import { packageActions } from '../src/audit/checks/image-update.js';
 import { parseRef } from '../src/audit/checks/image-ref.js';
@@ -124,6 +124,12 @@ test('4.9 reads BuildKit ADD steps, and spares the base image rootfs', (t) => {
     history: [entry('ADD https://example.com/x.sh /x.sh # buildkit'), entry('RUN |1 TOKEN=s3cret /bin/sh -c apt-get update # buildkit'), entry('CMD ["/bin/sh"]'), entry('ADD alpine-minirootfs-3.20.3-x86_64.tar.gz / # buildkit')],
   };
   t.deepEqual(verdicts(image, 'image-add'), ['warn history[0].CreatedBy="ADD https://example.com/x.sh /x.sh"']);
+  const local = { ...image, history: [entry('ADD conf.d /etc/conf.d/ # buildkit'), entry('ADD app.tar.gz /opt/ # buildkit'), entry('ADD plain.txt /app/plain.txt # buildkit')] };
+  t.deepEqual(imageChecks(snapshot([local])).filter((f) => f.check === 'image-add').map((f) => `${f.result} ${f.message.split(':')[0]}`), [
+    'warn ADD of a local file or folder, which ADD would unpack were it an archive',
+    'info ADD unpacks a local archive into the image',
+    'warn ADD of a local file or folder, which ADD would unpack were it an archive',
+  ]);
   t.deepEqual(verdicts(image, 'image-update-only'), ['warn history[1].CreatedBy runs "apt-get update" and installs nothing']);
   t.false(JSON.stringify(imageChecks(snapshot([image]))).includes('s3cret'), 'build-arg values are not repeated');
   t.deepEqual(readStep(entry('USER 65532')), { instruction: 'USER', text: '65532', builder: 'buildkit' });
@@ -148,4 +154,16 @@ test('4.4, 4.5 (content trust, retired) and 4.11 are n/a with the reason; every 
   t.deepEqual(findings.filter((f) => f.result === 'n/a').map((f) => f.cis), ['4.4', '4.5', '4.11']);
   t.regex(findings.find((f) => f.cis === '4.5')?.message ?? '', /retiring Docker Content Trust/);
   t.true(findings.every((f) => f.target.kind === 'image' && f.target.name === 'sdocker-test/busybox:1'));
+});
+
+test('4.9, classic builder: a folder (dir:) warns; a file: source warns when its layer holds a regular file at the destination', (t) => {
+  const entry = (CreatedBy: string): RawHistory => ({ Id: '<missing>', Created: 0, CreatedBy, Size: 1, Comment: '' });
+  const history = [entry('/bin/sh -c #(nop) ADD file:' + 'a'.repeat(64) + ' in /app/plain.txt '), entry('/bin/sh -c #(nop) ADD file:' + 'b'.repeat(64) + ' in /opt/ '), entry('/bin/sh -c #(nop) ADD dir:' + 'c'.repeat(64) + ' in /etc/conf.d '), entry('ADD rootfs / ')];
+  const config = { history: [{ created_by: 'rootfs' }, { created_by: 'dir' }, { created_by: 'tar' }, { created_by: 'plain' }], diffIds: [] };
+  const file = (path: string, kind: 'file' | 'dir' = 'file') => ({ path, kind, mode: 0o644, uid: 0, gid: 0, size: 1 });
+  const layers = [{ entries: [] }, { entries: [file('/etc/conf.d', 'dir'), file('/etc/conf.d/a')] }, { entries: [file('/opt', 'dir'), file('/opt/a.txt')] }, { entries: [file('/app', 'dir'), file('/app/plain.txt')] }];
+  const added = plainFileAdds(history, config, layers);
+  t.deepEqual(added, [0], 'only the file at /app/plain.txt: /opt/a.txt could be an unpacked archive');
+  const image: ImageSnapshot = { ...fixture('app'), history, addedFiles: added };
+  t.deepEqual(verdicts(image, 'image-add').map((v) => v.split(' ')[0]), ['warn', 'info', 'warn']);
 });

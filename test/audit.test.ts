@@ -5,7 +5,8 @@ import test from 'ava';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { progressLine, select } from '../src/audit/audit.js';
+import { select } from '../src/audit/audit.js';
+import { layerProgressLine, progressLine } from '../src/audit/progress.js';
 import { isRootUser, runningAsRoot } from '../src/audit/checks/user.js';
 import { parseAudit } from '../src/audit/options.js';
 import { exitCodeFor, renderJson, renderText } from '../src/audit/report.js';
@@ -15,7 +16,7 @@ import { topTable } from '../src/audit/source-cli.js';
 import type { AuditSource } from '../src/audit/source.js';
 import { applySuppressions } from '../src/audit/suppress.js';
 import type { AuditReport, RawImage } from '../src/audit/types.js';
-import { SdockerError } from '../src/errors.js';
+import { SdockerError } from '../src/common/errors.js';
 import { loadPolicy } from '../src/policy/load.js';
 import { trustFile } from '../src/policy/trust.js';
 import { fakeContainer, fakeImage, fakeSnapshot, finding } from './helpers/audit-fakes.js';
@@ -219,4 +220,26 @@ test('progress: one line rewritten in place above 20 containers, cleared at the 
   many(2, 21);
   many(-1, 0);
   t.is(written, '\rsdocker audit: reading containers 1/21\rsdocker audit: reading containers 2/21\r\u001b[K');
+});
+
+test('layer progress: image, layer and bytes on one line, redrawn at most every 100 ms within a layer, cleared at the end', (t) => {
+  let written = '';
+  let now = 0;
+  const line = layerProgressLine((text) => (written += text), () => now);
+  const at = { images: ['web:1', 'db:1'], layers: 3, size: 700 * 1024 * 1024 };
+  line.update({ ...at, layer: 0, bytes: 0, size: 0 });
+  line.update({ ...at, layer: 1, bytes: 1024 * 1024 });
+  now = 50;
+  line.update({ ...at, layer: 1, bytes: 2 * 1024 * 1024 });
+  now = 150;
+  line.update({ ...at, layer: 1, bytes: 312 * 1024 * 1024 });
+  line.update({ ...at, layer: 2, bytes: 3 * 1024, size: 12 * 1024 });
+  line.clear();
+  t.deepEqual(written.split('\r\u001b[K').filter((part) => part !== ''), [
+    "sdocker audit: reading image web:1 (and 1 more): waiting for the engine's export of 3 layers",
+    'sdocker audit: reading image web:1 (and 1 more): layer 1/3, 1 of 700 MiB',
+    'sdocker audit: reading image web:1 (and 1 more): layer 1/3, 312 of 700 MiB',
+    'sdocker audit: reading image web:1 (and 1 more): layer 2/3, 3 of 12 KiB',
+  ]);
+  t.true(written.endsWith('\r\u001b[K'));
 });

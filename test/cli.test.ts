@@ -2,8 +2,8 @@
 // stdin, stdout, exit code and signals intact.
 import test from 'ava';
 import { once } from 'node:events';
-import { randomBytes } from 'node:crypto';
 import { FAKE_DOCKER, finished, runCli, startCli } from './helpers/cli.js';
+import { drawBytes, seeded } from './helpers/seed.js';
 
 const env = { SDOCKER_DOCKER: FAKE_DOCKER };
 
@@ -14,7 +14,7 @@ for (const code of [0, 3, 125, 255]) {
 }
 
 test('passes stdin to stdout byte for byte', async (t) => {
-  const input = randomBytes(256 * 1024);
+  const input = drawBytes(seeded(t), 256 * 1024);
   const result = await runCli(['cat'], env, input);
   t.is(result.code, 0);
   t.true(result.stdoutBytes.equals(input));

@@ -7,7 +7,7 @@ import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { completionScript } from '../src/completion/scripts.js';
-import { shellInit, type Shell } from '../src/shell.js';
+import { shellInit, type Shell } from '../src/completion/shell.js';
 import { CLI } from './helpers/cli.js';
 
 /** A folder with `sdocker` (the build) and the script for `shell`; PATH for the shell. */

@@ -8,8 +8,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hardenCompose } from '../src/compose/harden.js';
-import { ServiceModels } from '../src/compose/model.js';
+import { hardenCompose } from '../src/compose/edit/harden.js';
+import { ServiceModels } from '../src/compose/read/model.js';
 import { ComposeDocument, parseYamlData } from '../src/yaml/index.js';
 import { CORPUS } from './helpers/model-corpus.js';
 

@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { hardenCompose } from '../src/compose/harden.js';
+import { hardenCompose } from '../src/compose/edit/harden.js';
 
 interface Case {
   readonly name: string;

@@ -7,7 +7,7 @@ import test from 'ava';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hardenCompose } from '../src/compose/harden.js';
+import { hardenCompose } from '../src/compose/edit/harden.js';
 import { lastCall, runCompose } from './helpers/compose.js';
 import { runMain } from './helpers/fakes.js';
 
@@ -71,7 +71,7 @@ test('sdocker compose: refused, the hint names the real file; sdocker trust as p
   const allowed = runCompose(['compose', '--sd-allow', 'host-pid', '-p', 'x', 'up', '-d'], { plugin: true, dir: refused.dir });
   t.is(allowed.code, 0, allowed.stderr);
   t.regex(allowed.stderr, /allowed: pid: host/);
-  t.deepEqual(lastCall(allowed), ['compose', '-f', 'HARDENED', '-f', 'LABELS', '--project-directory', refused.dir, '-p', 'x', 'up', '-d'], '--sd-allow is not given to compose');
+  t.deepEqual(lastCall(allowed), ['-H', 'unix://JUDGE', 'compose', '-f', 'HARDENED', '-f', 'LABELS', '--project-directory', refused.dir, '-p', 'x', 'up', '-d'], '--sd-allow is not given to compose');
   t.is(runCompose(['trust', './compose.yaml'], { dir: refused.dir }).code, 0);
   const trusted = runCompose(['compose', 'up', '-d'], { plugin: true, dir: refused.dir });
   t.is(trusted.code, 0, trusted.stderr);
@@ -90,7 +90,7 @@ test('sdocker compose: --sd-allow after the subcommand or naming no rule is a us
   t.regex(oneOff.stderr, /, or sdocker compose --sd-allow dangerous-cap:SYS_ADMIN \.\.\.$/m);
   const lifted = runCompose(['compose', '--sd-allow', 'dangerous-cap:SYS_ADMIN', 'run', '--cap-add', 'SYS_ADMIN', 'svc'], { plugin: true, dir: oneOff.dir });
   t.is(lifted.code, 0, lifted.stderr);
-  t.deepEqual(lastCall(lifted).slice(7), ['run', '--cap-add', 'SYS_ADMIN', 'svc']);
+  t.deepEqual(lastCall(lifted).slice(9), ['run', '--cap-add', 'SYS_ADMIN', 'svc']);
 });
 
 test('sdocker compose warns about an untrusted .sdocker.yml once, as run and harden do', (t) => {
@@ -105,7 +105,7 @@ test('sdocker compose warns about an untrusted .sdocker.yml once, as run and har
 test('sdocker compose config prints the hardened model with compose\'s own config and flags; refused, it prints nothing and exits 125', (t) => {
   const services = runCompose(['compose', '-p', 'x', 'config', '--services'], { plugin: true });
   t.is(services.code, 0, services.stderr);
-  t.deepEqual(lastCall(services), ['compose', '-f', 'HARDENED', '--project-directory', services.dir, '-p', 'x', 'config', '--services']);
+  t.deepEqual(lastCall(services), ['-H', 'unix://JUDGE', 'compose', '-f', 'HARDENED', '--project-directory', services.dir, '-p', 'x', 'config', '--services']);
   const preview = runCompose(['compose', 'config'], { plugin: true });
   // The fake's config prints the file it was given: here, the hardened model.
   t.regex(preview.stdout, /read_only: true/);
@@ -122,7 +122,7 @@ test('v2 shapes: watch and up --scale run on the hardened model with their own w
     t.is(run.code, 0, run.stderr);
     // What makes containers carries the label naming the user's files (a second -f).
     const labels = words[0] === 'watch' ? [] : ['-f', 'LABELS'];
-    t.deepEqual(lastCall(run), ['compose', '-f', 'HARDENED', ...labels, '--project-directory', run.dir, ...words]);
+    t.deepEqual(lastCall(run), ['-H', 'unix://JUDGE', 'compose', '-f', 'HARDENED', ...labels, '--project-directory', run.dir, ...words]);
   }
 });
 

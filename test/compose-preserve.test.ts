@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual, promisify } from 'node:util';
 import { isMap, isSeq, parseDocument, type Node } from 'yaml';
-import { hardenCompose } from '../src/compose/harden.js';
-import type { ServiceEdit } from '../src/compose/types.js';
+import { hardenCompose } from '../src/compose/edit/harden.js';
+import type { ServiceEdit } from '../src/compose/keys/types.js';
 import { ComposeDocument, renderYaml } from '../src/yaml/index.js';
 import { preserveCorpus, type PreserveCase } from './helpers/yaml-variants.js';
 
@@ -139,7 +139,7 @@ async function composeConfig(file: string): Promise<{ ok: boolean; out: string }
 }
 
 test('docker-compose 1.29 reads each hardened file as the input plus the additions', async (t) => {
-  t.timeout(180_000);
+  t.timeout(540_000);
   const dir = mkdtempSync(join(tmpdir(), 'sdocker-preserve-'));
   let compared = 0;
   const rejectedInputs = new Set<string>();

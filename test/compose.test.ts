@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseDocument } from 'yaml';
-import { hardenCompose } from '../src/compose/harden.js';
+import { hardenCompose } from '../src/compose/edit/harden.js';
 import { runMain } from './helpers/fakes.js';
 
 const FIXTURES = fileURLToPath(new URL('../../test/fixtures/compose/', import.meta.url));
@@ -162,17 +162,20 @@ for (const [text, message] of BAD) {
 test('no compose file here is a clear error', async (t) => {
   const result = await harden([], {});
   t.is(result.code, 2);
-  t.regex(result.stderr, /no compose file here \(compose\.yaml, compose\.yml, docker-compose\.yml, docker-compose\.yaml\)/);
+  t.regex(result.stderr, /no compose file here or above \(compose\.yaml, compose\.yml, docker-compose\.yml, docker-compose\.yaml\)/);
 });
 
-test('the default file is found as compose does, compose.yaml first', async (t) => {
+test('the default file is found as compose does: compose.yaml hardened (v2 reads it first), docker-compose.yml judged too (v1 reads it first)', async (t) => {
   const result = await harden(['--check'], { 'docker-compose.yml': SMALL, 'compose.yaml': 'services:\n  other:\n    image: x\n' });
   t.regex(result.stdout, /^compose\.yaml:/m);
-  t.notRegex(result.stdout, /docker-compose\.yml/);
+  t.notRegex(result.stdout, /docker-compose\.yml/, 'a clean second file has nothing to say');
+  const v1 = await harden(['--check'], { 'docker-compose.yml': 'services:\n  a:\n    image: x\n    privileged: true\n', 'compose.yaml': 'services:\n  other:\n    image: x\n' });
+  t.is(v1.code, 1);
+  t.regex(v1.stdout, /^docker-compose\.yml:4:17: error privileged \[a\]/m);
 });
 
 test("sdocker compose finds compose's -f files and keeps every other argument", async (t) => {
-  const { parseComposeArgs } = await import('../src/compose/args.js');
+  const { parseComposeArgs } = await import('../src/compose/run/args.js');
   const parsed = parseComposeArgs(['-f', 'a.yml', '--file=b.yml', '-p', 'proj', '--profile', 'dev', 'up', '-d', '-f', 'not-mine'], 'plugin', 'docker compose');
   t.deepEqual(parsed.files, ['a.yml', 'b.yml']);
   t.is(parsed.projectDir, undefined);
@@ -199,7 +202,7 @@ test('a port written with ${VAR:-default} is bound to loopback too', async (t) =
 });
 
 test('settings are checked as compose interpolates them', async (t) => {
-  const { interpolate } = await import('../src/compose/interpolate.js');
+  const { interpolate } = await import('../src/compose/read/interpolate.js');
   t.is(interpolate('${A:-/etc}:/x ${B-b} ${C} $D $$E', { C: 'c', D: 'd', B: '' }), '/etc:/x  c d $E');
   const text = 'services:\n  web:\n    image: x\n    volumes:\n      - "${DATA:-/etc}:/data"\n    network_mode: ${MODE}\n';
   const result = await hardenCompose(text, '/tmp/compose.yaml', { ...OPTIONS, env: { MODE: 'host' } });

@@ -4,7 +4,7 @@ import test from 'ava';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AppArmorHost } from '../src/apparmor.js';
+import type { AppArmorHost } from '../src/policy/apparmor.js';
 import type { Check } from '../src/doctor/check.js';
 import { engineChecks } from '../src/doctor/engine-checks.js';
 import { configChecks } from '../src/doctor/host-checks.js';

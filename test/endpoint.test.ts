@@ -12,7 +12,7 @@ import { SocketEngine } from '../src/engine/api.js';
 import { chooseEngine } from '../src/engine/choose.js';
 import { CliEngine } from '../src/engine/cli.js';
 import { resolveEndpoint, type Endpoint } from '../src/engine/endpoint.js';
-import { hostFacts } from '../src/facts.js';
+import { hostFacts } from '../src/planner/facts.js';
 
 const SOCKET: Endpoint = { kind: 'socket', path: '/var/run/docker.sock', tls: false };
 const CWD = '/srv/project';

@@ -6,7 +6,7 @@ import test from 'ava';
 import { containerChecks } from '../src/audit/checks/containers.js';
 import type { Finding, Snapshot } from '../src/audit/types.js';
 import { AUDIT_CASES, snapshotOf, startCase } from './helpers/audit-containers.js';
-import { docker, engineAppArmor, engineSuite, IMAGE } from './helpers/engine.js';
+import { docker, engineAppArmor, engineSuite, IMAGE, LABEL, LABEL_ARGS } from './helpers/engine.js';
 
 const { named } = engineSuite(test, 'sdacont');
 
@@ -35,7 +35,7 @@ let findings: Finding[];
 
 test.before(() => {
   for (const c of AUDIT_CASES) names.set(c.key, named());
-  for (const c of AUDIT_CASES) startCase(c, names.get(c.key) as string, 'sdacont=1');
+  for (const c of AUDIT_CASES) startCase(c, names.get(c.key) as string, LABEL);
   snapshot = snapshotOf([...names.values()]);
   findings = containerChecks(snapshot);
 });
@@ -87,14 +87,14 @@ test("sshd is judged from the engine's process list: a host-PID container does n
 test('a process named sshd warns', (t) => {
   const name = named();
   // ps's comm is the name of the file exec'd: a script named sshd (busybox applets go by argv[0], so not a copy of sleep).
-  docker('run', '-d', '--restart', 'no', '--name', name, IMAGE, 'sh', '-c', "printf '#!/bin/sh\\nsleep 3600; true\\n' > /tmp/sshd && chmod +x /tmp/sshd && exec /tmp/sshd");
+  docker('run', '-d', '--restart', 'no', ...LABEL_ARGS, '--name', name, IMAGE, 'sh', '-c', "printf '#!/bin/sh\\nsleep 3600; true\\n' > /tmp/sshd && chmod +x /tmp/sshd && exec /tmp/sshd");
   const found = containerChecks(snapshotOf([name])).find((f) => f.check === 'sshd');
   t.is(found?.result, 'warn', found?.evidence);
 });
 
 test('a container joining a host-network container shares the host network too', (t) => {
   const name = named();
-  docker('create', '--restart', 'no', '--name', name, '--network', `container:${names.get('hostnet') as string}`, IMAGE, 'true');
+  docker('create', '--restart', 'no', ...LABEL_ARGS, '--name', name, '--network', `container:${names.get('hostnet') as string}`, IMAGE, 'true');
   const found = containerChecks(snapshotOf([names.get('hostnet') as string, name])).find((f) => f.target.name === name && f.check === 'host-network');
   t.is(found?.result, 'warn');
   t.regex(found?.evidence ?? '', /HostConfig\.NetworkMode=container:.*NetworkMode=host/);

@@ -1,7 +1,10 @@
 // The fix `sdocker audit` gives a container, on a real engine: containers created with plain
-// docker and typical misconfigurations are read back with docker inspect, removed, and
-// re-created with the fix command; docker inspect then shows the user's ports, volumes, env and
-// command kept, what the image supplied not repeated, and the hardening applied.
+// docker and typical misconfigurations are read back with docker inspect, and replaced by
+// running the fix's steps as printed (POSIX sh, sdocker on PATH): the old container is kept,
+// stopped, until the new one runs, then removed. docker inspect then shows the user's ports,
+// volumes, env and command kept, what the image supplied not repeated, and the hardening
+// applied. A new container that does not come up leaves the old one, and the printed roll back
+// brings it back.
 import test from 'ava';
 import { CLI } from './helpers/cli.js';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,9 +17,25 @@ import type { Fix } from '../src/audit/types.js';
 import { loadPolicy } from '../src/policy/load.js';
 import { runCli } from './helpers/cli.js';
 import { localHost, readContainer, readEngine } from './helpers/audit-snapshot.js';
-import { IMAGE, docker, engineSuite, uniqueName } from './helpers/engine.js';
+import { anonymousVolumes, fixBlock, printedRollback, printedSteps, sdockerOnPath, sh } from './helpers/audit-fix-steps.js';
+import { IMAGE, LABEL_ARGS, containerExists, docker, engineSuite, removeContainers, uniqueName } from './helpers/engine.js';
+import { eventually } from './helpers/probes.js';
 
-const { named, cleanup } = engineSuite(test, 'sdafix');
+const { named: name0, cleanup } = engineSuite(test, 'sdafix');
+const bin = sdockerOnPath();
+const cache = mkdtempSync(join(tmpdir(), 'sdafix-cache-'));
+const leftovers: string[] = [];
+cleanup(() => {
+  removeContainers(...leftovers.map((name) => `${name}-sdocker-old`));
+  bin.done();
+  rmSync(cache, { recursive: true, force: true });
+});
+/** A container name of this file; the old container the steps keep is removed after the file too. */
+function named(): string {
+  const name = name0();
+  leftovers.push(name);
+  return name;
+}
 const APP_IMAGE = `sdocker-test/afix-${uniqueName('app')}:1`;
 const VOLUME = uniqueName('sdafix-vol');
 const folder = mkdtempSync(join(tmpdir(), 'sdafix-'));
@@ -37,7 +56,7 @@ CMD ["sleep", "3600"]
 `;
 
 test.before(() => {
-  const built = spawnSync('docker', ['build', '-q', '-t', APP_IMAGE, '-'], { input: DOCKERFILE, encoding: 'utf8' });
+  const built = spawnSync('docker', ['build', '-q', ...LABEL_ARGS, '-t', APP_IMAGE, '-'], { input: DOCKERFILE, encoding: 'utf8' });
   if (built.status !== 0) throw new Error(`docker build ${APP_IMAGE} failed: ${built.stderr}`);
   // Served by busybox httpd as the non-root user the fix runs it as.
   chmodSync(folder, 0o755);
@@ -62,12 +81,14 @@ async function fixOf(name: string): Promise<Fix> {
   return containerFix(container, image, { policy, host: localHost(), engine: readEngine(), cwd: process.cwd() });
 }
 
-/** Remove the container (its anonymous volumes too), then run the fix as a user would. */
+/** Run the fix's steps as printed: the old container is gone after them (its anonymous volumes removed here). */
 async function recreate(t: import('ava').ExecutionContext, name: string, fix: Fix): Promise<Inspected> {
   t.is(fix.command[0], 'sdocker');
-  docker('rm', '-f', '-v', name);
-  const result = await runCli(fix.command.slice(1));
-  t.is(result.code, 0, result.stderr);
+  const volumes = anonymousVolumes(name);
+  cleanup(() => spawnSync('docker', ['volume', 'rm', ...volumes], { stdio: 'ignore' }));
+  const run = sh(printedSteps(fix), bin.path, { XDG_CACHE_HOME: cache });
+  t.is(run.status, 0, `${printedSteps(fix)}\n${run.stderr}`);
+  t.false(containerExists(`${name}-sdocker-old`), 'the old container is removed once the new one runs');
   return inspectOf(name);
 }
 
@@ -82,17 +103,8 @@ function freePort(): Promise<number> {
   });
 }
 
-async function fetchWithDeadline(url: string, ms = 10_000): Promise<string> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    try {
-      return await (await fetch(url)).text();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
-}
+/** The page at `url`, polled until the server answers (30 s, probes.ts). */
+const fetchText = (url: string): Promise<string> => eventually(`GET ${url}`, async () => (await fetch(url)).text());
 
 function assertHardened(t: import('ava').ExecutionContext, info: Inspected): void {
   t.true(info.State.Running);
@@ -106,7 +118,7 @@ function assertHardened(t: import('ava').ExecutionContext, info: Inspected): voi
 test('ports, a named volume, a host folder, env and command survive, restart always becomes bounded; the image\'s values are not repeated', async (t) => {
   const name = named();
   const port = await freePort();
-  docker('run', '-d', '--name', name, '--restart', 'always', '-p', `0.0.0.0:${port}:8080`, '-v', `${VOLUME}:/data`, '-v', `${folder}:/host`,
+  docker('run', '-d', ...LABEL_ARGS, '--name', name, '--restart', 'always', '-p', `0.0.0.0:${port}:8080`, '-v', `${VOLUME}:/data`, '-v', `${folder}:/host`,
     '-e', 'GREETING=hello', '-e', 'APP_MODE=debug', APP_IMAGE, 'httpd', '-f', '-p', '8080', '-h', '/host');
   const fix = await fixOf(name);
   const words = fix.command.join(' ');
@@ -119,6 +131,9 @@ test('ports, a named volume, a host folder, env and command survive, restart alw
   t.deepEqual(fix.command.slice(fix.command.indexOf(APP_IMAGE)), [APP_IMAGE, 'httpd', '-f', '-p', '8080', '-h', '/host']);
   t.true(fix.lost?.some((line) => line.startsWith("the image's anonymous volume at /cache")), fix.lost?.join('\n'));
   t.false(fix.lost?.some((line) => line.startsWith('dropped ')), 'nothing of it is refused');
+  // What `sdocker audit NAME` prints is what runs below.
+  const printed = spawnSync(process.execPath, [CLI, 'audit', name], { encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: cache } });
+  t.deepEqual(fixBlock(printed.stdout), { steps: printedSteps(fix), rollback: printedRollback(fix) }, printed.stdout);
 
   const info = await recreate(t, name, fix);
   assertHardened(t, info);
@@ -128,9 +143,9 @@ test('ports, a named volume, a host folder, env and command survive, restart alw
   for (const env of ['GREETING=hello', 'APP_MODE=debug', 'APP_PORT=8080']) t.true(info.Config.Env.includes(env), env);
   t.truthy(info.Mounts.find((m) => m.Type === 'volume' && m.Name === VOLUME && m.Destination === '/data'));
   t.truthy(info.Mounts.find((m) => m.Type === 'bind' && m.Source === folder && m.Destination === '/host'));
-  t.is(await fetchWithDeadline(`http://127.0.0.1:${port}/index.html`), 'from the host folder\n');
+  t.is(await fetchText(`http://127.0.0.1:${port}/index.html`), 'from the host folder\n');
   // The re-created container audits clean but for what no command line can give it here.
-  const audited = spawnSync(process.execPath, [CLI, 'audit', name, '--format', 'json'], { encoding: 'utf8' });
+  const audited = spawnSync(process.execPath, [CLI, 'audit', name, '--format', 'json'], { encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: cache } });
   const warned = (JSON.parse(audited.stdout) as { findings: { check: string; result: string }[] }).findings.filter((f) => f.result === 'warn').map((f) => f.check);
   t.deepEqual(warned.filter((check) => !['healthcheck', 'apparmor'].includes(check)), [], `only the health check (and AppArmor where the host has none) may remain: ${warned.join(', ')}`);
 });
@@ -138,7 +153,7 @@ test('ports, a named volume, a host folder, env and command survive, restart alw
 test('host network, host pid, the Docker socket and SYS_ADMIN are dropped and named; the command still runs', async (t) => {
   const name = named();
   const port = await freePort();
-  docker('run', '-d', '--restart', 'no', '--name', name, '--network', 'host', '--expose', String(port), '--pid', 'host',
+  docker('run', '-d', '--restart', 'no', ...LABEL_ARGS, '--name', name, '--network', 'host', '--expose', String(port), '--pid', 'host',
     '-v', '/var/run/docker.sock:/s', '--cap-add', 'SYS_ADMIN', IMAGE, 'httpd', '-f', '-p', String(port), '-h', '/www');
   const fix = await fixOf(name);
   const words = fix.command.join(' ');
@@ -156,13 +171,13 @@ test('host network, host pid, the Docker socket and SYS_ADMIN are dropped and na
   t.is(info.HostConfig.Binds, null);
   t.deepEqual(info.Config.Cmd, ['httpd', '-f', '-p', String(port), '-h', '/www']);
   t.deepEqual(info.HostConfig.PortBindings, { [`${port}/tcp`]: [{ HostIp: '127.0.0.1', HostPort: String(port) }] });
-  t.regex(await fetchWithDeadline(`http://127.0.0.1:${port}/index.html`), /\S/);
+  t.regex(await fetchText(`http://127.0.0.1:${port}/index.html`), /\S/);
 });
 
 test('a container sdocker started comes back the same: nothing lost but its writable layer', async (t) => {
   const name = named();
   const port = await freePort();
-  const started = await runCli(['run', '-d', '--name', name, '-p', `${port}:8080`, IMAGE, 'httpd', '-f', '-p', '8080', '-h', '/www']);
+  const started = await runCli(['run', '-d', ...LABEL_ARGS, '--name', name, '-p', `${port}:8080`, IMAGE, 'httpd', '-f', '-p', '8080', '-h', '/www']);
   t.is(started.code, 0, started.stderr);
   const before = inspectOf(name);
   const fix = await fixOf(name);
@@ -172,4 +187,37 @@ test('a container sdocker started comes back the same: nothing lost but its writ
   assertHardened(t, after);
   for (const key of ['CapDrop', 'ReadonlyRootfs', 'SecurityOpt', 'PortBindings', 'RestartPolicy'] as const) t.deepEqual(after.HostConfig[key], before.HostConfig[key], key);
   t.deepEqual(after.Config.Cmd, before.Config.Cmd);
+});
+
+test('a stopped container is made again, not started: sdocker create, and the old one removed', async (t) => {
+  const name = named();
+  docker('create', ...LABEL_ARGS, '--name', name, '--cap-add', 'NET_ADMIN', IMAGE, 'sleep', '3600');
+  const fix = await fixOf(name);
+  t.deepEqual(fix.command.slice(0, 2), ['sdocker', 'create']);
+  const info = await recreate(t, name, fix);
+  t.false(info.State.Running);
+  t.deepEqual(info.HostConfig.CapDrop, ['ALL']);
+  t.true(info.HostConfig.ReadonlyRootfs);
+});
+
+test('a new container that does not come up leaves the old one, stopped and renamed; the printed roll back restores it', async (t) => {
+  const name = named();
+  // Runs as root under plain docker; hardened (non-root, no capabilities) its chown fails and it exits.
+  docker('run', '-d', ...LABEL_ARGS, '--name', name, '--restart', 'unless-stopped', IMAGE, 'sh', '-c', 'chown 0:0 /tmp && exec sleep 3600');
+  const fix = await fixOf(name);
+  const early = sh(printedRollback(fix), bin.path);
+  t.not(early.status, 0, 'a roll back before the steps stops at its first step');
+  t.true(inspectOf(name).State.Running, 'and leaves the container alone');
+  const run = sh(printedSteps(fix), bin.path, { XDG_CACHE_HOME: cache });
+  t.not(run.status, 0, 'the check that it still runs fails');
+  const old = (JSON.parse(docker('inspect', `${name}-sdocker-old`)) as { State: { Running: boolean }; HostConfig: { RestartPolicy: { Name: string } } }[])[0];
+  t.false(old?.State.Running, 'the old container is kept, stopped');
+  t.is(old?.HostConfig.RestartPolicy.Name, 'no', 'and the engine will not start it again');
+  const back = sh(printedRollback(fix), bin.path);
+  t.is(back.status, 0, back.stderr);
+  t.false(containerExists(`${name}-sdocker-old`));
+  const restored = (JSON.parse(docker('inspect', name)) as { State: { Running: boolean }; HostConfig: { RestartPolicy: { Name: string }; CapDrop: string[] | null } }[])[0];
+  t.true(restored?.State.Running);
+  t.is(restored?.HostConfig.RestartPolicy.Name, 'unless-stopped');
+  t.is(restored?.HostConfig.CapDrop, null, 'the old container, not the new one');
 });

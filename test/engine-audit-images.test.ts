@@ -2,16 +2,17 @@
 // over its API (inspect, history, /etc/passwd through a created container's archive), as the
 // audit's snapshot reader does. The images are this file's own and are removed after it.
 import test from 'ava';
-import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import type { Server } from 'node:http';
 import type { Finding, ImageSnapshot, Snapshot } from '../src/audit/types.js';
 import { imageChecks } from '../src/audit/checks/images.js';
+import { scanImages, withLayerFacts } from '../src/audit/image-scan.js';
 import { AUDIT_DOCKERFILES, auditImageName, buildAuditImage, readImage, readPasswd, serveFile } from './helpers/audit-images.js';
-import { IMAGE, engineSuite } from './helpers/engine.js';
+import { IMAGE, engineSuite, uniqueName } from './helpers/engine.js';
 
 const { named, cleanup } = engineSuite(test, 'sdtest-aimg');
-const suffix = randomBytes(4).toString('hex');
+// The run's id in every tag (no --label: the classic builder adds it as a step of the history these tests read).
+const suffix = uniqueName('x').slice(2);
 const images = new Map<string, ImageSnapshot>();
 let server: Server | undefined;
 cleanup(() => {
@@ -73,6 +74,19 @@ test('ADD from a URL warns and ADD of a local tar is info; an image with only CO
   t.regex(add[0]?.evidence ?? '', /^history\[2\]\.CreatedBy="ADD [0-9a-f]{64} \/srv\/remote\.txt"$/, 'the classic builder records a URL as a bare hash');
   t.regex(add[1]?.evidence ?? '', /^history\[3\]\.CreatedBy="ADD file:[0-9a-f]{64} \/opt\/"$/);
   t.deepEqual(results('app', 'image-add'), ['pass']);
+});
+
+test('ADD of a local plain file warns once the layers show it landed as a file; an archive unpacked into a folder stays info', async (t) => {
+  const plain = images.get('addplain') as ImageSnapshot;
+  const tar = images.get('add') as ImageSnapshot;
+  const scan = await scanImages([plain, tar], { docker: 'docker', globals: [], env: {}, cwd: process.cwd(), store: null });
+  const judged = (image: ImageSnapshot): string[] => {
+    const [seen] = withLayerFacts([image], scan);
+    const s: Snapshot = { engine: { endpoint: 'unix:///var/run/docker.sock', local: true, info: {}, version: {}, bridgeIcc: undefined }, containers: [], images: new Map([[image.raw.Id, seen as ImageSnapshot]]) };
+    return imageChecks(s).filter((f) => f.check === 'image-add').map((f) => `${f.result} ${f.evidence.replace(/[0-9a-f]{64}/, '<sha>')}`);
+  };
+  t.deepEqual(judged(plain), ['info history[1].CreatedBy="ADD file:<sha> /opt/unpacked"', 'warn history[2].CreatedBy="ADD file:<sha> /srv/plain.txt"']);
+  t.deepEqual(judged(tar).map((v) => v.split(' ')[0]), ['warn', 'info'], 'the URL, and the archive');
 });
 
 test('locally built images have no registry digest: the tag finding says there is none to pin yet', (t) => {

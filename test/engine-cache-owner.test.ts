@@ -6,11 +6,11 @@ import test from 'ava';
 import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cacheEngineInfo } from '../src/cache/engine-info.js';
+import { cacheEngineInfo } from '../src/engine/engine-info-cache.js';
 import type { Engine, EngineInfo } from '../src/engine/engine.js';
 
-const REAL: EngineInfo = { apparmor: true, loggingDriver: 'json-file', rootDir: '/srv/docker' };
-const PLANTED = [{ key: 'key-a', info: { apparmor: false, loggingDriver: 'none' } }];
+const REAL: EngineInfo = { apparmor: true, loggingDriver: 'json-file', rootDir: '/srv/docker', apiVersion: '1.41' };
+const PLANTED = [{ key: 'key-a', info: { apparmor: false, loggingDriver: 'none', apiVersion: '1.41' } }];
 
 function fakeEngine(): Engine & { asked: number } {
   const engine = { asked: 0, info: async () => { engine.asked += 1; return REAL; } };

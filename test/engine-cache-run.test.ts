@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { engineKey } from '../src/cache/engine-key.js';
-import { readEntries } from '../src/cache/engine-info.js';
+import { readEntries } from '../src/engine/engine-info-cache.js';
 import { runCli } from './helpers/cli.js';
 import { IMAGE, docker, dockerStatus, engineProblem, uniqueName } from './helpers/engine.js';
 
@@ -42,12 +42,12 @@ test.serial('a cached answer is used for its engine, and not for another key (a 
   const fakeRoot = mkdtempSync(join(tmpdir(), 'sdocker-fake-root-'));
   const args = ['run', '--sd-dry-run', '--rm', '-v', `${fakeRoot}:/x`, IMAGE, 'true'];
   // Planted under this engine's key, a data root answer is believed: the bind is refused.
-  writeFileSync(cacheFile, JSON.stringify([{ key, info: { apparmor: false, loggingDriver: 'json-file', rootDir: fakeRoot } }]));
+  writeFileSync(cacheFile, JSON.stringify([{ key, info: { apparmor: false, loggingDriver: 'json-file', rootDir: fakeRoot, apiVersion: '1.41' } }]));
   const believed = await runCli(args, env);
   t.is(believed.code, 125, believed.stdout);
   t.regex(believed.stdout + believed.stderr, /sensitive-mount/);
   // Under any other key (the same socket after a restart has another), it is not: the engine is asked.
-  writeFileSync(cacheFile, JSON.stringify([{ key: `${key} restarted`, info: { apparmor: false, loggingDriver: 'json-file', rootDir: fakeRoot } }]));
+  writeFileSync(cacheFile, JSON.stringify([{ key: `${key} restarted`, info: { apparmor: false, loggingDriver: 'json-file', rootDir: fakeRoot, apiVersion: '1.41' } }]));
   const asked = await runCli(args, env);
   t.is(asked.code, 0, asked.stdout + asked.stderr);
   t.deepEqual(readEntries(cacheFile).map((e) => e.key), [key, `${key} restarted`]);

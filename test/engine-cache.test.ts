@@ -6,12 +6,12 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
-import { cacheEngineInfo, readEntries } from '../src/cache/engine-info.js';
+import { cacheEngineInfo, readEntries } from '../src/engine/engine-info-cache.js';
 import { engineKey } from '../src/cache/engine-key.js';
 import { cacheDir } from '../src/cache/store.js';
 import type { Engine, EngineInfo } from '../src/engine/engine.js';
 
-const INFO: EngineInfo = { apparmor: false, loggingDriver: 'json-file', rootDir: '/var/lib/docker' };
+const INFO: EngineInfo = { apparmor: false, loggingDriver: 'json-file', rootDir: '/var/lib/docker', apiVersion: '1.41' };
 
 function fakeEngine(info: EngineInfo = INFO): Engine & { asked: number } {
   const engine = { asked: 0, info: async () => { engine.asked += 1; return info; } };

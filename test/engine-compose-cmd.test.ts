@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EXEC, GLOBALS, V1_RUN_PREFIXES } from '../src/compose/flags.js';
+import { EXEC, GLOBALS, V1_RUN_PREFIXES } from '../src/compose/run/flags.js';
 import type { FlagTable } from '../src/docker/flags.js';
 import { CLI } from './helpers/cli.js';
 import { docker, engineSuite, inspect, uniqueName } from './helpers/engine.js';

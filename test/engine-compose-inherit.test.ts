@@ -9,7 +9,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI } from './helpers/cli.js';
-import { docker, engineSuite, IMAGE, inspect, uniqueName } from './helpers/engine.js';
+import { docker, engineSuite, IMAGE, inspect, uniqueName, LABEL_ARGS } from './helpers/engine.js';
 
 const { named, cleanup } = engineSuite(test, 'sdcinh');
 
@@ -31,7 +31,7 @@ function removeProject(project: string, dir: string): void {
 
 /** A volume made by plain docker, removed after the file (after the containers using it). */
 function volume(name: string, ...opts: string[]): string {
-  docker('volume', 'create', ...opts, name);
+  docker('volume', 'create', ...LABEL_ARGS, ...opts, name);
   cleanup(() => spawnSync('docker', ['volume', 'rm', '-f', name], { stdio: 'ignore' }));
   return name;
 }
@@ -39,7 +39,7 @@ function volume(name: string, ...opts: string[]): string {
 /** A donor container made by plain docker: never started by the engine on its own. */
 function donor(...flags: string[]): string {
   const name = named();
-  docker('create', '--restart', 'no', '--name', name, ...flags, IMAGE, 'sleep', '300');
+  docker('create', '--restart', 'no', ...LABEL_ARGS, '--name', name, ...flags, IMAGE, 'sleep', '300');
   return name;
 }
 

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SECCOMP_DIR } from '../src/paths.js';
+import { SECCOMP_DIR } from '../src/common/paths.js';
 import { CLI } from './helpers/cli.js';
 import { docker, engineSuite, IMAGE, inspect, uniqueName, type Inspect } from './helpers/engine.js';
 

@@ -7,9 +7,10 @@ import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SECCOMP_DIR } from '../src/paths.js';
+import { SECCOMP_DIR } from '../src/common/paths.js';
 import { CLI, runCli } from './helpers/cli.js';
 import { assertDefaultLimits, docker, engineSuite, httpRequest, inspect, uniqueName } from './helpers/engine.js';
+import { eventually } from './helpers/probes.js';
 
 const FIXTURES = fileURLToPath(new URL('../../test/fixtures/compose/', import.meta.url));
 
@@ -76,7 +77,7 @@ test('a hardened web + backend stack runs with every protection and serves', asy
   t.is(web.Config.User, '101:101');
   const binding = web.NetworkSettings.Ports['80/tcp']?.[0];
   t.is(binding?.HostIp, '127.0.0.1');
-  const body = await eventually(async () => (await fetch(`http://127.0.0.1:${binding?.HostPort}/`)).text());
+  const body = await eventually('the page from the host', async () => (await fetch(`http://127.0.0.1:${binding?.HostPort}/`)).text());
   t.is(body, 'hello from nginx\n');
   const backend = inspect(`${project}_backend_1`);
   t.is(backend.Config.User, '999:999');
@@ -93,17 +94,6 @@ test('a refused file stays byte-identical on disk and nothing is started', async
   t.is(result.code, 1);
   t.is(readFileSync(file, 'utf8'), text);
 });
-
-async function eventually<T>(attempt: () => Promise<T>): Promise<T> {
-  for (let i = 0; ; i += 1) {
-    try {
-      return await attempt();
-    } catch (error) {
-      if (i > 60) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-  }
-}
 
 test('sdocker compose runs the hardened model and leaves the file untouched', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'sdocker-run-compose-'));
@@ -178,7 +168,7 @@ test('--segment: each pair that talks shares a network of its own, internal unle
     if (result.status !== 0) throw new Error(`exec in ${service}: ${result.stderr}`);
     return result.stdout;
   };
-  t.is(await eventually(async () => {
+  t.is(await eventually('web reaching the api', async () => {
     const body = fetchFrom('web', ip('api', 'sd-api-web'));
     if (body === '') throw new Error('no answer yet');
     return body;

@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI, runCli } from './helpers/cli.js';
-import { docker, dockerStatus, engineAppArmor, engineSuite, IMAGE, uniqueName } from './helpers/engine.js';
+import { docker, dockerStatus, engineAppArmor, engineSuite, IMAGE, uniqueName, LABEL_ARGS } from './helpers/engine.js';
 
 const { cleanup } = engineSuite(test);
 
@@ -48,7 +48,7 @@ test('doctor on this engine: its version and API as docker reports them, and one
 test("a network of sdocker's name that sdocker did not create fails; the one sdocker creates is ok", async (t) => {
   const theirs = uniqueName('sdtest-doc');
   dropNetwork(theirs);
-  docker('network', 'create', theirs);
+  docker('network', 'create', ...LABEL_ARGS, theirs);
   const failed = await runCli(['doctor'], home(theirs));
   t.is(failed.code, 1, failed.stdout);
   t.regex(lineOf(failed.stdout, 'network'), new RegExp(`^fail  network +'${theirs}' exists but sdocker did not create it`));

@@ -61,7 +61,7 @@ for (const [label, words, env] of SPELLINGS) {
     if (inv.kind !== 'container') throw new Error('not a run');
     const endpoint = resolveEndpoint(inv.globals, { ...BASE_ENV, ...env }, process.cwd());
     if (endpoint.kind !== 'socket') return t.fail(JSON.stringify(endpoint));
-    const viaSocket = JSON.parse((await exchange(endpoint.path, 'GET', '/info', undefined, 10_000)).body) as { ID: string };
+    const viaSocket = JSON.parse((await exchange(endpoint.path, 'GET', '/info', undefined, 60_000)).body) as { ID: string };
     t.is(dockerWith(words, env, 'info', '--format', '{{.ID}}'), viaSocket.ID);
   });
 

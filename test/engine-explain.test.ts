@@ -2,7 +2,7 @@
 // any container, and a note after a foreground run that failed. A run that works says nothing.
 import test from 'ava';
 import { runCli } from './helpers/cli.js';
-import { docker, engineSuite, IMAGE } from './helpers/engine.js';
+import { docker, engineSuite, IMAGE, LABEL_ARGS } from './helpers/engine.js';
 import { eventually } from './helpers/probes.js';
 
 const env = { XDG_CONFIG_HOME: '/nonexistent' };
@@ -35,7 +35,7 @@ test('explain: a permission failure names the owner and the user to run as', asy
   await eventually('redis exits', async () => {
     if (docker('inspect', '--format', '{{.State.Status}}', name) !== 'exited') throw new Error('still running');
   });
-  const uid = docker('run', '--rm', '--restart', 'no', 'localhost/sdlearn/redis:1', 'id', '-u', 'redis');
+  const uid = docker('run', '--rm', '--restart', 'no', ...LABEL_ARGS, 'localhost/sdlearn/redis:1', 'id', '-u', 'redis');
   const explained = await runCli(['explain', name], env);
   t.regex(explained.stdout, /rule user \(CIS 4\.1\): \/etc\/redis\/redis\.conf belongs to redis; the container runs as 65534:65534/);
   t.regex(explained.stdout, new RegExp(`fix: --user ${uid}:\\d+`));

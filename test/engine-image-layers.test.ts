@@ -8,7 +8,7 @@ import type { RawHistory } from '../src/audit/types.js';
 import type { ExportSource } from '../src/engine/image-export.js';
 import type { LayerFile } from '../src/audit/layers.js';
 import { exchange } from '../src/engine/http10.js';
-import { docker, engineSuite } from './helpers/engine.js';
+import { docker, engineSuite, LABEL_ARGS } from './helpers/engine.js';
 
 const { named } = engineSuite(test, 'sdtest-layers');
 const SOCKET: ExportSource = { socketPath: '/var/run/docker.sock' };
@@ -16,12 +16,12 @@ const CLI: ExportSource = { docker: 'docker', globals: [] };
 
 /** What a container of the image shows, with --restart no and removed after the file. */
 function inContainer(image: string, ...command: string[]): string {
-  return docker('run', '--name', named(), '--restart', 'no', '--network', 'none', image, ...command);
+  return docker('run', '--name', named(), '--restart', 'no', ...LABEL_ARGS, '--network', 'none', image, ...command);
 }
 
 /** GET /images/NAME/history: `docker image history` lacks the Tags the base is told by. */
 async function engineHistory(image: string): Promise<RawHistory[]> {
-  return JSON.parse((await exchange('/var/run/docker.sock', 'GET', `/images/${encodeURIComponent(image)}/history`, undefined, 10_000)).body) as RawHistory[];
+  return JSON.parse((await exchange('/var/run/docker.sock', 'GET', `/images/${encodeURIComponent(image)}/history`, undefined, 60_000)).body) as RawHistory[];
 }
 
 for (const [name, source] of [['socket', SOCKET], ['docker save', CLI]] as const) {

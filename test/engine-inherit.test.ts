@@ -8,7 +8,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from './helpers/cli.js';
-import { IMAGE, containerExists, docker, engineSuite, inspect, uniqueName } from './helpers/engine.js';
+import { IMAGE, containerExists, docker, engineSuite, inspect, uniqueName, LABEL_ARGS } from './helpers/engine.js';
 
 const { named } = engineSuite(test, 'sdinherit');
 // Containers go first (engineSuite's hook runs first), then the volumes they used.
@@ -20,14 +20,14 @@ test.after.always(() => {
 function volume(...opts: string[]): string {
   const name = uniqueName('sdinherit-vol');
   volumes.push(name);
-  docker('volume', 'create', ...opts, name);
+  docker('volume', 'create', ...LABEL_ARGS, ...opts, name);
   return name;
 }
 
 /** A donor made by plain docker, never started unless `start`. */
 function donor(flags: readonly string[], start = false): string {
   const name = named('sdinherit-donor');
-  docker(...(start ? ['run', '-d'] : ['create']), '--restart', 'no', '--name', name, ...flags, IMAGE, 'sleep', '300');
+  docker(...(start ? ['run', '-d'] : ['create']), '--restart', 'no', ...LABEL_ARGS, '--name', name, ...flags, IMAGE, 'sleep', '300');
   return name;
 }
 

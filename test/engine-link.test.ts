@@ -34,7 +34,7 @@ async function startServer(t: import('ava').ExecutionContext): Promise<string> {
 }
 
 /** The page as `container` fetches it from `ip`, polled until it comes or the deadline passes. */
-async function fetchFrom(container: string, ip: string, deadlineMs = 20_000): Promise<string> {
+async function fetchFrom(container: string, ip: string, deadlineMs = 60_000): Promise<string> {
   const end = Date.now() + deadlineMs;
   for (;;) {
     const result = spawnSync('docker', ['exec', container, 'sh', '-c', httpRequest(ip)], { encoding: 'utf8' });

@@ -15,8 +15,8 @@ import { docker, engineSuite, inspect, uniqueName } from './helpers/engine.js';
 import { eventually } from './helpers/probes.js';
 
 const IMAGE = 'localhost/library/postgres:sdocker-test';
-/** initdb and the first start take a few seconds; a refused step ends the container at once. */
-const START_S = 60;
+/** initdb and the first start take a few seconds idle, far more on a busy machine; a refused step ends the container at once. */
+const START_S = 120;
 
 // The volumes go after the containers that use them (engineSuite's cleanup, also on a timeout).
 const { named, cleanup } = engineSuite(test, 'sdtest-pg');

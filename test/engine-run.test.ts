@@ -6,8 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { CLI, runCli } from './helpers/cli.js';
-import { IMAGE, USER_IMAGE, assertDefaultLimits, containerExists, docker, engineAppArmor, engineSuite, httpRequest, inspect, uniqueName } from './helpers/engine.js';
-import { SECCOMP_DIR } from '../src/paths.js';
+import { IMAGE, USER_IMAGE, assertDefaultLimits, containerExists, docker, engineAppArmor, engineSuite, httpRequest, inspect, uniqueName, LABEL_ARGS } from './helpers/engine.js';
+import { eventually } from './helpers/probes.js';
+import { SECCOMP_DIR } from '../src/common/paths.js';
 
 const { named, cleanup } = engineSuite(test);
 // After the containers attached to them (engineSuite's cleanup, also on a timeout).
@@ -73,7 +74,7 @@ test('published ports are bound to 127.0.0.1 and serve from the host', async (t)
   for (const bindings of Object.values(info.HostConfig.PortBindings ?? {})) t.is(bindings[0]?.HostIp, '127.0.0.1');
   const port = info.NetworkSettings.Ports['8080/tcp']?.[0]?.HostPort;
   t.truthy(port);
-  const body = await fetchWithRetry(`http://127.0.0.1:${port}/index.html`);
+  const body = await eventually('the page from the host', async () => (await fetch(`http://127.0.0.1:${port}/index.html`)).text());
   t.is(body, 'hello from sdocker\n');
 });
 
@@ -86,19 +87,23 @@ test("sdocker's network: labelled, inter-container traffic off", async (t) => {
   t.is(network.Options['com.docker.network.bridge.enable_icc'], 'false');
   const ip = inspect(server).NetworkSettings.Networks['sdocker']?.IPAddress;
   t.truthy(ip);
-  // A neighbour on sdocker's network gets nothing; the same request over a network with
-  // inter-container traffic on gets the page (so the request itself works). busybox nc, not
-  // wget: Debian's static busybox wget crashes on some connections.
+  // The same request over a network with inter-container traffic on gets the page (so the
+  // request itself works, and the server is up: polled); a neighbour on sdocker's network then
+  // gets nothing. busybox nc, not wget: Debian's static busybox wget crashes on some connections.
+  const open = uniqueName('sdtest-open');
+  networks.push(open);
+  docker('network', 'create', ...LABEL_ARGS, open);
+  docker('network', 'connect', open, server);
+  const openIp = inspect(server).NetworkSettings.Networks[open]?.IPAddress ?? '';
+  const control = await eventually('the page over the open network', async () => {
+    const answer = await runCli(['run', '--rm', '--network', open, IMAGE, 'sh', '-c', httpRequest(openIp)]);
+    if (!answer.stdout.includes('hello from sdocker')) throw new Error(`no page yet: ${answer.stderr}`);
+    return answer;
+  });
+  t.regex(control.stdout, /hello from sdocker/);
   const neighbour = await runCli(['run', '--rm', IMAGE, 'sh', '-c', httpRequest(ip ?? '')]);
   t.is(neighbour.code, 0, `the neighbour ran: ${neighbour.stderr}`);
   t.is(neighbour.stdout, '', 'blocked on sdocker');
-  const open = uniqueName('sdtest-open');
-  networks.push(open);
-  docker('network', 'create', open);
-  docker('network', 'connect', open, server);
-  const openIp = inspect(server).NetworkSettings.Networks[open]?.IPAddress ?? '';
-  const control = await runCli(['run', '--rm', '--network', open, IMAGE, 'sh', '-c', httpRequest(openIp)]);
-  t.regex(control.stdout, /hello from sdocker/);
 });
 
 
@@ -161,15 +166,3 @@ test('a tty works through sdocker run -it', async (t) => {
   t.regex(tty.stdout, /\/dev\/pts\/\d+/);
   t.is(tty.status, 3);
 });
-
-async function fetchWithRetry(url: string): Promise<string> {
-  for (let attempt = 0; ; attempt += 1) {
-    try {
-      const response = await fetch(url);
-      return await response.text();
-    } catch (error) {
-      if (attempt >= 20) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-  }
-}

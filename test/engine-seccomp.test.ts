@@ -5,7 +5,7 @@
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
 import { runCli } from './helpers/cli.js';
-import { IMAGE, engineProblem } from './helpers/engine.js';
+import { IMAGE, engineProblem, LABEL_ARGS } from './helpers/engine.js';
 
 const PROBE = 'sdocker-test/probe:1';
 
@@ -39,7 +39,7 @@ function answers(stdout: string): Map<string, string> {
 
 /** sysprobe's answers to `names`: unfiltered through docker, then under sdocker's profile. */
 async function probe(caps: string[], names: string[]): Promise<{ control: Map<string, string>; sdocker: Map<string, string>; problem: string }> {
-  const control = spawnSync('docker', ['run', '--rm', '--restart', 'no', '--user', '0', '--cap-drop', 'ALL', ...caps, '--security-opt', 'seccomp=unconfined', PROBE, 'sysprobe', ...names], { encoding: 'utf8' });
+  const control = spawnSync('docker', ['run', '--rm', '--restart', 'no', ...LABEL_ARGS, '--user', '0', '--cap-drop', 'ALL', ...caps, '--security-opt', 'seccomp=unconfined', PROBE, 'sysprobe', ...names], { encoding: 'utf8' });
   const hardened = await runCli(['run', '--rm', '--user', '0', '--sd-allow', 'dangerous-cap', ...caps, PROBE, 'sysprobe', ...names]);
   const problem = control.status !== 0 ? control.stderr : hardened.code !== 0 ? hardened.stderr : '';
   return { control: answers(control.stdout), sdocker: answers(hardened.stdout), problem };
@@ -86,11 +86,11 @@ test('a shell, file work, loopback networking and a web server keep working unde
     'tar cf t.tar a c && tar tf t.tar | wc -l',
     'sha256sum a | cut -c1-8',
     'httpd -p 127.0.0.1:8080 -h /www && wget -q -O - http://127.0.0.1:8080/index.html',
-    // The client retries until the listener accepts (at most 100 tries, 50 ms apart); wait:
+    // The client retries until the listener accepts (for up to 60 s: a busy machine may be slow to start it); wait:
     // the listener has written what it got before it is read.
     // The listener sends nothing: what the client would print back raced its own EOF under load.
     'nc -l -p 9000 >got </dev/null & listener=$!',
-    'tries=0; until echo ping | nc 127.0.0.1 9000 2>/dev/null; do tries=$((tries + 1)); [ "$tries" -lt 100 ] || exit 9; usleep 50000; done',
+    'end=$(($(date +%s) + 60)); until echo ping | nc 127.0.0.1 9000 2>/dev/null; do [ "$(date +%s)" -lt "$end" ] || exit 9; usleep 50000; done',
     'wait "$listener"; cat got',
     'sh -c "exit 4" || echo "child exit $?"',
   ].join('\n');

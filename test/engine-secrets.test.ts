@@ -7,6 +7,7 @@ import { imageConfigSecretChecks } from '../src/audit/secrets.js';
 import type { ImageSnapshot, RawImage } from '../src/audit/types.js';
 import { docker, engineSuite, IMAGE } from './helpers/engine.js';
 import { fakeGithubToken, leaks } from './helpers/secrets.js';
+import { seeded } from './helpers/seed.js';
 
 const { named, cleanup } = engineSuite(test, 'sdtest-secrets');
 
@@ -25,7 +26,7 @@ function snapshot(tag: string): ImageSnapshot {
 }
 
 test('a token in ENV, a secret-named build argument and label: found, located, masked; the base image is clean', async (t) => {
-  const token = fakeGithubToken();
+  const token = fakeGithubToken(seeded(t));
   const tag = `${named()}:1`;
   build(tag, [
     `FROM ${IMAGE}`,

@@ -35,8 +35,8 @@ function hostPort(container: string, port: string): string {
   return binding.HostPort;
 }
 
-/** How long a server may take to answer after `docker run -d` (postgres initialises its cluster). */
-const SERVER_START_S = 40;
+/** How long a server may take to answer after `docker run -d` (postgres initialises its cluster), also on a busy machine. */
+const SERVER_START_S = 120;
 
 async function httpGet(container: string): Promise<string> {
   const port = hostPort(container, '80/tcp');

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCli } from './helpers/cli.js';
-import { IMAGE, containerExists, docker, engineSuite, inspect } from './helpers/engine.js';
+import { IMAGE, containerExists, docker, engineSuite, inspect, LABEL_ARGS } from './helpers/engine.js';
 
 const { named } = engineSuite(test, 'sdspell');
 
@@ -43,7 +43,7 @@ async function assertHardened(t: import('ava').ExecutionContext, flags: string[]
 /** What plain docker makes of a --mount value: the bind's host path. */
 function dockerBindSource(mount: string): string {
   const name = named();
-  docker('create', '--restart', 'no', '--name', name, '--mount', mount, IMAGE, 'true');
+  docker('create', '--restart', 'no', ...LABEL_ARGS, '--name', name, '--mount', mount, IMAGE, 'true');
   return docker('inspect', '--format', '{{range .Mounts}}{{.Source}}{{end}}', name);
 }
 
@@ -96,7 +96,7 @@ test('security options in the spellings the daemon takes are refused; a confinin
   writeFileSync(allow, JSON.stringify({ defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['keyctl'], action: 'SCMP_ACT_ERRNO' }] }));
   // docker itself takes the permissive file: the container is created with it.
   const plain = named();
-  docker('create', '--restart', 'no', '--name', plain, '--security-opt', `seccomp=${allow}`, IMAGE, 'true');
+  docker('create', '--restart', 'no', ...LABEL_ARGS, '--name', plain, '--security-opt', `seccomp=${allow}`, IMAGE, 'true');
   t.regex(inspect(plain).HostConfig.SecurityOpt?.[0] ?? '', /"defaultAction":"SCMP_ACT_ALLOW"/);
   const refused: [string, string][] = [
     [`seccomp=${allow}`, 'seccomp-unconfined'],
@@ -141,10 +141,10 @@ test('a host block device is refused through --device, a folder holding it, and 
   // What the engine hands over for the folder and the symlink: the block device itself.
   for (const [device, path] of [[`${folder}:/devs`, '/devs/disk'], [`${byId}/virtio-data:/dev/xvdb`, '/dev/xvdb']] as const) {
     const plain = named();
-    docker('run', '--restart', 'no', '--name', plain, '--device', device, IMAGE, 'true');
+    docker('run', '--restart', 'no', ...LABEL_ARGS, '--name', plain, '--device', device, IMAGE, 'true');
     const devices = JSON.parse(docker('inspect', '--format', '{{json .HostConfig.Devices}}', plain)) as { PathOnHost: string }[];
     t.is(devices[0]?.PathOnHost, device.split(':')[0]);
-    const listed = docker('run', '--rm', '--device', device, IMAGE, 'ls', '-l', path);
+    const listed = docker('run', '--rm', ...LABEL_ARGS, '--device', device, IMAGE, 'ls', '-l', path);
     t.regex(listed, new RegExp(`^b.* ${major},\\s*${minor} `), device);
   }
   for (const device of [loop, `${loop}:/dev/xvda:r`, folder, `${folder}:/devs`, `${byId}/virtio-data`, `${byId}/virtio-data:/dev/xvdb:rw`]) {

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { SocketEngine } from '../src/engine/api.js';
 import { CliEngine } from '../src/engine/cli.js';
 import { runCli } from './helpers/cli.js';
-import { IMAGE, docker, engineSuite, inspect, uniqueName } from './helpers/engine.js';
+import { IMAGE, docker, engineSuite, inspect, uniqueName, LABEL_ARGS } from './helpers/engine.js';
 
 // Containers go first, then the volumes they used (engineSuite's cleanup, also on a timeout).
 const { named, cleanup } = engineSuite(test, 'sdtest-user');
@@ -73,7 +73,7 @@ test('both engine clients tell a missing volume from an existing one', async (t)
   const cli = new CliEngine('docker', []);
   t.is(await socket.inspectVolume(volume), undefined);
   t.is(await cli.inspectVolume(volume), undefined);
-  docker('volume', 'create', volume);
+  docker('volume', 'create', ...LABEL_ARGS, volume);
   t.deepEqual(await socket.inspectVolume(volume), { driver: 'local', options: {} });
   t.deepEqual(await cli.inspectVolume(volume), { driver: 'local', options: {} });
 });

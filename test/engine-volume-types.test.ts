@@ -10,7 +10,7 @@ import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from './helpers/cli.js';
-import { IMAGE, containerExists, docker, dockerStatus, engineSuite, uniqueName } from './helpers/engine.js';
+import { IMAGE, containerExists, docker, dockerStatus, engineSuite, uniqueName, LABEL_ARGS } from './helpers/engine.js';
 
 const { named, cleanup } = engineSuite(test, 'sdvoltype');
 const volumes: string[] = [];
@@ -30,7 +30,7 @@ function volumeExists(name: string): boolean {
 
 /** What plain docker shows in a container with the volume at /x (the host's view, for a kernel filesystem). */
 function plainRun(volume: string, script: string): string {
-  return docker('run', '--rm', '--restart', 'no', '-v', `${volume}:/x`, IMAGE, 'sh', '-c', script);
+  return docker('run', '--rm', '--restart', 'no', ...LABEL_ARGS, '-v', `${volume}:/x`, IMAGE, 'sh', '-c', script);
 }
 
 /** sdocker refuses the run: exit 125, the rule and path named, no container and no new volume. */
@@ -55,7 +55,7 @@ const KERNEL: [type: string, script: string, hostView: (out: string) => boolean,
 for (const [type, script, hostView, path] of KERNEL) {
   test(`a volume of type=${type} shows the host's ${path} to plain docker; sdocker refuses it, existing or inline`, async (t) => {
     const volume = volumeName();
-    docker('volume', 'create', '-o', `type=${type}`, '-o', `device=${type}`, volume);
+    docker('volume', 'create', ...LABEL_ARGS, '-o', `type=${type}`, '-o', `device=${type}`, volume);
     t.true(hostView(plainRun(volume, script)), `plain docker shows the host's ${path} through the volume`);
     const allow = `--sd-allow sensitive-mount:${path}$`;
     await assertRefused(t, ['-v', `${volume}:/x`], new RegExp(`refusing -v ${volume}:/x \\(volume ${volume} mounts ${path}\\) \\(${path} is in secretPaths.*${allow}`, 'm'));

@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI, finished, runCli, type Finished } from './helpers/cli.js';
-import { docker, engineSuite, IMAGE, inspect, uniqueName } from './helpers/engine.js';
+import { docker, engineSuite, IMAGE, inspect, LABEL_ARGS, uniqueName } from './helpers/engine.js';
 
 
 /** sdocker in a folder (compose reads the files there), without blocking the other tests of the file. */
@@ -31,7 +31,7 @@ function volumeName(): string {
 }
 
 function owner(volume: string): string {
-  return docker('run', '--rm', '-v', `${volume}:/v`, IMAGE, 'stat', '-c', '%u:%g', '/v');
+  return docker('run', '--rm', ...LABEL_ARGS, '-v', `${volume}:/v`, IMAGE, 'stat', '-c', '%u:%g', '/v');
 }
 
 test('run: a new volume over an empty root-owned image folder (nginx /var/lib/nginx) is the run user\'s, at every later run too', async (t) => {

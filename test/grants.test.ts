@@ -5,7 +5,7 @@ import test from 'ava';
 import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hardenCompose } from '../src/compose/harden.js';
+import { hardenCompose } from '../src/compose/edit/harden.js';
 import { dangerousGrants } from '../src/policy/grants.js';
 import { IMAGE_PROFILES_DIR } from '../src/policy/images.js';
 import { loadPolicy } from '../src/policy/load.js';

@@ -4,7 +4,7 @@ import test from 'ava';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { asWritten } from '../src/compose/types.js';
+import { asWritten } from '../src/compose/keys/types.js';
 import { runMain } from './helpers/fakes.js';
 
 function project(files: Record<string, string>): string {

@@ -6,9 +6,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
-import { hardenCompose } from '../src/compose/harden.js';
-import { restartPolicy, scratchName } from '../src/compose/swarm.js';
-import { stackTakesPids } from '../src/compose/swarm-limits.js';
+import { hardenCompose } from '../src/compose/edit/harden.js';
+import { restartPolicy, scratchName } from '../src/compose/swarm/swarm.js';
+import { stackTakesPids } from '../src/compose/swarm/swarm-limits.js';
 import { runCli } from './helpers/cli.js';
 
 const DIR = mkdtempSync(join(tmpdir(), 'sdocker-swarm-shape-'));

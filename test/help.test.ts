@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OWN_COMMANDS } from '../src/docker/words.js';
-import { editDistance, suggest } from '../src/suggest.js';
+import { editDistance, suggest } from '../src/common/suggest.js';
 import { FAKE_DOCKER, runCli } from './helpers/cli.js';
 
 const FAKE = { SDOCKER_DOCKER: FAKE_DOCKER };

@@ -8,7 +8,7 @@ import test from 'ava';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hardenCompose } from '../src/compose/harden.js';
+import { hardenCompose } from '../src/compose/edit/harden.js';
 
 const FILE = join(mkdtempSync(join(tmpdir(), 'sdocker-host-networks-')), 'compose.yaml');
 

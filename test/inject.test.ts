@@ -1,6 +1,6 @@
 // What sdocker adds to a run, and that a user's own value always wins.
 import test from 'ava';
-import { appArmorState } from '../src/apparmor.js';
+import { appArmorState } from '../src/policy/apparmor.js';
 import { dockerArgv, runMain, type RunMainOptions } from './helpers/fakes.js';
 
 const SECCOMP = /^seccomp=\/.+\/seccomp\/sdocker-default\.json$/;

@@ -4,7 +4,7 @@ import { parseInvocation } from '../src/docker/invocation.js';
 import { readMount, type MountFields } from '../src/docker/mount.js';
 import { parseFlags } from '../src/docker/parse.js';
 import { volumeOfMount } from '../src/docker/volumes.js';
-import { SdockerError } from '../src/errors.js';
+import { SdockerError } from '../src/common/errors.js';
 
 const RUN = indexFlags(CONTAINER_FLAGS, 'run', SDOCKER_FLAGS);
 

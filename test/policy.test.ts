@@ -4,7 +4,7 @@ import test from 'ava';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PROFILES_DIR } from '../src/paths.js';
+import { PROFILES_DIR } from '../src/common/paths.js';
 import { listProfiles, loadPolicy, parseLayer } from '../src/policy/load.js';
 import { trustFile } from '../src/policy/trust.js';
 import { dockerArgv, runMain } from './helpers/fakes.js';

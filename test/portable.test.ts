@@ -5,9 +5,9 @@ import test from 'ava';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { absoluteSeccomp, namesRef, portableRef, seccompPaths, workingDirSeccomp } from '../src/compose/portable.js';
-import { configCall } from '../src/compose/portable-run.js';
-import { SECCOMP_DIR } from '../src/paths.js';
+import { absoluteSeccomp, namesRef, portableRef, seccompPaths, workingDirSeccomp } from '../src/compose/edit/portable.js';
+import { configCall } from '../src/compose/run/portable-run.js';
+import { SECCOMP_DIR } from '../src/common/paths.js';
 import { runMain } from './helpers/fakes.js';
 
 const PROFILE = join(SECCOMP_DIR, 'sdocker-default.json');

@@ -4,7 +4,7 @@
 import test from 'ava';
 import { CONTAINER_FLAGS, indexFlags, type FlagSpec } from '../src/docker/flags.js';
 import { parseInvocation } from '../src/docker/invocation.js';
-import { planContainer } from '../src/plan.js';
+import { planContainer } from '../src/planner/plan.js';
 import type { RuleContext } from '../src/policy/context.js';
 import { loadPolicy } from '../src/policy/load.js';
 import { random } from './helpers/spellings.js';

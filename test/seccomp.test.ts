@@ -3,7 +3,7 @@
 import test from 'ava';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PROFILES_DIR, SECCOMP_DIR } from '../src/paths.js';
+import { PROFILES_DIR, SECCOMP_DIR } from '../src/common/paths.js';
 import { parseLayer } from '../src/policy/load.js';
 import { loadSeccompSource, renderComparison, renderProfile, tableOf } from '../src/seccomp/files.js';
 import { generateSeccomp, type SeccompProfile } from '../src/seccomp/generate.js';

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { shellInit, SHELLS } from '../src/shell.js';
+import { shellInit, SHELLS } from '../src/completion/shell.js';
 import { CLI } from './helpers/cli.js';
 import { runCompose } from './helpers/compose.js';
 

@@ -31,10 +31,17 @@ for (const line of TAKEN) {
   });
 }
 
-const PASSED = ['stack ls', 'stack rm s', 'stack ps deploy', 'stack services up', 'stack --orchestrator deploy ls', 'stack', 'stack config -c a.yml', 'ps --filter name=stack', 'service create --name deploy alpine'];
+const PASSED = ['stack ls', 'stack rm s', 'stack ps deploy', 'stack services up', 'stack --orchestrator deploy ls', 'stack', 'stack config -c a.yml', 'ps --filter name=stack', 'service ls', 'service rm deploy', 'image ls', 'builder prune'];
 for (const line of PASSED) {
   test(`docker ${line}: passed to docker`, (t) => {
     t.is(parseInvocation(words(line)).kind, 'pass');
+  });
+}
+
+// Judged on their way to the engine (src/judge/passthrough.ts), with docker's globals.
+for (const line of ['service create --name deploy alpine', 'service update --mount-add type=bind,src=/,dst=/h s', 'build .', 'image build -t x .', 'builder build .', 'buildx build .', '-H unix:///var/run/docker.sock build .']) {
+  test(`docker ${line}: judged on the way`, (t) => {
+    t.like(parseInvocation(words(line)), { kind: 'own' });
   });
 }
 

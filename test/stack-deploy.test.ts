@@ -7,8 +7,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Deps } from '../src/deps.js';
-import { main } from '../src/main.js';
+import type { Deps } from '../src/planner/deps.js';
+import { main } from '../src/cli/main.js';
 import { portableModel } from '../src/stack/model.js';
 
 interface Deployed {

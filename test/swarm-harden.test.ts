@@ -5,15 +5,17 @@
 // target's file, which a stack refuses, and which without its service-level limits deploys with
 // no writable /tmp. The web service is asked from inside its task: ingress and overlay traffic do
 // not pass on these machines (DESIGN.md).
-import test from 'ava';
+import ava from 'ava';
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SECCOMP_DIR } from '../src/paths.js';
+import { SECCOMP_DIR } from '../src/common/paths.js';
 import { docker, uniqueName } from './helpers/engine.js';
 import { runCli } from './helpers/cli.js';
-import { enterSwarm, leaveSwarm } from './helpers/swarm.js';
+import { enterSwarm, leaveSwarm, swarmTest } from './helpers/swarm.js';
+
+const test = swarmTest(ava);
 
 const DIR = mkdtempSync(join(tmpdir(), 'sdocker-swarm-harden-'));
 const SOURCE = join(DIR, 'compose.yaml');

@@ -2,14 +2,16 @@
 // inspect hardened where plain `docker stack deploy` of the same file gives docker's defaults; a
 // refused file deploys nothing; docker's global flags before `stack`, `-c -` and relative paths
 // keep their meaning; other stack subcommands are docker's. Judged by docker inspect.
-import test from 'ava';
+import ava from 'ava';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI, runCli } from './helpers/cli.js';
 import { IMAGE, docker, uniqueName } from './helpers/engine.js';
-import { enterSwarm, leaveSwarm } from './helpers/swarm.js';
+import { enterSwarm, leaveSwarm, swarmTest } from './helpers/swarm.js';
+
+const test = swarmTest(ava);
 
 const stacks: string[] = [];
 const dir = mkdtempSync(join(tmpdir(), 'sdocker-swarm-stack-'));

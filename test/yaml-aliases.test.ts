@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { isAlias, parseDocument, visit, type Alias, type Node } from 'yaml';
 import { indexAliases } from '../src/yaml/anchors.js';
 import { parseYamlData } from '../src/yaml/index.js';
-import { SdockerError } from '../src/errors.js';
+import { SdockerError } from '../src/common/errors.js';
 import { runMain } from './helpers/fakes.js';
 
 async function harden(text: string) {
@@ -45,10 +45,9 @@ test('a thousand services merging one anchor are hardened, each keeping what it 
 
 test('an alias bomb is refused quickly in one line (exit 2), the file untouched; a small nest of aliases is read', async (t) => {
   const text = bomb(9);
-  const started = Date.now();
+  // Unguarded, 9^9 strings take minutes and gigabytes (ava's timeout ends the test); the guard
+  // answers after one walk of the file. No time is asserted: a busy machine is not a failure.
   const result = await harden(text);
-  // Unguarded, 9^9 strings take minutes and gigabytes; the guard answers after one walk of the file.
-  t.true(Date.now() - started < 20_000);
   t.is(result.code, 2);
   t.is(result.stderr.trimEnd().split('\n').length, 1, result.stderr);
   t.regex(result.stderr, /^sdocker: \S*compose\.yaml:\d+: alias \*l\d expands the file past \d+ values \(an alias bomb\?\); write the values out/);

@@ -2,9 +2,9 @@
 // that snapshot (checks/), apply the user's suppressions, print the report, and exit by
 // --fail-on: 0 clean, 1 findings at or above it, 2 bad input, 125 engine unreachable.
 import { isatty } from 'node:tty';
-import type { Deps } from '../deps.js';
+import type { Deps } from '../planner/deps.js';
 import type { Item } from '../docker/parse.js';
-import { EXIT_USAGE, SdockerError } from '../errors.js';
+import { EXIT_USAGE, SdockerError } from '../common/errors.js';
 import { loadPolicy } from '../policy/load.js';
 import { runChecks, type Selected } from './checks/index.js';
 import { containerFix } from './fix/container.js';
@@ -13,13 +13,12 @@ import { gatherHostFiles } from './host-files.js';
 import { parseAudit, type AuditOptions } from './options.js';
 import { exitCodeFor, renderJson, renderText } from './report.js';
 import { toAuditSarif } from './sarif.js';
+import type { ScanHow } from './image-scan.js';
+import { layerProgressLine, progressLine } from './progress.js';
 import { readSnapshot, type Named } from './snapshot.js';
 import type { AuditSource } from './source.js';
 import { applySuppressions, unusedWarning } from './suppress.js';
 import type { AuditReport, Finding, Fix, Snapshot } from './types.js';
-
-/** Above this many containers a terminal gets a progress line. */
-const PROGRESS_FROM = 20;
 
 export async function runAudit(args: readonly string[], deps: Deps, globals: readonly Item[] = []): Promise<number> {
   const options = parseAudit(args, deps.stdout, deps.env);
@@ -28,7 +27,8 @@ export async function runAudit(args: readonly string[], deps: Deps, globals: rea
   for (const warning of loaded.warnings) deps.stderr(`${warning}\n`);
   const source = await chooseSource(globals, deps);
   const whole = options.targets.length === 0 && !options.engine;
-  const progress = isatty(2) ? progressLine(deps.stderr) : undefined;
+  const terminal = isatty(2);
+  const progress = terminal ? progressLine(deps.stderr) : undefined;
   const read = await readSnapshot(source, { ...(whole ? {} : { names: options.targets, engineOnly: true }), ...(progress ? { progress } : {}) });
   const { named } = read;
   // The host's files (§1, §3, daemon.json) are read where they are this host's: a local, rootful engine.
@@ -37,9 +37,7 @@ export async function runAudit(args: readonly string[], deps: Deps, globals: rea
   progress?.(-1, 0);
   const unknown = named.filter((n) => n.kind === 'unknown').map((n) => n.name);
   if (unknown.length > 0) throw new SdockerError(`sdocker audit: no such container or image: ${unknown.join(', ')}; 'docker ps -a' and 'docker images' list them`, EXIT_USAGE);
-  const chosen = select(snapshot, named, whole || options.engine);
-  const { imageFileFindings } = await import('./image-scan.js');
-  const inside = await imageFileFindings(chosen.images, { docker: deps.docker, globals, env: deps.env, cwd: deps.cwd });
+  const { chosen, inside } = await lookInside(snapshot, select(snapshot, named, whole || options.engine), { docker: deps.docker, globals, env: deps.env, cwd: deps.cwd }, terminal ? deps.stderr : undefined);
   const { findings, unused } = applySuppressions([...runChecks(snapshot, chosen), ...inside], loaded.policy.audit?.suppress ?? []);
   // A partial audit leaves the other targets' suppressions unmatched by design.
   if (whole) for (const s of unused) deps.stderr(`${unusedWarning(s)}\n`);
@@ -77,31 +75,33 @@ async function chooseSource(globals: readonly Item[], deps: Deps): Promise<Audit
   return (await import('./source-cli.js')).cliSource(deps.docker, globals.flatMap((item) => item.words), engine.socketPath);
 }
 
-/** One line, rewritten in place; done < 0 clears it. */
-export function progressLine(write: (text: string) => void): (done: number, total: number) => void {
-  let shown = false;
-  return (done, total) => {
-    if (done < 0) {
-      if (shown) write('\r\u001b[K');
-      return;
-    }
-    if (total <= PROGRESS_FROM) return;
-    shown = true;
-    write(`\rsdocker audit: reading containers ${done}/${total}`);
-  };
+/**
+ * The selected images' layers read (image-scan.ts), with a progress line on a terminal, and the
+ * selection's images given what their layers showed (for the ADD check).
+ */
+async function lookInside(snapshot: Snapshot, chosen: Selected, how: ScanHow, terminal: ((text: string) => void) | undefined): Promise<{ chosen: Selected; inside: Finding[] }> {
+  const { scanImages, withLayerFacts } = await import('./image-scan.js');
+  const line = terminal === undefined ? undefined : layerProgressLine(terminal);
+  try {
+    const scan = await scanImages(chosen.images, { ...how, progress: line?.update });
+    return { chosen: { ...chosen, images: withLayerFacts(chosen.images, scan) }, inside: scan.findings };
+  } finally {
+    line?.clear();
+  }
 }
 
 const NOT_BY_RUN = new Set(['healthcheck', 'apparmor']);
 
-/** The `sdocker run` command that re-creates each selected container with a warning, hardened (fix/container.ts). */
+/** The `sdocker run` command that re-creates each selected container with a warning, hardened, and the steps to swap it in (fix/container.ts). */
 async function containerFixes(snapshot: Snapshot, selected: Selected, findings: readonly Finding[], deps: Deps, how: { globals: readonly Item[]; profile: string }): Promise<Fix[]> {
   // A health check and an AppArmor profile come from the image and the host, not from run's flags:
   // warned about alone, a container gets no command that would change nothing.
   const warned = new Set(findings.filter((f) => f.target.kind === 'container' && f.result === 'warn' && !NOT_BY_RUN.has(f.check)).map((f) => f.target.name));
-  const { hostFacts } = await import('../facts.js');
+  const { hostFacts } = await import('../planner/facts.js');
   const { chooseEngine } = await import('../engine/choose.js');
   const host = snapshot.engine.local ? hostFacts(chooseEngine(how.globals, deps.env, deps.docker, deps.cwd)) : { realpath: (p: string) => p, kind: () => undefined, engineSocket: undefined };
   const fixes: Fix[] = [];
+  const taken = new Set(snapshot.containers.map((c) => c.raw.Name.replace(/^\//, '')));
   // One policy per image, however many containers run it (loading reads the config files).
   const policies = new Map<string, ReturnType<typeof loadPolicy>>();
   for (const container of selected.containers) {
@@ -110,7 +110,7 @@ async function containerFixes(snapshot: Snapshot, selected: Selected, findings: 
     const ref = image?.ref ?? '';
     if (!policies.has(ref)) policies.set(ref, loadPolicy({ profile: how.profile, env: deps.env, cwd: deps.cwd, cliAllow: [], ...(image === undefined ? {} : { image: image.ref }) }));
     const { policy } = await (policies.get(ref) as ReturnType<typeof loadPolicy>);
-    fixes.push(containerFix(container, image, { policy, host, engine: snapshot.engine, cwd: deps.cwd }));
+    fixes.push(containerFix(container, image, { policy, host, engine: snapshot.engine, cwd: deps.cwd, taken }));
   }
   return fixes;
 }

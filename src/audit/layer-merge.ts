@@ -14,6 +14,8 @@ export interface LayerEntry {
   readonly uid: number;
   readonly gid: number;
   readonly size: number;
+  /** A symlink's target, as written. */
+  readonly link?: string;
 }
 
 interface Node {
@@ -34,14 +36,14 @@ export function normalisePath(name: string): string {
 }
 
 /** The entry a tar header stands for, with whiteouts recognised by name. */
-export function layerEntry(name: string, kind: Exclude<EntryKind, 'whiteout' | 'opaque'>, mode: number, uid: number, gid: number, size: number): LayerEntry {
+export function layerEntry(name: string, kind: Exclude<EntryKind, 'whiteout' | 'opaque'>, mode: number, uid: number, gid: number, size: number, link?: string): LayerEntry {
   const path = normalisePath(name);
   const slash = path.lastIndexOf('/');
   const base = path.slice(slash + 1);
   const dir = path.slice(0, slash) || '/';
   if (base === '.wh..wh..opq') return { path: dir, kind: 'opaque', mode, uid, gid, size };
   if (base.startsWith('.wh.')) return { path: join(dir, base.slice(4)), kind: 'whiteout', mode, uid, gid, size };
-  return { path, kind, mode, uid, gid, size };
+  return link === undefined ? { path, kind, mode, uid, gid, size } : { path, kind, mode, uid, gid, size, link };
 }
 
 function join(dir: string, name: string): string {
@@ -49,7 +51,9 @@ function join(dir: string, name: string): string {
 }
 
 function parts(path: string): string[] {
-  return path.split('/').filter((part) => part !== '');
+  const all = path.split('/');
+  // Normalised paths (`/a/b`) have only the leading empty part: the common case, without filter's copy.
+  return all.indexOf('', 1) === -1 && all[0] === '' ? all.slice(1) : all.filter((part) => part !== '');
 }
 
 export interface SpecialFile {
@@ -96,6 +100,30 @@ export class MergedTree {
     };
     walk(this.root, '/');
     return found.sort((a, b) => a.path.localeCompare(b.path));
+  }
+
+  /**
+   * The path with its symlinks followed in the final image (`/bin` -> `/usr/bin` where /bin
+   * links to usr/bin, as on merged-/usr systems): where a package's folder really is.
+   */
+  resolve(path: string): string {
+    let done: string[] = [];
+    let todo = parts(path);
+    for (let hops = 0; todo.length > 0; ) {
+      const name = todo.shift() as string;
+      if (name === '..' || name === '.') {
+        if (name === '..') done.pop();
+        continue;
+      }
+      const node = this.find(`/${[...done, name].join('/')}`);
+      const link = node?.entry?.kind === 'symlink' ? node.entry.link : undefined;
+      if (link === undefined || hops++ > 16) done.push(name);
+      else {
+        todo = [...parts(link), ...todo];
+        if (link.startsWith('/')) done = [];
+      }
+    }
+    return `/${done.join('/')}`;
   }
 
   private find(path: string): Node | undefined {

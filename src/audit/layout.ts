@@ -1,8 +1,9 @@
-// Which files of an image export are its layers, in order, and which is its config. The
-// legacy `docker save` layout (moby image/tarexport: manifest.json `[{Config, RepoTags,
-// Layers}]`) is also written by engines 25+ beside the OCI one, with paths into blobs/; a pure
-// OCI layout (image-spec image-layout.md) has only index.json, whose first manifest (or the
-// first manifest of a nested index) names the config and layers by digest.
+// Which files of an image export are each image's layers, in order, and which is its config.
+// The legacy `docker save` layout (moby image/tarexport: manifest.json `[{Config, RepoTags,
+// Layers}]`, one entry per image saved) is also written by engines 25+ beside the OCI one, with
+// paths into blobs/; a pure OCI layout (image-spec image-layout.md) has only index.json, whose
+// first manifest (or the first manifest of a nested index) names the config and layers by digest.
+import { createHash } from 'node:crypto';
 
 export interface HistoryEntry {
   readonly created_by?: string;
@@ -18,6 +19,8 @@ export interface ImageConfig {
 }
 
 export interface ImageLayout {
+  /** The image id: the sha256 of its config (image-spec config.md, "ImageID"). */
+  readonly id: string;
   readonly config: ImageConfig;
   readonly layerKeys: readonly string[];
 }
@@ -27,16 +30,22 @@ interface Descriptor {
   readonly mediaType?: string;
 }
 
-export function imageLayout(json: ReadonlyMap<string, Buffer>, links: ReadonlyMap<string, string>): ImageLayout {
-  const read = (name: string): unknown => {
+/** Every image of the export, in the order its manifest lists them. */
+export function imageLayouts(json: ReadonlyMap<string, Buffer>, links: ReadonlyMap<string, string>): ImageLayout[] {
+  const bytes = (name: string): Buffer => {
     const file = json.get(follow(name, links));
     if (file === undefined) throw new Error(`the image export lacks ${name}`);
-    return JSON.parse(file.toString('utf8')) as unknown;
+    return file;
+  };
+  const read = (name: string): unknown => JSON.parse(bytes(name).toString('utf8')) as unknown;
+  const image = (configName: string, layers: readonly string[]): ImageLayout => {
+    const config = bytes(configName);
+    return { id: `sha256:${createHash('sha256').update(config).digest('hex')}`, config: configOf(JSON.parse(config.toString('utf8'))), layerKeys: layers.map((key) => follow(key, links)) };
   };
   if (json.has('manifest.json')) {
-    const manifest = (read('manifest.json') as { Config?: string; Layers?: string[] }[])[0];
-    if (manifest?.Config === undefined) throw new Error('the image export has an empty manifest.json');
-    return { config: configOf(read(manifest.Config)), layerKeys: (manifest.Layers ?? []).map((key) => follow(key, links)) };
+    const manifests = read('manifest.json') as { Config?: string; Layers?: string[] }[];
+    if (manifests[0]?.Config === undefined) throw new Error('the image export has an empty manifest.json');
+    return manifests.flatMap((m) => (m.Config === undefined ? [] : [image(m.Config, m.Layers ?? [])]));
   }
   if (!json.has('index.json')) throw new Error('the image export has neither manifest.json nor index.json');
   let document = read('index.json') as { manifests?: Descriptor[]; layers?: Descriptor[]; config?: Descriptor };
@@ -47,10 +56,12 @@ export function imageLayout(json: ReadonlyMap<string, Buffer>, links: ReadonlyMa
     document = read(blobPath(next.digest)) as typeof document;
   }
   if (document.config?.digest === undefined) throw new Error('the image manifest names no config');
-  return {
-    config: configOf(read(blobPath(document.config.digest))),
-    layerKeys: (document.layers ?? []).map((layer) => follow(blobPath(layer.digest ?? ''), links)),
-  };
+  return [image(blobPath(document.config.digest), (document.layers ?? []).map((layer) => blobPath(layer.digest ?? '')))];
+}
+
+/** The first image of the export (an export of one image). */
+export function imageLayout(json: ReadonlyMap<string, Buffer>, links: ReadonlyMap<string, string>): ImageLayout {
+  return imageLayouts(json, links)[0] as ImageLayout;
 }
 
 function blobPath(digest: string): string {
@@ -65,7 +76,7 @@ function follow(name: string, links: ReadonlyMap<string, string>): string {
   return current;
 }
 
-function configOf(raw: unknown): ImageConfig {
+export function configOf(raw: unknown): ImageConfig {
   const config = raw as { history?: HistoryEntry[]; rootfs?: { diff_ids?: string[] } };
   return { history: config.history ?? [], diffIds: config.rootfs?.diff_ids ?? [] };
 }

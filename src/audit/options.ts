@@ -1,6 +1,6 @@
 // `sdocker audit [TARGET...] [--engine] [--format F] [--fail-on T] [--verbose] [--profile P]`.
 import { Command, CommanderError, Option } from 'commander';
-import { EXIT_USAGE, SdockerError } from '../errors.js';
+import { EXIT_USAGE, SdockerError } from '../common/errors.js';
 import type { FailOn, Format } from './report.js';
 
 export interface AuditOptions {

@@ -1,6 +1,6 @@
 // An image's layers from the engine: the export streamed (socket or `docker save`) straight
 // into the layer reader, failures in one line.
-import { SdockerError } from '../errors.js';
+import { SdockerError } from '../common/errors.js';
 import { exportImage, type ExportSource } from '../engine/image-export.js';
 import { readImageLayers, type ImageLayers, type ReadOptions } from './layers.js';
 

@@ -1,7 +1,8 @@
 // What `sdocker audit` prints: text for people (grouped by target, worst first, colour only on
 // a terminal), the JSON contract for CI (issue 10: every finding, passes included; fixes as
 // argv; the merged daemon.json), or SARIF (sarif.ts). And the exit code --fail-on asks for.
-import { shellQuote } from '../quote.js';
+import { shellQuote } from '../common/quote.js';
+import { renderRollback, renderSteps } from './fix/steps.js';
 import type { AuditReport, Finding, Fix, Result, Target, TargetKind } from './types.js';
 
 export type Format = 'text' | 'json' | 'sarif';
@@ -44,8 +45,19 @@ export function renderText(report: AuditReport, options: TextOptions): string {
 }
 
 function fixLines(fix: Fix): string[] {
-  const lines = fix.advice !== undefined ? [`  fix: ${fix.advice}`] : [`  fix: ${fix.command.map(shellQuote).join(' ')}`];
+  const lines = fixCommandLines(fix);
   if (fix.lost !== undefined && fix.lost.length > 0) lines.push(`       not recovered from inspect: ${fix.lost.join(', ')}`);
+  return lines;
+}
+
+/** Advice, or the steps that swap the container for a hardened one (paste them as they are), or the bare command. */
+function fixCommandLines(fix: Fix): string[] {
+  if (fix.advice !== undefined) return [`  fix: ${fix.advice}`];
+  if (fix.steps === undefined || fix.steps.length === 0) return [`  fix: ${fix.command.map(shellQuote).join(' ')}`];
+  const up = fix.steps.some((s) => s.until === 'healthy') ? 'is healthy' : fix.steps.some((s) => s.expect !== undefined) ? 'runs' : 'is made';
+  const lines = [`  fix: re-create it hardened; the old container is kept, stopped, until the new one ${up} (paste the lines as they are):`];
+  lines.push(...renderSteps(fix.steps).map((line) => `       ${line}`));
+  if (fix.rollback !== undefined && fix.rollback.length > 0) lines.push(`       roll back (the new one does not come up): ${renderRollback(fix.rollback)}`);
   return lines;
 }
 

@@ -1,4 +1,4 @@
-// Audit warnings as SARIF 2.1.0 (the compose findings' style, src/compose/sarif.ts). An audit
+// Audit warnings as SARIF 2.1.0 (the compose findings' style, src/compose/edit/sarif.ts). An audit
 // target is no file: each result names its container, image or engine as a logical location,
 // and carries the CIS id and the inspect evidence as properties.
 import { isRefuseId, ruleRow, INJECTIONS, type RuleId } from '../policy/rules.js';

@@ -13,10 +13,12 @@ export interface SecretWhere {
   readonly kind: SecretPlace;
   /** The ENV name, the label key, the history step (oldest first, from 0), or the file's path. */
   readonly name: string;
-  /** The layer a file is in (oldest first, from 0). */
+  /** The layer a file is in (oldest first, from 1). */
   readonly layer?: number;
   /** Whether that layer came from the base image rather than the image's own steps. */
   readonly fromBase?: boolean;
+  /** What a later layer did to the file: it is still in the image's layers either way. */
+  readonly fate?: 'deleted' | 'replaced';
 }
 
 export interface SecretHit {

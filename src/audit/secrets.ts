@@ -26,7 +26,8 @@ function place(hit: SecretHit): string {
     case 'file': {
       const line = hit.line === undefined ? '' : `:${hit.line}`;
       const inLayer = layer === undefined ? '' : ` in layer ${layer}${fromBase === true ? ' of the base image' : ''}`;
-      return `file ${name}${line}${key}${inLayer}`;
+      const fate = hit.where.fate === undefined ? '' : ` (${hit.where.fate} in a later layer, still in the image)`;
+      return `file ${name}${line}${key}${inLayer}${fate}`;
     }
   }
 }
@@ -51,7 +52,6 @@ function evidence(hit: SecretHit): string {
 
 /** The way out, by where the secret sits: it ships with every copy of the image. */
 function remedy(where: SecretWhere): string {
-  if (where.fromBase === true) return 'the base image ships it: choose another base image or report it to its maintainer';
   switch (where.kind) {
     case 'env':
     case 'label':
@@ -59,20 +59,24 @@ function remedy(where: SecretWhere): string {
     case 'history':
       return 'use a build secret (RUN --mount=type=secret) instead of ARG or ENV';
     case 'file':
-      return 'mount it at run time; deleting it in a later layer does not remove it from the image';
+      return 'mount it when the container starts instead of copying it into the image (no later layer can remove it)';
   }
 }
 
-/** The finding for one hit: warn for a value match, info for a name alone. */
+/** The finding for one hit: warn for a value match, info for a name alone. The problem first, then the fix. */
 export function secretFinding(target: Target, hit: SecretHit): Finding {
   const byValue = hit.by === 'value';
-  const what = byValue ? `holds a secret (${hit.what}); rotate it and ` : 'is named like a secret; ';
+  const problem = byValue ? `holds a secret (${hit.what})` : 'is named like a secret';
+  // A base image's secret is not this image's builder's to rotate.
+  const fix = hit.where.fromBase === true
+    ? `, shipped by the base image: ${byValue ? '' : 'if it holds one, '}choose another base image, or report it to its maintainer`
+    : `: ${byValue ? 'rotate it, and ' : 'if it holds one, '}${remedy(hit.where)}`;
   return {
     target,
     check: SECRETS_CHECK,
     cis: SECRETS_CIS,
     result: byValue ? 'warn' : 'info',
-    message: `${place(hit)} ${what}${remedy(hit.where)}`,
+    message: `${place(hit)} ${problem}${fix}`,
     evidence: evidence(hit),
   };
 }

@@ -2,8 +2,8 @@
 // contexts): one docker process per question, so containers are inspected in one call.
 // `docker history --format '{{json .}}'` is the CLI's own shape (ID, CreatedAt, Size as text):
 // turned back into the API's (docker/cli cli/command/image/formatter_history.go).
-import { capture } from '../exec.js';
-import { SdockerError } from '../errors.js';
+import { capture } from '../common/exec.js';
+import { SdockerError } from '../common/errors.js';
 import { ICC_OPTION, PS_ARGS, type AuditSource, type ProcessRows } from './source.js';
 import type { RawContainer, RawHistory, RawImage } from './types.js';
 

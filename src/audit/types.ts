@@ -35,6 +35,24 @@ export interface Fix {
   readonly lost?: readonly string[];
   /** Advice instead of a command (a compose-managed container: harden its file). */
   readonly advice?: string;
+  /** The steps that replace the container, the old one kept until the new one runs (fix/steps.ts); each only after the one before succeeded. */
+  readonly steps?: readonly FixStep[];
+  /** The steps that put the old container back, when the new one does not come up. */
+  readonly rollback?: readonly FixStep[];
+}
+
+/** One command of a fix, as argv; it must exit 0, and the steps after it run only then. */
+export interface FixStep {
+  readonly argv: readonly string[];
+  /** Its output must be this: after waiting `after` seconds (a container that crashes has restarted by then). */
+  readonly expect?: string;
+  readonly after?: number;
+  /** Poll it once a second until its output is this (at most WAIT_SECONDS of fix/steps.ts). */
+  readonly until?: string;
+  /** Its failure does not stop the steps after it (removing what may not exist). */
+  readonly optional?: true;
+  /** What the step is for. */
+  readonly note: string;
 }
 
 export interface AuditReport {
@@ -64,6 +82,8 @@ export interface RawContainer {
   readonly Id: string;
   readonly Name: string;
   readonly Image: string;
+  /** When it was created (RFC 3339). */
+  readonly Created?: string;
   readonly Path: string;
   readonly Args: readonly string[];
   readonly State: { readonly Status: string; readonly Running: boolean; readonly Pid: number; readonly Health?: { readonly Status: string } };
@@ -135,6 +155,11 @@ export interface ImageSnapshot {
    * reported as unresolved. Optional: added for the image checks (CIS 4.1).
    */
   readonly passwd?: string;
+  /**
+   * History entries (API order) of classic-builder ADD steps whose layer shows a plain file
+   * rather than an unpacked archive (checks/image-add.ts plainFileAdds), when the layers were read.
+   */
+  readonly addedFiles?: readonly number[];
 }
 
 export interface EngineSnapshot {

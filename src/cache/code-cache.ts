@@ -1,6 +1,6 @@
 // Load one of sdocker's bundles (dist/bin/sdocker-main.cjs, sdocker-run.cjs) through V8's code
 // cache: compiling the whole ~600 KB costs ~20 ms of CPU per start on these machines, reading
-// the cache ~2 ms (bench/run.mjs). The launcher (src/launch.ts) is the only user.
+// the cache ~2 ms (bench/run.mjs). The launcher (src/cli/launch.ts) is the only user.
 //
 // The cache only ever saves time and never runs code it cannot vouch for:
 // - V8 rejects data made by another V8 version or flags, or for a source of another length

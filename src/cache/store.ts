@@ -2,7 +2,7 @@
 // time: a missing, unreadable or corrupt file reads as empty, a failed write is ignored, and a
 // write goes to a temporary file renamed over the old one (rename(2) is atomic within a file
 // system), so two sdockers at once never leave half a file for a third to read.
-import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
 
@@ -51,13 +51,23 @@ export function readCache(file: string): unknown {
 
 /** Write `value` as JSON to `file` atomically; false when it could not be written. */
 export function writeCache(file: string, dir: string, value: unknown): boolean {
+  return writeBytes(file, dir, `${JSON.stringify(value)}\n`);
+}
+
+/** Write `bytes` to `file` atomically (a temporary file renamed into place), in a folder only we may write. */
+export function writeBytes(file: string, dir: string, bytes: string | Uint8Array): boolean {
   const temporary = `${file}.${process.pid}.${Date.now().toString(36)}.tmp`;
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    writeFileSync(temporary, `${JSON.stringify(value)}\n`, { mode: 0o600 });
+    writeFileSync(temporary, bytes, { mode: 0o600 });
     renameSync(temporary, file);
     return true;
   } catch {
+    try {
+      rmSync(temporary, { force: true });
+    } catch {
+      // The folder itself is unusable (a file where it should be): nothing was written.
+    }
     return false;
   }
 }

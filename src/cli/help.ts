@@ -2,7 +2,7 @@
 // commands get docker's own help, and run/create/exec, which sdocker hardens, sdocker's options
 // after it. A bare `sdocker --help` and `sdocker run --help` stay docker's, as the shell
 // function sends them to sdocker too.
-import type { Deps } from '../deps.js';
+import type { Deps } from '../planner/deps.js';
 import type { Item } from '../docker/parse.js';
 import { HARDENED, OWN_COMMANDS } from '../docker/words.js';
 

@@ -1,9 +1,9 @@
 // `sdocker completion SHELL`: the script that completes sdocker (scripts.ts).
 import type { Command } from 'commander';
-import type { Deps } from '../deps.js';
-import { EXIT_USAGE, SdockerError } from '../errors.js';
-import { shellArgument } from '../cli/wiring.js';
-import { SHELLS, type Shell } from '../shell.js';
+import type { Deps } from '../planner/deps.js';
+import { EXIT_USAGE, SdockerError } from '../common/errors.js';
+import { shellArgument } from './shell-argument.js';
+import { SHELLS, type Shell } from './shell.js';
 import { completionScript } from './scripts.js';
 
 export function registerCompletion(program: Command, deps: Deps): void {

@@ -2,7 +2,7 @@
 // own commands are completed from the commander tree (own.ts); run/create/exec/learn by docker
 // plus sdocker's options (docker.ts); every other word by docker alone.
 import type { Command } from 'commander';
-import type { Deps } from '../deps.js';
+import type { Deps } from '../planner/deps.js';
 import { HARDENED } from '../docker/words.js';
 import { askDocker, completeRunLike } from './docker.js';
 import { completeOwn, RULE_IDS } from './own.js';

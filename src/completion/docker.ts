@@ -2,7 +2,7 @@
 // same call docker 28's own completion scripts make. sdocker adds only what docker cannot know:
 // its --sd-* options among run/create/exec flags, rule ids and profile names as their values.
 import { SDOCKER_FLAGS, LEARN_FLAGS } from '../docker/flags.js';
-import { capture } from '../exec.js';
+import { capture } from '../common/exec.js';
 import { PROFILES, RULE_IDS } from './own.js';
 import { NO_FILES, matching, parseCompletion, type Candidate, type Completion } from './protocol.js';
 

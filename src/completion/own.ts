@@ -3,7 +3,7 @@
 // choices) without a line here.
 import { readdirSync } from 'node:fs';
 import type { Command, Option } from 'commander';
-import { APPARMOR_DIR } from '../apparmor.js';
+import { APPARMOR_DIR } from '../policy/apparmor.js';
 import { listProfiles } from '../policy/load.js';
 import { REFUSALS } from '../policy/rules.js';
 import { FILES, NO_FILES, matching, type Candidate, type Completion } from './protocol.js';

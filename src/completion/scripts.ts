@@ -2,7 +2,7 @@
 // read its answer in cobra's format (protocol.ts). Typed as the `docker` function of
 // shell-init (bash, zsh), the words that function sends to docker are asked of docker's own
 // `docker __complete`, so `docker ps <TAB>` costs no Node start.
-import type { Shell } from '../shell.js';
+import type { Shell } from './shell.js';
 
 const ROUTED = 'run|create|exec|compose|container';
 

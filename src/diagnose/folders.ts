@@ -24,7 +24,11 @@ export function tmpfsFolder(symptom: Symptom, files: SymptomFiles): string | und
   if (entries === undefined && folder !== path && parentEntries !== undefined && !parentEmpty && !fileLike) folder = path;
   const parent = files.get(folder)?.[0];
   if (parent?.type === 'symlink') folder = posix.resolve(dirname(folder), parent.linkTarget);
-  const system = /^\/(etc|usr|bin|sbin|lib\w*|boot|proc|sys|dev)(\/|$)/.test(folder);
-  return NEVER_TMPFS.has(folder) || system || !folder.startsWith('/') ? undefined : folder;
+  return isSystemFolder(folder) ? undefined : folder;
+}
+
+/** A folder a tmpfs must never cover: it would empty the image's software or configuration, or a system folder. */
+export function isSystemFolder(folder: string): boolean {
+  return NEVER_TMPFS.has(folder) || /^\/(etc|usr|bin|sbin|lib\w*|boot|proc|sys|dev)(\/|$)/.test(folder) || !folder.startsWith('/');
 }
 

@@ -2,7 +2,7 @@
 // `sdocker learn IMAGE` for a run; for a compose service, learn of that service in its own file.
 // One place, so the form can change when learn for compose files settles (issue 20 plans
 // `sdocker harden --learn --write FILE`).
-import { shellQuote, shownPath } from '../quote.js';
+import { shellQuote, shownPath } from '../common/quote.js';
 
 /** The label sdocker compose puts on each container: the compose files as the user named them (absolute, comma-separated, as compose's own config_files label). */
 export const COMPOSE_FILES_LABEL = 'io.sdocker.compose.files';

@@ -176,6 +176,7 @@ export const LEARN_FLAGS: readonly FlagRow[] = [
   ['probe-port', '', 'list'],
   ['probe-cmd', '', 'value'],
   ['settle', '', 'value'],
+  ['wait', '', 'value'],
   ['max-trials', '', 'value'],
   ['output', '', 'value'],
   ['dry-run', '', 'bool'],

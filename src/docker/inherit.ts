@@ -1,5 +1,6 @@
 // The grammar of options that borrow from what already exists: `--volumes-from X[:MODE]`,
 // `--network|--pid|--ipc container:X`, and the named volumes of `-v` and `--mount`.
+import { goLower } from './go-case.js';
 import { parseBool } from './parse.js';
 import { networkName, splitCsv } from './values.js';
 import { volumeOfV } from './volumes.js';
@@ -19,7 +20,7 @@ export function parseVolumesFrom(spec: string): { ref: string; readOnly: boolean
 export function containerRef(value: string): string | undefined {
   const mode = networkName(value);
   const colon = mode.indexOf(':');
-  if (colon === -1 || mode.slice(0, colon).trim().toLowerCase() !== 'container') return undefined;
+  if (colon === -1 || goLower(mode.slice(0, colon).trim()) !== 'container') return undefined;
   const ref = bareName(mode.slice(colon + 1).trim());
   return ref === '' ? undefined : ref;
 }
@@ -55,9 +56,9 @@ function volumeOfMountAny(text: string): Omit<VolumeRef, 'what'> | undefined {
   const keys = new Map<string, string | undefined>();
   for (const field of splitCsv(text)) {
     const eq = field.indexOf('=');
-    keys.set((eq === -1 ? field : field.slice(0, eq)).trim().toLowerCase(), eq === -1 ? undefined : field.slice(eq + 1));
+    keys.set(goLower((eq === -1 ? field : field.slice(0, eq)).trim()), eq === -1 ? undefined : field.slice(eq + 1));
   }
-  if ((keys.get('type') ?? 'volume').trim().toLowerCase() !== 'volume') return undefined;
+  if (goLower((keys.get('type') ?? 'volume').trim()) !== 'volume') return undefined;
   const name = keys.get('source') ?? keys.get('src') ?? '';
   if (name === '' || name.startsWith('/')) return undefined;
   const target = keys.get('target') ?? keys.get('dst') ?? keys.get('destination') ?? '';

@@ -1,11 +1,11 @@
 // Which docker command an argv is: global flags come first (`docker -H unix:///x run ...`),
 // then the subcommand; `docker container run|create|exec` are the same as `run|create|exec`
 // (docker/cli cli/command/container/cmd.go).
-import { SdockerError } from '../errors.js';
+import { SdockerError } from '../common/errors.js';
 import { CONTAINER_FLAGS, EXEC_FLAGS, GLOBAL_FLAGS, SDOCKER_FLAGS, indexFlags } from './flags.js';
 import { parseBool, parseFlags, type Item, type ParsedFlags } from './parse.js';
 import { isStackDeploy } from './stack.js';
-import { HARDENED, OWN_COMMANDS, PARTLY_HARDENED } from './words.js';
+import { HARDENED, judgedOnTheWay, OWN_COMMANDS, PARTLY_HARDENED } from './words.js';
 
 export type ContainerSub = 'run' | 'create';
 
@@ -68,6 +68,8 @@ export function parseInvocation(argv: readonly string[]): Invocation {
   if (OWN_COMMANDS.has(first)) return { kind: 'own', args: globals.rest, globals: globals.items };
   // `stack deploy` (and its alias `up`) is hardened by src/stack/, with the same globals; the rest of `stack` is docker's.
   if (first === 'stack') return isStackDeploy(globals.rest.slice(1)) ? { kind: 'own', args: globals.rest, globals: globals.items } : { kind: 'pass' };
+  // A build and a service creation or update are judged on their way to the engine (src/judge/passthrough.ts).
+  if (judgedOnTheWay(first, second)) return { kind: 'own', args: globals.rest, globals: globals.items };
   if (first === 'container' && second !== undefined && HARDENED.has(second)) {
     return parseHardened(second, [first, second], globals.items, globals.rest.slice(2));
   }

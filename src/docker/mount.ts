@@ -1,6 +1,8 @@
 // `--mount` as the docker CLI reads it (docker/cli opts/mount.go MountOpt.Set, v28): one
-// encoding/csv record, keys folded to lower case, the type's value too, other values as
-// written; for a key given twice (or by two aliases: source/src) the last one wins.
+// encoding/csv record, keys folded to lower case with Go's strings.ToLower (go-case.ts: `İ` is
+// `i` there), the type's value too, other values as written; for a key given twice (or by two
+// aliases: source/src) the last one wins.
+import { goLower } from './go-case.js';
 import { parseBool } from './parse.js';
 
 export interface MountFields {
@@ -30,9 +32,9 @@ export function readMount(text: string): MountFields {
   for (const field of csvRecord(text)) {
     const eq = field.indexOf('=');
     // docker 28 errors on a key with spaces; trimming only ever makes sdocker see more.
-    const key = (eq === -1 ? field : field.slice(0, eq)).trim().toLowerCase();
+    const key = goLower((eq === -1 ? field : field.slice(0, eq)).trim());
     const value = eq === -1 ? '' : field.slice(eq + 1);
-    if (key === 'type') type = value.toLowerCase();
+    if (key === 'type') type = goLower(value);
     else if (SOURCE.has(key)) source = value;
     else if (TARGET.has(key)) target = value;
     // A bare `readonly`, or strconv.ParseBool of its value; a value it rejects is docker's error.

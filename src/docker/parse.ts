@@ -2,8 +2,8 @@
 // with interspersing off: docker stops reading its own flags at the first positional word
 // (cobra's SetInterspersed(false) in docker/cli), so in `docker run alpine ls --privileged`
 // the flag belongs to `ls`.
-import { EXIT_REFUSED, SdockerError } from '../errors.js';
-import { didYouMean } from '../suggest.js';
+import { EXIT_REFUSED, SdockerError } from '../common/errors.js';
+import { didYouMean } from '../common/suggest.js';
 import type { FlagSpec, FlagTable } from './flags.js';
 
 /** One flag occurrence. A bool's value is 'true' unless written `--f=VALUE`. */

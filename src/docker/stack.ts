@@ -4,7 +4,7 @@
 // the alias `up` and, unlike run, intersperses its flags with its one argument (STACK). No
 // prefix matching (`docker stack dep` is no command, measured). Docker's global flags are not
 // persistent: `docker stack --context X deploy` is "unknown flag: --context" (measured).
-import { SdockerError } from '../errors.js';
+import { SdockerError } from '../common/errors.js';
 import { indexFlags, type FlagRow, type FlagTable } from './flags.js';
 import { parseFlags, type Item } from './parse.js';
 

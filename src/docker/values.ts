@@ -1,5 +1,6 @@
 // The grammars of docker's structured flag values, as the CLI and daemon read them.
 import { isAbsolute, resolve } from 'node:path';
+import { goLower } from './go-case.js';
 import { isBindOption, localVolumeBinds, type VolumeBind } from './local-volume.js';
 import { csvRecord, readMount } from './mount.js';
 
@@ -22,7 +23,10 @@ export interface HostBind {
 }
 
 /**
- * `-v SRC:DST[:OPTS]`: a bind when SRC is a path (absolute, or relative as `./x`, `../x`, `~`-free); else a named or anonymous volume.
+ * `-v SRC:DST[:OPTS]`: a bind when SRC is a path: absolute, or any source that starts with `.`,
+ * which the docker CLI makes absolute from the working folder (`.foo`, `...`, `.x/../..`:
+ * docker/cli run opts, `strings.HasPrefix(hostPart, ".")` then filepath.Abs; measured with
+ * docker 28.2); else a named or anonymous volume.
  * Read-only as the daemon decides (volume/mounts/linux_parser.go ReadWrite): `ro` among the
  * comma-separated modes of the third field (`ro,z`, `z,ro`); `RO` or a fourth field is an error there.
  */
@@ -30,7 +34,7 @@ export function parseVolume(text: string, cwd: string): HostBind | undefined {
   const parts = text.split(':');
   if (parts.length < 2) return undefined;
   const [source = '', target = '', options = ''] = parts;
-  if (!isAbsolute(source) && !source.startsWith('./') && !source.startsWith('../') && source !== '.' && source !== '..') return undefined;
+  if (!isAbsolute(source) && !source.startsWith('.')) return undefined;
   return { source: resolve(cwd, source), target, readOnly: parts.length === 3 && options.split(',').includes('ro') };
 }
 
@@ -93,12 +97,17 @@ export function expandPorts(text: string): string[] {
 }
 
 /**
- * The network (or namespace mode) a `--network` value names: the value itself, or in docker
- * 28's advanced syntax (`name=host,alias=x`) the last `name` field, keys in any case, trimmed
- * (docker/cli opts/network.go). Case is kept: container names are case-sensitive.
+ * The network (or namespace mode) a `--network` value names, as docker/cli opts/network.go reads
+ * it: the advanced syntax when the value matches `\w+=\w+(,\w+=\w+)*` anywhere (Go's
+ * unanchored MatchString), one CSV record whose every field is lower-cased whole with Go's
+ * strings.ToLower (key and value: `name=CONTAİNER:DB` is `container:db`), trimmed, the last
+ * `name` winning; else the value as written (the daemon then compares it exactly).
  */
 export function networkName(value: string): string {
-  if (!value.includes('=')) return value.trim();
-  const named = splitCsv(value).filter((field) => field.split('=')[0]?.trim().toLowerCase() === 'name').at(-1);
+  if (!/\w+=\w+(,\w+=\w+)*/.test(value)) return value.trim();
+  const named = splitCsv(value)
+    .map((field) => goLower(field))
+    .filter((field) => field.includes('=') && field.slice(0, field.indexOf('=')).trim() === 'name')
+    .at(-1);
   return named === undefined ? '' : named.slice(named.indexOf('=') + 1).trim();
 }

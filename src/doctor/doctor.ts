@@ -1,9 +1,9 @@
 // `sdocker doctor`: one line per thing sdocker relies on, ok / warn / fail, and
 // the notices a run keeps quiet about (no AppArmor here, a project file not trusted). Exit 1
 // when something fails: a run would be refused or could not start.
-import type { Deps } from '../deps.js';
+import type { Deps } from '../planner/deps.js';
 import type { Item } from '../docker/parse.js';
-import { SdockerError, EXIT_USAGE } from '../errors.js';
+import { SdockerError, EXIT_USAGE } from '../common/errors.js';
 import { loadPolicy, type LoadedPolicy } from '../policy/load.js';
 import type { Check } from './check.js';
 import { engineChecks } from './engine-checks.js';

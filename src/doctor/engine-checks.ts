@@ -1,5 +1,5 @@
 // The engine side of doctor: reachable, AppArmor, seccomp, sdocker's network.
-import { appArmorState, type AppArmorHost, REAL_HOST } from '../apparmor.js';
+import { appArmorState, type AppArmorHost, REAL_HOST } from '../policy/apparmor.js';
 import { hasAppArmor, MANAGED_LABEL, NETWORK_OPTIONS } from '../engine/engine.js';
 import type { Policy } from '../policy/schema.js';
 import { resolveSeccomp } from '../policy/seccomp.js';

@@ -1,7 +1,7 @@
 // The side of doctor on this machine: config files and their trust, compose, the shell function.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Deps } from '../deps.js';
+import type { Deps } from '../planner/deps.js';
 import type { Item } from '../docker/parse.js';
 import { findProjectConfig, userConfigPath, type LoadedPolicy } from '../policy/load.js';
 import { trustState, untrustedWords } from '../policy/trust.js';
@@ -32,7 +32,7 @@ function projectCheck(file: string, env: NodeJS.ProcessEnv, loaded: LoadedPolicy
 
 /** docker compose (the plugin) and docker-compose, as sdocker compose looks for them (compose/endpoint.ts). */
 export async function composeCheck(deps: Deps, globals: readonly Item[]): Promise<Check> {
-  const { capture } = await import('../exec.js');
+  const { capture } = await import('../common/exec.js');
   const ask = (file: string, args: string[]) => capture(file, args).then((r) => (r.exitCode === 0 ? r.stdout.trim().split('\n')[0] : undefined)).catch(() => undefined);
   const [plugin, standalone] = await Promise.all([ask(deps.docker, [...globals.flatMap((i) => i.words), 'compose', 'version', '--short']), ask('docker-compose', ['version', '--short'])]);
   const found = [...(plugin === undefined ? [] : [`docker compose ${plugin}`]), ...(standalone === undefined ? [] : [`docker-compose ${standalone}`])];

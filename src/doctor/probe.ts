@@ -1,7 +1,7 @@
 // What doctor asks the engine: its version, its security options, and sdocker's network, the
 // way sdocker's other commands reach it (engine/choose.ts): the API over a local unix socket,
 // else the docker CLI with docker's global flags (remote, TLS, contexts).
-import type { Deps } from '../deps.js';
+import type { Deps } from '../planner/deps.js';
 import type { Item } from '../docker/parse.js';
 import { SocketEngine } from '../engine/api.js';
 import { chooseEngine } from '../engine/choose.js';
@@ -61,7 +61,7 @@ function socketAsk(engine: SocketEngine): Ask {
 }
 
 async function cliAsk(docker: string, globals: readonly string[]): Promise<Ask> {
-  const { capture } = await import('../exec.js');
+  const { capture } = await import('../common/exec.js');
   const json = async <T>(args: readonly string[], missing?: RegExp): Promise<T | null> => {
     const result = await capture(docker, [...globals, ...args]);
     if (result.exitCode === 0) return JSON.parse(result.stdout) as T;

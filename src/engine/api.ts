@@ -1,6 +1,6 @@
 // The engine's HTTP API over its unix socket: asking through the socket costs a few
 // milliseconds where each `docker` CLI call costs tens.
-import { SdockerError } from '../errors.js';
+import { SdockerError } from '../common/errors.js';
 import { exchange, type Reply } from './http10.js';
 import { MANAGED_LABEL, SDOCKER_NETWORK, alreadyConnected, containerConfig, hasAppArmor, imageFacts, volumeDefinition, type ContainerState, type RawContainerConfig, type Engine, type EngineInfo, type NetworkSpec, type NetworkState, type VolumeState } from './engine.js';
 import type { ImageFacts } from '../policy/context.js';
@@ -20,8 +20,15 @@ export class SocketEngine implements Engine {
   }
 
   async info(): Promise<EngineInfo> {
-    const body = this.json<{ SecurityOptions?: string[]; LoggingDriver?: string; DockerRootDir?: string }>(await this.call('GET', '/info'));
-    return { apparmor: hasAppArmor(body.SecurityOptions), loggingDriver: body.LoggingDriver ?? 'json-file', ...(body.DockerRootDir ? { rootDir: body.DockerRootDir } : {}) };
+    const reply = await this.call('GET', '/info');
+    const body = this.json<{ SecurityOptions?: string[]; LoggingDriver?: string; DockerRootDir?: string; CgroupVersion?: string }>(reply);
+    return {
+      apparmor: hasAppArmor(body.SecurityOptions),
+      loggingDriver: body.LoggingDriver ?? 'json-file',
+      ...(body.DockerRootDir ? { rootDir: body.DockerRootDir } : {}),
+      ...(reply.apiVersion === undefined ? {} : { apiVersion: reply.apiVersion }),
+      ...(body.CgroupVersion ? { cgroupVersion: body.CgroupVersion } : {}),
+    };
   }
 
   async inspectNetwork(name: string): Promise<NetworkState | undefined> {

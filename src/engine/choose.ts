@@ -4,7 +4,7 @@
 // resolved and path kinds looked at, whatever flag or context named the socket. Its /info
 // answer is cached per engine instance (cache/engine-info.ts); remote engines are always asked.
 import type { Item } from '../docker/parse.js';
-import { cacheEngineInfo } from '../cache/engine-info.js';
+import { cacheEngineInfo } from './engine-info-cache.js';
 import { SocketEngine } from './api.js';
 import { CliEngine } from './cli.js';
 import { resolveEndpoint } from './endpoint.js';

@@ -1,8 +1,8 @@
 // The engine through the docker CLI, for endpoints sdocker does not talk to itself: -H,
 // contexts, TCP and TLS. Slower (one docker process per question) but exactly docker's view.
 // `socketPath`: the engine's socket when that endpoint is a unix socket on this host.
-import { capture } from '../exec.js';
-import { SdockerError } from '../errors.js';
+import { capture } from '../common/exec.js';
+import { SdockerError } from '../common/errors.js';
 import { MANAGED_LABEL, SDOCKER_NETWORK, alreadyConnected, containerConfig, hasAppArmor, imageFacts, volumeDefinition, type ContainerState, type RawContainerConfig, type Engine, type EngineInfo, type NetworkSpec, type NetworkState, type VolumeState } from './engine.js';
 import type { ImageFacts } from '../policy/context.js';
 

@@ -1,13 +1,31 @@
 // Containers as learn and explain need them: run a trial, read its state, logs, processes and
 // files, remove it. Through the docker CLI with the user's global flags, so -H and contexts
 // reach the same engine as the run would; none of this is on a hot path.
-import { capture, captureHead } from '../exec.js';
+import { capture, captureHead, streamStdout } from '../common/exec.js';
 import { readTar, type TarEntry } from './tar.js';
+import { tarEntries, type TarHeader } from './tar-stream.js';
+
+/** A path `docker diff` lists: A added, C changed, D deleted. */
+export interface Change {
+  readonly kind: 'A' | 'C' | 'D';
+  readonly path: string;
+}
+
+/** A process of the container as `docker top` shows it: effective and real ids (a server that keeps root to switch back shows euid != ruid). */
+export interface ProcessRow {
+  readonly pid: number;
+  readonly euid: number;
+  readonly ruid: number;
+  readonly egid: number;
+  readonly args: string;
+}
 
 /** What `docker inspect` says of a container, as far as a diagnosis reads it. */
 export interface ContainerInfo {
   readonly name: string;
   readonly image: string;
+  /** The image's id (sha256:...). */
+  readonly imageId: string;
   readonly running: boolean;
   readonly restarting: boolean;
   readonly exitCode: number;
@@ -21,10 +39,11 @@ export interface ContainerInfo {
   readonly command: readonly string[];
   /** Its labels (compose's name its service, project and files). */
   readonly labels: Readonly<Record<string, string>>;
-  /** The id of the image it was made from (Config.Image is the name the user gave). */
-  readonly imageId: string;
   /** Its process ever started (StartedAt is not Go's zero time). */
   readonly started: boolean;
+  /** Where volumes, binds and tmpfs mounts sit in it. */
+  readonly mounts: readonly string[];
+  readonly workdir: string;
 }
 
 /** `docker inspect` of a container (the engine's /containers/ID/json), as far as sdocker reads it. */
@@ -37,8 +56,9 @@ export interface RawInspect {
   Args?: string[] | null;
   RestartCount?: number;
   State: { Status?: string; Running: boolean; Restarting: boolean; ExitCode: number; OOMKilled: boolean; Error?: string; StartedAt?: string; FinishedAt?: string; Health?: { Status?: string } | null };
-  Config: { User?: string; Image: string; Labels?: Record<string, string> | null; Tty?: boolean };
-  HostConfig: { ReadonlyRootfs?: boolean; CapAdd?: string[] | null; AutoRemove?: boolean };
+  Config: { User?: string; Image: string; Labels?: Record<string, string> | null; Tty?: boolean; WorkingDir?: string };
+  HostConfig: { ReadonlyRootfs?: boolean; CapAdd?: string[] | null; AutoRemove?: boolean; Tmpfs?: Record<string, string> | null };
+  Mounts?: { Destination?: string }[] | null;
   NetworkSettings?: { Networks?: Record<string, { IPAddress?: string }> | null };
 }
 
@@ -136,6 +156,59 @@ export class Containers {
     return result.exitCode === 0 ? Date.parse(result.stdout.trim()) : undefined;
   }
 
+  /** What the container changed in its image's file system (volumes and tmpfs mounts are not listed). */
+  async diff(ref: string): Promise<Change[]> {
+    const result = await this.call('diff', ref);
+    if (result.exitCode !== 0) return [];
+    return result.stdout.split('\n').flatMap((line) => {
+      const match = /^([ACD]) (\/.*)$/.exec(line.trim());
+      return match === null ? [] : [{ kind: match[1] as Change['kind'], path: match[2] as string }];
+    });
+  }
+
+  /** Its processes with their users (docker top runs the host's ps; the container must be running). */
+  async processes(ref: string): Promise<ProcessRow[]> {
+    const result = await this.call('top', ref, '-eo', 'pid,euid,ruid,egid,args');
+    if (result.exitCode !== 0) return [];
+    return result.stdout.split('\n').slice(1).flatMap((line) => {
+      const [pid, euid, ruid, egid, ...args] = line.trim().split(/\s+/).map((word, i) => (i < 4 ? Number(word) : word));
+      const ids = [pid, euid, ruid, egid];
+      return ids.every((n) => Number.isInteger(n)) ? [{ pid: pid as number, euid: euid as number, ruid: ruid as number, egid: egid as number, args: args.join(' ') }] : [];
+    });
+  }
+
+  /**
+   * Every entry under a container's folder, each with the first bytes of a file's body (enough for
+   * a magic number), streamed from `docker cp` so a large folder never sits in memory; at most
+   * `limit` bytes are read (then `cut` is true).
+   */
+  async walk(ref: string, folder: string, limit: number): Promise<{ entries: { header: TarHeader; head: Buffer }[]; cut: boolean }> {
+    const stream = streamStdout(this.docker, [...this.globals, 'cp', `${ref}:${folder}`, '-']);
+    const entries: { header: TarHeader; head: Buffer }[] = [];
+    let read = 0;
+    try {
+      for await (const entry of tarEntries(stream.stdout)) {
+        let head: Buffer = Buffer.alloc(0);
+        for await (const chunk of entry.body) {
+          head = chunk.subarray(0, 4);
+          break;
+        }
+        entries.push({ header: entry.header, head });
+        read += entry.header.size + 512;
+        if (read > limit) {
+          stream.stop();
+          await stream.done;
+          return { entries, cut: true };
+        }
+      }
+    } catch {
+      // A stream cut short (the folder vanished, docker cp failed): what was read stands.
+      stream.stop();
+    }
+    await stream.done;
+    return { entries, cut: false };
+  }
+
   /** Run a command in the container; its exit code. */
   async exec(ref: string, argv: readonly string[]): Promise<{ exitCode: number; output: string }> {
     const result = await this.call('exec', ref, ...argv);
@@ -156,6 +229,7 @@ export function containerInfo(raw: RawInspect): ContainerInfo {
   return {
     name: raw.Name.replace(/^\//, ''),
     image: raw.Config.Image,
+    imageId: raw.Image ?? '',
     running: raw.State.Running,
     restarting: raw.State.Restarting,
     exitCode: raw.State.ExitCode,
@@ -167,7 +241,8 @@ export function containerInfo(raw: RawInspect): ContainerInfo {
     ips: Object.values(networks).map((n) => n.IPAddress ?? '').filter((ip) => ip !== ''),
     command: [raw.Path ?? '', ...(raw.Args ?? [])].filter((word) => word !== ''),
     labels: raw.Config.Labels ?? {},
-    imageId: raw.Image ?? '',
     started: !/^0001-01-01/.test(raw.State.StartedAt ?? '0001-01-01'),
+    mounts: [...(raw.Mounts ?? []).map((m) => m.Destination ?? ''), ...Object.keys(raw.HostConfig.Tmpfs ?? {})].filter((path) => path !== ''),
+    workdir: raw.Config.WorkingDir || '/',
   };
 }

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
-import { foldsTo, goString, isObject, parseGoJson, type GoJson } from './go-json.js';
+import { foldsTo, goString, isObject, parseGoJson, type GoJson } from '../docker/go-json.js';
 
 /** What a context's meta.json says about its docker endpoint, or why docker cannot use it. */
 export type StoredHost = { readonly host: string } | { readonly failing: string };

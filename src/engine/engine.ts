@@ -2,13 +2,17 @@
 // engine has AppArmor and which logging driver it uses, sdocker's network, and which named
 // volumes exist already.
 import type { ImageFacts } from '../policy/context.js';
-import type { ContainerConfig, VolumeDefinition } from '../policy/inherited.js';
+import type { ContainerConfig, VolumeDefinition } from '../policy/inherited-facts.js';
 
 export interface EngineInfo {
   readonly apparmor: boolean;
   readonly loggingDriver: string;
   /** DockerRootDir: the engine's state (/var/lib/docker, a custom data-root, rootless ~/.local/share/docker). */
   readonly rootDir?: string;
+  /** The engine's API version (1.41 for 20.10): `--cgroupns` needs 1.41. Absent where not asked (a remote engine). */
+  readonly apiVersion?: string;
+  /** `1` or `2` (docker info CgroupVersion). */
+  readonly cgroupVersion?: string;
 }
 
 export interface NetworkState {

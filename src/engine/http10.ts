@@ -3,20 +3,32 @@
 // local requests; with HTTP/1.0 the engine (Go net/http) answers with a plain body and closes
 // the connection, so reading to the end is the whole protocol.
 import { connect } from 'node:net';
+import type { Duplex } from 'node:stream';
 
 export interface Reply {
   readonly status: number;
   readonly body: string;
+  /** The engine's API version (its Api-Version header), when it said. */
+  readonly apiVersion?: string;
 }
 
 export function exchange(socketPath: string, method: string, path: string, body: string | undefined, timeoutMs: number): Promise<Reply> {
+  return exchangeOver(() => connect(socketPath), method, path, body, timeoutMs);
+}
+
+/** The same over any connection to the engine (the judge's, src/judge/dial.ts). */
+export function exchangeOver(open: () => Duplex, method: string, path: string, body: string | undefined, timeoutMs: number): Promise<Reply> {
   return new Promise((resolvePromise, rejectPromise) => {
-    const socket = connect(socketPath);
+    const socket = open();
     const chunks: Buffer[] = [];
-    socket.setTimeout(timeoutMs, () => socket.destroy(Object.assign(new Error(`no answer in ${timeoutMs / 1000} s`), { code: 'ETIMEDOUT' })));
+    const timer = setTimeout(() => socket.destroy(Object.assign(new Error(`no answer in ${timeoutMs / 1000} s`), { code: 'ETIMEDOUT' })), timeoutMs);
     socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-    socket.on('error', rejectPromise);
+    socket.on('error', (error) => {
+      clearTimeout(timer);
+      rejectPromise(error);
+    });
     socket.on('end', () => {
+      clearTimeout(timer);
       try {
         resolvePromise(parseReply(Buffer.concat(chunks)));
       } catch (error) {
@@ -40,7 +52,8 @@ export function parseReply(raw: Buffer): Reply {
   if (!Number.isInteger(status)) throw new Error(`malformed HTTP status line from the engine: ${head[0] ?? ''}`);
   const chunked = head.some((line) => /^transfer-encoding:\s*chunked/i.test(line));
   const rest = raw.subarray(split + 4);
-  return { status, body: (chunked ? dechunk(rest) : rest).toString('utf8') };
+  const apiVersion = head.find((line) => /^api-version:/i.test(line))?.slice('api-version:'.length).trim();
+  return { status, body: (chunked ? dechunk(rest) : rest).toString('utf8'), ...(apiVersion ? { apiVersion } : {}) };
 }
 
 /** Chunked transfer coding (RFC 9112 §7.1), should a server use it despite HTTP/1.0. */

@@ -1,10 +1,12 @@
-// An image as the tar the engine exports, streamed: `GET /images/NAME/get` on a local socket
-// (Engine API v1.41 "Export an image"), else `docker [globals] save NAME` for an engine docker
-// reaches some other way (tcp, ssh, TLS, a context). Chunks are handed on as they arrive; the
-// reader's pace is the engine's (socket and pipe both apply backpressure).
+// Images as the tar the engine exports, streamed: `GET /images/NAME/get` on a local socket
+// (Engine API v1.41 "Export an image"; several at once with `GET /images/get?names=A&names=B`,
+// "Export several images", which writes a layer they share once), else `docker [globals] save
+// NAME...` for an engine docker reaches some other way (tcp, ssh, TLS, a context). Chunks are
+// handed on as they arrive; the reader's pace is the engine's (socket and pipe both apply
+// backpressure).
 import { connect } from 'node:net';
-import { SdockerError } from '../errors.js';
-import { streamStdout } from '../exec.js';
+import { SdockerError } from '../common/errors.js';
+import { streamStdout } from '../common/exec.js';
 
 export type ExportSource =
   | { readonly socketPath: string }
@@ -14,15 +16,20 @@ export type ExportSource =
 const IDLE_MS = 300_000;
 
 export function exportImage(source: ExportSource, ref: string): AsyncIterable<Buffer> {
-  return 'socketPath' in source ? fromSocket(source.socketPath, ref) : fromCli(source.docker, source.globals, ref);
+  return exportImages(source, [ref]);
 }
 
-async function* fromSocket(socketPath: string, ref: string): AsyncGenerator<Buffer> {
+export function exportImages(source: ExportSource, refs: readonly string[]): AsyncIterable<Buffer> {
+  const path = refs.length === 1 ? `/images/${encodeURIComponent(refs[0] ?? '')}/get` : `/images/get?${refs.map((ref) => `names=${encodeURIComponent(ref)}`).join('&')}`;
+  return 'socketPath' in source ? fromSocket(source.socketPath, path, refs.join(', ')) : fromCli(source.docker, source.globals, refs);
+}
+
+async function* fromSocket(socketPath: string, path: string, ref: string): AsyncGenerator<Buffer> {
   const socket = connect(socketPath);
   socket.setTimeout(IDLE_MS, () => socket.destroy(new Error(`no data in ${IDLE_MS / 1000} s`)));
   // HTTP/1.0: Go's net/http then sends the body as is and closes (no chunked coding). write,
   // not end: a half-closed request is cancelled by the engine (see http10.ts).
-  socket.write(`GET /images/${encodeURIComponent(ref)}/get HTTP/1.0\r\nHost: docker\r\nUser-Agent: sdocker\r\n\r\n`);
+  socket.write(`GET ${path} HTTP/1.0\r\nHost: docker\r\nUser-Agent: sdocker\r\n\r\n`);
   let head = Buffer.alloc(0);
   let status = 0;
   try {
@@ -62,8 +69,9 @@ function engineMessage(reply: Buffer): string {
   }
 }
 
-async function* fromCli(docker: string, globals: readonly string[], ref: string): AsyncGenerator<Buffer> {
-  const child = streamStdout(docker, [...globals, 'save', ref]);
+async function* fromCli(docker: string, globals: readonly string[], refs: readonly string[]): AsyncGenerator<Buffer> {
+  const ref = refs.join(' ');
+  const child = streamStdout(docker, [...globals, 'save', ...refs]);
   let finished = false;
   try {
     for await (const chunk of child.stdout) yield chunk as Buffer;

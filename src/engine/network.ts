@@ -1,6 +1,6 @@
 // sdocker's own network: created on first use, and never confused with a same-named network
 // somebody else made.
-import { SdockerError } from '../errors.js';
+import { SdockerError } from '../common/errors.js';
 import type { Engine, NetworkState } from './engine.js';
 
 /** The sdocker network exists (or is created now); refuses a same-named network sdocker did not create. */

@@ -1,10 +1,10 @@
 // sdocker explain CONTAINER: why a container (running, restarting or exited) fails under the
 // hardening, and the flag or profile line that fixes it.
-import type { Deps } from '../deps.js';
+import type { Deps } from '../planner/deps.js';
 import type { Item } from '../docker/parse.js';
 import { diagnose, renderDiagnosis } from '../diagnose/explain.js';
 import { Containers } from '../engine/containers.js';
-import { EXIT_USAGE, SdockerError } from '../errors.js';
+import { EXIT_USAGE, SdockerError } from '../common/errors.js';
 
 export async function runExplain(names: readonly string[], deps: Deps, globals: readonly Item[] = []): Promise<number> {
   if (names.length === 0) throw new SdockerError('sdocker explain: name a container: sdocker explain CONTAINER...', EXIT_USAGE);

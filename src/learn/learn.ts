@@ -1,39 +1,40 @@
 // sdocker learn: find what an image needs to run hardened, prove it, write an image profile.
-// Trials start under the full policy and relax one step at a time (steps.ts); then every
-// grant is dropped in turn and kept only if the proof fails without it.
+// First the image runs as plain docker runs it (the reference, reference.ts); the first trial
+// grants what that run showed it needs (evidence.ts); failed trials relax one step at a time
+// (steps.ts); then every grant is dropped in turn and kept only if a trial fails without it.
+// Every trial is judged against the reference (judge.ts).
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { Deps } from '../deps.js';
+import type { Deps } from '../planner/deps.js';
 import type { Item } from '../docker/parse.js';
-import { Containers } from '../engine/containers.js';
-import { parsePasswd } from '../diagnose/symptoms.js';
-import { EXIT_REFUSED, EXIT_USAGE, SdockerError } from '../errors.js';
-import { baseContext, gatherFacts } from '../facts.js';
-import { inheritAsk } from '../inherited-facts.js';
-import { checkRefusals } from '../plan.js';
+import { EXIT_USAGE, SdockerError } from '../common/errors.js';
+import { imageVersion, normalizeImage } from '../policy/images.js';
+import { userImagesDir } from '../policy/load.js';
 import { OptionView } from '../policy/context.js';
-import { normalizeImage } from '../policy/images.js';
-import { loadPolicy, userImagesDir } from '../policy/load.js';
-import { refusalMessage } from '../policy/refusals.js';
-import { allGrants, describeGrants, NO_GRANTS, without, type Grants } from './grants.js';
+import { processUsers, userCandidates, writtenTmpfs } from './evidence.js';
+import { allGrants, describeGrants, describeTmpfs, NO_GRANTS, without, type Evidence, type Grants } from './grants.js';
 import { parseLearn, type LearnOptions } from './options.js';
+import { prepare } from './prepare.js';
 import { renderProfile } from './profile.js';
-import { nextStep, SWITCH_CAPS, type Knowledge } from './steps.js';
-import { LEARN_LABEL, runTrial, type TrialResult, type TrialSetup } from './trial.js';
-import { ensureNetwork } from '../engine/network.js';
+import { describeReference, notProven, proven } from './proof.js';
+import { observeReference } from './reference.js';
+import { nextStep, uidOf, type Knowledge, type Step } from './steps.js';
+import { runTrial, type TrialResult, type TrialSetup } from './trial.js';
 
 export const LEARN_USAGE = `Usage: sdocker learn [docker run flags] [learn options] IMAGE [COMMAND...]
 
-Finds what IMAGE needs to run under sdocker's hardening (a user, writable folders, a few
-harmless capabilities), proves it with trial runs, and writes an image profile that
+Runs IMAGE as plain docker would (the reference), then finds what it needs to do the same under
+sdocker's hardening (a user, writable folders, a few harmless capabilities), proves it with
+trial runs judged against the reference, and writes an image profile for that tag that
 sdocker run, create and harden then use.
 
 Learn options (among the docker flags, before the image):
-  --probe-port PORT   a TCP port that must accept connections (default: the image's exposed ports)
+  --probe-port PORT   a TCP port to watch and probe (default: the image's exposed TCP ports)
   --probe-cmd CMD     a command run in the container (split on spaces) that must exit 0
   --settle SECONDS    how long a trial must keep running (default 3)
+  --wait SECONDS      how long the reference may take to be ready (default 60)
   --max-trials N      give up after N trials (default 20)
-  --output FILE       write the profile here (default: images/NAME.yml beside your config.yml)
+  --output FILE       write the profile here (default: images/NAME@TAG.yml beside your config.yml)
   --dry-run           print the profile instead of writing it
 `;
 
@@ -44,108 +45,131 @@ export async function runLearn(args: readonly string[], deps: Deps, globals: rea
     return 0;
   }
   const say = (line: string): void => deps.stderr(`sdocker learn: ${line}\n`);
-  const setup = await prepare(options, deps, globals);
+  const prepared = await prepare(options, deps, globals);
+  const live = new Set<string>();
   const stop = deps.onInterrupt(async () => {
-    say('interrupted: removing the trial container');
-    await Promise.all([...setup.live].map((name) => setup.containers.remove(name)));
+    say('interrupted: removing the reference or trial container');
+    await Promise.all([...live].map((name) => prepared.containers.remove(name)));
   });
   try {
-    return await learn(options, setup, deps, say);
+    return await learn(options, prepared, live, deps, say);
   } finally {
     stop();
   }
 }
 
-/** `globals`: docker's global flags (`docker --context X learn IMG`): every trial runs on that engine. */
-async function prepare(options: LearnOptions, deps: Deps, globals: readonly Item[]): Promise<TrialSetup> {
-  const words = globals.flatMap((item) => item.words);
-  const loaded = await loadPolicy({ profile: options.profile ?? (deps.env['SDOCKER_PROFILE'] || 'default'), env: deps.env, cwd: deps.cwd, cliAllow: options.allow, image: options.image });
-  const { chooseEngine } = await import('../engine/choose.js');
-  const engine = chooseEngine(globals, deps.env, deps.docker, deps.cwd);
-  const base = baseContext('run', options.items, loaded, engine, deps.cwd, options.image);
-  const refused = checkRefusals(base).refused;
-  if (refused.length > 0) throw new SdockerError(refused.map(refusalMessage).join('\n'), EXIT_REFUSED);
-  const pull = (missing: boolean): Promise<number> => {
-    if (missing) deps.stderr(`Unable to find image '${options.image}' locally\n`);
-    return deps.run(deps.docker, [...words, 'pull', options.image], { stdoutToStderr: true });
-  };
-  const gathered = await gatherFacts({ engine, image: options.image, apparmorProfile: loaded.policy.apparmor.profile, dryRun: false, pull, pullFirst: false, network: loaded.policy.network.name || undefined, volumes: [], inherit: inheritAsk((long) => new OptionView(options.items).values(long)) });
-  // What the trials would inherit (--volumes-from, container: namespaces, a volume's definition) is judged on the engine's answers.
-  const inherited = checkRefusals({ ...base, facts: gathered.facts }).refused;
-  if (inherited.length > 0) throw new SdockerError(inherited.map(refusalMessage).join('\n'), EXIT_REFUSED);
-  const network = loaded.policy.network.name;
-  if (network !== '') await ensureNetwork(engine, network, gathered.network, false);
-  const exposed = (gathered.facts.image?.exposedPorts ?? []).filter((port) => port.endsWith('/tcp'));
-  return {
-    containers: new Containers(deps.docker, words),
-    options,
-    base: { ...base, facts: gathered.facts },
-    ports: options.probePorts.length > 0 ? options.probePorts : exposed,
-    live: new Set(),
-  };
-}
+type Trial = (label: string, tried: Grants) => Promise<TrialResult>;
 
-async function learn(options: LearnOptions, setup: TrialSetup, deps: Deps, say: (line: string) => void): Promise<number> {
+async function learn(options: LearnOptions, prepared: Awaited<ReturnType<typeof prepare>>, live: Set<string>, deps: Deps, say: (line: string) => void): Promise<number> {
   const started = Date.now();
-  const image = await imageAccounts(setup);
-  const userGiven = new OptionView(options.items).last('user');
-  const defaultUser = userGiven ?? (setup.base.facts.image?.user || setup.base.policy.user || '0');
-  const known: Knowledge = { ...image, userGiven: userGiven !== undefined, triedUsers: new Set([defaultUser]), observed: undefined, defaultUser };
-  let grants: Grants = NO_GRANTS;
+  say(`${options.image}: reference run: as plain docker runs it (docker's defaults${options.items.length > 0 ? ' and your flags' : ''}, none of sdocker's hardening)`);
+  const reference = await observeReference(prepared.containers, { ...prepared.spec, probeCmd: options.probeCmd }, live);
+  if (reference.failure !== undefined) return giveUp(`${reference.failure}; learn proves a hardened run against the image's own behaviour under docker`, say);
+  for (const line of describeReference(reference)) say(`  ${line}`);
+  const setup: TrialSetup = { containers: prepared.containers, options, base: prepared.base, live, reference };
+  const userGiven = new OptionView(options.items).last('user') !== undefined;
+  const candidates = userCandidates(reference);
+  const known: Knowledge = { accounts: reference.accounts, userGiven, triedUsers: new Set([uidOf(prepared.defaultUser)]), candidates, written: reference.writes.folders };
+  let grants: Grants = { ...NO_GRANTS, tmpfs: writtenTmpfs(reference, prepared.base.policy.tmpfs.size), user: userGiven ? undefined : processUsers(reference)[0] };
+  if (grants.user !== undefined) known.triedUsers.add(uidOf(grants.user.value));
   let trials = 0;
-  const trial = async (label: string, tried: Grants): Promise<TrialResult> => {
+  const notes = new Map<string, readonly string[]>();
+  const trial: Trial = async (label, tried) => {
     trials += 1;
+    const number = trials;
+    const began = Date.now();
     const result = await runTrial(setup, tried);
-    say(`trial ${trials}: ${label}: ${result.passed ? 'works' : `fails: ${result.failure ?? ''}`}`);
+    say(`trial ${number} (${((Date.now() - began) / 1000).toFixed(1)} s): ${label}: ${result.passed ? 'works' : `fails: ${result.failure ?? ''}`}`);
+    if (result.passed) notes.set(describeGrants(tried), result.notes);
     return result;
   };
-  say(`${options.image}: proof: ${proofText(setup)}`);
-  let result = await trial(`the policy as it is (${describeGrants(grants)})`, grants);
-  while (!result.passed) {
-    if (trials >= options.maxTrials) return giveUp(`no proof after ${trials} trials (--max-trials)`, say);
-    const step = nextStep(result, grants, known);
-    if (step.kind === 'stuck') return giveUp(step.reason, say);
-    if (step.kind === 'observe') {
-      const observe: Grants = { ...grants, user: { value: '0:0', why: 'observation' }, caps: SWITCH_CAPS.map((value) => ({ value, why: 'observation' })) };
-      const seen = await trial(`observe: root with ${SWITCH_CAPS.join(' ')}, to see which user its processes switch to`, observe);
-      known.observed = [...new Set(seen.uids.filter((uid) => uid !== 0))];
-      say(`  its processes ran as ${seen.uids.length === 0 ? 'nothing observable' : [...new Set(seen.uids)].map((u) => `uid ${u}`).join(', ')}`);
-      continue;
-    }
-    if (step.kind === 'tmpfs') grants = { ...grants, tmpfs: [...grants.tmpfs, ...step.add] };
-    if (step.kind === 'user') {
-      known.triedUsers.add(step.user.value);
-      grants = { ...grants, user: step.user };
-    }
-    if (step.kind === 'caps') grants = { ...grants, user: step.user ?? grants.user, caps: [...grants.caps, ...step.add] };
-    result = await trial(`+ ${stepText(step)}`, grants);
-  }
-  grants = await minimise(grants, trial);
-  say(`proved in ${trials} trials, ${Math.round((Date.now() - started) / 1000)} s: ${describeGrants(grants)}`);
-  return write(grants, options, setup, { trials, seconds: Math.round((Date.now() - started) / 1000) }, deps, say);
+  const found = await search(grants, trial, known, () => (trials >= options.maxTrials ? `no proof after ${trials} trials (--max-trials)` : undefined));
+  if (typeof found === 'string') return giveUp(found, say);
+  grants = found;
+  // Trials that publish a fixed host port cannot run side by side.
+  grants = await minimise(grants, trial, new OptionView(options.items).has('publish') ? 1 : 3);
+  const seconds = Math.round((Date.now() - started) / 1000);
+  say(`proved in ${trials} trials, ${seconds} s: ${describeGrants(grants)}`);
+  const text = renderProfile(grants, {
+    image: options.image, entry: profileEntry(options.image), imageId: reference.imageId, trials, seconds, date: new Date().toISOString().slice(0, 10),
+    proven: proven(reference, options.settleMs, options.probeCmd), notProven: notProven(reference, notes.get(describeGrants(grants)) ?? []), baseTmpfs: prepared.base.policy.tmpfs.paths,
+  });
+  return write(text, options, deps, say);
 }
 
-/** Drop each grant in turn; keep it only when the proof fails without it. */
-async function minimise(grants: Grants, trial: (label: string, g: Grants) => Promise<TrialResult>): Promise<Grants> {
+/** From the first trial's grants, one step per failed trial until one works; a string: why it cannot. */
+async function search(first: Grants, trial: Trial, known: Knowledge, exhausted: () => string | undefined): Promise<Grants | string> {
+  let grants = first;
+  let result = await trial(allGrants(grants).length === 0 ? 'the policy as it is (no capabilities)' : `what plain docker showed it needs (${describeGrants(grants)})`, grants);
+  while (!result.passed) {
+    const limit = exhausted();
+    if (limit !== undefined) return limit;
+    const step = nextStep(result, grants, known);
+    if (step.kind === 'stuck') return step.reason;
+    grants = applyStep(step, grants, known);
+    result = await trial(`+ ${stepText(step)}`, grants);
+  }
+  return grants;
+}
+
+function applyStep(step: Exclude<Step, { kind: 'stuck' }>, grants: Grants, known: Knowledge): Grants {
+  if (step.kind === 'tmpfs') return { ...grants, tmpfs: [...grants.tmpfs, ...step.add] };
+  if (step.kind === 'owners') {
+    return { ...grants, tmpfs: grants.tmpfs.map((g) => (step.tmpfs.includes(g) && g.referenceOwner !== undefined ? { ...g, owner: { value: g.referenceOwner, why: step.why } } : g)) };
+  }
+  if (step.kind === 'user') {
+    known.triedUsers.add(uidOf(step.user.value));
+    return { ...grants, user: step.user };
+  }
+  return { ...grants, user: step.user ?? grants.user, caps: [...grants.caps, ...step.add] };
+}
+
+/**
+ * Keep a grant only when the proof fails without it. Each grant is first dropped alone, `parallel`
+ * trials at a time (most trials wait for a server to settle, so they overlap well); the ones that
+ * were not needed alone are then dropped together and proved once more, one at a time if that fails.
+ */
+async function minimise(grants: Grants, trial: Trial, parallel: number): Promise<Grants> {
+  const all = allGrants(grants);
+  const alone = await mapLimit(all, parallel, async (grant) => (await trial(`minimise: without ${grantName(grants, grant)}`, without(grants, grant))).passed);
+  const spare = all.filter((_, i) => alone[i] === true);
+  if (spare.length <= 1) return spare.reduce(without, grants);
+  const together = spare.reduce(without, grants);
+  if ((await trial(`minimise: without ${spare.map((g) => grantName(grants, g)).join(', ')} together`, together)).passed) return together;
   let kept = grants;
-  for (const grant of allGrants(grants)) {
+  for (const grant of spare) {
+    if (!allGrants(kept).includes(grant)) continue;
     const candidate = without(kept, grant);
-    if ((await trial(`minimise: without ${grant.value}`, candidate)).passed) kept = candidate;
+    if ((await trial(`minimise: without ${grantName(kept, grant)}`, candidate)).passed) kept = candidate;
   }
   return kept;
 }
 
-function stepText(step: Exclude<ReturnType<typeof nextStep>, { kind: 'stuck' | 'observe' }>): string {
-  if (step.kind === 'tmpfs') return step.add.map((g) => `tmpfs ${g.value} (${g.why})`).join('; ');
-  if (step.kind === 'user') return `user ${step.user.value} (${step.user.why})`;
-  return [step.user === undefined ? '' : `user ${step.user.value}`, ...step.add.map((g) => `cap ${g.value}`)].filter((s) => s !== '').join(', ');
+async function mapLimit<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = [];
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next;
+      next += 1;
+      out[index] = await work(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
 }
 
-function proofText(setup: TrialSetup): string {
-  const parts = [`running after ${setup.options.settleMs / 1000} s (or exit 0 for a job)`, 'no EROFS/EACCES/EPERM line in its log'];
-  if (setup.ports.length > 0) parts.push(`TCP ${setup.ports.join(', ')} accepting`);
-  if (setup.options.probeCmd.length > 0) parts.push(`'${setup.options.probeCmd.join(' ')}' exiting 0`);
-  return parts.join('; ');
+function grantName(grants: Grants, grant: Evidence): string {
+  const exec = grants.tmpfs.find((g) => g.exec === grant);
+  const owned = grants.tmpfs.find((g) => g.owner === grant);
+  return exec !== undefined ? `exec on ${exec.value}` : owned !== undefined ? `${grant.value} on ${owned.value}` : grant.value;
+}
+
+function stepText(step: Exclude<Step, { kind: 'stuck' }>): string {
+  if (step.kind === 'tmpfs') return step.add.map((g) => `tmpfs ${describeTmpfs(g)} (${g.why})`).join('; ');
+  if (step.kind === 'owners') return `${step.tmpfs.map((g) => `${g.value} owned ${g.referenceOwner ?? ''}`).join(', ')} (${step.why})`;
+  if (step.kind === 'user') return `user ${step.user.value} (${step.user.why})`;
+  return [step.user === undefined ? '' : `user ${step.user.value}`, ...step.add.map((g) => `cap ${g.value}`)].filter((s) => s !== '').join(', ');
 }
 
 function giveUp(reason: string, say: (line: string) => void): number {
@@ -153,48 +177,25 @@ function giveUp(reason: string, say: (line: string) => void): number {
   return 1;
 }
 
-/** The image's accounts, and the folders its service accounts own (read from a created, never started, container). */
-async function imageAccounts(setup: TrialSetup): Promise<Pick<Knowledge, 'accounts' | 'serviceFolders'>> {
-  const name = `sdocker-learn-files-${process.pid}`;
-  setup.live.add(name);
-  try {
-    const created = await setup.containers.runDetached(['create', '--name', name, '--label', `${LEARN_LABEL}=true`, setup.options.image]);
-    if (created.id === undefined) return { accounts: [], serviceFolders: [] };
-    const accounts = parsePasswd((await setup.containers.readFile(name, '/etc/passwd')) ?? '');
-    // Accounts a package made for its service (Debian: system uids 100-999, and www-data).
-    const services = accounts.filter((a) => (a.uid >= 100 && a.uid < 1000) || a.name === 'www-data');
-    const folders = services.flatMap((account) => SERVICE_FOLDERS.map((base) => ({ path: `${base}/${account.name}`, account })));
-    const owned = await Promise.all(folders.map(async (folder) => {
-      const entry = (await setup.containers.files(name, folder.path, 1024))?.[0];
-      return entry?.type === 'dir' && entry.uid === folder.account.uid ? [folder] : [];
-    }));
-    // The accounts the image's command names come first: `mosquitto -c ...` is mosquitto's.
-    const command = ((await setup.containers.inspect(name))?.command ?? []).join(' ');
-    const named = (f: { account: { name: string } }): number => (command.includes(f.account.name) ? 0 : 1);
-    return { accounts, serviceFolders: owned.flat().sort((a, b) => named(a) - named(b)) };
-  } finally {
-    await setup.containers.remove(name);
-    setup.live.delete(name);
-  }
+/** `repository:tag` or `repository@digest`: what the profile applies to. */
+export function profileEntry(image: string): string {
+  const version = imageVersion(image);
+  return `${normalizeImage(image)}${version.startsWith('@') ? version : `:${version}`}`;
 }
 
-/** Where Debian packages put a service's own folders. */
-const SERVICE_FOLDERS = ['/run', '/var/lib', '/var/cache', '/var/log', '/var/spool'];
-
-function write(grants: Grants, options: LearnOptions, setup: TrialSetup, run: { trials: number; seconds: number }, deps: Deps, say: (line: string) => void): number {
-  const repository = normalizeImage(options.image);
-  const text = renderProfile(grants, { image: options.image, repository, trials: run.trials, seconds: run.seconds, proof: proofText(setup), date: new Date().toISOString().slice(0, 10), baseTmpfs: setup.base.policy.tmpfs.paths });
+function write(text: string, options: LearnOptions, deps: Deps, say: (line: string) => void): number {
   if (options.dryRun) {
     deps.stdout(text);
     return 0;
   }
+  const entry = profileEntry(options.image);
   const dir = userImagesDir(deps.env);
-  const file = options.output ?? (dir === undefined ? undefined : join(dir, `${repository.replaceAll('/', '_')}.yml`));
+  const file = options.output ?? (dir === undefined ? undefined : join(dir, `${entry.replaceAll('/', '_').replace(/[:@]/, '@').replaceAll(':', '-')}.yml`));
   if (file === undefined) throw new SdockerError('sdocker learn: no config folder (neither XDG_CONFIG_HOME nor HOME is set); give --output FILE', EXIT_USAGE);
   mkdirSync(dirname(file), { recursive: true });
   const temp = `${file}.${process.pid}.tmp`;
   writeFileSync(temp, text);
   renameSync(temp, file);
-  say(`wrote ${file}: sdocker run, create and harden use it for ${repository}`);
+  say(`wrote ${file}: sdocker run, create and harden use it for ${entry}`);
   return 0;
 }

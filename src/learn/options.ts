@@ -4,7 +4,7 @@
 import { CONTAINER_FLAGS, LEARN_FLAGS, SDOCKER_FLAGS, indexFlags } from '../docker/flags.js';
 import { parseFlags, type Item } from '../docker/parse.js';
 import { OptionView } from '../policy/context.js';
-import { EXIT_USAGE, SdockerError } from '../errors.js';
+import { EXIT_USAGE, SdockerError } from '../common/errors.js';
 import { splitAllow } from '../policy/allow.js';
 
 export interface LearnOptions {
@@ -15,6 +15,8 @@ export interface LearnOptions {
   /** A command run in the container (split on spaces, no shell) that must exit 0. */
   readonly probeCmd: readonly string[];
   readonly settleMs: number;
+  /** How long the reference run may take to be ready. */
+  readonly waitMs: number;
   readonly maxTrials: number;
   readonly output: string | undefined;
   readonly dryRun: boolean;
@@ -41,6 +43,7 @@ export function parseLearn(words: readonly string[]): LearnOptions {
     probePorts: own.values('probe-port').flatMap((v) => v.split(',')).map(checkPort),
     probeCmd: (own.last('probe-cmd') ?? '').split(/\s+/).filter((w) => w !== ''),
     settleMs: seconds(own.last('settle') ?? '3', '--settle') * 1000,
+    waitMs: seconds(own.last('wait') ?? '60', '--wait') * 1000,
     maxTrials: seconds(own.last('max-trials') ?? '20', '--max-trials'),
     output: own.last('output'),
     dryRun: own.isOn('dry-run'),

@@ -1,21 +1,24 @@
-// From a failed trial to the smallest next grant, in the order the hardening prefers: a tmpfs
-// on the deepest folder a write was refused in, then a user taken from the image (the owner of
-// what it failed to open, an account its log names, the account its processes drop to), and
-// only when no non-root user is left, root with the capabilities its refused operations need.
+// From a failed trial to the smallest next grant, in the order the hardening prefers: a tmpfs on
+// the deepest folder a write was refused in (or an image folder a granted tmpfs hides, given back
+// empty), then a user with evidence (the users the reference's processes ran as, the owners of
+// the folders it wrote, the owner of what the trial failed to open, an account its log names as
+// one), and only when no non-root user is left, root with the capabilities its refused
+// operations need. Only what the trial did differently from the reference counts.
 import { dirname } from 'node:path';
 import { ownerEntry } from '../diagnose/files.js';
 import { tmpfsFolder } from '../diagnose/folders.js';
-import { OPERATION_CAPS, namedAccounts, type Account, type Symptom } from '../diagnose/symptoms.js';
-import { HARMLESS_CAPS, isRoot, type Evidence, type Grants } from './grants.js';
+import { OPERATION_CAPS, firstPath, namedAccounts, type Account, type Symptom } from '../diagnose/symptoms.js';
+import { HARMLESS_CAPS, folder, isRoot, type Evidence, type Grants, type TmpfsGrant } from './grants.js';
+import type { WrittenFolder } from './writes.js';
 import type { TrialResult } from './trial.js';
 
-/** Capabilities a root process needs to switch to its own user: tried to observe which one. */
+/** Capabilities a root process uses to prepare its folders and switch to its own user. */
 export const SWITCH_CAPS = ['CHOWN', 'SETUID', 'SETGID', 'DAC_OVERRIDE', 'FOWNER', 'SYS_CHROOT'];
 
 export type Step =
-  | { readonly kind: 'tmpfs'; readonly add: readonly Evidence[] }
+  | { readonly kind: 'tmpfs'; readonly add: readonly TmpfsGrant[] }
+  | { readonly kind: 'owners'; readonly tmpfs: readonly TmpfsGrant[]; readonly why: string }
   | { readonly kind: 'user'; readonly user: Evidence }
-  | { readonly kind: 'observe' }
   | { readonly kind: 'caps'; readonly user: Evidence | undefined; readonly add: readonly Evidence[] }
   | { readonly kind: 'stuck'; readonly reason: string };
 
@@ -23,54 +26,76 @@ export interface Knowledge {
   readonly accounts: readonly Account[];
   /** The user's own --user: learn never changes it. */
   readonly userGiven: boolean;
+  /** uids (uidOf) tried so far. */
   readonly triedUsers: Set<string>;
-  /** uids seen running processes in an observation trial. */
-  observed: number[] | undefined;
-  /** Folders of the image's service accounts (/run/NAME, /var/lib/NAME, ...) that they own. */
-  readonly serviceFolders: readonly { readonly path: string; readonly account: Account }[];
-  /** The user a trial runs as when learn grants none (the policy's, or the user's --user). */
-  readonly defaultUser: string;
+  /** Users with evidence from the reference run, in order (evidence.ts). */
+  readonly candidates: readonly Evidence[];
+  /** The folders the reference wrote, with the image folders a tmpfs on them hides. */
+  readonly written: readonly WrittenFolder[];
 }
 
 export function nextStep(result: TrialResult, grants: Grants, known: Knowledge): Step {
-  const tmpfs = uniqueValues([...tmpfsNeeded(result, grants), ...runtimeFolders(result, grants, known)]);
+  const tmpfs = uniqueValues([...tmpfsNeeded(result, grants), ...hiddenFolders(result, grants, known)]);
   if (tmpfs.length > 0) return { kind: 'tmpfs', add: tmpfs };
   if (!known.userGiven && !isRoot(grants)) {
     const user = userCandidate(result, known);
     if (user !== undefined) return { kind: 'user', user };
-    if (known.observed === undefined) return { kind: 'observe' };
   }
-  return capsStep(result, grants, known);
+  return ownersStep(result, grants) ?? capsStep(result, grants, known);
+}
+
+/**
+ * Root refused a write in a granted tmpfs that its service user owned under plain docker: the
+ * program writes there as that user (it switched its effective ids), so the folders it owned
+ * are given to it again, rather than DAC_OVERRIDE to root.
+ */
+function ownersStep(result: TrialResult, grants: Grants): Step | undefined {
+  if (!isRoot(grants)) return undefined;
+  const inGrant = (path: string): TmpfsGrant | undefined => grants.tmpfs.find((g) => path === g.value || path.startsWith(`${g.value}/`));
+  const symptom = result.symptoms.find((s) => s.kind !== 'read-only' && s.path !== undefined && inGrant(s.path)?.referenceOwner !== undefined && inGrant(s.path)?.owner === undefined);
+  if (symptom === undefined) return undefined;
+  const tmpfs = grants.tmpfs.filter((g) => g.referenceOwner !== undefined && g.owner === undefined);
+  return { kind: 'owners', tmpfs, why: `${symptom.line.trim()} (under plain docker its service user owned these folders)` };
 }
 
 /** tmpfs folders for writes the read-only root (or a root-owned folder) refused. */
-function tmpfsNeeded(result: TrialResult, grants: Grants): Evidence[] {
-  const granted = new Set(grants.tmpfs.map((g) => g.value));
-  const found = new Map<string, Evidence>();
+function tmpfsNeeded(result: TrialResult, grants: Grants): TmpfsGrant[] {
+  const granted = grants.tmpfs.map((g) => g.value);
+  const found = new Map<string, TmpfsGrant>();
   for (const symptom of result.symptoms) {
     if (symptom.path === undefined) continue;
     const writeRefused = symptom.kind === 'read-only' || symptom.kind === 'cannot-write' || (symptom.kind === 'permission' && rootOwnedFolder(symptom, result));
     if (!writeRefused) continue;
-    const folder = tmpfsFolder(symptom, result.files);
-    if (folder === undefined || granted.has(folder) || [...granted].some((g) => folder.startsWith(`${g}/`))) continue;
-    if (!found.has(folder)) found.set(folder, { value: folder, why: symptom.line.trim() });
+    const path = tmpfsFolder(symptom, result.files);
+    if (path === undefined || granted.some((g) => path === g || path.startsWith(`${g}/`))) continue;
+    if (!found.has(path)) found.set(path, folder(path, symptom.line.trim()));
   }
   return [...found.values()];
 }
 
-function uniqueValues(grants: readonly Evidence[]): Evidence[] {
-  return grants.filter((g, i) => grants.findIndex((other) => other.value === g.value) === i);
+/**
+ * An image folder that a granted tmpfs hides, named by a new line of its log (sshd: "Missing
+ * privilege separation directory: /run/sshd" once /run is a tmpfs for its pid file): given back
+ * as an empty tmpfs of its own with the image folder's mode.
+ */
+function hiddenFolders(result: TrialResult, grants: Grants, known: Knowledge): TmpfsGrant[] {
+  const granted = new Set(grants.tmpfs.map((g) => g.value));
+  return result.fresh.flatMap((line) => {
+    const path = firstPath(line);
+    if (path === undefined || granted.has(path)) return [];
+    const hider = known.written.find((f) => granted.has(f.path) && f.hidden.has(path));
+    const mode = hider?.hidden.get(path);
+    return mode === undefined ? [] : [folder(path, `${line.trim()} (the tmpfs on ${hider?.path ?? ''} hides the image's ${path})`, [`mode=${mode.toString(8)}`])];
+  });
 }
 
-/** A write refused without a path ("Unable to write pid file."): the run user's own folders under /run. */
-function runtimeFolders(result: TrialResult, grants: Grants, known: Knowledge): Evidence[] {
-  const pathless = result.symptoms.find((s) => s.path === undefined && (s.kind === 'cannot-write' || s.kind === 'read-only'));
-  if (pathless === undefined) return [];
-  const uid = Number((grants.user?.value ?? known.defaultUser).split(':')[0]);
-  const granted = new Set(grants.tmpfs.map((g) => g.value));
-  return known.serviceFolders
-    .filter((f) => /^\/(var\/)?run\//.test(f.path) && (uid === 0 || f.account.uid === uid) && !granted.has(f.path))
-    .map((f) => ({ value: f.path, why: `${pathless.line.trim()} (no path given; ${f.path} is ${f.account.name}'s runtime folder)` }));
+/** The uid part of `UID:GID` (or a name): users are tried once, whatever the group. */
+export function uidOf(user: string): string {
+  return user.split(':')[0] ?? user;
+}
+
+function uniqueValues(grants: readonly TmpfsGrant[]): TmpfsGrant[] {
+  return grants.filter((g, i) => grants.findIndex((other) => other.value === g.value) === i);
 }
 
 /** EACCES on a path whose folder root owns: the run user cannot create files there. */
@@ -79,12 +104,13 @@ function rootOwnedFolder(symptom: Symptom, result: TrialResult): boolean {
   const self = result.files.get(path)?.[0];
   // An existing file it may not open is about that file's owner, not about a folder to write in.
   if (self !== undefined && self.type !== 'dir') return false;
-  const folder = self?.type === 'dir' ? self : result.files.get(dirname(path))?.[0];
-  return folder !== undefined && folder.uid === 0;
+  const parent = self?.type === 'dir' ? self : result.files.get(dirname(path))?.[0];
+  return parent !== undefined && parent.uid === 0;
 }
 
+/** The next untried user with evidence: the reference's first, then what this trial's log points at. */
 function userCandidate(result: TrialResult, known: Knowledge): Evidence | undefined {
-  const candidates: Evidence[] = [];
+  const candidates: Evidence[] = [...known.candidates];
   for (const symptom of result.symptoms) {
     const owner = symptom.path === undefined ? undefined : ownerEntry(result.files, symptom.path);
     if (owner !== undefined && owner.uid !== 0 && (symptom.kind === 'permission' || symptom.kind === 'not-permitted')) {
@@ -95,14 +121,7 @@ function userCandidate(result: TrialResult, known: Knowledge): Evidence | undefi
   for (const account of namedAccounts(complaints, known.accounts)) {
     candidates.push({ value: `${account.uid}:${account.gid}`, why: `its log names the account ${account.name}: ${complaints.find((l) => l.includes(account.name))?.trim() ?? ''}` });
   }
-  for (const uid of known.observed ?? []) {
-    const account = known.accounts.find((a) => a.uid === uid);
-    candidates.push({ value: `${uid}:${account?.gid ?? uid}`, why: `started as root, its processes switch to ${account?.name ?? `uid ${uid}`}` });
-  }
-  for (const { path, account } of known.serviceFolders) {
-    candidates.push({ value: `${account.uid}:${account.gid}`, why: `the image's ${path} belongs to ${account.name}` });
-  }
-  return candidates.find((c) => !known.triedUsers.has(c.value));
+  return candidates.find((c) => !known.triedUsers.has(uidOf(c.value)));
 }
 
 /** Root with the capabilities the refused operations need; what the rule table refuses is never granted. */
@@ -118,11 +137,11 @@ function capsStep(result: TrialResult, grants: Grants, known: Knowledge): Step {
     if (refused !== undefined) return { kind: 'stuck', reason: `it needs ${refused}, which sdocker refuses (${symptom.line.trim()})` };
     for (const cap of caps) if (!have.has(cap) && !wanted.has(cap)) wanted.set(cap, { value: cap, why: symptom.line.trim() });
   }
-  const root = isRoot(grants) ? undefined : { value: '0:0', why: `no non-root user of the image works (${result.failure ?? 'it failed'})` };
+  const root = isRoot(grants) ? undefined : { value: '0:0', why: `no non-root user with evidence works (${result.failure ?? 'it failed'})` };
   if (wanted.size === 0 && root === undefined) {
     const untried = SWITCH_CAPS.filter((cap) => !have.has(cap));
     if (untried.length === 0) return { kind: 'stuck', reason: `it still fails as root with ${[...have].join(', ')}: ${result.failure ?? ''}` };
-    for (const cap of untried) wanted.set(cap, { value: cap, why: `started as root it fails without a reason in its log (${result.failure ?? ''}); what a root entrypoint uses to switch users` });
+    for (const cap of untried) wanted.set(cap, { value: cap, why: `started as root it fails where plain docker worked (${result.failure ?? ''}); what a root entrypoint uses to prepare its folders and switch users` });
   }
   return { kind: 'caps', user: root, add: [...wanted.values()] };
 }

@@ -1,7 +1,7 @@
 // `sdocker rules --explain`: the layers merged for a run here, in order, and for each value in
 // force the layer that set it and what it replaced; then which refusals are lifted, by whom.
 import { relative } from 'node:path';
-import { PACKAGE_ROOT } from '../paths.js';
+import { PACKAGE_ROOT } from '../common/paths.js';
 import { userConfigPath, type LoadedPolicy, type PolicyLayer } from '../policy/load.js';
 import { allowOrigins, shownValue, traceValues } from './trace.js';
 

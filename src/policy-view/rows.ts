@@ -24,6 +24,7 @@ export function injectedValue(id: InjectId, p: Policy): string {
     'no-new-privileges': p.noNewPrivileges ? 'no-new-privileges' : 'off',
     seccomp: p.seccomp || "off (docker's default)",
     apparmor: `${p.apparmor.profile || 'off'}${p.apparmor.required ? ' (required)' : ''}`,
+    cgroupns: 'private (engine API 1.41 and newer)',
     'read-only': p.readOnly ? '--read-only' : 'off',
     tmpfs: `${p.tmpfs.paths.join(', ')} (${[p.tmpfs.options, `size=${p.tmpfs.size}`].join(',')},uid/gid of the run user)`,
     memory: p.limits.memory ? `${p.limits.memory}, swap ${p.limits.memory}` : 'off',

@@ -1,6 +1,6 @@
 // Allow-list entries name a refusal rule, optionally narrowed to one item (RULE:ITEM).
-import { SdockerError, EXIT_USAGE } from '../errors.js';
-import { didYouMean } from '../suggest.js';
+import { SdockerError, EXIT_USAGE } from '../common/errors.js';
+import { didYouMean } from '../common/suggest.js';
 import { isRefuseId, REFUSALS } from './rules.js';
 
 /** `--sd-allow` values: repeatable and comma-separated. */

@@ -2,7 +2,7 @@
 // about the engine and the host. Rules are pure functions of this context.
 import type { Item, Opt } from '../docker/parse.js';
 import { parseBool } from '../docker/parse.js';
-import type { InheritedFacts } from './inherited.js';
+import type { InheritedFacts } from './inherited-facts.js';
 import type { Policy } from './schema.js';
 
 /** Hidden aliases docker still accepts, folded onto the documented name. */
@@ -28,6 +28,8 @@ export interface EngineFacts {
   readonly volumes?: ReadonlyMap<string, boolean>;
   /** The engine's data root (docker info DockerRootDir), secret like /var/lib/docker. */
   readonly rootDir?: string;
+  /** The engine's API version (docker info's Api-Version header); absent where not asked. */
+  readonly apiVersion?: string;
   /** What --volumes-from, `container:` namespaces and named volumes bring in; absent where not asked. */
   readonly inherited?: InheritedFacts;
 }
@@ -70,6 +72,8 @@ export interface HostFacts {
   readonly engineSocket: string | undefined;
   /** The device nodes a `--device` host path gives; absent or undefined where the host cannot be looked at. */
   devices?(path: string): DeviceScan | undefined;
+  /** The paths a lookup of `path` passes through: the path, each symlink met (where it lives), and the end; absent where the host cannot be looked at. */
+  lookup?(path: string): string[];
 }
 
 export interface RuleContext {

@@ -40,11 +40,32 @@ export function tmpfsWithOwner(value: string, owner: readonly string[]): string 
   return `${value}${colon === value.length - 1 ? '' : ','}${owner.join(',')}`;
 }
 
-/** `PATH:OPTIONS` of a tmpfs mount as the policy writes it. */
-export function tmpfsValue(policy: Policy, path: string, owner: readonly string[]): string {
+/**
+ * `PATH:OPTIONS` of a tmpfs mount as the policy writes it. An entry of tmpfs.paths may carry
+ * options of its own after a colon, as docker's --tmpfs does (`/var/lib/varnish:exec,size=144m`,
+ * what sdocker learn writes for a folder a program maps code from): each replaces the policy's
+ * option of the same name (`exec` replaces `noexec`, `size=` the size).
+ */
+export function tmpfsValue(policy: Policy, entry: string, owner: readonly string[]): string {
   const { options, size } = policy.tmpfs;
-  const opts = [options, size === '' ? '' : `size=${size}`, ...owner].filter((o) => o !== '').join(',');
+  const path = tmpfsPath(entry);
+  const own = entry.slice(path.length + 1).split(',').filter((o) => o !== '');
+  const base = [...options.split(','), size === '' ? '' : `size=${size}`].filter((o) => o !== '' && !own.some((mine) => sameOption(mine, o)));
+  // An entry that names its own owner keeps it (a root program that drops to its service user).
+  const opts = [...base, ...own, ...(own.some((o) => /^(uid|gid)=/.test(o)) ? [] : owner)].join(',');
   return opts === '' ? path : `${path}:${opts}`;
+}
+
+/** The container path of a tmpfs.paths entry (before its own options). */
+export function tmpfsPath(entry: string): string {
+  const colon = entry.indexOf(':');
+  return colon === -1 ? entry : entry.slice(0, colon);
+}
+
+/** Two mount options that set the same thing: `exec`/`noexec`, `size=1m`/`size=2m`. */
+function sameOption(a: string, b: string): boolean {
+  const key = (o: string): string => (o.includes('=') ? o.split('=')[0] ?? o : o.replace(/^no/, ''));
+  return key(a) === key(b) && (a.includes('=') === b.includes('='));
 }
 
 /** The policy's bind address as a port mapping takes it: an IPv6 address in brackets. */

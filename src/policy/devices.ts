@@ -7,7 +7,7 @@ import { posix } from 'node:path';
 import { parseCgroupRule, parseDevice } from '../docker/device.js';
 import { OptionView, type DeviceNode, type HostFacts, type RuleContext } from './context.js';
 import { givesOf, isDefaultDevice, kindOfName, kindOfNode } from './device-kinds.js';
-import type { Violation } from './refusals.js';
+import type { Violation } from './violation.js';
 
 export type DeviceVerdict =
   | { readonly kind: 'refused'; readonly reason: string }

@@ -2,44 +2,14 @@
 // namespace of a `container:X` it joins, the definition of a named volume. Each is judged as if
 // written directly (issue 8 point 2), so `--volumes-from X` is refused when X holds the engine's
 // socket, and `--pid container:X` when X shares the host's PID namespace. Pure: the engine's
-// answers come in ctx.facts.inherited (src/inherited-facts.ts asks for them).
+// answers come in ctx.facts.inherited (src/planner/inherited-facts.ts asks for them).
 import { containerRef, namedVolumeRefs, parseVolumesFrom } from '../docker/inherit.js';
 import { localVolumeBinds } from '../docker/local-volume.js';
 import type { OptionView, RuleContext } from './context.js';
 import type { Bind } from './mounts.js';
+import type { ContainerConfig, InheritedFacts, MountFact, VolumeDefinition } from './inherited-facts.js';
 
-export interface MountFact {
-  /** bind, volume, tmpfs, ... */
-  readonly type: string;
-  readonly source: string;
-  readonly destination: string;
-  readonly rw: boolean;
-  /** A volume's name and driver. */
-  readonly name?: string;
-  readonly driver?: string;
-}
-
-/** docker inspect of a container, as far as borrowing from it goes. */
-export interface ContainerConfig {
-  /** HostConfig.NetworkMode / PidMode / IpcMode: `host`, `container:ID`, ... */
-  readonly networkMode: string;
-  readonly pidMode: string;
-  readonly ipcMode: string;
-  /** Mounts: what `--volumes-from` copies (moby daemon/volumes.go: each MountPoint, RW && mode). */
-  readonly mounts: readonly MountFact[];
-}
-
-/** docker volume inspect: Driver and Options (`docker volume create --opt`). */
-export interface VolumeDefinition {
-  readonly driver: string;
-  readonly options: Readonly<Record<string, string>>;
-}
-
-/** The engine's answers; `undefined` for a container or volume that does not exist. */
-export interface InheritedFacts {
-  readonly containers: ReadonlyMap<string, ContainerConfig | undefined>;
-  readonly volumes: ReadonlyMap<string, VolumeDefinition | undefined>;
-}
+export type { ContainerConfig, InheritedFacts, MountFact, VolumeDefinition } from './inherited-facts.js';
 
 export type SharedNamespace = 'network' | 'pid' | 'ipc';
 

@@ -4,9 +4,9 @@
 // Data folders resolve from the package, never from the working directory.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { COMPILED_PROFILES as COMPILED, PROFILES_DIR } from '../paths.js';
-import { SdockerError, EXIT_USAGE } from '../errors.js';
-import { didYouMean } from '../suggest.js';
+import { COMPILED_PROFILES as COMPILED, PROFILES_DIR } from '../common/paths.js';
+import { SdockerError, EXIT_USAGE } from '../common/errors.js';
+import { didYouMean } from '../common/suggest.js';
 import { checkAllowList, checkLayerAllow } from './allow.js';
 import { IMAGE_PROFILES_DIR, findImageProfile, type ImageProfile } from './images.js';
 import { mergeLayers, splitTightening } from './merge.js';

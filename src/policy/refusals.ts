@@ -1,22 +1,19 @@
 // Refusal checks: each finds, in the user's options, what its rule refuses. A refusal can be
 // lifted for its rule (`--sd-allow privileged`) or for one item (`--sd-allow dangerous-cap:SYS_PTRACE`).
+import { goLower, goUpper } from '../docker/go-case.js';
 import { networkName, parseSecurityOpt } from '../docker/values.js';
 import { OptionView, type RuleContext } from './context.js';
+import { parseDevice } from '../docker/device.js';
 import { checkDevices } from './devices.js';
+import { SWAP_FIX, swappedBy } from './swap.js';
 import { inheritedBinds, inheritedHostNamespaces, type SharedNamespace } from './inherited.js';
-import { seccompFileDanger } from './seccomp-file.js';
+import { seccompFileDanger, seccompTextDanger } from './seccomp-file.js';
 import { bindsOf, holdsEngineSocket, judgeBind, type Bind } from './mounts.js';
 import { REFUSALS, type RefuseId } from './rules.js';
+import type { Violation } from './violation.js';
 
-export interface Violation {
-  readonly rule: RefuseId;
-  /** What it is about, when the rule can be lifted for one item: a capability, a path. */
-  readonly detail?: string;
-  /** What the user wrote, as a flag. */
-  readonly what: string;
-  /** How to do without it. */
-  readonly fix: string;
-}
+export type { Violation } from './violation.js';
+
 
 type Check = (view: OptionView, ctx: RuleContext) => Violation[];
 
@@ -54,6 +51,7 @@ const CHECKS: readonly Check[] = [
   (view) => (view.has('cgroup-parent') ? [{ rule: 'cgroup-parent', what: `--cgroup-parent ${view.last('cgroup-parent')}`, fix: 'drop --cgroup-parent' }] : []),
   (view) => (view.isOn('use-api-socket') ? [{ rule: 'docker-socket', what: '--use-api-socket', fix: 'give the container a narrower API proxy' }] : []),
   checkMounts,
+  checkSwappable,
   checkSecurityOpts,
   (view) =>
     view
@@ -86,18 +84,19 @@ export function refusalMessage(violation: Violation): string {
   return `sdocker: refusing ${what}: ${REFUSALS[violation.rule].why}; ${violation.fix}, or --sd-allow ${allow}`;
 }
 
-/** docker normalises capability names: any case, with or without CAP_ (daemon caps.NormalizeLegacyCapabilities). */
+/** docker normalises capability names: any case (Go's strings.ToUpper), with or without CAP_ (daemon caps.NormalizeLegacyCapabilities). */
 export function normalizeCap(name: string): string {
-  const upper = name.trim().toUpperCase();
+  const upper = goUpper(name.trim());
   return upper.startsWith('CAP_') ? upper.slice(4) : upper;
 }
 
 /**
  * `host`, or docker 28's advanced `--network name=host,alias=x` (docker/cli opts/network.go:
  * each field lower-cased, key and value trimmed, the last `name` wins: `NAME=bridge, name = host`).
+ * A plain value is compared as written by the daemon; folding it only ever finds more.
  */
 function namespaceMode(value: string): string {
-  return networkName(value).toLowerCase();
+  return goLower(networkName(value));
 }
 
 function namespaceFix(flag: string): string {
@@ -131,6 +130,22 @@ function checkMounts(view: OptionView, ctx: RuleContext): Violation[] {
   });
 }
 
+/** A bind or device source below another writable bind of the same run (policy/swap.ts); other containers' binds are the engine judge's (src/judge/swap.ts). */
+function checkSwappable(view: OptionView, ctx: RuleContext): Violation[] {
+  const binds = bindsOf(view, ctx.cwd).filter((bind) => bind.refusal === undefined);
+  // A writable bind that is itself refused (it hands over the host) is that rule's: not counted again here.
+  const lists = pathLists(ctx);
+  const writers = binds.filter((bind) => !bind.readOnly && judgeBind(bind, ctx.host, lists).kind === 'free').map((bind) => ({ path: bind.source, by: `the writable ${bind.what}` }));
+  const devices = view.values('device').flatMap((value) => {
+    const parsed = parseDevice(value);
+    return parsed.kind === 'path' ? [{ source: parsed.mapping.host, what: `--device ${value}` }] : [];
+  });
+  return [...binds, ...devices].flatMap((source): Violation[] => {
+    const writer = swappedBy(source.source, writers, ctx.host);
+    return writer === undefined ? [] : [{ rule: 'swappable-source', detail: source.source, what: `${source.what} (the folder that holds it can be changed through ${writer.by})`, fix: SWAP_FIX }];
+  });
+}
+
 /** Binds allowed only because they are read-only: each earns a notice. */
 export function findReadOnlyBinds(ctx: RuleContext): { what: string; folder: string }[] {
   if (ctx.sub === 'exec') return [];
@@ -142,13 +157,19 @@ export function findReadOnlyBinds(ctx: RuleContext): { what: string; folder: str
 }
 
 function checkSecurityOpts(view: OptionView, ctx: RuleContext): Violation[] {
+  return securityOptViolations(view.values('security-opt'), ctx.cwd);
+}
+
+/** `--security-opt` values as the daemon reads them (also a build's `securityopt`); a profile given inline (`seccomp={...}`, as the client sends a file's text) is judged as text. */
+export function securityOptViolations(values: readonly string[], cwd: string): Violation[] {
   const found: Violation[] = [];
-  for (const text of view.values('security-opt')) {
+  for (const text of values) {
     const { key, value = '' } = parseSecurityOpt(text);
-    const what = `--security-opt ${text}`;
+    const what = `--security-opt ${text.length > 80 ? `${text.slice(0, 60)}…` : text}`;
     const lower = value.trim().toLowerCase();
     if (key === 'seccomp' && lower === 'unconfined') found.push({ rule: 'seccomp-unconfined', what, fix: 'give a profile file that allows what it needs: --security-opt seccomp=FILE' });
-    const file = key === 'seccomp' && lower !== 'unconfined' && value !== 'builtin' ? seccompFileDanger(value, ctx.cwd) : undefined;
+    const inline = value.trim().startsWith('{');
+    const file = key === 'seccomp' && lower !== 'unconfined' && value !== 'builtin' ? (inline ? seccompTextDanger(value, 'the profile') : seccompFileDanger(value, cwd)) : undefined;
     if (file !== undefined) found.push({ rule: 'seccomp-unconfined', what: `${what} (${file})`, fix: 'give the profile defaultAction SCMP_ACT_ERRNO and list what it allows' });
     if (key === 'label' && UNCONFINED_TYPES.has(value)) found.push({ rule: 'label-disable', what: `${what} (an unconfined SELinux type)`, fix: 'give a confined type, or none' });
     if (key === 'apparmor' && lower === 'unconfined') found.push({ rule: 'apparmor-unconfined', what, fix: 'load a profile that allows what it needs and name it' });

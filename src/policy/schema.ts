@@ -1,6 +1,6 @@
 // The shape of a profile or config file, checked key by key so a typo gets one clear error
 // naming the file and the key instead of being silently ignored.
-import { SdockerError, EXIT_USAGE } from '../errors.js';
+import { SdockerError, EXIT_USAGE } from '../common/errors.js';
 
 export interface Policy {
   allow: string[];

@@ -5,6 +5,7 @@
 // allows every call not listed is no filter at all.
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { foldsTo, goString, isObject, parseGoJson, type GoJson } from '../docker/go-json.js';
 
 /** Actions under which an unlisted call runs (SCMP_ACT_LOG only logs it). */
 const PERMISSIVE = new Set(['SCMP_ACT_ALLOW', 'SCMP_ACT_LOG']);
@@ -15,12 +16,17 @@ const PERMISSIVE = new Set(['SCMP_ACT_ALLOW', 'SCMP_ACT_LOG']);
  */
 const judged = new Map<string, string | undefined>();
 
-/** Why the profile at `file` confines nothing, or undefined when it does (or cannot be opened: docker then fails itself). */
+/**
+ * Why the profile at `file` confines nothing, or undefined when it does (or cannot be opened:
+ * docker then fails itself). Only a regular file is read: a pipe or a device gives each reader
+ * what it likes (a strict profile to sdocker, an allow-all one to docker), so it is refused.
+ */
 export function seccompFileDanger(file: string, cwd: string): string | undefined {
   const path = resolve(cwd, file);
   let key: string;
   try {
     const stat = statSync(path);
+    if (!stat.isFile()) return `${file} is not a regular file: a pipe or device can give docker another profile than the one judged`;
     key = `${path}\0${stat.size}\0${stat.mtimeMs}\0${stat.ino}\0${file}`;
   } catch {
     return undefined;
@@ -38,19 +44,23 @@ function judgeFile(path: string, file: string): string | undefined {
   } catch {
     return undefined;
   }
-  let profile: unknown;
+  return seccompTextDanger(text, file);
+}
+
+/** The same judgement of a profile's JSON text (what the engine holds: `seccomp=<JSON>` in SecurityOpt); `name` names it in the reason. */
+export function seccompTextDanger(text: string, name: string): string | undefined {
+  let profile: GoJson;
   try {
-    profile = JSON.parse(text);
+    profile = parseGoJson(text, true);
   } catch {
-    return `${file} cannot be read as a JSON profile`;
+    return `${name} cannot be read as a JSON profile`;
   }
-  if (typeof profile !== 'object' || profile === null || Array.isArray(profile)) return `${file} is not a profile object`;
-  const actions = Object.entries(profile).filter(([key]) => key.toLowerCase() === 'defaultaction').map(([, value]) => value);
-  if (actions.length === 0 || actions.includes('')) {
-    // moby profiles/seccomp setupSeccomp: no default action and no syscalls means no filter.
-    return `${file} has no defaultAction`;
-  }
-  if (actions.some((action) => typeof action !== 'string')) return `${file} has a defaultAction that is not a name`;
-  const permissive = actions.find((action) => PERMISSIVE.has(action as string));
-  return permissive === undefined ? undefined : `${file} has defaultAction ${permissive as string}: every call it does not list runs`;
+  if (!isObject(profile)) return `${name} is not a profile object`;
+  // The daemon decodes it with encoding/json: keys match in any case (ſ and K fold too), the last wins.
+  const given = profile.entries.filter(([key, value]) => foldsTo(key, 'defaultAction') && value !== null);
+  if (given.some(([, value]) => typeof value !== 'string')) return `${name} has a defaultAction that is not a name`;
+  const action = goString(profile, 'defaultAction');
+  // moby profiles/seccomp setupSeccomp: no default action and no syscalls means no filter.
+  if (action === undefined || action === '') return `${name} has no defaultAction`;
+  return PERMISSIVE.has(action) ? `${name} has defaultAction ${action}: every call it does not list runs` : undefined;
 }

@@ -3,8 +3,8 @@
 // path), so the path must exist on the machine running sdocker.
 import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import { SECCOMP_DIR } from '../paths.js';
-import { SdockerError, EXIT_USAGE } from '../errors.js';
+import { SECCOMP_DIR } from '../common/paths.js';
+import { SdockerError, EXIT_USAGE } from '../common/errors.js';
 
 
 /** Absolute path of the profile, or '' when the policy sets none (docker's own default applies). */

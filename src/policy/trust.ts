@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { SdockerError, EXIT_USAGE } from '../errors.js';
+import { SdockerError, EXIT_USAGE } from '../common/errors.js';
 
 type TrustStore = Record<string, string>;
 

@@ -1,7 +1,7 @@
 // The run room's side of --link: check the targets, make (or reuse) each pair's network, attach
 // the target to it, and clear away the link networks whose container is gone.
 import { MANAGED_LABEL, type Engine, type NetworkSpec } from '../engine/engine.js';
-import { EXIT_REFUSED, SdockerError } from '../errors.js';
+import { EXIT_REFUSED, SdockerError } from '../common/errors.js';
 import { LINK_CONTAINER_LABEL, LINK_TARGET_LABEL, type LinkNetwork } from '../policy/inject/links.js';
 
 /**

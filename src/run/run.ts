@@ -2,21 +2,21 @@
 // asked anything, so a refused run starts and creates nothing), then the engine's facts, the
 // plan, and docker.
 import type { ContainerInvocation, ExecInvocation } from '../docker/invocation.js';
-import { EXIT_REFUSED, EXIT_USAGE, SdockerError } from '../errors.js';
+import { EXIT_REFUSED, EXIT_USAGE, SdockerError } from '../common/errors.js';
 import { ensureNetwork } from '../engine/network.js';
 import { isEngineClient } from '../engine/choose.js';
 import type { Engine } from '../engine/engine.js';
 import { namedVolumes } from '../docker/volumes.js';
-import { baseContext, gatherFacts, PullFailed } from '../facts.js';
-import { inheritAsk } from '../inherited-facts.js';
+import { baseContext, gatherFacts, PullFailed } from '../planner/facts.js';
+import { inheritAsk } from '../planner/inherited-facts.js';
 import { parseBool } from '../docker/parse.js';
-import type { Deps } from '../deps.js';
-import { checkRefusals, planContainer, planExec, type Plan } from '../plan.js';
+import type { Deps } from '../planner/deps.js';
+import { checkRefusals, planContainer, planExec, type Plan } from '../planner/plan.js';
 import { OptionView } from '../policy/context.js';
 import { loadPolicy, type LoadedPolicy } from '../policy/load.js';
 import { refusalMessage } from '../policy/refusals.js';
 import { splitAllow } from '../policy/allow.js';
-import { allowedWarning, renderDryRun } from '../report.js';
+import { allowedWarning, renderDryRun } from '../planner/report.js';
 import { afterLinks, checkTargets, generateName, prepareLinks } from './links.js';
 import { watchRun } from '../settle/run.js';
 import { settleWindow } from '../settle/window.js';
@@ -79,7 +79,7 @@ async function hardenOrThrow(inv: ContainerInvocation | ExecInvocation, deps: De
   const base = baseContext(inv.kind === 'exec' ? 'exec' : inv.sub, items, loaded, engine, deps.cwd, image);
   const early = checkRefusals(base);
   if (early.refused.length > 0 && !own.dryRun) return refuse(early.refused.map(refusalMessage), deps);
-  const said: Said = { deps, loaded, dryRun: own.dryRun, format: own.format, engine };
+  const said: Said = { deps, loaded, dryRun: own.dryRun, format: own.format, engine, launch: (argv) => deps.run(deps.docker, argv) };
   if (inv.kind === 'exec') return finish(planExec(inv, base), said, undefined, undefined);
   const view = new OptionView(items);
   // A linked container needs a name before it exists: its link network is named after it.
@@ -102,13 +102,22 @@ async function hardenOrThrow(inv: ContainerInvocation | ExecInvocation, deps: De
   // plan.network, when set, is the policy's network: its state was asked for with the other facts.
   const networkExists = plan.network === undefined || gathered.unknown !== undefined ? undefined : await ensureNetwork(engine, plan.network, gathered.network, own.dryRun);
   if (own.dryRun) return finish(plan, said, gathered.unknown, networkExists);
+  // The engine is the last judge: the container docker makes is read back and judged before it can start (src/judge/).
+  const judging = { deps, engine, globals: inv.globals, policy: loaded.policy, host: base.host, info: gathered.facts };
   // volumes/: a new named volume the injected user could not write is given to it between create and start.
   const toOwn = volumesToOwn(view, { ...base, facts: gathered.facts });
-  if (toOwn !== undefined && isEngineClient(engine)) said.start = (argv) => runOwningVolumes(argv, toOwn, deps);
+  const owning = toOwn !== undefined && isEngineClient(engine) ? toOwn : undefined;
+  let admitted: readonly string[] = [];
+  const launch = async (argv: readonly string[]): Promise<number> => {
+    const { runJudged, withJudge } = await import('../judge/run.js');
+    const judged = owning === undefined ? await runJudged(argv, judging) : await withJudge(judging, (on) => runOwningVolumes(argv, owning, deps, on));
+    admitted = judged.admitted;
+    return judged.code;
+  };
   // settle/: the container is watched from before docker makes it; a failure is explained, and
-  // `run -d` of an image not yet seen running waits the settle window.
-  const watched = await watchRun({ inv, view, deps, engine, imageId: gathered.facts.image?.id, profiled: loaded.imageProfile !== undefined, generatedName: named.generatedName, settleOption: own.settle });
-  return watched.after(() => finish({ ...plan, argv: watched.argv(plan.argv) }, said, gathered.unknown, networkExists));
+  // `run -d` of an image not yet seen running waits the settle window. A refused run starts nothing: nothing is said.
+  const watched = await watchRun({ inv, view, deps, engine, imageId: gathered.facts.image?.id, profiled: loaded.imageProfile !== undefined, generatedName: named.generatedName, settleOption: own.settle, admitted: () => admitted });
+  return watched.after(() => finish({ ...plan, argv: watched.argv(plan.argv) }, { ...said, launch }, gathered.unknown, networkExists));
 }
 
 interface Said {
@@ -117,16 +126,16 @@ interface Said {
   readonly dryRun: boolean;
   readonly format: 'text' | 'json';
   readonly engine: Engine;
-  /** How the planned argv is run (default: one docker process). */
-  start?: (argv: readonly string[]) => Promise<number>;
+  /** Run docker with the final argv. */
+  readonly launch: (argv: readonly string[]) => Promise<number>;
 }
 
 /** Print the dry run, or say the warnings and run docker. */
-async function finish(plan: Plan, { deps, loaded, dryRun, format, engine, start = (argv) => deps.run(deps.docker, argv) }: Said, unknown: string | undefined, networkExists: boolean | undefined): Promise<number> {
+async function finish(plan: Plan, { deps, loaded, dryRun, format, engine, launch }: Said, unknown: string | undefined, networkExists: boolean | undefined): Promise<number> {
   const errors = plan.notices.filter((n) => n.level === 'error');
   if (dryRun) {
     const report = { plan, docker: deps.docker, loaded, unknown, networkExists };
-    deps.stdout(format === 'json' ? (await import('../report-json.js')).renderDryRunJson(report) : renderDryRun(report));
+    deps.stdout(format === 'json' ? (await import('../planner/report-json.js')).renderDryRunJson(report) : renderDryRun(report));
     // A refused dry run exits as the refused run would (125): a script can test it.
     return plan.refused.length > 0 || errors.length > 0 ? EXIT_REFUSED : 0;
   }
@@ -138,10 +147,10 @@ async function finish(plan: Plan, { deps, loaded, dryRun, format, engine, start 
     ...plan.notices.filter((n) => n.level === 'warning').map((n) => n.text.replace(/^sdocker: /, 'sdocker: warning: ')),
   ];
   if (lines.length > 0) deps.stderr(`${lines.join('\n')}\n`);
-  if (plan.links.length === 0) return start(plan.argv);
+  if (plan.links.length === 0) return launch(plan.argv);
   await checkTargets(engine, plan.links);
   await prepareLinks(engine, plan.links);
-  const code = await start(plan.argv);
+  const code = await launch(plan.argv);
   await afterLinks(engine, plan.links, code);
   return code;
 }

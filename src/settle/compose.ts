@@ -6,7 +6,7 @@
 // `sdocker explain` names them later too: compose's own label names sdocker's private copy.
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { Deps } from '../deps.js';
+import type { Deps } from '../planner/deps.js';
 import { Containers } from '../engine/containers.js';
 import type { Engine } from '../engine/engine.js';
 import { COMPOSE_FILES_LABEL } from '../diagnose/learn-command.js';
@@ -32,7 +32,7 @@ export interface ComposeWatchRequest {
   readonly subArgs: readonly string[];
   /** --sd-settle as written. */
   readonly settleOption: string | undefined;
-  /** Services whose injected user gets their new volumes (compose/new-volumes.ts). */
+  /** Services whose injected user gets their new volumes (compose/run/new-volumes.ts). */
   readonly volumes: readonly ServiceVolumes[];
 }
 
@@ -60,15 +60,17 @@ export async function composeWatched(request: ComposeWatchRequest, compose: Comp
   const since = Date.now();
   if (detached(request.subArgs)) {
     const code = await start();
-    return code === 0 ? watchProject(request, inspector, window.ms, since, { live: false, stop: () => false }).catch(cannotWatch(request.deps)) : code;
+    return code === 0 ? watchProject(request, inspector, window.ms, since, { live: false }).catch(cannotWatch(request.deps)) : code;
   }
   let ended = false;
-  const stopOnSignal = (): void => void (ended = true);
+  let interrupted = false;
+  const stopOnSignal = (): void => void (interrupted = true);
   // Ctrl-C reaches compose too: it stops the containers, which then have not failed.
   process.once('SIGINT', stopOnSignal);
   process.once('SIGTERM', stopOnSignal);
   try {
-    const watching = watchProject(request, inspector, window.ms, since, { live: true, stop: () => ended }).catch(cannotWatch(request.deps));
+    // compose ended by itself: what it started is looked at once more (a service that exited as compose ended failed all the same).
+    const watching = watchProject(request, inspector, window.ms, since, { live: true, stop: () => interrupted, ending: () => ended }).catch(cannotWatch(request.deps));
     const code = await start().finally(() => (ended = true));
     const failed = await watching;
     return code !== 0 ? code : failed;
@@ -105,7 +107,7 @@ async function writeLabels(request: ComposeWatchRequest): Promise<string> {
  * The project's containers through the window; 1 when one did not stay up. `live` (compose in
  * the foreground, still printing its logs): each failure is said as soon as it is read.
  */
-async function watchProject(request: ComposeWatchRequest, inspector: Inspector, windowMs: number, since: number, { live, stop }: { live: boolean; stop: () => boolean }): Promise<number> {
+async function watchProject(request: ComposeWatchRequest, inspector: Inspector, windowMs: number, since: number, { live, stop, ending }: { live: boolean; stop?: () => boolean; ending?: () => boolean }): Promise<number> {
   const { deps } = request;
   const containers = new Containers(deps.docker, request.globals);
   const reports: { name: string; text: Promise<string> }[] = [];
@@ -118,7 +120,8 @@ async function watchProject(request: ComposeWatchRequest, inspector: Inspector, 
     refs: () => made === undefined ? inspector.list(labels) : Promise.resolve(made),
     windowMs,
     since,
-    stop,
+    ...(stop === undefined ? {} : { stop }),
+    ...(ending === undefined ? {} : { ending }),
     onFailed: async (watched: Watched) => {
       const text = reportFailure(watched, containers, watched.id);
       // Read while the others are still watched; said in name order once all are judged.

@@ -35,7 +35,7 @@ function socketInspector(engine: SocketEngine): Inspector {
 }
 
 function cliInspector(docker: string, globals: readonly string[]): Inspector {
-  const call = async (...args: string[]) => (await import('../exec.js')).capture(docker, [...globals, ...args]);
+  const call = async (...args: string[]) => (await import('../common/exec.js')).capture(docker, [...globals, ...args]);
   return {
     socketPath: undefined,
     pollMs: 1000,

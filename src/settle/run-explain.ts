@@ -12,7 +12,7 @@ export async function explainRun(plan: RunWatchPlan, code: number, rm: boolean):
   const { deps, inv } = plan.request;
   if (!rm) {
     const containers = new Containers(deps.docker, plan.globals);
-    const name = plan.name ?? plan.watch?.container ?? (await containers.latest(inv.image));
+    const name = plan.name ?? plan.watch?.container ?? plan.request.admitted()[0] ?? (await containers.latest(inv.image));
     const diagnosis = name === undefined ? undefined : await diagnose(containers, name);
     if (diagnosis !== undefined && diagnosis.findings.length > 0) deps.stderr(renderDiagnosis(diagnosis, PREFIX));
     return;

@@ -15,7 +15,7 @@ const FIND_MS = 2000;
 export async function settleRun(plan: RunWatchPlan, remember: (imageId: string, env: NodeJS.ProcessEnv) => void): Promise<number> {
   const { request, window, inspector, watch } = plan;
   if (inspector === undefined) return 0;
-  const id = (await Promise.race([watch?.found, new Promise<undefined>((done) => setTimeout(() => done(undefined), FIND_MS).unref())])) ?? plan.name;
+  const id = (await Promise.race([watch?.found, new Promise<undefined>((done) => setTimeout(() => done(undefined), FIND_MS).unref())])) ?? request.admitted()[0] ?? plan.name;
   if (id === undefined) return 0;
   const [result] = await settle({
     inspector,
@@ -30,7 +30,8 @@ export async function settleRun(plan: RunWatchPlan, remember: (imageId: string, 
     if (request.imageId !== undefined) remember(request.imageId, request.deps.env);
     return 0;
   }
-  const { source, done } = sourceFor(plan, !result.gone);
+  // A --rm container is removed by the engine as it ends (seen exited now, gone a moment later): read what the watch kept.
+  const { source, done } = sourceFor(plan, !result.gone && !request.view.isOn('rm'));
   try {
     request.deps.stderr(await reportFailure(result, source, id));
   } finally {

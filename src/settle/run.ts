@@ -3,7 +3,7 @@
 // hardened waits the settle window (window.ts) and reports a container that did not stay up
 // (exit 1); a foreground run that failed is explained, --rm or not.
 import type { ContainerInvocation } from '../docker/invocation.js';
-import type { Deps } from '../deps.js';
+import type { Deps } from '../planner/deps.js';
 import type { Engine } from '../engine/engine.js';
 import type { OptionView } from '../policy/context.js';
 import { inspectorFor, type Inspector } from './inspector.js';
@@ -26,6 +26,8 @@ export interface RunWatchRequest {
   readonly generatedName: string | undefined;
   /** --sd-settle as written. */
   readonly settleOption: string | undefined;
+  /** The containers the engine's judge let through, once docker has run (src/judge/run.ts). */
+  readonly admitted: () => readonly string[];
 }
 
 export interface AfterRun {

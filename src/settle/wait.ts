@@ -23,8 +23,10 @@ export interface SettleRequest {
   readonly since: number;
   /** What became of a container that is gone before it was judged (a --rm container that ended). */
   readonly gone?: (ref: string) => Verdict;
-  /** True once the wait should end at once (compose in the foreground ended, Ctrl-C). */
+  /** True once the wait should end at once (Ctrl-C: compose stops the containers, which then have not failed). */
   readonly stop?: () => boolean;
+  /** True once the wait should end after one more look (compose in the foreground ended: what exited is still judged). */
+  readonly ending?: () => boolean;
   /** Told of each failure as soon as it is seen (compose in the foreground says it at once). */
   readonly onFailed?: (watched: Watched) => Promise<void>;
 }
@@ -41,6 +43,7 @@ export async function settle(request: SettleRequest): Promise<Watched[]> {
   // minutes before it creates the next one. With none seen yet, only `stop` ends the wait.
   let deadline = Number.POSITIVE_INFINITY;
   for (;;) {
+    const lastLook = request.ending?.() === true;
     const refs = await request.refs();
     if (refs.some((ref) => !firsts.has(ref) && !decided.has(ref))) deadline = Math.max(Number.isFinite(deadline) ? deadline : 0, Date.now() + windowMs + GRACE_MS);
     await Promise.all(refs.filter((ref) => !decided.has(ref)).map(async (ref) => {
@@ -54,10 +57,10 @@ export async function settle(request: SettleRequest): Promise<Watched[]> {
     }));
     const open = refs.filter((ref) => !decided.has(ref));
     const now = Date.now();
-    if ((open.length === 0 && refs.length > 0) || now >= deadline || request.stop?.() === true) {
+    if ((open.length === 0 && refs.length > 0) || now >= deadline || lastLook || request.stop?.() === true) {
       return [...decided.values(), ...open.map((id) => ({ id, raw: last.get(id), gone: false, verdict: { kind: 'waiting' } as const }))];
     }
-    await pause(Math.min(inspector.pollMs, Math.max(0, nextDecision(open, last, windowMs, now) - now)), request.stop);
+    await pause(Math.min(inspector.pollMs, Math.max(0, nextDecision(open, last, windowMs, now) - now)), () => request.stop?.() === true || request.ending?.() === true);
   }
 }
 

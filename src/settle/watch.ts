@@ -125,7 +125,7 @@ export async function containerEvents(inspector: Inspector, docker: string, glob
     const query = `since=${since.toFixed(3)}&filters=${encodeURIComponent(JSON.stringify(filters))}`;
     return (onEvent) => openStream(socketPath, 'GET', `/events?${query}`, jsonLines(onEvent));
   }
-  const { streamStdout } = await import('../exec.js');
+  const { streamStdout } = await import('../common/exec.js');
   const words = Object.entries(filters).flatMap(([key, values]) => values.flatMap((value) => ['--filter', `${key}=${value}`]));
   return (onEvent) => {
     const child = streamStdout(docker, [...globals, 'events', '--since', since.toFixed(3), ...words, '--format', '{{json .}}']);

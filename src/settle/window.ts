@@ -2,7 +2,7 @@
 // and compose before its subcommand), else $SDOCKER_SETTLE, else 3 s. 0 turns the watch off.
 // Three seconds is learn's own proof (`sdocker learn --settle`): the servers of
 // test/images/learn/ that the hardening breaks all fail within the first second.
-import { EXIT_USAGE, SdockerError } from '../errors.js';
+import { EXIT_USAGE, SdockerError } from '../common/errors.js';
 
 export const DEFAULT_SETTLE_SECONDS = 3;
 /** Longer than this is a typo, not a window (compose v2's --wait-timeout is its own thing). */

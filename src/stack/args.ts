@@ -3,7 +3,7 @@
 // docker would only print help, and every other word kept in place for the real deploy.
 import { DEPLOY_TABLE, readStackWords, unknownFlag } from '../docker/stack.js';
 import { parseBool, parseFlags, type Item } from '../docker/parse.js';
-import { SdockerError, EXIT_USAGE } from '../errors.js';
+import { SdockerError, EXIT_USAGE } from '../common/errors.js';
 import { checkAllowList, splitAllow } from '../policy/allow.js';
 import { readCsv } from './csv.js';
 

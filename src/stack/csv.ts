@@ -1,6 +1,6 @@
 // A string-slice flag's value as pflag splits it (spf13/pflag string_slice.go readAsCSV: one
 // record of Go's encoding/csv, default options): `-c a.yml,b.yml` is two files, `"a,b.yml"` one.
-import { SdockerError, EXIT_USAGE } from '../errors.js';
+import { SdockerError, EXIT_USAGE } from '../common/errors.js';
 
 export function readCsv(value: string, flag: string): string[] {
   if (value === '') return [];

@@ -8,15 +8,15 @@
 // lifts a refusal for this deploy.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Deps } from '../deps.js';
+import type { Deps } from '../planner/deps.js';
 import type { Item } from '../docker/parse.js';
-import { EXIT_REFUSED } from '../errors.js';
-import { hostFacts } from '../facts.js';
-import type { HardenedFile, HardenOptions } from '../compose/harden.js';
-import { askEngine } from '../compose/engine-facts.js';
-import type { AllowHint } from '../compose/refuse.js';
+import { EXIT_REFUSED } from '../common/errors.js';
+import { hostFacts } from '../planner/facts.js';
+import type { HardenedFile, HardenOptions } from '../compose/edit/harden.js';
+import { askEngine } from '../compose/read/engine-facts.js';
+import type { AllowHint } from '../compose/edit/refuse.js';
 import { isTrusted } from '../policy/trust.js';
-import { shownPath } from '../quote.js';
+import { shownPath } from '../common/quote.js';
 import { parseDeployArgs, type DeployArgs } from './args.js';
 import { portableModel, renderModel, workingDir } from './model.js';
 
@@ -49,10 +49,10 @@ export async function runStackDeploy(args: readonly string[], deps: Deps, global
     allowHint: stackHint(trust.command),
     target: 'swarm',
   };
-  const { hardenCompose } = await import('../compose/harden.js');
+  const { hardenCompose } = await import('../compose/edit/harden.js');
   const result = await hardenCompose(text, label, options);
   if (report(result, trust, /x-sdocker/.test(text), deps)) return EXIT_REFUSED;
-  const { withPrivateFile } = await import('../compose/private-file.js');
+  const { withPrivateFile } = await import('../compose/run/private-file.js');
   return withPrivateFile('sdocker-stack-', 'stack.hardened.yml', result.output, (hardened) => deploy(['-c', hardened]));
 }
 

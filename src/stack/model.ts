@@ -9,7 +9,7 @@
 // - `env_file` stays relative in the model (measured), so it is made absolute from that folder.
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import type { Deps } from '../deps.js';
+import type { Deps } from '../planner/deps.js';
 import type { Item } from '../docker/parse.js';
 import type { Path } from '../yaml/index.js';
 import type { DeployArgs } from './args.js';
@@ -26,7 +26,7 @@ export interface RenderedModel {
  * working folder (docker's own resolution: the first file's folder is the same either way).
  */
 export async function renderModel(args: DeployArgs, globals: readonly Item[], deps: Deps): Promise<RenderedModel> {
-  const { capture } = await import('../exec.js');
+  const { capture } = await import('../common/exec.js');
   // `-c -` reads the model from stdin: sdocker reads it once and hands it to `stack config`.
   const input = args.files.includes('-') ? readFileSync(0, 'utf8') : undefined;
   const files = args.files.flatMap((file) => ['-c', file === '-' ? file : csvField(resolve(deps.cwd, file))]);

@@ -14,7 +14,7 @@ export interface ServiceVolumes {
   readonly volumes: readonly NewVolume[];
 }
 
-/** The candidates (compose/new-volumes.ts) whose volumes do not exist yet on the engine. */
+/** The candidates (compose/run/new-volumes.ts) whose volumes do not exist yet on the engine. */
 export async function stillNew(candidates: readonly ServiceVolumes[], engine: Engine): Promise<ServiceVolumes[]> {
   const found: ServiceVolumes[] = [];
   for (const candidate of candidates) {

@@ -7,33 +7,42 @@
 // (sdocker create) gets its volumes owned right after it.
 import { parseInvocation, type ContainerInvocation } from '../docker/invocation.js';
 import type { Item } from '../docker/parse.js';
-import type { Deps } from '../deps.js';
+import type { Deps } from '../planner/deps.js';
 import { Containers } from '../engine/containers.js';
-import { EXIT_REFUSED } from '../errors.js';
+import { EXIT_REFUSED } from '../common/errors.js';
 import { renderOpt } from '../policy/inject/network.js';
 import { ownNewVolumes } from './own.js';
 import type { VolumesToOwn } from './plan.js';
+import type { JudgedDocker } from '../judge/run.js';
 
 /** Flags `docker create` does not take: how the run attaches is start's business. */
 const RUN_ONLY: ReadonlySet<string> = new Set(['detach', 'detach-keys', 'sig-proxy']);
 
-/** Run `argv` (a planned `run` or `create`, without the `docker` word) with its new volumes owned before it starts. */
-export async function runOwningVolumes(argv: readonly string[], toOwn: VolumesToOwn, deps: Deps): Promise<number> {
+/**
+ * Run `argv` (a planned `run` or `create`, without the `docker` word) with its new volumes owned
+ * before it starts; docker's create and start reach the engine through the judging socket (`on`).
+ */
+export async function runOwningVolumes(argv: readonly string[], toOwn: VolumesToOwn, deps: Deps, on: JudgedDocker): Promise<number> {
   const inv = parseInvocation(argv);
-  if (inv.kind !== 'container') return deps.run(deps.docker, argv);
+  const judged = (rest: readonly string[], options: { onStderr?: (chunk: Buffer) => void } = {}): Promise<number> => {
+    const { words, env } = on(rest);
+    return deps.run(deps.docker, words, { ...options, env });
+  };
+  if (inv.kind !== 'container') return judged(argv.slice('globals' in inv ? inv.globals.reduce((n, item) => n + item.words.length, 0) : 0));
   const globals = inv.globals.flatMap((item) => item.words);
   const containers = new Containers(deps.docker, globals);
   const since = Date.now();
-  const { capture } = await import('../exec.js');
-  const created = await capture(deps.docker, createArgv(inv));
+  const { capture } = await import('../common/exec.js');
+  const create = on(createArgv(inv));
+  const created = await capture(deps.docker, create.words, undefined, undefined, create.env);
   if (created.stderr !== '') deps.stderr(`${created.stderr}\n`);
   const id = created.stdout.trim().split('\n').at(-1) ?? '';
   // docker run says 125 for what fails before the container runs (docker create says 1).
   if (created.exitCode !== 0 || !/^[0-9a-f]{64}$/.test(id)) return created.exitCode === 0 ? EXIT_REFUSED : inv.sub === 'run' ? EXIT_REFUSED : created.exitCode;
   const items = inv.flags.items;
-  const on = (long: string): boolean => items.some((item) => item.opts.some((opt) => opt.spec.long === long && opt.value !== 'false'));
+  const isOn = (long: string): boolean => items.some((item) => item.opts.some((opt) => opt.spec.long === long && opt.value !== 'false'));
   // Ctrl-C before the start: the stand-in goes, and a --rm container, which the engine removes only after it ran.
-  const made: string[] = on('rm') && inv.sub === 'run' ? [id] : [];
+  const made: string[] = isOn('rm') && inv.sub === 'run' ? [id] : [];
   const stopListening = deps.onInterrupt(async () => {
     for (const ref of made) await containers.remove(ref).catch(() => undefined);
   });
@@ -49,14 +58,15 @@ export async function runOwningVolumes(argv: readonly string[], toOwn: VolumesTo
   const keys = items.flatMap((item) => item.opts).filter((opt) => opt.spec.long === 'detach-keys').at(-1)?.value;
   let said = '';
   const keep = (chunk: Buffer): void => void (said = `${said}${chunk.toString('utf8')}`.slice(-2048));
-  const code = on('detach') ? await startDetached(deps, globals, id, keep) : await deps.run(deps.docker, [...globals, 'start', '--attach', ...(on('interactive') ? ['--interactive'] : []), ...(keys === undefined ? [] : ['--detach-keys', keys]), id], { onStderr: keep });
-  return code === 0 ? 0 : startFailure(containers, id, code, on('rm'), said);
+  const code = isOn('detach') ? await startDetached(deps, on, id, keep) : await judged(['start', '--attach', ...(isOn('interactive') ? ['--interactive'] : []), ...(keys === undefined ? [] : ['--detach-keys', keys]), id], { onStderr: keep });
+  return code === 0 ? 0 : startFailure(containers, id, code, isOn('rm'), said);
 }
 
 /** -d: docker run prints the id once; `docker start` would echo it again. */
-async function startDetached(deps: Deps, globals: readonly string[], id: string, keep: (chunk: Buffer) => void): Promise<number> {
-  const { capture } = await import('../exec.js');
-  const started = await capture(deps.docker, [...globals, 'start', id]);
+async function startDetached(deps: Deps, on: JudgedDocker, id: string, keep: (chunk: Buffer) => void): Promise<number> {
+  const { capture } = await import('../common/exec.js');
+  const start = on(['start', id]);
+  const started = await capture(deps.docker, start.words, undefined, undefined, start.env);
   if (started.stderr !== '') deps.stderr(`${started.stderr}\n`);
   keep(Buffer.from(started.stderr));
   if (started.exitCode === 0) deps.stdout(`${id}\n`);
@@ -82,7 +92,7 @@ async function startFailure(containers: Containers, id: string, code: number, rm
 
 function createArgv(inv: ContainerInvocation): string[] {
   const words = inv.flags.items.flatMap(createWords);
-  return [...inv.globals.flatMap((item) => item.words), 'create', ...words, ...(inv.flags.dashdash ? ['--'] : []), inv.image, ...inv.args];
+  return ['create', ...words, ...(inv.flags.dashdash ? ['--'] : []), inv.image, ...inv.args];
 }
 
 /** An item's words for create: as written, or without the run-only flags of a cluster (`-itd` -> `--interactive --tty`). */

@@ -7,7 +7,7 @@
 // expanding to gigabytes, "billion laughs"), is refused here by counting the values the
 // aliases expand to instead.
 import { isAlias, isMap, isPair, isScalar, isSeq, visit, type Alias, type Document, type Node } from 'yaml';
-import { SdockerError, EXIT_USAGE } from '../errors.js';
+import { SdockerError, EXIT_USAGE } from '../common/errors.js';
 
 /** Each alias of `doc` and the node it names: the last node anchored with its name before it (YAML 1.2 §7.1, yaml's Alias.resolve). */
 export function indexAliases(doc: Document): Map<Alias, Node | undefined> {

@@ -10,7 +10,7 @@
 // and the whole text is read again instead, as it is when the skeleton does not match.
 import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type Node, type Pair } from 'yaml';
 import { holdsAnchor } from './anchors.js';
-import { readBack } from './index.js';
+import { readBack } from './parse.js';
 import { placeholder, type Block, type Spliced } from './splice.js';
 
 type Places = Pick<Spliced, 'added' | 'values'>;

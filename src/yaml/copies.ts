@@ -1,7 +1,7 @@
 // Own copies of what an alias names, taken from the file as read: an anchor on a service
 // edited earlier must not bring that service's additions into the copy.
 import { isAlias, parseDocument, visit, type Alias, type Document, type Node } from 'yaml';
-import { SdockerError, EXIT_USAGE } from '../errors.js';
+import { SdockerError, EXIT_USAGE } from '../common/errors.js';
 import type { Resolve } from './nodes.js';
 
 export class PristineCopies {

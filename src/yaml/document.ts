@@ -1,12 +1,9 @@
 // ComposeDocument: a compose file opened for editing without damage (see the class comment).
-import { LineCounter, YAMLMap, isAlias, isMap, isScalar, isSeq, type Alias, type Document, type Node, type Pair, type YAMLSeq } from 'yaml';
-import { SdockerError, EXIT_USAGE } from '../errors.js';
-import { Anchors, holdsAnchor } from './anchors.js';
-import { PristineCopies } from './copies.js';
-import { checkedDocument, documentData, parseTokens, type Path, type WriteMode } from './index.js';
-import { isEmpty, mergedNode, ownCopy, styledNode, writtenText } from './nodes.js';
-import { Snapshot } from './splice.js';
-import { writeDocument } from './write.js';
+import { LineCounter, isAlias, isMap, isScalar, isSeq, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
+import { SdockerError, EXIT_USAGE } from '../common/errors.js';
+import { EditableYaml } from './editable.js';
+import { checkedDocument, documentData, parseTokens, type Path } from './parse.js';
+import { mergedNode, ownCopy, writtenText } from './nodes.js';
 
 /**
  * A compose file opened for editing without damage: edits go into a failsafe-schema document
@@ -14,30 +11,17 @@ import { writeDocument } from './write.js';
  * merged view (values inherited through `<<` included). The text given back is the original
  * with only the edited nodes written (splice.ts): untouched lines keep every byte.
  */
-export class ComposeDocument {
-  private readonly doc: Document;
-  private readonly lines = new LineCounter();
-  private readonly snapshot: Snapshot;
-  private changed = false;
-  private readonly anchors: Anchors;
-  private readonly resolve = (alias: Alias): Node | undefined => this.anchors.resolve(alias);
-  private readonly copies: PristineCopies;
+export class ComposeDocument extends EditableYaml {
   /** Each service's pair under `services`, by name: YAMLMap.get is a scan, once per edit and position. */
   private services: { map: YAMLMap; pairs: Map<string, Pair>; size: number } | undefined;
   /** The file's values, merge keys resolved, as compose would read them. */
   readonly data: Record<string, unknown>;
-  writeMode: WriteMode = 'unchanged';
 
-  constructor(
-    readonly text: string,
-    readonly file: string,
-  ) {
+  constructor(text: string, file: string) {
     // One parse, composed twice: the edited view and the data view.
-    const tokens = parseTokens(text, this.lines);
-    this.doc = checkedDocument(text, file, { schema: 'failsafe' }, tokens);
-    this.snapshot = new Snapshot(this.doc);
-    this.anchors = new Anchors(this.doc);
-    this.copies = new PristineCopies(text, file);
+    const lines = new LineCounter();
+    const tokens = parseTokens(text, lines);
+    super(text, file, checkedDocument(text, file, { schema: 'failsafe' }, tokens), lines);
     const data = documentData(checkedDocument(text, file, { merge: true }, tokens), text, file);
     if (data !== null && (typeof data !== 'object' || Array.isArray(data))) {
       throw new SdockerError(`sdocker: ${file}: a compose file is a mapping of keys (services, networks, ...)`, EXIT_USAGE);
@@ -45,18 +29,8 @@ export class ComposeDocument {
     this.data = (data ?? {}) as Record<string, unknown>;
   }
 
-  /** line:col of the node at `path` (or of its nearest existing parent). */
-  position(path: Path): { line: number; col: number } {
-    for (let end = path.length; end >= 0; end -= 1) {
-      const node = this.nodeAt(path.slice(0, end));
-      const start = node?.range?.[0];
-      if (start !== undefined) return this.lines.linePos(start);
-    }
-    return { line: 1, col: 1 };
-  }
-
   /** doc.getIn, a service found through the index of `services`. */
-  private nodeAt(path: Path): Node | undefined {
+  protected override nodeAt(path: Path): Node | undefined {
     const [top, service, ...rest] = path;
     if (top !== 'services' || typeof service !== 'string') return this.doc.getIn(path, true) as Node | undefined;
     const value = this.servicePair(service)?.value as Node | null | undefined;
@@ -90,36 +64,6 @@ export class ComposeDocument {
       pair.value = node;
     }
     if (!isMap(node)) throw new SdockerError(`sdocker: ${this.file}: service '${service}' is not a mapping`, EXIT_USAGE);
-    return node;
-  }
-
-  /** Keep the alias index true after an edit put `inserted` where `removed` was. */
-  private replaced(removed: unknown, inserted: unknown): void {
-    // Copies and new values carry no anchors (ownCopy, copyOf strip them), but an edit may drop an anchored node.
-    if (holdsAnchor(removed) || holdsAnchor(inserted)) this.anchors.invalidate();
-  }
-
-  /** parent.set(key, node), the alias index kept true. */
-  private put(parent: YAMLMap | YAMLSeq, key: string | number, node: Node): void {
-    this.replaced(parent.get(key, true), node);
-    parent.set(key, node);
-  }
-
-  /**
-   * The collection under `key`, made editable: an alias becomes a copy of what it names as the
-   * file was read (its anchors stay with the original, once in the file), an empty value (or
-   * a missing key, when `create`) a new mapping.
-   */
-  private child(parent: YAMLMap | YAMLSeq, key: string | number, what: string, create: boolean): YAMLMap {
-    let node = parent.get(key, true) as Node | undefined;
-    if (isAlias(node)) {
-      node = this.copyOf(node);
-      this.put(parent, key, node);
-    } else if ((node === undefined && create) || (create && isEmpty(node))) {
-      node = new YAMLMap();
-      this.put(parent, key, node);
-    }
-    if (!isMap(node)) throw new SdockerError(`sdocker: ${this.file}: ${what} is not a mapping`, EXIT_USAGE);
     return node;
   }
 
@@ -163,21 +107,9 @@ export class ComposeDocument {
     return out;
   }
 
-  private copyOf(alias: Alias): Node {
-    return this.copies.copyOf(alias, this.resolve);
-  }
-
   /** The collection holding the last key of `path` under a service's mapping, made editable on the way. */
   private parentOf(service: string, path: Path): { parent: YAMLMap | YAMLSeq; key: string | number } {
-    let parent: YAMLMap | YAMLSeq = this.serviceMap(service);
-    for (let i = 0; i < path.length - 1; i += 1) {
-      const key = path[i] as string | number;
-      const next = parent.get(key, true);
-      parent = isSeq(next) ? next : this.child(parent, key, `'${path.slice(0, i + 1).join('.')}' of service '${service}'`, true);
-    }
-    const key = path.at(-1);
-    if (key === undefined) throw new SdockerError(`sdocker: ${this.file}: an empty key path for service '${service}'`, EXIT_USAGE);
-    return { parent, key };
+    return this.parentFrom(this.serviceMap(service), path, ` of service '${service}'`);
   }
 
   /** Set `key` on a service (an explicit key also overrides one inherited through `<<`). */
@@ -197,19 +129,7 @@ export class ComposeDocument {
 
   /** Append to a service's sequence; a lone scalar becomes a one-item sequence first. */
   append(service: string, key: string, value: unknown): void {
-    const map = this.serviceMap(service);
-    let current = map.get(key, true) as Node | undefined;
-    if (isAlias(current)) {
-      current = this.copyOf(current);
-      this.put(map, key, current);
-    }
-    if (isSeq(current)) {
-      const item = this.toNode(value);
-      this.replaced(undefined, item);
-      current.add(item);
-    } else if (current === undefined || isEmpty(current)) this.put(map, key, this.toNode([value]));
-    else this.put(map, key, this.toNode([this.scalarText(current), value]));
-    this.changed = true;
+    this.appendTo(this.serviceMap(service), key, value);
   }
 
   /** Replace the scalar at `path` keeping its quoting style. */
@@ -219,25 +139,5 @@ export class ComposeDocument {
     if (isScalar(node)) node.value = value;
     else this.put(parent, key, this.toNode(value));
     this.changed = true;
-  }
-
-  toString(): string {
-    if (!this.changed) return this.text;
-    const { text, mode } = writeDocument(this.text, this.doc, this.snapshot);
-    this.writeMode = mode;
-    return text;
-  }
-
-  private scalarText(node: Node): string {
-    return isScalar(node) ? String(node.value) : String(node.toJSON());
-  }
-
-  /**
-   * New values keep their JS type for every reader: numbers and booleans are written plain;
-   * a string is double-quoted where a YAML 1.1 or 1.2 reader would take it for something else
-   * ("3" for a number, "8080:80" for a base-60 number in compose v1's PyYAML, "on" for true).
-   */
-  private toNode(value: unknown): Node {
-    return styledNode(this.doc, value);
   }
 }

@@ -2,7 +2,7 @@
 // and writing it back. The failsafe schema keeps every scalar the text it was: only the
 // scalars `rewrite` changes are written differently; keys are never touched.
 import { isMap, isScalar, isSeq, type Node } from 'yaml';
-import { checkedDocument, type Path } from './index.js';
+import { checkedDocument, type Path } from './parse.js';
 
 export type ScalarRewrite = (path: Path, value: string) => string;
 

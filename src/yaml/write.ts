@@ -2,7 +2,7 @@
 // reads back as the document (check.ts), else the whole document stringified.
 import type { Document } from 'yaml';
 import { readsBackAs } from './check.js';
-import type { WriteMode } from './index.js';
+import type { WriteMode } from './parse.js';
 import { detectIndent, detectIndentSeq } from './nodes.js';
 import { CannotSplice, spliceDocument, type Snapshot } from './splice.js';
 

@@ -14,8 +14,8 @@ export interface AuditCase {
   readonly how: 'run' | 'create' | 'sdocker';
 }
 
-/** A host port below 1024 unlikely to be taken by another test: picked per run. */
-const lowPort = String(700 + Math.floor(Math.random() * 250));
+/** Stands for a free host port below 1024 in a case's options (startCase picks it). */
+const LOW_PORT = '{low-port}';
 
 export const AUDIT_CASES: readonly AuditCase[] = [
   { key: 'privileged', options: ['--restart', 'no', '--privileged'], how: 'create' },
@@ -24,14 +24,29 @@ export const AUDIT_CASES: readonly AuditCase[] = [
   { key: 'socket', options: ['--restart', 'no', '-v', '/var/run/docker.sock:/var/run/docker.sock'], how: 'run' },
   { key: 'sysfolder', options: ['--restart', 'no', '-v', '/etc:/host-etc'], how: 'run' },
   { key: 'plain', options: ['--restart', 'no'], how: 'run' },
-  { key: 'ports', options: ['--restart', 'no', '-p', '80', '-p', `127.0.0.1:${lowPort}:81`], how: 'run' },
+  { key: 'ports', options: ['--restart', 'no', '-p', '80', '-p', `127.0.0.1:${LOW_PORT}:81`], how: 'run' },
   { key: 'always', options: ['--restart', 'always'], how: 'run' },
   { key: 'sdocker', options: [], how: 'sdocker' },
 ];
 
 /** Start (or create) a case's container named `name`, labelled so docker-bench can be pointed at these alone. */
 export function startCase(c: AuditCase, name: string, label: string): void {
-  const head = ['--name', name, '--label', label, ...c.options, IMAGE, 'sleep', '3600'];
+  if (!c.options.some((o) => o.includes(LOW_PORT))) return startWith(c, c.options, name, label);
+  // Another run on the engine may hold a port: docker then fails (and leaves the container
+  // created), and the next port is tried. Where to start is spread by pid, not drawn.
+  for (let i = 0; ; i += 1) {
+    const port = String(700 + ((process.pid + i) % 250));
+    try {
+      return startWith(c, c.options.map((o) => o.replace(LOW_PORT, port)), name, label);
+    } catch (error) {
+      if (i >= 20 || !/port is already allocated|address already in use/.test(String(error))) throw error;
+      spawnSync('docker', ['rm', '-f', name], { stdio: 'ignore' });
+    }
+  }
+}
+
+function startWith(c: AuditCase, options: readonly string[], name: string, label: string): void {
+  const head = ['--name', name, '--label', label, ...options, IMAGE, 'sleep', '3600'];
   if (c.how === 'sdocker') {
     const result = spawnSync(process.execPath, [CLI, 'run', '-d', ...head], { encoding: 'utf8' });
     if (result.status !== 0) throw new Error(`sdocker run failed: ${result.stderr}`);

@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 import { exchange } from '../../src/engine/http10.js';
 import { readTar } from '../../src/engine/tar.js';
 import type { ImageSnapshot, RawHistory, RawImage } from '../../src/audit/types.js';
-import { IMAGE } from './engine.js';
+import { IMAGE, LABEL_ARGS } from './engine.js';
 
 const SOCKET = '/var/run/docker.sock';
 
@@ -35,6 +35,7 @@ export const AUDIT_DOCKERFILES: Readonly<Record<string, string>> = {
     '',
   ].join('\n'),
   add: 'ENV LISTEN_ADDRESS=0.0.0.0\nADD files.tar /opt/\nADD URL /srv/remote.txt\nCOPY a.txt /srv/a.txt\nUSER 65534\n',
+  addplain: 'ADD a.txt /srv/plain.txt\nADD files.tar /opt/unpacked\nUSER 65534\n',
 };
 
 export function auditImageName(short: string, suffix: string): string {
@@ -74,7 +75,7 @@ async function getJson<T>(path: string): Promise<T> {
 
 /** /etc/passwd of an image, read from a created (never started) container's archive, which is then removed. */
 export async function readPasswd(ref: string, containerName: string): Promise<string | undefined> {
-  const created = execFileSync('docker', ['create', '--name', containerName, ref], { encoding: 'utf8' }).trim();
+  const created = execFileSync('docker', ['create', ...LABEL_ARGS, '--name', containerName, ref], { encoding: 'utf8' }).trim();
   try {
     const reply = await exchange(SOCKET, 'GET', `/containers/${created}/archive?path=/etc/passwd`, undefined, 30_000);
     if (reply.status !== 200) return undefined;

@@ -1,7 +1,7 @@
 // Snapshots read with the docker CLI for tests of the audit room: `docker inspect` prints the
 // Engine API's own objects, so they are the snapshot shapes (src/audit/types.ts).
 import type { ContainerSnapshot, EngineSnapshot, ImageSnapshot, RawContainer, RawImage } from '../../src/audit/types.js';
-import { socketHostFacts } from '../../src/facts.js';
+import { socketHostFacts } from '../../src/planner/facts.js';
 import type { HostFacts } from '../../src/policy/context.js';
 import { docker } from './engine.js';
 

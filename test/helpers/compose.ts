@@ -64,10 +64,10 @@ export function runCompose(argv: readonly string[], fake: FakeCompose = {}): Com
   return { code: result.status, stdout: result.stdout, stderr: result.stderr, calls, dir };
 }
 
-/** The call that ran compose's subcommand (the last one), with the private hardened file's path replaced by HARDENED (and the labels file beside it by LABELS). */
+/** The call that ran compose's subcommand (the last one), with the private hardened file's path replaced by HARDENED (the labels file beside it by LABELS) and sdocker's judging socket (src/judge/) by unix://JUDGE. */
 export function lastCall(run: ComposeRun): readonly string[] {
   // After `up` sdocker lists the project's containers (`docker ps`, the settle window): not compose's call.
   const call = run.calls.filter((c) => c.argv.some((word) => /sdocker-compose-[^/]+\/compose\.hardened\.yml$/.test(word))).at(-1) ?? run.calls.at(-1);
   if (call === undefined) throw new Error(`compose was not run; stderr: ${run.stderr}`);
-  return call.argv.map((word) => (/sdocker-compose-[^/]+\/compose\.hardened\.yml$/.test(word) ? 'HARDENED' : /sdocker-compose-[^/]+\/sdocker\.labels\.yml$/.test(word) ? 'LABELS' : word));
+  return call.argv.map((word) => (/sdocker-compose-[^/]+\/compose\.hardened\.yml$/.test(word) ? 'HARDENED' : /sdocker-compose-[^/]+\/sdocker\.labels\.yml$/.test(word) ? 'LABELS' : /^unix:\/\/.*\/sdocker-engine-[^/]+\/docker\.sock$/.test(word) ? 'unix://JUDGE' : word));
 }

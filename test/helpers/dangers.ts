@@ -1,7 +1,7 @@
 // Dangerous options for `docker run|create`, each in a spelling docker accepts, with the danger
 // docker inspect should then show. The engine fixtures they refer to (donor containers, a
 // volume that binds /etc, symlinks) are made by test/helpers/differential.ts.
-import { anyCase, csv, pick, respell, trueFlag, valueFlag, type Rnd } from './spellings.js';
+import { anyCase, csv, goCase, pick, respell, trueFlag, valueFlag, type Rnd } from './spellings.js';
 
 /** What docker inspect can show that hands the host to a container (test/helpers/oracle.ts). */
 export type Kind =
@@ -17,6 +17,10 @@ export interface Fixtures {
   readonly links: { readonly etc: string; readonly sock: string; readonly root: string; readonly loop: string; readonly user: string };
   /** /etc written relative to cwd (`../../../etc`). */
   readonly relEtc: string;
+  /** Sources the docker CLI makes absolute because they start with `.`: `.etc` (a symlink in cwd to /etc), `.x/../../../etc`. */
+  readonly dotSources: readonly string[];
+  /** A folder of the user's own whose name starts with `.`, relative to cwd. */
+  readonly dotUserDir: string;
   /** Containers to inherit from: one binds /etc, one the socket, one mounts the volume that binds /etc, one a plain volume. */
   readonly donors: { readonly etc: string; readonly sock: string; readonly vol: string; readonly plain: string };
   /** A container in the host's network, PID and IPC namespaces, and one in its own (shareable IPC). */
@@ -73,7 +77,7 @@ export function bindWords(ctx: CaseContext, source: string, readOnly: boolean): 
     const words = valueFlag(rnd, ['volume'], 'v', value);
     return { words, tag: formOf(words, value) };
   }
-  const fields = [`${anyCase(rnd, 'type')}=${anyCase(rnd, 'bind')}`, `${anyCase(rnd, pick(rnd, ['src', 'source']))}=${source}`, `${anyCase(rnd, pick(rnd, ['dst', 'target', 'destination']))}=${dst}`];
+  const fields = [`${goCase(rnd, 'type')}=${goCase(rnd, 'bind')}`, `${goCase(rnd, pick(rnd, ['src', 'source']))}=${source}`, `${goCase(rnd, pick(rnd, ['dst', 'target', 'destination']))}=${dst}`];
   if (readOnly) fields.push(pick(rnd, ['readonly', 'ro', 'readonly=true', 'ro=1', 'READONLY', 'readonly=TRUE', 'Ro=T']));
   const value = csv(rnd, fields);
   return { words: rnd() < 0.5 ? ['--mount', value] : [`--mount=${value}`], tag: `--mount ${value.replace(source, 'SRC').replace(dst, 'DST')}` };
@@ -91,8 +95,9 @@ function sensitiveSource(ctx: CaseContext): { source: string; readOnly: boolean 
   if (r < 0.5) return { source: respell(rnd, pick(rnd, FOLDERS)), readOnly: rnd() < 0.4 };
   if (r < 0.65) return { source: respell(rnd, pick(rnd, FILES), true), readOnly: rnd() < 0.4 };
   if (r < 0.75) return { source: respell(rnd, pick(rnd, WRITABLE_ONLY)), readOnly: false };
-  if (r < 0.9) return { source: pick(rnd, [fx.links.etc, fx.links.sock, fx.links.root, `${fx.links.etc}/`]), readOnly: rnd() < 0.4 };
-  return { source: fx.relEtc, readOnly: rnd() < 0.4 };
+  if (r < 0.85) return { source: pick(rnd, [fx.links.etc, fx.links.sock, fx.links.root, `${fx.links.etc}/`]), readOnly: rnd() < 0.4 };
+  if (r < 0.9) return { source: fx.relEtc, readOnly: rnd() < 0.4 };
+  return { source: pick(rnd, fx.dotSources), readOnly: rnd() < 0.4 };
 }
 
 function bind(ctx: CaseContext): Piece {
@@ -133,7 +138,9 @@ function capability(ctx: CaseContext): Piece {
 function namespace(ctx: CaseContext): Piece {
   const { rnd, fx } = ctx;
   const flag = pick(rnd, ['network', 'network', 'pid', 'ipc', 'uts', 'userns', 'cgroupns'] as const);
-  const host = flag === 'network' ? pick(rnd, ['host', 'name=host', '"name=host"', `container:${fx.hostns}`]) : pick(rnd, ['host', 'host', ...(flag === 'pid' || flag === 'ipc' ? [`container:${fx.hostns}`] : [])]);
+  // The advanced --network syntax folds the whole field with Go's strings.ToLower, the container's name too.
+  const folded = `${goCase(rnd, 'name')}=${goCase(rnd, 'container')}:${rnd() < 0.5 ? fx.hostns.toUpperCase() : fx.hostns}`;
+  const host = flag === 'network' ? pick(rnd, ['host', 'name=host', '"name=host"', `container:${fx.hostns}`, folded, `${goCase(rnd, 'name')}=${goCase(rnd, 'host')}`]) : pick(rnd, ['host', 'host', ...(flag === 'pid' || flag === 'ipc' ? [`container:${fx.hostns}`] : [])]);
   const longs = flag === 'network' ? ['network', 'net'] : [flag];
   const words = valueFlag(rnd, longs, '', host);
   return { words, kinds: [flag], tag: `--${flag} ${host.replace(fx.hostns, 'HOSTNS')}`, slot: flag };
@@ -151,6 +158,16 @@ function securityOpt(ctx: CaseContext): Piece {
   const [kind, values] = pick(ctx.rnd, SECURITY);
   const value = pick(ctx.rnd, values);
   return { words: valueFlag(ctx.rnd, ['security-opt'], '', value), kinds: [kind], tag: `--security-opt ${value}` };
+}
+
+/** A seccomp profile file that allows everything by the time docker reads it, after sdocker read a strict one (differential.ts flips it). */
+export function flipFile(cwd: string, index: number): string {
+  return `${cwd}/flip-${index}.json`;
+}
+
+function changingProfile(ctx: CaseContext): Piece {
+  const value = `seccomp=${flipFile(ctx.fx.cwd, ctx.index)}`;
+  return { words: valueFlag(ctx.rnd, ['security-opt'], '', value), kinds: ['seccomp'], tag: '--security-opt seccomp=FILE (changes after sdocker reads it)', slot: 'flip' };
 }
 
 function device(ctx: CaseContext): Piece {
@@ -180,6 +197,7 @@ export const DANGERS: readonly ((ctx: CaseContext) => Piece)[] = [
   namespace,
   namespace,
   securityOpt,
+  changingProfile,
   device,
   inherited,
   (ctx) => ({ words: valueFlag(ctx.rnd, ['cgroup-parent'], '', pick(ctx.rnd, ['sdprop', 'sdprop.slice'])), kinds: ['cgroup-parent'], tag: '--cgroup-parent' }),

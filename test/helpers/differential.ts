@@ -2,16 +2,15 @@
 // decision taken in-process (main with a recording runner, the real engine for facts), and
 // `docker create`/`inspect` run several at a time.
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import type { Deps } from '../../src/deps.js';
+import type { Deps } from '../../src/planner/deps.js';
 import { chooseEngine } from '../../src/engine/choose.js';
-import { main } from '../../src/main.js';
+import { main } from '../../src/cli/main.js';
 import { loadPolicy } from '../../src/policy/load.js';
-import { RUN_LABEL } from './cases.js';
+import { asCreate, RUN_LABEL } from './cases.js';
 import type { Fixtures } from './dangers.js';
-import { IMAGE, uniqueName } from './engine.js';
+import { IMAGE, LABEL_ARGS, uniqueName } from './engine.js';
 import type { Inspected, VolumeInspected, World } from './oracle.js';
 
 function docker(...args: string[]): string {
@@ -20,7 +19,9 @@ function docker(...args: string[]): string {
 
 export async function makeFixtures(): Promise<Fixtures> {
   const prefix = uniqueName('sdprop');
-  const base = mkdtempSync(join(tmpdir(), 'sdprop-'));
+  // Not below /tmp: another test's container may bind /tmp writable, and the judge then rightly
+  // refuses every source below it (swappable-source).
+  const base = mkdtempSync(join('/var/tmp', 'sdprop-'));
   const cwd = join(base, 'work');
   const userDir = join(cwd, 'data');
   mkdirSync(userDir, { recursive: true });
@@ -29,7 +30,9 @@ export async function makeFixtures(): Promise<Fixtures> {
     return join(cwd, name);
   };
   const links = { etc: link('innocent', '/etc'), sock: link('api', '/var/run/docker.sock'), root: link('everything', '/'), loop: link('disk', '/dev/loop0'), user: link('mine', userDir) };
-  const label = ['--label', `${RUN_LABEL}=${prefix}`];
+  link('.etc', '/etc');
+  mkdirSync(join(cwd, '.userdata'));
+  const label = ['--label', `${RUN_LABEL}=${prefix}`, ...LABEL_ARGS];
   const create = (name: string, ...args: string[]): string => (docker('create', '--restart', 'no', ...label, '--name', `${prefix}-${name}`, ...args, IMAGE, 'true'), `${prefix}-${name}`);
   const volumes = { etc: `${prefix}-etcvol`, plain: `${prefix}-plainvol` };
   docker('volume', 'create', ...label, '--driver', 'local', '-o', 'type=none', '-o', 'device=/etc', '-o', 'o=bind', volumes.etc);
@@ -44,6 +47,9 @@ export async function makeFixtures(): Promise<Fixtures> {
     userDir,
     links,
     relEtc: relative(cwd, '/etc'),
+    // `.x/..` cancels out (filepath.Abs cleans lexically): what follows climbs from cwd.
+    dotSources: ['.etc', '.etc/', `.x/../${relative(cwd, '/etc')}`, `.x/../${relative(cwd, '/')}`],
+    dotUserDir: '.userdata',
     donors: { etc: create('donor-etc', '-v', '/etc:/hostetc:ro'), sock: create('donor-sock', '-v', '/var/run/docker.sock:/s'), vol: create('donor-vol', '-v', `${volumes.etc}:/etcvol`), plain: create('donor-plain', '-v', `${volumes.plain}:/data`) },
     hostns: create('hostns', '--network', 'host', '--pid', 'host', '--ipc', 'host'),
     plainns: create('plainns', '--ipc', 'shareable'),
@@ -145,26 +151,52 @@ export function sdockerEnv(fx: Fixtures): NodeJS.ProcessEnv {
 
 export interface Decision {
   readonly code: number;
+  /** sdocker's own words (its refusals, the judge's included). */
   readonly stderr: string;
   /** What sdocker ran docker with, in order (a pull would come first). */
   readonly runs: readonly (readonly string[])[];
+  /** What docker said when it ran (its own errors). */
+  readonly dockerStderr: string;
 }
 
-/** sdocker's decision on an argv: main() as cli.ts calls it, with docker's argv recorded instead of run. */
+const STRICT = JSON.stringify({ defaultAction: 'SCMP_ACT_ERRNO', syscalls: [{ names: ['exit_group'], action: 'SCMP_ACT_ALLOW' }] });
+const ALLOW_ALL = JSON.stringify({ defaultAction: 'SCMP_ACT_ALLOW' });
+
+/** The profile files a case names that change between reads (dangers.ts flipFile): `strict` as sdocker reads them, allow-all as docker does. */
+export function writeFlipFiles(argv: readonly string[], strict: boolean): void {
+  for (const word of argv) {
+    const file = /seccomp=(\/\S*\/flip-\d+\.json)$/.exec(word)?.[1];
+    if (file !== undefined) writeFileSync(file, strict ? STRICT : ALLOW_ALL);
+  }
+}
+
+/**
+ * sdocker's decision on an argv: main() as cli.ts calls it, the real engine for facts, and
+ * docker run for real as `create` (nothing starts) against sdocker's judging socket, so the
+ * engine's judge has its say; a profile that changes between reads changes just before docker.
+ */
 export async function decide(argv: readonly string[], fx: Fixtures): Promise<Decision> {
   const runs: string[][] = [];
   let stderr = '';
+  let dockerStderr = '';
   const env = sdockerEnv(fx);
+  writeFlipFiles(argv, true);
   const deps: Deps = {
     env,
     cwd: fx.cwd,
     stdout: () => undefined,
     stderr: (text) => (stderr += text),
     docker: 'docker',
-    run: async (_file, args) => (runs.push([...args]), 0),
+    run: async (_file, args) => {
+      runs.push([...args]);
+      writeFlipFiles(args, false);
+      const ran = await dockerAsync(asCreate(args), fx.cwd);
+      dockerStderr = ran.stderr;
+      return ran.code;
+    },
     onInterrupt: () => () => undefined,
     engineFor: async (inv) => chooseEngine(inv.globals, env, 'docker'),
   };
   const code = await main(argv, deps);
-  return { code, stderr: stderr.trim(), runs };
+  return { code, stderr: stderr.trim(), runs, dockerStderr };
 }

@@ -1,9 +1,12 @@
 // Engine tests run against a real dockerd (started by scripts/engine-up). With no engine they
 // fail with the reason: an engine test never skips silently.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { appArmorState } from '../../src/apparmor.js';
+import { appArmorState } from '../../src/policy/apparmor.js';
 import { hasAppArmor } from '../../src/engine/engine.js';
+import { onSignal } from './on-signal.js';
+import { LABEL, LABEL_ARGS, uniqueName } from './run-id.js';
+
+export { LABEL, LABEL_ARGS, uniqueName };
 
 export const IMAGE = 'sdocker-test/busybox:1';
 export const USER_IMAGE = 'sdocker-test/busybox-user:1';
@@ -13,7 +16,7 @@ let reason: string | undefined | null = null;
 /** Why the engine cannot be used, or undefined when it answers and the test images exist. */
 export function engineProblem(): string | undefined {
   if (reason !== null) return reason;
-  const info = spawnSync('docker', ['info', '--format', '{{.ServerVersion}}'], { encoding: 'utf8', timeout: 20_000 });
+  const info = spawnSync('docker', ['info', '--format', '{{.ServerVersion}}'], { encoding: 'utf8', timeout: 60_000 });
   if (info.status !== 0) return (reason = `no Docker engine answers (${(info.stderr || info.error?.message || '').trim().split('\n')[0]}); run 'bash scripts/engine-up' as root`);
   const images = spawnSync('docker', ['image', 'inspect', IMAGE, USER_IMAGE], { encoding: 'utf8' });
   if (images.status !== 0) return (reason = "the test images are missing; run 'bash scripts/test-images'");
@@ -26,11 +29,6 @@ export function docker(...args: string[]): string {
 
 export function dockerStatus(...args: string[]): number {
   return spawnSync('docker', args, { stdio: 'ignore' }).status ?? -1;
-}
-
-/** A container name unique to this test, removed by `removeContainers`. */
-export function uniqueName(prefix = 'sdtest'): string {
-  return `${prefix}-${randomBytes(4).toString('hex')}`;
 }
 
 export function removeContainers(...names: string[]): void {
@@ -95,14 +93,25 @@ export function httpRequest(ip: string, port = 8080): string {
   return `printf 'GET /index.html HTTP/1.0\\r\\n\\r\\n' | nc -w 3 ${ip} ${port} | tail -1`;
 }
 
+/** What `engineSuite` gives a test file. */
+export interface EngineSuite {
+  /** A name unique to this run (see run-id.ts); a container of that name is removed after the file. */
+  readonly named: (own?: string) => string;
+  /** Removal of anything else the file made (volumes, networks, images), after its containers. */
+  readonly cleanup: (remove: () => void) => void;
+  /** `--label io.sdocker.test=RUN`: for every container, network, volume or image made with docker. */
+  readonly label: readonly string[];
+}
+
 /**
  * An engine test file: its `before` fails with the reason when there is no engine (never a
  * skip), and every container `named` hands out is removed after the file, also when a test
  * failed, then what `cleanup` registered (volumes, networks: after the containers using them).
- * ava's own timeout ends the worker with SIGTERM (ava lib/fork.js: worker.kill()) and no hook
- * runs then, so the same removal runs on SIGTERM too.
+ * ava's own timeout ends the worker with SIGTERM and Ctrl-C sends SIGINT: no hook runs then, so
+ * the same removal runs on those signals too (on-signal.ts). What a killed worker could not
+ * remove, `npm test`'s wrapper (test/run.ts) removes by the run's label and id.
  */
-export function engineSuite(test: import('ava').TestFn, prefix = 'sdtest'): { named: (own?: string) => string; cleanup: (remove: () => void) => void } {
+export function engineSuite(test: import('ava').TestFn, prefix = 'sdtest'): EngineSuite {
   const created: string[] = [];
   const others: (() => void)[] = [];
   const removeAll = (): void => {
@@ -114,12 +123,8 @@ export function engineSuite(test: import('ava').TestFn, prefix = 'sdtest'): { na
   test.before(() => {
     const problem = engineProblem();
     if (problem !== undefined) throw new Error(problem);
-    process.once('SIGTERM', () => {
-      removeAll();
-      // Then die of the same signal, as without this handler (ava reports a process.exit as a fault).
-      process.kill(process.pid, 'SIGTERM');
-    });
   });
+  onSignal(removeAll);
   test.after.always(removeAll);
   return {
     named: (own = prefix) => {
@@ -130,5 +135,6 @@ export function engineSuite(test: import('ava').TestFn, prefix = 'sdtest'): { na
     cleanup: (remove) => {
       others.push(remove);
     },
+    label: LABEL_ARGS,
   };
 }

@@ -1,8 +1,8 @@
 // Fakes for unit tests of argument building: an engine that answers from data and records
 // what it was asked to create, and a runner that records the docker argv instead of running it.
 import type { ContainerState, Engine, EngineInfo, NetworkSpec, NetworkState, VolumeState } from '../../src/engine/engine.js';
-import type { Deps } from '../../src/deps.js';
-import { main } from '../../src/main.js';
+import type { Deps } from '../../src/planner/deps.js';
+import { main } from '../../src/cli/main.js';
 import type { ImageFacts } from '../../src/policy/context.js';
 
 export interface FakeEngineOptions {
@@ -87,8 +87,18 @@ export interface MainResult {
   code: number;
   stdout: string;
   stderr: string;
-  runs: { file: string; args: readonly string[] }[];
+  /** docker's argv without the judging socket's `-H` (judged: it had one). */
+  runs: { file: string; args: readonly string[]; judged: boolean }[];
   engine: FakeEngine;
+}
+
+/** The `-H unix://` socket sdocker points docker at (src/judge/proxy.ts: a private folder sdocker-engine-XXXX). */
+export const JUDGING_HOST = /^unix:\/\/.*\/sdocker-engine-[^/]+\/docker\.sock$/;
+
+/** docker's argv with the judging socket's `-H` pair taken out, and whether it was there. */
+export function withoutJudge(args: readonly string[]): { args: readonly string[]; judged: boolean } {
+  const at = args.findIndex((word, i) => word === '-H' && JUDGING_HOST.test(args[i + 1] ?? ''));
+  return at === -1 ? { args, judged: false } : { args: [...args.slice(0, at), ...args.slice(at + 2)], judged: true };
 }
 
 export interface RunMainOptions extends FakeEngineOptions {
@@ -107,8 +117,9 @@ export async function runMain(argv: readonly string[], options: RunMainOptions =
     stdout: (text) => (result.stdout += text),
     stderr: (text) => (result.stderr += text),
     docker: 'docker',
-    run: async (file, args) => {
-      result.runs.push({ file, args });
+    run: async (file, raw) => {
+      const { args, judged } = withoutJudge(raw);
+      result.runs.push({ file, args, judged });
       engine.events.push(`docker ${args[0] ?? ''}`);
       return options.exitCode ?? 0;
     },

@@ -20,7 +20,7 @@ function userBind(ctx: CaseContext): Piece {
     const source = pick(rnd, WRITABLE_ONLY.filter((p) => p !== '/usr/local'));
     return { ...bindWords(ctx, source, true), kinds: [], tag: `read-only ${source}` };
   }
-  const source = pick(rnd, [fx.userDir, fx.links.user, `${fx.userDir}/`, './data', './data/../data']);
+  const source = pick(rnd, [fx.userDir, fx.links.user, `${fx.userDir}/`, './data', './data/../data', fx.dotUserDir, `${fx.dotUserDir}/../data`]);
   const { words, tag } = bindWords(ctx, source, rnd() < 0.3);
   return { words, kinds: [], tag: `user folder: ${tag}` };
 }

@@ -139,10 +139,21 @@ function securityDangers(opts: readonly string[]): Finding[] {
     else if (key === 'no-new-privileges') newPrivileges = !['1', 't', 'T', 'true', 'TRUE', 'True'].includes(value);
     if (key === 'no-new-privileges' && ['0', 'f', 'F', 'false', 'FALSE', 'False'].includes(value)) found.push({ kind: 'new-privileges', detail: opt });
     if ((key === 'seccomp' || key === 'apparmor') && value === 'unconfined') found.push({ kind: key, detail: opt });
+    // The client sends a profile file's text: one whose default lets every unlisted call run filters nothing.
+    if (key === 'seccomp' && value.startsWith('{') && allowsByDefault(value)) found.push({ kind: 'seccomp', detail: `seccomp profile ${value.slice(0, 40)}` });
     if (key === 'label' && value === 'disable') found.push({ kind: 'label', detail: opt });
   }
   if (newPrivileges && !found.some((f) => f.kind === 'new-privileges')) found.push({ kind: 'new-privileges', detail: 'no-new-privileges is not on' });
   return found;
+}
+
+function allowsByDefault(json: string): boolean {
+  try {
+    const profile = JSON.parse(json) as { defaultAction?: unknown };
+    return profile.defaultAction === undefined || profile.defaultAction === 'SCMP_ACT_ALLOW' || profile.defaultAction === 'SCMP_ACT_LOG';
+  } catch {
+    return false;
+  }
 }
 
 /** A host block device, or memory and I/O ports. */
@@ -171,5 +182,7 @@ export function findDangers(c: Inspected, world: World, hardened: boolean): Find
   if (host.CgroupParent !== '') found.push({ kind: 'cgroup-parent', detail: `CgroupParent ${host.CgroupParent}` });
   if (hardened && !(host.CapDrop ?? []).some((cap) => normalCap(cap) === 'ALL')) found.push({ kind: 'not-hardened', detail: 'CapDrop lacks ALL' });
   if (hardened && !host.ReadonlyRootfs) found.push({ kind: 'not-hardened', detail: 'root file system writable' });
+  // sdocker asks for a private cgroup namespace (API 1.41): on cgroup v1 the host's is the engine's default, not a grant, so only this sees it.
+  if (hardened && host.CgroupnsMode === 'host') found.push({ kind: 'cgroupns', detail: 'CgroupnsMode host (sdocker asks for private)' });
   return found;
 }

@@ -2,30 +2,12 @@
 // parseSingleShortArg; docker/cli opts/mount.go and opts/network.go read CSV with
 // encoding/csv, so a field may be quoted), and the seeded chance behind every choice.
 
-export type Rnd = () => number;
+import { random, shuffle, type Rnd } from './seed.js';
 
-/** mulberry32: small, seeded, good enough to spread cases. */
-export function random(seed: number): Rnd {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let r = Math.imul(a ^ (a >>> 15), 1 | a);
-    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
-    return ((r ^ (r >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { random, shuffle, type Rnd };
 
 export function pick<T>(rnd: Rnd, items: readonly T[]): T {
   return items[Math.floor(rnd() * items.length)] as T;
-}
-
-export function shuffle<T>(rnd: Rnd, items: readonly T[]): T[] {
-  const out = [...items];
-  for (let i = out.length - 1; i > 0; i -= 1) {
-    const j = Math.floor(rnd() * (i + 1));
-    [out[i], out[j]] = [out[j] as T, out[i] as T];
-  }
-  return out;
 }
 
 /** A value flag in one of pflag's forms: `--f v`, `--f=v`, `-s v`, `-s=v`, `-sv`. */
@@ -55,6 +37,15 @@ export function anyCase(rnd: Rnd, word: string): string {
   if (r < 0.3) return word.toLowerCase();
   if (r < 0.6) return word.toUpperCase();
   return [...word].map((c) => (rnd() < 0.5 ? c.toUpperCase() : c.toLowerCase())).join('');
+}
+
+/**
+ * A lower-case word as docker folds it with Go's strings.ToLower: random ASCII case, and at
+ * times İ (U+0130) for i and K (U+212A, Kelvin) for k, which Go lowers to plain i and k
+ * (JavaScript lowers İ to i and a combining dot).
+ */
+export function goCase(rnd: Rnd, word: string): string {
+  return [...anyCase(rnd, word)].map((c) => (c.toLowerCase() === 'i' && rnd() < 0.25 ? '\u0130' : c.toLowerCase() === 'k' && rnd() < 0.25 ? '\u212a' : c)).join('');
 }
 
 /** CSV fields joined, some of them quoted as encoding/csv allows. */

@@ -116,3 +116,39 @@ export function ociExport(layers: readonly Layer[], options: { withManifestJson?
 export async function* chunked(data: Buffer, size = 333): AsyncGenerator<Buffer> {
   for (let at = 0; at < data.length; at += size) yield data.subarray(at, at + size);
 }
+
+export interface ExportedImage {
+  /** sha256:<config digest>, as the engine names the image. */
+  readonly id: string;
+  readonly diffIds: readonly string[];
+}
+
+/**
+ * `docker save A B` of engine 20.10: each image gets a `<v1 id>/` folder per layer; a layer
+ * already written for an earlier image is a symlink to that one's layer.tar (moby tarexport).
+ */
+export function legacyMultiExport(images: readonly (readonly Layer[])[]): { tar: Buffer; images: ExportedImage[] } {
+  const written = new Map<string, string>();
+  const folders: TarItem[][] = [];
+  const configs: TarItem[] = [];
+  const manifest: { Config: string; Layers: string[] }[] = [];
+  const out: ExportedImage[] = [];
+  images.forEach((layers, n) => {
+    const tars = layers.map((layer) => tar(layer));
+    const cfg = config(tars, layers.map((_, index) => `RUN step ${index + 1}`));
+    const dirs = tars.map((_, index) => sha(Buffer.from(`v1-${n}-${index}`)));
+    tars.forEach((layerTar, index) => {
+      const dir = dirs[index] as string;
+      const first = written.get(sha(layerTar));
+      folders.push(first === undefined ? [{ name: `${dir}/` }, { name: `${dir}/layer.tar`, body: layerTar }] : [{ name: `${dir}/` }, { name: `${dir}/layer.tar`, type: '2', linkTarget: `../${first}/layer.tar` }]);
+      if (first === undefined) written.set(sha(layerTar), dir);
+    });
+    configs.push({ name: `${sha(cfg)}.json`, body: cfg });
+    manifest.push({ Config: `${sha(cfg)}.json`, Layers: dirs.map((dir) => `${dir}/layer.tar`) });
+    out.push({ id: `sha256:${sha(cfg)}`, diffIds: tars.map((layerTar) => `sha256:${sha(layerTar)}`) });
+  });
+  // Name order, as the engine writes it.
+  const items = [...folders.map((items) => ({ key: items[0]?.name ?? '', items })), ...configs.map((item) => ({ key: item.name, items: [item] }))].sort((a, b) => a.key.localeCompare(b.key)).flatMap((entry) => entry.items);
+  items.push({ name: 'manifest.json', body: JSON.stringify(manifest) });
+  return { tar: tar(items), images: out };
+}

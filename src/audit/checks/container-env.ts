@@ -4,12 +4,12 @@
 // files, so they are only normalised and judged by name (as `run` does for -H tcp://).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { socketHostFacts } from '../../facts.js';
+import { socketHostFacts } from '../../planner/facts.js';
 import type { HostFacts } from '../../policy/context.js';
 import { loadPolicy, type LoadRequest } from '../../policy/load.js';
 import { mergeLayers } from '../../policy/merge.js';
 import { validateLayer, type Policy } from '../../policy/schema.js';
-import { PROFILES_DIR } from '../../paths.js';
+import { PROFILES_DIR } from '../../common/paths.js';
 import { parseYamlData } from '../../yaml/index.js';
 import type { Snapshot } from '../types.js';
 
@@ -18,6 +18,14 @@ export type AuditLists = Pick<Policy, 'secretPaths' | 'sensitivePaths'> & { read
 export interface ContainerAuditEnv {
   readonly lists: AuditLists;
   readonly host: HostFacts;
+  /**
+   * Judge what the container asks for, not what this host makes of it (sdocker's judge of a
+   * container it just made, src/judge/): apparmor=unconfined, label=disable and --userns host
+   * warn also where the engine has no AppArmor, SELinux or remapping (sdocker run refuses them
+   * as written), and the host's cgroup namespace warns wherever the engine could have given a
+   * private one (`cgroupnsPrivate`: API >= 1.41).
+   */
+  readonly asAsked?: { readonly cgroupnsPrivate: boolean };
 }
 
 /** The env from the user's policy (user config and trusted project file merged, as `run` reads it). */

@@ -4,7 +4,7 @@ import type { InjectId } from '../../policy/rules.js';
 import type { Finding } from '../types.js';
 import { hasSecurityOption } from './container-refusals.js';
 import { isRootUser } from '../../policy/defaults.js';
-import { onAllInterfaces, shown, why, type ContainerView } from './container-view.js';
+import { onAllInterfaces, remedy, shown, why, type ContainerView } from './container-view.js';
 
 type Check = (v: ContainerView) => Finding;
 
@@ -30,8 +30,8 @@ const seccomp: Check = (v) => {
   const evidence = `HostConfig.SecurityOpt=${shown(v.list('SecurityOpt'))}`;
   if (!hasSecurityOption(v, 'seccomp')) return v.finding('seccomp', 'n/a', 'the engine has no seccomp', evidence);
   const value = (v.securityOpt('seccomp')?.value ?? '').trim();
-  if (value.toLowerCase() === 'unconfined' || v.raw.HostConfig['Privileged'] === true) return v.finding('seccomp', 'warn', 'no system-call filter', evidence);
-  if (value === '' || value === 'builtin') return v.finding('seccomp', 'info', `Docker's default filter, not sdocker's; ${why('seccomp')}`, evidence);
+  if (value.toLowerCase() === 'unconfined' || v.raw.HostConfig['Privileged'] === true) return v.finding('seccomp', 'warn', `no system-call filter at all; ${remedy('seccomp')}`, evidence);
+  if (value === '' || value === 'builtin') return v.finding('seccomp', 'info', why('seccomp'), evidence);
   return v.finding('seccomp', 'pass', 'a seccomp profile of its own', evidence);
 };
 
@@ -50,7 +50,7 @@ const memory: Check = (v) => {
   const swap = v.num('MemorySwap');
   const evidence = `HostConfig.Memory=${mem}, HostConfig.MemorySwap=${swap}`;
   if (mem <= 0) return v.finding('memory', 'warn', why('memory'), evidence);
-  if (swap !== mem) return v.finding('memory', 'info', 'memory is limited, but the container may also use swap (set --memory-swap equal to --memory)', evidence);
+  if (swap !== mem) return v.finding('memory', 'info', 'its memory is limited, but it may also use swap; re-create it with --memory-swap equal to --memory', evidence);
   return v.finding('memory', 'pass', 'memory limited, without swap', evidence);
 };
 
@@ -67,7 +67,7 @@ const ulimitNofile: Check = (v) => {
   const ulimits = (v.raw.HostConfig['Ulimits'] as { Name?: string; Soft?: number; Hard?: number }[] | null | undefined) ?? [];
   const nofile = ulimits.find((u) => u.Name === 'nofile');
   const evidence = `HostConfig.Ulimits=${shown(ulimits.map((u) => `${u.Name}=${u.Soft}:${u.Hard}`))}`;
-  return v.finding('ulimit-nofile', nofile === undefined ? 'info' : 'pass', nofile === undefined ? `the engine's own nofile limit applies; ${why('ulimit-nofile')}` : 'open files bounded', evidence);
+  return v.finding('ulimit-nofile', nofile === undefined ? 'info' : 'pass', nofile === undefined ? why('ulimit-nofile') : 'open files bounded', evidence);
 };
 
 const user: Check = (v) => has(v, 'user', !isRootUser(v.raw.Config.User), `Config.User=${v.raw.Config.User}`, `runs as ${v.raw.Config.User}`);
@@ -105,7 +105,7 @@ const network: Check = (v) => {
   if (mode === 'host' || mode === 'none' || mode.startsWith('container:')) return v.finding('network', 'n/a', `no network of its own (${mode})`, evidence);
   const onBridge = mode === 'default' || mode === 'bridge' || networks.includes('bridge');
   if (!onBridge) return v.finding('network', 'pass', 'on a user-defined network', evidence);
-  if (v.snapshot.engine.bridgeIcc === 'false') return v.finding('network', 'info', 'on docker0, where inter-container traffic is off', `${evidence}, bridge enable_icc=false`);
+  if (v.snapshot.engine.bridgeIcc === 'false') return v.finding('network', 'info', 'on docker0, where inter-container traffic is off: nothing to do', `${evidence}, bridge enable_icc=false`);
   return v.finding('network', 'warn', why('network'), `${evidence}, bridge enable_icc=${v.snapshot.engine.bridgeIcc ?? 'true'}`);
 };
 

@@ -17,7 +17,7 @@ const sshd: Check = (v) => {
 const privilegedPorts: Check = (v) => {
   const low = v.ports().filter((p) => p.hostPort !== '' && Number(p.hostPort.split('-')[0]) < 1025);
   const evidence = `HostConfig.PortBindings=${shown(v.ports().map((p) => `${p.hostIp || '0.0.0.0'}:${p.hostPort || '(any)'}->${p.port}`))}`;
-  return v.finding('privileged-ports', low.length > 0 ? 'warn' : 'pass', low.length > 0 ? `host port ${low.map((p) => p.hostPort).join(', ')} is a privileged port` : 'no privileged host port', evidence);
+  return v.finding('privileged-ports', low.length > 0 ? 'warn' : 'pass', low.length > 0 ? `host port ${low.map((p) => p.hostPort).join(', ')} is a privileged port (below 1025), the range of the host's own system services; publish it on a port above 1024` : 'no privileged host port', evidence);
 };
 
 /** A manual check (CIS 5.8: only the needed ports): said, not warned, since publishing a port is not wrong in itself. */
@@ -31,7 +31,7 @@ const openPorts: Check = (v) => {
 
 const mountPropagation: Check = (v) => {
   const shared = v.raw.Mounts.flatMap((m, i) => (m.Propagation === 'shared' || m.Propagation === 'rshared' ? [`Mounts[${i}].Propagation=${m.Propagation} (${m.Destination})`] : []));
-  return v.finding('mount-propagation', shared.length > 0 ? 'warn' : 'pass', shared.length > 0 ? "a shared mount propagates the container's mounts to the host and back" : 'no shared mount propagation', shared.length > 0 ? shared.join('; ') : `Mounts=${v.raw.Mounts.length}`);
+  return v.finding('mount-propagation', shared.length > 0 ? 'warn' : 'pass', shared.length > 0 ? "a shared mount propagates the container's mounts to the host and back; re-create it without shared propagation (private is the default)" : 'no shared mount propagation', shared.length > 0 ? shared.join('; ') : `Mounts=${v.raw.Mounts.length}`);
 };
 
 /** docker keeps no record of past exec sessions (inspect's ExecIDs lists only live ones): nothing to judge. */
@@ -42,7 +42,7 @@ const execRoot: Check = (v) => v.finding('exec-root', 'n/a', 'past docker exec s
 const healthcheck: Check = (v) => {
   const test = v.raw.Config.Healthcheck?.Test ?? [];
   const on = test.length > 0 && test[0] !== 'NONE';
-  return v.finding('healthcheck', on ? 'pass' : 'warn', on ? 'a health check is set' : 'no health check: the engine cannot tell a hung service from a working one', `Config.Healthcheck.Test=${shown(test)}`);
+  return v.finding('healthcheck', on ? 'pass' : 'warn', on ? 'a health check is set' : 'no health check: the engine cannot tell a hung service from a working one; add HEALTHCHECK to its image, or --health-cmd when re-creating it', `Config.Healthcheck.Test=${shown(test)}`);
 };
 
 /** CIS 5.27 is manual: a digest pins the image; a tag may have moved since the container was made. */

@@ -2,7 +2,7 @@
 // HostConfig, its security options parsed the way the daemon parses them, and the finding
 // builder every container check uses (a rule id takes its CIS id from the rule table).
 import { parseSecurityOpt } from '../../docker/values.js';
-import { isRefuseId, ruleRow, type RuleId } from '../../policy/rules.js';
+import { INJECTIONS, isRefuseId, REFUSALS, ruleRow, type RuleId } from '../../policy/rules.js';
 import type { ContainerSnapshot, Finding, Result, Snapshot, Target } from '../types.js';
 
 /** §5 checks docker-bench has that the rule table does not (CIS v1.6.0 ids, as rules.ts and docker-bench-security v1.6.1 number them). */
@@ -96,12 +96,21 @@ function cisOf(check: RuleId | AuditId): string | null {
 }
 
 /**
- * A warn's message from the rule's own row (rules.ts): one source for why. A refusal's why names
- * the danger of what is there; an injection's names what it would give, had it been set.
+ * A warn's message from the rule's own row (rules.ts): one source for why. The problem first,
+ * then the fix: a refusal's row names what is there and its danger; an injection's row names
+ * what it gives (its `why`) and what a container lacking it risks (its `risk`).
  */
 export function why(rule: RuleId): string {
-  const row = ruleRow(rule);
-  return isRefuseId(rule) ? `${row.title}: ${row.why}` : `without ${row.title}: ${row.why}`;
+  return `${problem(rule)}; ${remedy(rule)}`;
+}
+
+export function problem(rule: RuleId): string {
+  if (isRefuseId(rule)) return `${REFUSALS[rule].title}: ${REFUSALS[rule].why}`;
+  return INJECTIONS[rule].risk;
+}
+
+export function remedy(rule: RuleId): string {
+  return isRefuseId(rule) ? 're-create it without it' : `re-create it with ${INJECTIONS[rule].title}`;
 }
 
 /** An evidence value, kept to one short line (an inline seccomp profile is kilobytes of JSON). */

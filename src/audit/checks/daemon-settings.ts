@@ -26,12 +26,12 @@ export function configuredChecks(e: EngineSnapshot, config: DaemonConfig | undef
   return [
     logLevel(e, get('log-level'), get('debug'), dflt('log-level'), make),
     isOff(get('iptables'))
-      ? make('daemon-iptables', '2.4', 'warn', 'dockerd may not manage iptables: published ports and network isolation rules are missing', get('iptables')!.source)
+      ? make('daemon-iptables', '2.4', 'warn', 'dockerd may not manage iptables: published ports and network isolation rules are missing; set "iptables": true', get('iptables')!.source)
       : make('daemon-iptables', '2.4', 'pass', 'dockerd manages iptables', get('iptables')?.source ?? dflt('iptables')),
     tls(get('hosts'), get('tlsverify'), get('tls'), make),
     hasEntries(get('default-ulimits'))
       ? make('daemon-default-ulimits', '2.8', 'pass', 'default ulimits are set', get('default-ulimits')!.source)
-      : make('daemon-default-ulimits', '2.8', 'info', "no default ulimits: containers inherit dockerd's limits unless run with --ulimit", dflt('default-ulimits')),
+      : make('daemon-default-ulimits', '2.8', 'info', 'no default ulimits: containers inherit dockerd\'s limits unless run with --ulimit; set "default-ulimits" if they should not', dflt('default-ulimits')),
     hasEntries(get('cgroup-parent'))
       ? make('daemon-cgroup-parent', '2.10', 'warn', `containers are placed under a non-default cgroup parent: confirm it is meant`, get('cgroup-parent')!.source)
       : make('daemon-cgroup-parent', '2.10', 'pass', 'containers use the default cgroup parent', dflt('cgroup-parent')),
@@ -41,13 +41,13 @@ export function configuredChecks(e: EngineSnapshot, config: DaemonConfig | undef
       : make('daemon-no-new-privileges', '2.14', 'warn', 'setuid binaries in containers can gain privileges unless run with no-new-privileges: set "no-new-privileges": true', get('no-new-privileges')?.source ?? dflt('no-new-privileges')),
     isOff(get('userland-proxy'))
       ? make('daemon-userland-proxy', '2.16', 'pass', 'published ports are forwarded by iptables, without docker-proxy', get('userland-proxy')!.source)
-      : make('daemon-userland-proxy', '2.16', 'warn', 'a docker-proxy process listens for each published port: set "userland-proxy": false', get('userland-proxy')?.source ?? dflt('userland-proxy')),
+      : make('daemon-userland-proxy', '2.16', 'warn', 'a docker-proxy process listens on each published port, a userland copy of every connection; set "userland-proxy": false', get('userland-proxy')?.source ?? dflt('userland-proxy')),
   ];
 }
 
 function logLevel(e: EngineSnapshot, level: Setting | undefined, debug: Setting | undefined, dflt: string, make: Make): Finding {
   // "debug": true (or -D) raises the level whatever log-level says; /info shows it live as Debug.
-  if (e.info['Debug'] === true) return make('daemon-log-level', '2.3', 'warn', 'dockerd logs at debug level', `info.Debug=true${debug ? `, ${debug.source}` : ''}`);
+  if (e.info['Debug'] === true) return make('daemon-log-level', '2.3', 'warn', 'dockerd logs at debug level, which can write request bodies and secrets to its log; set "log-level": "info"', `info.Debug=true${debug ? `, ${debug.source}` : ''}`);
   if (!level) return make('daemon-log-level', '2.3', 'pass', 'dockerd logs at info level (the default)', dflt);
   return str(level.value) === 'info'
     ? make('daemon-log-level', '2.3', 'pass', 'dockerd logs at info level', level.source)
@@ -56,7 +56,7 @@ function logLevel(e: EngineSnapshot, level: Setting | undefined, debug: Setting 
 
 function logLevelRemote(e: EngineSnapshot, make: Make): Finding {
   return e.info['Debug'] === true
-    ? make('daemon-log-level', '2.3', 'warn', 'dockerd logs at debug level', 'info.Debug=true')
+    ? make('daemon-log-level', '2.3', 'warn', 'dockerd logs at debug level, which can write request bodies and secrets to its log; set "log-level": "info"', 'info.Debug=true')
     : make('daemon-log-level', '2.3', 'info', `the log level is ${UNSEEN} (only that it is not debug)`, 'info.Debug=false');
 }
 
@@ -67,8 +67,8 @@ function tls(hosts: Setting | undefined, verify: Setting | undefined, tlsOn: Set
   const evidence = [hosts!.source, verify?.source, tlsOn?.source].filter(Boolean).join('; ');
   // --tlsverify implies --tls (docker/cli opts); --tls alone encrypts but accepts any client.
   if (isOn(verify)) return make('daemon-tls', '2.7', 'pass', `dockerd listens on ${tcp.join(', ')} and verifies client certificates`, evidence);
-  if (isOn(tlsOn)) return make('daemon-tls', '2.7', 'warn', `dockerd listens on ${tcp.join(', ')} with TLS but without client verification: anyone who connects is root`, evidence);
-  return make('daemon-tls', '2.7', 'warn', `dockerd listens on ${tcp.join(', ')} without TLS: anyone who connects is root`, evidence);
+  if (isOn(tlsOn)) return make('daemon-tls', '2.7', 'warn', `dockerd listens on ${tcp.join(', ')} with TLS but without client verification: anyone who connects is root; set "tlsverify": true with a CA for client certificates`, evidence);
+  return make('daemon-tls', '2.7', 'warn', `dockerd listens on ${tcp.join(', ')} without TLS: anyone who connects is root; set "tlsverify": true with certificates, or listen on the unix socket only`, evidence);
 }
 
 function tlsRemote(e: EngineSnapshot, make: Make): Finding {

@@ -31,7 +31,7 @@ function cisOrder(cis: string | null): number {
 function rootless(e: EngineSnapshot, make: Make): Finding {
   const on = securityOptions(e.info).has('rootless');
   // docker-bench only prints a note (Manual); a rootful daemon is the common, supported set-up.
-  return make('daemon-rootless', '2.1', on ? 'pass' : 'info', on ? 'the daemon runs rootless' : 'the daemon runs as root; rootless mode confines an engine escape to one user',
+  return make('daemon-rootless', '2.1', on ? 'pass' : 'info', on ? 'the daemon runs rootless' : 'the daemon runs as root: an escape from the engine or a container is root on the host; rootless mode (dockerd-rootless-setuptool.sh) confines it to one user',
     `info.SecurityOptions=${str(e.info['SecurityOptions'])}`);
 }
 
@@ -52,7 +52,7 @@ function insecureRegistries(e: EngineSnapshot, make: Make): Finding {
   const insecure = [...names, ...cidrs];
   const evidence = `info.RegistryConfig: insecure ${insecure.length > 0 ? insecure.join(', ') : 'none beyond 127.0.0.0/8'}`;
   return insecure.length > 0
-    ? make('daemon-insecure-registries', '2.5', 'warn', `images are pulled without TLS verification from ${insecure.join(', ')}`, evidence)
+    ? make('daemon-insecure-registries', '2.5', 'warn', `images are pulled without TLS verification from ${insecure.join(', ')}: remove them from "insecure-registries" once they serve TLS`, evidence)
     : make('daemon-insecure-registries', '2.5', 'pass', 'no insecure registry is configured', evidence);
 }
 
@@ -68,7 +68,7 @@ function userns(e: EngineSnapshot, make: Make): Finding {
   const evidence = `info.SecurityOptions=${str(e.info['SecurityOptions'])}`;
   if (opts.has('userns')) return make('daemon-userns', '2.9', 'pass', 'containers run in a remapped user namespace', evidence);
   if (opts.has('rootless')) return make('daemon-userns', '2.9', 'pass', 'the rootless daemon runs every container inside its own user namespace', evidence);
-  return make('daemon-userns', '2.9', 'warn', 'root in a container is root on the host: no user-namespace remapping ("userns-remap")', evidence);
+  return make('daemon-userns', '2.9', 'warn', 'no user-namespace remapping: root in a container is root on the host; set "userns-remap" (it hides existing images and volumes: see the suggestions beside daemon.json)', evidence);
 }
 
 function authorization(e: EngineSnapshot, make: Make): Finding {
@@ -76,7 +76,7 @@ function authorization(e: EngineSnapshot, make: Make): Finding {
   const evidence = `info.Plugins.Authorization=${str(plugins.length > 0 ? plugins : null)}`;
   return plugins.length > 0
     ? make('daemon-authorization', '2.12', 'pass', `client commands pass the authorization plugin ${plugins.join(', ')}`, evidence)
-    : make('daemon-authorization', '2.12', 'warn', 'no authorization plugin: whoever reaches the socket may do anything', evidence);
+    : make('daemon-authorization', '2.12', 'warn', 'no authorization plugin: whoever reaches the socket may do anything; install one and name it in "authorization-plugins"', evidence);
 }
 
 // Drivers that keep logs on this host only; docker-bench warns on json-file alone.
@@ -86,7 +86,7 @@ function remoteLogging(e: EngineSnapshot, make: Make): Finding {
   const driver = str(e.info['LoggingDriver'] ?? '');
   const evidence = `info.LoggingDriver=${driver}`;
   return LOCAL_LOGS.has(driver)
-    ? make('daemon-remote-logging', '2.13', 'warn', `container logs stay on this host (${driver || 'none'}): an intruder can erase them`, evidence)
+    ? make('daemon-remote-logging', '2.13', 'warn', `container logs stay on this host (${driver || 'none'}), where an intruder can erase them: send them to a log server ("log-driver", e.g. syslog)`, evidence)
     : make('daemon-remote-logging', '2.13', 'pass', `container logs go to ${driver}`, evidence);
 }
 
@@ -104,8 +104,8 @@ function seccomp(e: EngineSnapshot, make: Make): Finding {
   const opt = securityOptions(e.info).get('seccomp');
   const evidence = `info.SecurityOptions=${str(e.info['SecurityOptions'])}`;
   const profile = opt?.['profile'];
-  if (!opt) return make('daemon-seccomp', '2.17', 'warn', 'seccomp is not available: containers get no system-call filter', evidence);
-  if (profile === 'unconfined') return make('daemon-seccomp', '2.17', 'warn', 'the daemon-wide seccomp profile is unconfined', evidence);
+  if (!opt) return make('daemon-seccomp', '2.17', 'warn', 'seccomp is not available: containers get no system-call filter; run the engine on a kernel and build with seccomp', evidence);
+  if (profile === 'unconfined') return make('daemon-seccomp', '2.17', 'warn', 'the daemon-wide seccomp profile is unconfined: containers get no system-call filter; remove "seccomp-profile" from daemon.json', evidence);
   // moby reports "default" (20.10) or "builtin" (23+) for its own profile.
   if (profile === 'default' || profile === 'builtin') return make('daemon-seccomp', '2.17', 'pass', "containers get Docker's default seccomp profile", evidence);
   return make('daemon-seccomp', '2.17', 'info', `a custom daemon-wide seccomp profile is applied (${profile ?? '?'}): review it`, evidence);
@@ -115,6 +115,6 @@ function experimental(e: EngineSnapshot, make: Make): Finding {
   const on = e.info['ExperimentalBuild'] === true;
   const evidence = `info.ExperimentalBuild=${String(on)}`;
   return on
-    ? make('daemon-experimental', '2.18', 'warn', 'experimental features are on', evidence)
+    ? make('daemon-experimental', '2.18', 'warn', 'experimental features are on, with their untested code paths; set "experimental": false', evidence)
     : make('daemon-experimental', '2.18', 'pass', 'experimental features are off', evidence);
 }

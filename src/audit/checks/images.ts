@@ -36,7 +36,7 @@ export function healthcheckFinding(image: ImageSnapshot): Finding {
     return { ...base, result: 'warn', message: 'no HEALTHCHECK: the engine cannot tell a hung service from a healthy one; add HEALTHCHECK to the Dockerfile or --health-cmd to the run', evidence };
   }
   const evidence = `Config.Healthcheck.Test=${JSON.stringify(test)}`;
-  if (test[0] === 'NONE') return { ...base, result: 'warn', message: 'HEALTHCHECK NONE: the health check is switched off', evidence };
+  if (test[0] === 'NONE') return { ...base, result: 'warn', message: 'HEALTHCHECK NONE switches the health check off: the engine cannot tell a hung service from a healthy one; remove it, or give a HEALTHCHECK of its own', evidence };
   return { ...base, result: 'pass', message: 'has a HEALTHCHECK', evidence };
 }
 

@@ -6,17 +6,10 @@ import { containerChecks } from './containers.js';
 import { engineChecks } from './engine.js';
 import { imageChecks } from './images.js';
 import { runningAsRoot } from './user.js';
+import type { Check, Selected } from './check.js';
 
-/** What the audit looks at this time: every target, or the ones named on the command line. */
-export interface Selected {
-  /** The engine's own checks (§2, and §1/§3 where they apply): no target, or --engine. */
-  readonly engine: boolean;
-  readonly containers: readonly ContainerSnapshot[];
-  /** Images named, or (no target) every image a container uses. A container's image is in the snapshot either way. */
-  readonly images: readonly ImageSnapshot[];
-}
+export type { Check, Selected } from './check.js';
 
-export type Check = (s: Snapshot, targets: Selected) => Finding[];
 
 /** The engine's §1-§3 checks, when the engine is selected. */
 const engine: Check = (s, targets) => (targets.engine ? engineChecks(s) : []);

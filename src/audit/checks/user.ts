@@ -5,7 +5,7 @@
 // which holds the image's USER unless --user replaced it (moby daemon/create.go merges them).
 import { containerTarget } from '../targets.js';
 import type { ContainerSnapshot, Finding } from '../types.js';
-import type { Check } from './index.js';
+import type { Check } from './check.js';
 import { isRootUser } from '../../policy/defaults.js';
 
 const CHECK = 'running-as-root';

@@ -1,4 +1,5 @@
-// The fix for a container: the `sdocker run` command that re-creates it hardened. Its inspect
+// The fix for a container: the `sdocker run` command that re-creates it hardened, and the steps
+// that replace the old container with it without losing the old one first (steps.ts). Its inspect
 // is read back into the flags the user gave (intent.ts and from-*.ts: what the image and the
 // engine supplied is left out), then judged by sdocker's own parser and planner, as `sdocker
 // run` would judge it: what the planner refuses is dropped and named, with why, so the command
@@ -7,18 +8,19 @@
 import { readFileSync } from 'node:fs';
 import { parseInvocation, type ContainerInvocation } from '../../docker/invocation.js';
 import { hasAppArmor, imageFacts } from '../../engine/engine.js';
-import { checkRefusals, planContainer } from '../../plan.js';
+import { checkRefusals, planContainer } from '../../planner/plan.js';
 import type { EngineFacts, HostFacts, RuleContext } from '../../policy/context.js';
 import { refusalMessage } from '../../policy/refusals.js';
 import type { Policy } from '../../policy/schema.js';
 import { resolveSeccomp } from '../../policy/seccomp.js';
-import { shellQuote } from '../../quote.js';
+import { shellQuote } from '../../common/quote.js';
 import type { ContainerSnapshot, EngineSnapshot, Fix, ImageSnapshot, RawContainer } from '../types.js';
 import { entrypointPiece, readConfig } from './from-config.js';
 import { readHost } from './from-host.js';
 import { readMounts } from './from-mounts.js';
 import { readNetwork } from './from-network.js';
 import { compact, readSecurity } from './from-security.js';
+import { keptName, replacementSteps } from './steps.js';
 import type { Intent, Origin, Piece } from './intent.js';
 
 export interface FixContext {
@@ -31,6 +33,8 @@ export interface FixContext {
   readonly cwd: string;
   /** The daemon's default log-opts (daemon.json `log-opts`), when known. */
   readonly daemonLogOptions?: Readonly<Record<string, string>>;
+  /** Container names in use (the old container's new name must not be one). */
+  readonly taken?: ReadonlySet<string>;
 }
 
 const COMPOSE_PROJECT = 'com.docker.compose.project';
@@ -57,7 +61,11 @@ export function containerFix(container: ContainerSnapshot, image: ImageSnapshot 
   // What the planner still refuses is not the container's own flags (the policy's grants): said, not dropped.
   const still = [...plan.refused.map((v) => `sdocker run will refuse it: ${refusalMessage(v).replace(/^sdocker: /, '')}`), ...plan.notices.filter((n) => n.level === 'error').map((n) => n.text)];
   const layer = `files it changed outside its volumes (docker diff ${target.name}) are not carried over`;
-  return { target, command: ['sdocker', 'run', '--detach', ...words, ref, ...run.args], lost: [...judged.lost, ...intent.lost, ...still, layer] };
+  // A container that is not running is made again, not started: `create` keeps it so.
+  const verb = raw.State.Running ? ['run', '--detach'] : ['create'];
+  const command = ['sdocker', ...verb, ...words, ref, ...run.args];
+  const replace = replacementSteps(raw, command, keptName(target.name, ctx.taken ?? new Set()));
+  return { target, command, lost: [...judged.lost, ...intent.lost, ...still, ...replace.caveats, layer], steps: replace.steps, rollback: replace.rollback };
 }
 
 /** A compose service's container is re-created from its file: harden the file (issue 10). */

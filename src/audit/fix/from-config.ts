@@ -1,7 +1,7 @@
 // The container's Config minus the image's: docker merges the image's config into every
 // container it creates (moby daemon/commit.go merge: Env, Labels, ExposedPorts, Volumes, User,
 // WorkingDir, Cmd/Entrypoint, Healthcheck), so a value equal to the image's came from it.
-import { shellQuote } from '../../quote.js';
+import { shellQuote } from '../../common/quote.js';
 import { entries, flag, hostConfig, list, networkMode, type Intent, type Origin } from './intent.js';
 
 type HealthConfig = { readonly Test?: readonly string[] | null; readonly Interval?: number; readonly Timeout?: number; readonly StartPeriod?: number; readonly Retries?: number };

@@ -3,24 +3,14 @@
 // --segment` gives a pair of compose services: a bridge of its own holding the two containers
 // alone. Pure: this says which networks to make; the run room makes them.
 import type { OptionView, RuleContext } from '../context.js';
-import { add, say, type Injected } from './types.js';
+import { add, say, type Injected, type LinkNetwork } from './types.js';
+
+export type { LinkNetwork } from './types.js';
 
 /** Labels on a link network: sdocker made it, and for which pair. */
 export const LINK_TARGET_LABEL = 'io.sdocker.link.target';
 export const LINK_CONTAINER_LABEL = 'io.sdocker.link.container';
 
-export interface LinkNetwork {
-  /** The network's name. */
-  readonly name: string;
-  /** The container linked to, as written (docker's leading '/' dropped). */
-  readonly target: string;
-  /** The name the new container knows it by; also a network alias of the target there. */
-  readonly alias: string;
-  /** The new container. */
-  readonly container: string;
-  /** No route out of the host: the policy wanted no network at all for this container. */
-  readonly internal: boolean;
-}
 
 /** docker's `--link name[:alias]` (opts.ParseLink): the alias defaults to the name. */
 export function parseLink(value: string): { target: string; alias: string } {

@@ -5,9 +5,10 @@ import { parseBool } from '../../docker/parse.js';
 import { parseSecurityOpt, parseMount, parseVolume, tmpfsTarget } from '../../docker/values.js';
 import type { OptionView, RuleContext } from '../context.js';
 import { normalizeCap } from '../refusals.js';
-import { grantedCaps, tmpfsOwner, tmpfsValue } from '../defaults.js';
+import { grantedCaps, tmpfsOwner, tmpfsPath, tmpfsValue } from '../defaults.js';
 import { basename, dirname } from 'node:path';
-import { PROFILES_DIR } from '../../paths.js';
+import { PROFILES_DIR } from '../../common/paths.js';
+import { privateCgroupns } from '../../docker/api-version.js';
 import { add, say, type Inject } from './types.js';
 import { runUser, USER_INJECTIONS } from './user.js';
 
@@ -35,6 +36,11 @@ const noNewPrivileges: Inject = (view, ctx, out) => {
 const seccomp: Inject = (view, ctx, out) => {
   if (ctx.seccompFile === '' || securityOpts(view).has('seccomp')) return;
   add(out, 'seccomp', '--security-opt', `seccomp=${ctx.seccompFile}`);
+};
+
+/** docker sends --cgroupns from API 1.41 on (docker/cli opts.go: `version: 1.41`); older engines have no choice to make. */
+const cgroupns: Inject = (view, ctx, out) => {
+  if (!view.has('cgroupns') && privateCgroupns(ctx.facts)) add(out, 'cgroupns', '--cgroupns', 'private');
 };
 
 const apparmor: Inject = (view, ctx, out) => {
@@ -88,9 +94,9 @@ const tmpfs: Inject = (view, ctx, out) => {
   const { user } = runUser(view, ctx);
   const owner = tmpfsOwner(user);
   if (owner === undefined) say(out, 'tmpfs', 'notice', `user '${user}' is a name: the tmpfs mounts stay owned by root (give the user as UID:GID to let it write there)`);
-  for (const path of ctx.policy.tmpfs.paths.filter((p) => !taken.has(p))) {
+  for (const path of ctx.policy.tmpfs.paths.filter((p) => !taken.has(tmpfsPath(p)))) {
     add(out, 'tmpfs', '--tmpfs', tmpfsValue(ctx.policy, path, owner ?? []));
   }
 };
 
-export const SECURITY_INJECTIONS: readonly Inject[] = [capDrop, noNewPrivileges, seccomp, apparmor, readOnly, tmpfs, ...USER_INJECTIONS];
+export const SECURITY_INJECTIONS: readonly Inject[] = [capDrop, noNewPrivileges, seccomp, apparmor, cgroupns, readOnly, tmpfs, ...USER_INJECTIONS];

@@ -1,7 +1,6 @@
 // What an injection rule returns: flags to add, user items to rewrite, and things to say.
 import type { OptionView, RuleContext } from '../context.js';
 import type { InjectId, RuleId } from '../rules.js';
-import type { LinkNetwork } from './links.js';
 
 export interface Addition {
   readonly rule: InjectId;
@@ -41,4 +40,18 @@ export function add(out: Injected, rule: InjectId, ...words: string[]): void {
 
 export function say(out: Injected, rule: RuleId | undefined, level: Notice['level'], text: string): void {
   out.notices.push({ rule, level, text: `sdocker: ${text}` });
+}
+
+/** A network made for one --link (links.ts): a bridge holding the two containers alone. */
+export interface LinkNetwork {
+  /** The network's name. */
+  readonly name: string;
+  /** The container linked to, as written (docker's leading '/' dropped). */
+  readonly target: string;
+  /** The name the new container knows it by; also a network alias of the target there. */
+  readonly alias: string;
+  /** The new container. */
+  readonly container: string;
+  /** No route out of the host: the policy wanted no network at all for this container. */
+  readonly internal: boolean;
 }
