@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI, runCli, startCli, finished, type Finished } from './helpers/cli.js';
-import { containerExists, docker, engineSuite, IMAGE, uniqueName } from './helpers/engine.js';
+import { containerExists, docker, engineSuite, IMAGE, LABEL, uniqueName } from './helpers/engine.js';
 import { eventually } from './helpers/probes.js';
 
 
@@ -101,7 +101,7 @@ test('--rm in the foreground: a failed run is explained as one without --rm is, 
   t.regex(failed.stderr, new RegExp(`^sdocker: failed under sdocker's hardening: ${name} \\(${PYAPP}\\) exited with code 1$`, 'm'));
   t.regex(failed.stderr, /fix: --tmpfs \/app\/cache:uid=65534,gid=65534/);
   t.false(containerExists(name), '--rm kept: the engine removed it');
-  t.is(docker('ps', '-a', '--filter', 'label=io.sdocker.standin', '--filter', `ancestor=${PYAPP}`, '--quiet'), '', 'the stand-in that showed its files is gone');
+  t.is(docker('ps', '-a', '--filter', `label=io.sdocker.standin=${name}`, '--quiet'), '', 'the stand-in that showed its files is gone');
   // Without a name, and with a TTY: the same, read from the attach. (A container that ends within
   // milliseconds of its start can be gone before sdocker attaches on a loaded machine: README.)
   const tty = await runCli(['run', '--rm', '-t', IMAGE, 'sh', '-c', 'sleep 1; touch /data; exit 4'], freshEnv());
@@ -160,7 +160,7 @@ test("the issue's stack under sdocker compose -p x up -d: what broke, in compose
   t.is(up.code, 1, up.stderr);
   for (const [service, image] of [['app', PYAPP], ['cache', 'localhost/sdlearn/redis:1'], ['proxy', NGINX]]) {
     t.regex(up.stderr, new RegExp(`^sdocker: did not stay up: service ${service} \\(${project}_${service}_1, ${image}\\) `, 'm'));
-    t.regex(up.stderr, new RegExp(`or find and prove every grant it needs: sdocker learn -f \\./compose\\.yaml ${service}$`, 'm'));
+    t.regex(up.stderr, new RegExp(`^sdocker: did not stay up: service ${service} \\(.*\\n(?:(?!sdocker: ).*\\n)*  or find and prove every grant it needs: sdocker harden --learn --write \\./compose\\.yaml$`, 'm'));
   }
   t.regex(up.stderr, /fix: tmpfs: \["\/app\/cache:uid=65534,gid=65534"\] on service app/);
   t.regex(up.stderr, /fix: user: "\d+:\d+" on service cache/);
@@ -170,7 +170,7 @@ test("the issue's stack under sdocker compose -p x up -d: what broke, in compose
   // Later, sdocker explain names the user's file (compose's own label names sdocker's private copy).
   const explained = await runCli(['explain', `${project}_proxy_1`], { XDG_CONFIG_HOME: '/nonexistent' });
   t.regex(explained.stdout, /fix: tmpfs: \["\/var\/lib\/nginx:uid=65534,gid=65534"\] on service proxy/);
-  t.true(explained.stdout.includes(`sdocker learn -f ${join(dir, 'compose.yaml')} proxy`), explained.stdout);
+  t.true(explained.stdout.includes(`sdocker harden --learn --write ${join(dir, 'compose.yaml')}\n`), explained.stdout);
 });
 
 test('compose up in the foreground: the failure is said while compose runs, and the exit code is 1', async (t) => {
@@ -184,4 +184,25 @@ test('compose up in the foreground: the failure is said while compose runs, and 
   t.regex(up.stdout + up.stderr, /Read-only file system: '\/app\/cache'/, "compose's own log of the service");
   t.regex(up.stderr, new RegExp(`^sdocker: did not stay up: service app \\(${project}_app_1, ${PYAPP}\\) exited with code 1`, 'm'));
   t.regex(up.stderr, /fix: tmpfs: \["\/app\/cache:uid=65534,gid=65534"\] on service app/);
+});
+
+test("explain of a container plain docker-compose made: compose keys, and the learn command of the file compose's own label names", async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'sdocker-settle-plain-'));
+  // The file as harden writes it (read-only root, a user), without the folder the app writes: plain compose, no sdocker.
+  const label = LABEL.split('=');
+  writeFileSync(join(dir, 'compose.yaml'), `services:\n  app:\n    image: ${PYAPP}\n    read_only: true\n    user: "65534:65534"\n    restart: "no"\n    labels: {${JSON.stringify(label[0])}: ${JSON.stringify(label[1])}}\n`);
+  const project = uniqueName('sdsettleplain').replace('-', '');
+  cleanup(() => spawnSync('docker-compose', ['-p', project, 'down', '-v'], { cwd: dir, stdio: 'ignore' }));
+  const up = await finished(spawn('docker-compose', ['-p', project, 'up', '-d'], { cwd: dir, stdio: ['pipe', 'pipe', 'pipe'] }));
+  t.is(up.code, 0, up.stderr);
+  const container = `${project}_app_1`;
+  await eventually('the app exits', async () => {
+    if (docker('inspect', '--format', '{{.State.Status}}', container) !== 'exited') throw new Error('still running');
+  }, 60);
+  const explained = await runCli(['explain', container], { XDG_CONFIG_HOME: '/nonexistent' });
+  t.is(explained.code, 0, explained.stderr);
+  t.regex(explained.stdout, new RegExp(`^service app \\(${container}, ${PYAPP}\\) exited with code 1$`, 'm'));
+  t.regex(explained.stdout, /^ {4}fix: tmpfs: \["\/app\/cache:uid=65534,gid=65534"\] on service app$/m);
+  t.regex(explained.stdout, new RegExp(`^  or find and prove every grant it needs: sdocker harden --learn --write ${join(dir, 'compose.yaml')}$`, 'm'));
+  t.notRegex(explained.stdout, /--tmpfs|--user|sdocker learn /, 'compose keys, not docker run flags');
 });

@@ -73,9 +73,11 @@ test("a compose container's service and files: sdocker's label, compose's unless
   t.deepEqual(composeService({ 'com.docker.compose.service': 'web', 'io.sdocker.compose.files': '/p/a.yml,/p/b.yml', 'com.docker.compose.project.config_files': '/tmp/sdocker-compose-x1/compose.hardened.yml' }), { name: 'web', files: ['/p/a.yml', '/p/b.yml'] });
   t.deepEqual(composeService({ 'com.docker.compose.service': 'web', 'com.docker.compose.project.config_files': '/tmp/sdocker-compose-x1/compose.hardened.yml' }), { name: 'web', files: [] });
   t.deepEqual(composeService({ 'com.docker.compose.service': 'web', 'com.docker.compose.project.config_files': '/p/compose.yaml' }), { name: 'web', files: ['/p/compose.yaml'] });
+  // docker-compose 1.29 names a file it found by itself relative to the project's working folder.
+  t.deepEqual(composeService({ 'com.docker.compose.service': 'web', 'com.docker.compose.project.config_files': 'compose.yaml,/q/o.yml', 'com.docker.compose.project.working_dir': '/p' }), { name: 'web', files: ['/p/compose.yaml', '/q/o.yml'] });
   t.is(learnCommand('localhost/sdlearn/nginx:1', undefined), 'sdocker learn localhost/sdlearn/nginx:1');
-  t.is(learnCommand('x', { name: 'web', files: ['/p/a.yml', '/q/b c.yml'] }, '/p'), "sdocker learn -f ./a.yml -f '/q/b c.yml' web");
-  t.is(learnCommand('x', { name: 'web', files: [] }, '/p'), 'sdocker learn -f COMPOSE_FILE web');
+  t.is(learnCommand('x', { name: 'web', files: ['/p/a.yml', '/q/b c.yml'] }, '/p'), "sdocker harden --learn --write ./a.yml '/q/b c.yml'");
+  t.is(learnCommand('x', { name: 'web', files: [] }, '/p'), 'sdocker harden --learn --write FILE');
 });
 
 test("compose up around a volume's preparation: created first without -d, then started without recreating", (t) => {

@@ -137,10 +137,11 @@ export class Containers {
 
   /**
    * A stand-in for `image` (its files, and the `mounts` given as -v words): created, never
-   * started (its entrypoint is never run), with no network, labelled; undefined when docker refused.
+   * started (its entrypoint is never run), with no network, labelled with what it stands in for
+   * (`of`: a container's name); undefined when docker refused.
    */
-  async createStandIn(image: string, mounts: readonly string[] = []): Promise<string | undefined> {
-    const args = ['create', '--label', `${STANDIN_LABEL}=true`, '--network', 'none', '--entrypoint', '/sdocker-stand-in', ...mounts.flatMap((m) => ['-v', m]), image];
+  async createStandIn(image: string, mounts: readonly string[] = [], of = 'true'): Promise<string | undefined> {
+    const args = ['create', '--label', `${STANDIN_LABEL}=${of}`, '--network', 'none', '--entrypoint', '/sdocker-stand-in', ...mounts.flatMap((m) => ['-v', m]), image];
     return (await this.runDetached(args)).id;
   }
 

@@ -17,7 +17,7 @@ export function goneSource(kept: Kept, docker: string, globals: readonly string[
   const containers = new Containers(docker, globals);
   let standIn: Promise<string | undefined> | undefined;
   const made = (): Promise<string | undefined> => {
-    standIn ??= containers.createStandIn(kept.info.imageId || kept.info.image);
+    standIn ??= containers.createStandIn(kept.info.imageId || kept.info.image, [], kept.info.name);
     return standIn;
   };
   const files = async (_ref: string, path: string, bytes?: number): Promise<TarEntry[] | undefined> => {

@@ -34,8 +34,8 @@ export async function ownNewVolumes(containers: Access, id: string, volumes: rea
   }
   if (fresh.length === 0) return [];
   const owner = await resolveOwner(containers, id, user);
-  const image = (await containers.inspect(id))?.imageId;
-  const standIn = owner === undefined || image === undefined ? undefined : await containers.createStandIn(image, fresh.map((v) => `${v.name}:${v.target}`));
+  const info = await containers.inspect(id);
+  const standIn = owner === undefined || info === undefined ? undefined : await containers.createStandIn(info.imageId, fresh.map((v) => `${v.name}:${v.target}`), info.name);
   if (standIn !== undefined) made(standIn);
   const warnings: string[] = [];
   try {
