@@ -2,7 +2,8 @@
 // (the settle window), later (seen running: no wait), and docker's own; `compose up -d` with the
 // window, without it, and docker-compose's own; and what the --rm watch (events and an attach,
 // on every foreground --rm run) adds to a run. Wall-clock medians, in rounds that alternate;
-// CPU from perf where it runs. `npm run bench:settle`. Nothing here is a test.
+// CPU from perf where it runs. BENCH_BASE=PATH/dist/bin/sdocker.cjs adds another build (main
+// without the window) to each comparison. `npm run bench:settle`. Nothing here is a test.
 import { spawnSync } from 'node:child_process';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,6 +17,7 @@ const dir = mkdtempSync(join(tmpdir(), 'sdocker-bench-settle-'));
 const perfOut = join(dir, 'perf.txt');
 const hasPerf = spawnSync('perf', ['stat', '-x,', '-e', 'task-clock', '-o', perfOut, '--', 'true']).status === 0;
 const LABEL = 'io.sdocker.bench=settle';
+const BASE = process.env.BENCH_BASE;
 
 function run(argv, env = {}, cwd = dir) {
   const result = spawnSync(argv[0], argv.slice(1), { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -55,8 +57,12 @@ function rounds(variants, measure, after = () => undefined) {
       after();
     }
   }
-  return Object.fromEntries(Object.entries(samples).map(([name, values]) => [name, median(values)]));
+  return Object.fromEntries(Object.entries(samples).map(([name, values]) => [name, { min: Math.min(...values), median: median(values), max: Math.max(...values) }]));
 }
+
+const show = (results) => {
+  for (const [name, { min, median: mid, max }] of Object.entries(results)) console.log(`  ${name.padEnd(44)} ${[min, mid, max].map((ms) => ms.toFixed(0).padStart(6)).join(' ')}`);
+};
 
 /** The docker argv sdocker would run (its dry run's command line). */
 function hardened(args) {
@@ -64,7 +70,7 @@ function hardened(args) {
   return result.stdout.split('\n').find((l) => l !== '' && !l.startsWith('#')).split(' ');
 }
 
-console.log(`${new Date().toISOString()}  ${cpus().length} CPUs, load ${loadavg().map((l) => l.toFixed(1)).join(' ')}; ${ROUNDS} rounds, medians in ms`);
+console.log(`${new Date().toISOString()}  ${cpus().length} CPUs, load ${loadavg().map((l) => l.toFixed(1)).join(' ')}; ${ROUNDS} rounds, min median max in ms`);
 const seenCache = mkdtempSync(join(tmpdir(), 'sdocker-bench-seen-'));
 const fresh = () => ({ XDG_CACHE_HOME: mkdtempSync(join(tmpdir(), 'sdocker-bench-cache-')) });
 // The later runs share a cache that has seen the image once.
@@ -75,9 +81,10 @@ const runD = rounds([
   ['docker run -d (the hardened argv)', hardened(detached)],
   ['sdocker run -d, first time (window 3 s)', [process.execPath, CLI, 'run', ...detached], fresh],
   ['sdocker run -d, image seen running', [process.execPath, CLI, 'run', ...detached], { XDG_CACHE_HOME: seenCache }],
+  ...(BASE === undefined ? [] : [['BENCH_BASE sdocker run -d', [process.execPath, BASE, 'run', ...detached], fresh]]),
 ], wall, removeOurs);
 console.log('\nrun -d (wall)');
-for (const [name, ms] of Object.entries(runD)) console.log(`  ${name.padEnd(42)} ${ms.toFixed(0).padStart(6)}`);
+show(runD);
 
 const stack = 'services:\n  a:\n    image: IMG\n    command: ["sleep", "600"]\n  b:\n    image: IMG\n    command: ["sleep", "600"]\n  c:\n    image: IMG\n    command: ["sleep", "600"]\n'.replaceAll('IMG', IMAGE);
 writeFileSync(join(dir, 'compose.yaml'), stack);
@@ -86,9 +93,10 @@ const up = rounds([
   ['docker-compose up -d', ['docker-compose', '-p', 'sdbenchsettle', 'up', '-d']],
   ['sdocker compose up -d --sd-settle 0', [process.execPath, CLI, 'compose', '--sd-settle', '0', '-p', 'sdbenchsettle', 'up', '-d']],
   ['sdocker compose up -d (window 3 s)', [process.execPath, CLI, 'compose', '-p', 'sdbenchsettle', 'up', '-d']],
+  ...(BASE === undefined ? [] : [['BENCH_BASE sdocker compose up -d', [process.execPath, BASE, 'compose', '-p', 'sdbenchsettle', 'up', '-d']]]),
 ], wall, down);
 console.log('\ncompose up -d, three services (wall)');
-for (const [name, ms] of Object.entries(up)) console.log(`  ${name.padEnd(42)} ${ms.toFixed(0).padStart(6)}`);
+show(up);
 
 // The --rm watch: (sdocker run --rm - docker run --rm) - (sdocker run - docker run), same flags.
 const measures = hasPerf ? { wall, cpu } : { wall };
@@ -100,8 +108,8 @@ for (const [name, measure] of Object.entries(measures)) {
     ['docker', hardened(['--label', LABEL, IMAGE, 'true'])],
     ['sdocker', [process.execPath, CLI, 'run', '--label', LABEL, IMAGE, 'true']],
   ], measure, removeOurs);
-  const withRm = m['sdocker --rm'] - m['docker --rm'];
-  const without = m['sdocker'] - m['docker'];
+  const withRm = m['sdocker --rm'].median - m['docker --rm'].median;
+  const without = m['sdocker'].median - m['docker'].median;
   console.log(`  ${name.padEnd(4)} added with --rm ${withRm.toFixed(1)}, without ${without.toFixed(1)}: the watch ${(withRm - without).toFixed(1)}`);
 }
 removeOurs();

@@ -12,7 +12,7 @@ import { inheritAsk } from '../planner/inherited-facts.js';
 import { parseBool } from '../docker/parse.js';
 import type { Deps } from '../planner/deps.js';
 import { checkRefusals, planContainer, planExec, type Plan } from '../planner/plan.js';
-import { OptionView } from '../policy/context.js';
+import { OptionView, type RuleContext } from '../policy/context.js';
 import { loadPolicy, type LoadedPolicy } from '../policy/load.js';
 import { refusalMessage } from '../policy/refusals.js';
 import { splitAllow } from '../policy/allow.js';
@@ -102,10 +102,21 @@ async function hardenOrThrow(inv: ContainerInvocation | ExecInvocation, deps: De
   // plan.network, when set, is the policy's network: its state was asked for with the other facts.
   const networkExists = plan.network === undefined || gathered.unknown !== undefined ? undefined : await ensureNetwork(engine, plan.network, gathered.network, own.dryRun);
   if (own.dryRun) return finish(plan, said, gathered.unknown, networkExists);
-  // The engine is the last judge: the container docker makes is read back and judged before it can start (src/judge/).
-  const judging = { deps, engine, globals: inv.globals, policy: loaded.policy, host: base.host, info: gathered.facts };
-  // volumes/: a new named volume the injected user could not write is given to it between create and start.
-  const toOwn = volumesToOwn(view, { ...base, facts: gathered.facts });
+  const judged = judgedLaunch(inv, view, { ...base, facts: gathered.facts }, said);
+  // settle/: the container is watched from before docker makes it; a failure is explained, and
+  // `run -d` of an image not yet seen running waits the settle window. A refused run starts nothing: nothing is said.
+  const watched = await watchRun({ inv, view, deps, engine, imageId: gathered.facts.image?.id, profiled: loaded.imageProfile !== undefined, generatedName: named.generatedName, settleOption: own.settle, admitted: judged.admitted });
+  return watched.after(() => finish({ ...plan, argv: watched.argv(plan.argv) }, { ...said, launch: judged.launch }, gathered.unknown, networkExists));
+}
+
+/**
+ * docker through the engine's judge: the container it makes is read back and judged before it
+ * can start (src/judge/); a new named volume the injected user could not write is given to it
+ * between create and start (volumes/), both steps judged. `admitted`: what the judge let through.
+ */
+function judgedLaunch(inv: ContainerInvocation, view: OptionView, context: RuleContext, { deps, engine, loaded }: Said): { launch: (argv: readonly string[]) => Promise<number>; admitted: () => readonly string[] } {
+  const judging = { deps, engine, globals: inv.globals, policy: loaded.policy, host: context.host, info: context.facts };
+  const toOwn = volumesToOwn(view, context);
   const owning = toOwn !== undefined && isEngineClient(engine) ? toOwn : undefined;
   let admitted: readonly string[] = [];
   const launch = async (argv: readonly string[]): Promise<number> => {
@@ -114,10 +125,7 @@ async function hardenOrThrow(inv: ContainerInvocation | ExecInvocation, deps: De
     admitted = judged.admitted;
     return judged.code;
   };
-  // settle/: the container is watched from before docker makes it; a failure is explained, and
-  // `run -d` of an image not yet seen running waits the settle window. A refused run starts nothing: nothing is said.
-  const watched = await watchRun({ inv, view, deps, engine, imageId: gathered.facts.image?.id, profiled: loaded.imageProfile !== undefined, generatedName: named.generatedName, settleOption: own.settle, admitted: () => admitted });
-  return watched.after(() => finish({ ...plan, argv: watched.argv(plan.argv) }, { ...said, launch }, gathered.unknown, networkExists));
+  return { launch, admitted: () => admitted };
 }
 
 interface Said {
