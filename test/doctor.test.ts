@@ -86,6 +86,20 @@ test('a project file: trusted, changed since trusted, or not trusted, and whethe
   t.like(line(configChecks(deps, undefined, 'sdocker: x.yml: bad'), 'config'), { level: 'fail', text: 'x.yml: bad: every sdocker run stops on it' });
 });
 
+test('image profiles learn wrote are counted where doctor says where they are; none learned says how to get one', (t) => {
+  const root = mkdtempSync(join(tmpdir(), 'sdocker-doc-'));
+  const env = { HOME: join(root, 'home'), XDG_CONFIG_HOME: join(root, 'config') };
+  const deps = { env, cwd: root };
+  t.like(line(configChecks(deps, undefined, undefined), 'image profiles'), { level: 'ok', text: 'none learned (sdocker learn IMAGE writes one)' });
+  const images = join(root, 'config', 'sdocker', 'images');
+  mkdirSync(images, { recursive: true });
+  t.like(line(configChecks(deps, undefined, undefined), 'image profiles'), { level: 'ok', text: `none learned (${images} is empty)` });
+  writeFileSync(join(images, 'sdlearn_nginx@1.yml'), 'images: ["sdlearn/nginx:1"]\n');
+  writeFileSync(join(images, 'sdlearn_redis@1.yml'), 'images: ["sdlearn/redis:1"]\n');
+  writeFileSync(join(images, 'notes.txt'), 'not a profile\n');
+  t.like(line(configChecks(deps, undefined, undefined), 'image profiles'), { level: 'ok', text: `2 learned in ${images}, in effect before sdocker's own` });
+});
+
 test('doctor --format takes text or json only', async (t) => {
   const result = await runMain(['doctor', '--format', 'yaml']);
   t.is(result.code, 2);

@@ -33,7 +33,7 @@ test('doctor on this engine: its version and API as docker reports them, and one
   t.is(result.code, 0, result.stdout);
   const [version, api] = docker('version', '--format', '{{.Server.Version}} {{.Server.APIVersion}}').split(' ');
   t.regex(lineOf(result.stdout, 'engine'), new RegExp(`^ok {4}engine +unix://\\S+ answers: Docker ${(version ?? '').replaceAll('+', '\\+')}, API ${(api ?? '').replace('.', '\\.')} `));
-  t.deepEqual(result.stdout.trim().split('\n').map((line) => line.slice(6).split(/\s+/)[0]), ['engine', 'apparmor', 'seccomp', 'network', 'user', 'project', 'compose', 'shell']);
+  t.deepEqual(result.stdout.trim().split('\n').map((line) => line.slice(6).split(/\s+/)[0]), ['engine', 'apparmor', 'seccomp', 'network', 'user', 'image', 'project', 'compose', 'shell']);
   const aa = engineAppArmor();
   t.regex(lineOf(result.stdout, 'apparmor'), aa.loaded ? /^ok / : /^warn /);
   t.regex(lineOf(result.stdout, 'seccomp'), /^ok .*name=seccomp/);

@@ -1,6 +1,7 @@
 // `sdocker audit [TARGET...] [--engine] [--format F] [--fail-on T] [--verbose] [--profile P]`.
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT_USAGE, SdockerError } from '../common/errors.js';
+import { oneLineError } from '../common/suggest.js';
 import type { FailOn, Format } from './report.js';
 
 export interface AuditOptions {
@@ -36,8 +37,9 @@ export function parseAudit(args: readonly string[], out: (text: string) => void,
   } catch (error) {
     if (!(error instanceof CommanderError)) throw error;
     if (error.exitCode === 0) return undefined;
-    // commander's own message ("error: option '--format <format>' argument 'x' is invalid..."), one line.
-    throw new SdockerError(`sdocker audit: ${((parseError || error.message).replace(/^error: /, '').split('\n')[0] ?? '').replace(/\.$/, '')}; see sdocker audit --help`, EXIT_USAGE);
+    // commander's own message ("error: unknown option '--formt'\n(Did you mean --format?)"), one line, its suggestion kept.
+    const line = oneLineError(parseError || error.message).trimEnd().replace(/^sdocker: /, 'sdocker audit: ');
+    throw new SdockerError(line.includes('; did you mean ') ? line : `${line}; see sdocker audit --help`, EXIT_USAGE);
   }
   return parsed;
 }

@@ -12,7 +12,7 @@ import type { RulesOptions } from '../policy-view/command.js';
 import { SHELLS, shellInit, type Shell } from '../completion/shell.js';
 import { SdockerError, EXIT_USAGE } from '../common/errors.js';
 import { COMPOSE_OWN_HELP, OWN_FLAGS_HELP } from './help.js';
-import { oneLineError } from './wiring.js';
+import { oneLineError } from '../common/suggest.js';
 import { shellArgument } from '../completion/shell-argument.js';
 import { judgedOnTheWay } from '../docker/words.js';
 
@@ -135,6 +135,10 @@ export async function runOwn(args: readonly string[], deps: Deps, globals: reado
   program
     .command('audit')
     .description('audit the engine, its containers and their images against the CIS Docker Benchmark, with the fix (sdocker audit --help)');
+  // Routed before commander (stack/deploy.ts); listed so help and completion name it.
+  program
+    .command('stack')
+    .description("deploy a compose file to a swarm, hardened: stack deploy (or up); other stack commands are docker's");
   program
     .command('trust')
     .argument('[files...]', "the files (default: the nearest .sdocker.yml)")

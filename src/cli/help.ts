@@ -32,6 +32,8 @@ export async function helpRequest(words: readonly string[], deps: Deps, globals:
   // compose's --help is compose's: sdocker's part is behind --sd-help.
   if (first === 'compose') return ['compose', '--sd-help'];
   if (OWN_COMMANDS.has(first)) return [...words, '--help'];
+  // A near miss of an own command that docker does not know either: the nearest own command.
+  (await import('../docker/typo.js')).refuseOwnTypo([first], deps.env);
   const code = await deps.run(deps.docker, [...globals.flatMap((item) => item.words), 'help', ...words]);
   const hardened = HARDENED.has(first) || (first === 'container' && HARDENED.has(second ?? ''));
   if (hardened && code === 0) deps.stdout(`\nsdocker: ${RUN_OWN_HELP}`);

@@ -10,7 +10,10 @@ export function main(argv: readonly string[], deps: Deps): Promise<number> {
     if (!mayNeedSdocker(argv)) return deps.run(deps.docker, argv);
     const { parseInvocation } = await import('../docker/invocation.js');
     const inv = parseInvocation(argv);
-    if (inv.kind === 'pass') return deps.run(deps.docker, argv);
+    if (inv.kind === 'pass') {
+      (await import('../docker/typo.js')).refuseOwnTypo(argv, deps.env);
+      return deps.run(deps.docker, argv);
+    }
     if (inv.kind === 'own') return (await import('./commands.js')).runOwn(inv.args, deps, inv.globals);
     return (await import('../run/run.js')).runHardened(inv, deps);
   }, deps.stderr);

@@ -30,6 +30,8 @@ async function complete(program: Command, words: readonly string[], current: str
   }
   if (first === 'learn' || HARDENED.has(first) || (first === 'container' && HARDENED.has(second ?? ''))) return completeRunLike(docker, words, current);
   if (first === 'compose') return completeCompose(docker, words, current);
+  // stack's words are docker's (deploy, ls, rm ...); sdocker hardens deploy without options of its own to complete.
+  if (first === 'stack') return askDocker(docker, words, current);
   if (first !== 'help' && own.includes(first)) return completeOwn(program, words, current);
   if (first === 'help' && own.includes(second ?? '')) return completeOwn(program, words.slice(1), current);
   return askDocker(docker, words, current);

@@ -1,9 +1,9 @@
 // The side of doctor on this machine: config files and their trust, compose, the shell function.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Deps } from '../planner/deps.js';
 import type { Item } from '../docker/parse.js';
-import { findProjectConfig, userConfigPath, type LoadedPolicy } from '../policy/load.js';
+import { findProjectConfig, userConfigPath, userImagesDir, type LoadedPolicy } from '../policy/load.js';
 import { trustState, untrustedWords } from '../policy/trust.js';
 import { shortFile } from '../policy-view/explain.js';
 import { check, type Check } from './check.js';
@@ -15,10 +15,20 @@ export function configChecks(deps: Pick<Deps, 'env' | 'cwd'>, loaded: LoadedPoli
   const checks: Check[] = [];
   if (user === undefined) checks.push(check('user config', 'ok', 'none ($HOME and $XDG_CONFIG_HOME are unset)'));
   else checks.push(check('user config', 'ok', existsSync(user) ? `${shortFile(user, deps.env)}, in effect` : `none (${shortFile(user, deps.env)} does not exist)`));
+  checks.push(imageProfilesCheck(deps.env));
   if (project === undefined) checks.push(check('project config', 'ok', `none (no .sdocker.yml in ${deps.cwd} or above)`));
   else checks.push(projectCheck(project, deps.env, loaded));
   if (error !== undefined) checks.push(check('config', 'fail', `${error.replace(/^sdocker: /, '')}: every sdocker run stops on it`));
   return checks;
+}
+
+/** The image profiles of the user's own (sdocker learn writes them), read before sdocker's (policy/images.ts). */
+function imageProfilesCheck(env: NodeJS.ProcessEnv): Check {
+  const dir = userImagesDir(env);
+  if (dir === undefined || !existsSync(dir)) return check('image profiles', 'ok', 'none learned (sdocker learn IMAGE writes one)');
+  const count = readdirSync(dir).filter((name) => name.endsWith('.yml')).length;
+  const where = shortFile(dir, env);
+  return check('image profiles', 'ok', count === 0 ? `none learned (${where} is empty)` : `${count} learned in ${where}, in effect before sdocker's own`);
 }
 
 function projectCheck(file: string, env: NodeJS.ProcessEnv, loaded: LoadedPolicy | undefined): Check {
