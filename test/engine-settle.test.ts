@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI, runCli, startCli, finished, type Finished } from './helpers/cli.js';
-import { containerExists, docker, engineSuite, IMAGE, LABEL, uniqueName } from './helpers/engine.js';
+import { containerExists, docker, engineSuite, IMAGE, LABEL, LABEL_ARGS, uniqueName } from './helpers/engine.js';
 import { eventually } from './helpers/probes.js';
 
 
@@ -205,4 +205,23 @@ test("explain of a container plain docker-compose made: compose keys, and the le
   t.regex(explained.stdout, /^ {4}fix: tmpfs: \["\/app\/cache:uid=65534,gid=65534"\] on service app$/m);
   t.regex(explained.stdout, new RegExp(`^  or find and prove every grant it needs: sdocker harden --learn --write ${join(dir, 'compose.yaml')}$`, 'm'));
   t.notRegex(explained.stdout, /--tmpfs|--user|sdocker learn /, 'compose keys, not docker run flags');
+});
+
+test('a write refused on an existing root-owned volume: explain gives the volume to the run user, never a tmpfs that would hide its data', async (t) => {
+  const volume = uniqueName('sdtest-settle-vol');
+  docker('volume', 'create', ...LABEL_ARGS, volume);
+  cleanup(() => spawnSync('docker', ['volume', 'rm', '-f', volume], { stdio: 'ignore' }));
+  // Made by root before sdocker: a folder on it is root's.
+  docker('run', '--rm', ...LABEL_ARGS, '-v', `${volume}:/data`, IMAGE, 'mkdir', '-p', '/data/d');
+  const name = named('sdtest-settle-vol');
+  const run = await runCli(['run', '--name', name, '-v', `${volume}:/data`, IMAGE, 'sh', '-c', 'touch /data/d/x'], freshEnv());
+  t.is(run.code, 1, run.stderr);
+  t.regex(run.stderr, new RegExp(`rule user \\(CIS [^)]*\\): /data/d/x: the volume ${volume} at /data belongs to root; the container runs as 65534:65534`));
+  const fix = `docker run --rm --user 0 --cap-add CHOWN -v ${volume}:/v --entrypoint chown ${imageId(IMAGE)} -R 65534:65534 /v`;
+  t.true(run.stderr.includes(`fix: give the volume ${volume} (at /data) to 65534:65534 once: ${fix};`), run.stderr);
+  t.notRegex(run.stderr, /--tmpfs/);
+  // The printed fix works: the same run then writes.
+  t.is(spawnSync(fix.split(' ')[0] as string, [...fix.split(' ').slice(1, 3), ...LABEL_ARGS, ...fix.split(' ').slice(3)]).status, 0);
+  const again = await runCli(['run', '--rm', '-v', `${volume}:/data`, IMAGE, 'sh', '-c', 'touch /data/d/x'], freshEnv());
+  t.is(again.code, 0, again.stderr);
 });

@@ -58,6 +58,11 @@ const GRANTS: [Grant, string, string][] = [
   [{ kind: 'user', user: '101:104', account: undefined }, '--user 101:104 (image profile: user)', 'user: "101:104"'],
   [{ kind: 'user', user: '105:108', account: 'mosquitto' }, '--user 105:108 (mosquitto)', 'user: "105:108" (mosquitto)'],
   [{ kind: 'cap-add', caps: ['CHOWN', 'SETUID'] }, '--cap-add CHOWN --cap-add SETUID', 'cap_add: [CHOWN, SETUID]'],
+  [
+    { kind: 'volume-owner', volume: 'data', target: '/srv/data', owner: '65534:65534', image: 'img:1' },
+    'give the volume data (at /srv/data) to 65534:65534 once: docker run --rm --user 0 --cap-add CHOWN -v data:/v --entrypoint chown img:1 -R 65534:65534 /v; or remove the volume and let sdocker run create it anew (a new volume is given to the run user)',
+    "give the volume data (at /srv/data) to 65534:65534 once: docker run --rm --user 0 --cap-add CHOWN -v data:/v --entrypoint chown img:1 -R 65534:65534 /v; or remove it and let sdocker compose up create it anew (a new volume in volumes: is given to the service's user)",
+  ],
   [{ kind: 'seccomp' }, 'a seccomp profile that allows the call (--security-opt seccomp=FILE)', 'security_opt: ["seccomp:FILE"] with a profile that allows the call'],
 ];
 

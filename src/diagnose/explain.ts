@@ -52,13 +52,18 @@ function findingFor(symptom: Symptom, info: ContainerInfo, files: SymptomFiles, 
     const name = accounts.find((a) => a.uid === entry.uid)?.name ?? `uid ${entry.uid}`;
     return found('user', `${path ?? ''} belongs to ${name}; the container runs as ${info.user || 'root'}`, { kind: 'user', user: `${entry.uid}:${entry.gid}`, account: undefined });
   }
+  // A path on a volume or a bind: its data must stay, so never a tmpfs over it (that would hide it).
+  const volume = path === undefined ? undefined : info.volumes.filter((v) => under(path, v.target)).sort((a, b) => b.target.length - a.target.length)[0];
+  if (symptom.kind === 'permission' && entry?.uid === 0 && volume !== undefined && !root(info.user)) {
+    return found('user', `${path ?? ''}: the volume ${volume.name} at ${volume.target} belongs to root; the container runs as ${info.user}`, { kind: 'volume-owner', volume: volume.name, target: volume.target, owner: info.user, image: info.imageId || info.image });
+  }
+  if (path !== undefined && (volume !== undefined || info.binds.some((target) => under(path, target)))) return [];
   if (symptom.kind === 'permission' && info.readOnly && entry?.uid === 0 && path !== undefined) {
     return found('tmpfs', `${path}: its folder belongs to root; the container runs as ${info.user || 'root'}`, { kind: 'tmpfs', path: tmpfsFolder(symptom, files) ?? dirname(path), owner, profileKey: false });
   }
   if (symptom.kind !== 'not-permitted' || symptom.operation === 'other' || symptom.operation === undefined) return [];
   const caps = OPERATION_CAPS[symptom.operation];
-  const root = info.user === '' || /^(0|root)(:|$)/.test(info.user);
-  if (!root) {
+  if (!root(info.user)) {
     const account = namedAccounts([line], accounts)[0];
     const grant: Grant = account === undefined ? { kind: 'switch-user', caps } : { kind: 'user', user: `${account.uid}:${account.gid}`, account: account.name };
     return found('user', `${symptom.operation} refused: the image expects to start as root and switch users, and a non-root user has no capabilities`, grant);
@@ -66,6 +71,14 @@ function findingFor(symptom: Symptom, info: ContainerInfo, files: SymptomFiles, 
   const held = new Set(info.capAdd.map((c) => c.replace(/^CAP_/, '')));
   if (caps.every((cap) => held.has(cap))) return found('seccomp', `${symptom.operation} refused although the container holds ${caps.join(', ')}`, { kind: 'seccomp' });
   return found('cap-drop', `${symptom.operation} needs ${caps.join(', ')}; the container has none (--cap-drop ALL)`, { kind: 'cap-add', caps });
+}
+
+function root(user: string): boolean {
+  return user === '' || /^(0|root)(:|$)/.test(user);
+}
+
+function under(path: string, folder: string): boolean {
+  return path === folder || path.startsWith(`${folder.replace(/\/$/, '')}/`);
 }
 
 function ownerIds(user: string): string {

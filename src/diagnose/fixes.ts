@@ -8,7 +8,8 @@ export type Grant =
   | { readonly kind: 'user'; readonly user: string; readonly account: string | undefined }
   | { readonly kind: 'switch-user'; readonly caps: readonly string[] }
   | { readonly kind: 'seccomp' }
-  | { readonly kind: 'cap-add'; readonly caps: readonly string[] };
+  | { readonly kind: 'cap-add'; readonly caps: readonly string[] }
+  | { readonly kind: 'volume-owner'; readonly volume: string; readonly target: string; readonly owner: string; readonly image: string };
 
 export type FixForm = 'run' | 'compose';
 
@@ -30,6 +31,8 @@ function runFix(grant: Grant): string {
       return 'a seccomp profile that allows the call (--security-opt seccomp=FILE)';
     case 'cap-add':
       return grant.caps.map((cap) => `--cap-add ${cap}`).join(' ');
+    case 'volume-owner':
+      return `${volumeOwner(grant)}; or remove the volume and let sdocker run create it anew (a new volume is given to the run user)`;
   }
 }
 
@@ -48,7 +51,14 @@ function composeFix(grant: Grant): string {
       return 'security_opt: ["seccomp:FILE"] with a profile that allows the call';
     case 'cap-add':
       return `cap_add: [${grant.caps.join(', ')}]`;
+    case 'volume-owner':
+      return `${volumeOwner(grant)}; or remove it and let sdocker compose up create it anew (a new volume in volumes: is given to the service's user)`;
   }
+}
+
+/** A volume's data stays: its owner is changed once, by plain docker (a tmpfs there would hide the data). */
+function volumeOwner(grant: { readonly volume: string; readonly target: string; readonly owner: string; readonly image: string }): string {
+  return `give the volume ${grant.volume} (at ${grant.target}) to ${grant.owner} once: docker run --rm --user 0 --cap-add CHOWN -v ${grant.volume}:/v --entrypoint chown ${grant.image} -R ${grant.owner} /v`;
 }
 
 function tmpfsValue(grant: { readonly path: string; readonly owner: string }): string {

@@ -43,6 +43,10 @@ export interface ContainerInfo {
   readonly started: boolean;
   /** Where volumes, binds and tmpfs mounts sit in it. */
   readonly mounts: readonly string[];
+  /** Its named (and anonymous) volumes: name and where each is mounted. */
+  readonly volumes: readonly { readonly name: string; readonly target: string }[];
+  /** Where host folders are bound in it. */
+  readonly binds: readonly string[];
   readonly workdir: string;
 }
 
@@ -58,7 +62,7 @@ export interface RawInspect {
   State: { Status?: string; Running: boolean; Restarting: boolean; ExitCode: number; OOMKilled: boolean; Error?: string; StartedAt?: string; FinishedAt?: string; Health?: { Status?: string } | null };
   Config: { User?: string; Image: string; Labels?: Record<string, string> | null; Tty?: boolean; WorkingDir?: string };
   HostConfig: { ReadonlyRootfs?: boolean; CapAdd?: string[] | null; AutoRemove?: boolean; Tmpfs?: Record<string, string> | null };
-  Mounts?: { Destination?: string }[] | null;
+  Mounts?: { Type?: string; Name?: string; Destination?: string }[] | null;
   NetworkSettings?: { Networks?: Record<string, { IPAddress?: string }> | null };
 }
 
@@ -245,5 +249,7 @@ export function containerInfo(raw: RawInspect): ContainerInfo {
     started: !/^0001-01-01/.test(raw.State.StartedAt ?? '0001-01-01'),
     mounts: [...(raw.Mounts ?? []).map((m) => m.Destination ?? ''), ...Object.keys(raw.HostConfig.Tmpfs ?? {})].filter((path) => path !== ''),
     workdir: raw.Config.WorkingDir || '/',
+    binds: (raw.Mounts ?? []).filter((m) => m.Type === 'bind').map((m) => m.Destination ?? '').filter((target) => target !== ''),
+    volumes: (raw.Mounts ?? []).filter((m) => m.Type === 'volume' && m.Name !== undefined && m.Destination !== undefined).map((m) => ({ name: m.Name as string, target: m.Destination as string })),
   };
 }
