@@ -20,6 +20,8 @@ const RELAYED: readonly NodeJS.Signals[] = ['SIGTERM', ...TERMINAL_SIGNALS];
 export interface RunOptions {
   /** Send the child's stdout to our stderr (a pull's progress must not pollute `run`'s output). */
   readonly stdoutToStderr?: boolean;
+  /** Drop the child's stdout (docker create's id, where docker run prints none). */
+  readonly quiet?: boolean;
   readonly env?: NodeJS.ProcessEnv;
   /** Also hand each piece of the child's stderr here (it still goes to ours): docker's error words decide an exit code. */
   readonly onStderr?: (chunk: Buffer) => void;
@@ -30,7 +32,7 @@ export function runInherit(file: string, args: readonly string[], options: RunOp
   return new Promise((resolvePromise, rejectPromise) => {
     const tee = options.onStderr;
     const child = spawn(file, args, {
-      stdio: ['inherit', options.stdoutToStderr === true ? 2 : 'inherit', tee === undefined ? 'inherit' : 'pipe'],
+      stdio: ['inherit', options.quiet === true ? 'ignore' : options.stdoutToStderr === true ? 2 : 'inherit', tee === undefined ? 'inherit' : 'pipe'],
       env: options.env ?? process.env,
     });
     child.stderr?.on('data', (chunk: Buffer) => {

@@ -5,6 +5,9 @@
 // -i) and ends with the container's exit code; --rm stays the engine's (AutoRemove), so a
 // killed sdocker leaves nothing behind that docker run would not have. `docker create` alone
 // (sdocker create) gets its volumes owned right after it.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { parseInvocation, type ContainerInvocation } from '../docker/invocation.js';
 import type { Item } from '../docker/parse.js';
 import type { Deps } from '../planner/deps.js';
@@ -24,7 +27,7 @@ const RUN_ONLY: ReadonlySet<string> = new Set(['detach', 'detach-keys', 'sig-pro
  */
 export async function runOwningVolumes(argv: readonly string[], toOwn: VolumesToOwn, deps: Deps, on: JudgedDocker): Promise<number> {
   const inv = parseInvocation(argv);
-  const judged = (rest: readonly string[], options: { onStderr?: (chunk: Buffer) => void } = {}): Promise<number> => {
+  const judged = (rest: readonly string[], options: { onStderr?: (chunk: Buffer) => void; quiet?: boolean } = {}): Promise<number> => {
     const { words, env } = on(rest);
     return deps.run(deps.docker, words, { ...options, env });
   };
@@ -32,13 +35,13 @@ export async function runOwningVolumes(argv: readonly string[], toOwn: VolumesTo
   const globals = inv.globals.flatMap((item) => item.words);
   const containers = new Containers(deps.docker, globals);
   const since = Date.now();
-  const { capture } = await import('../common/exec.js');
-  const create = on(createArgv(inv));
-  const created = await capture(deps.docker, create.words, undefined, undefined, create.env);
-  if (created.stderr !== '') deps.stderr(`${created.stderr}\n`);
-  const id = created.stdout.trim().split('\n').at(-1) ?? '';
+  // The id from docker's own --cidfile (the user's, the settle watch's, or one of ours): create's stdout is docker create's, shown for `create` only.
+  const cid = cidFileOf(inv, deps.cwd);
+  const createdCode = await judged(createArgv(inv, cid.words), { quiet: inv.sub === 'run' });
+  const id = cid.read();
+  cid.done();
   // docker run says 125 for what fails before the container runs (docker create says 1).
-  if (created.exitCode !== 0 || !/^[0-9a-f]{64}$/.test(id)) return created.exitCode === 0 ? EXIT_REFUSED : inv.sub === 'run' ? EXIT_REFUSED : created.exitCode;
+  if (createdCode !== 0 || id === undefined) return createdCode === 0 ? EXIT_REFUSED : inv.sub === 'run' ? EXIT_REFUSED : createdCode;
   const items = inv.flags.items;
   const isOn = (long: string): boolean => items.some((item) => item.opts.some((opt) => opt.spec.long === long && opt.value !== 'false'));
   // Ctrl-C before the start: the stand-in goes, and a --rm container, which the engine removes only after it ran.
@@ -51,26 +54,35 @@ export async function runOwningVolumes(argv: readonly string[], toOwn: VolumesTo
   } finally {
     stopListening();
   }
-  if (inv.sub === 'create') {
-    deps.stdout(`${id}\n`);
-    return 0;
-  }
+  if (inv.sub === 'create') return 0;
   const keys = items.flatMap((item) => item.opts).filter((opt) => opt.spec.long === 'detach-keys').at(-1)?.value;
   let said = '';
   const keep = (chunk: Buffer): void => void (said = `${said}${chunk.toString('utf8')}`.slice(-2048));
-  const code = isOn('detach') ? await startDetached(deps, on, id, keep) : await judged(['start', '--attach', ...(isOn('interactive') ? ['--interactive'] : []), ...(keys === undefined ? [] : ['--detach-keys', keys]), id], { onStderr: keep });
+  const code = isOn('detach') ? await startDetached(deps, judged, id, keep) : await judged(['start', '--attach', ...(isOn('interactive') ? ['--interactive'] : []), ...(keys === undefined ? [] : ['--detach-keys', keys]), id], { onStderr: keep });
   return code === 0 ? 0 : startFailure(containers, id, code, isOn('rm'), said);
 }
 
 /** -d: docker run prints the id once; `docker start` would echo it again. */
-async function startDetached(deps: Deps, on: JudgedDocker, id: string, keep: (chunk: Buffer) => void): Promise<number> {
-  const { capture } = await import('../common/exec.js');
-  const start = on(['start', id]);
-  const started = await capture(deps.docker, start.words, undefined, undefined, start.env);
-  if (started.stderr !== '') deps.stderr(`${started.stderr}\n`);
-  keep(Buffer.from(started.stderr));
-  if (started.exitCode === 0) deps.stdout(`${id}\n`);
-  return started.exitCode;
+async function startDetached(deps: Deps, judged: (rest: readonly string[], options: { onStderr?: (chunk: Buffer) => void; quiet?: boolean }) => Promise<number>, id: string, keep: (chunk: Buffer) => void): Promise<number> {
+  const code = await judged(['start', id], { quiet: true, onStderr: keep });
+  if (code === 0) deps.stdout(`${id}\n`);
+  return code;
+}
+
+/** Where docker writes the new container's id: the --cidfile the argv has, else one in a private folder. */
+function cidFileOf(inv: ContainerInvocation, cwd: string): { words: string[]; read: () => string | undefined; done: () => void } {
+  const given = inv.flags.items.flatMap((item) => item.opts).filter((opt) => opt.spec.long === 'cidfile').at(-1)?.value;
+  const own = given === undefined ? mkdtempSync(join(tmpdir(), 'sdocker-cid-')) : undefined;
+  const path = own === undefined ? resolve(cwd, given as string) : join(own, 'cid');
+  const read = (): string | undefined => {
+    try {
+      const text = readFileSync(path, 'utf8').trim();
+      return /^[0-9a-f]{64}$/.test(text) ? text : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  return { words: own === undefined ? [] : ['--cidfile', path], read, done: () => own !== undefined && rmSync(own, { recursive: true, force: true }) };
 }
 
 /**
@@ -90,9 +102,9 @@ async function startFailure(containers: Containers, id: string, code: number, rm
   return /permission denied|is a directory/i.test(refusal ?? '') ? 126 : EXIT_REFUSED;
 }
 
-function createArgv(inv: ContainerInvocation): string[] {
+function createArgv(inv: ContainerInvocation, extra: readonly string[]): string[] {
   const words = inv.flags.items.flatMap(createWords);
-  return ['create', ...words, ...(inv.flags.dashdash ? ['--'] : []), inv.image, ...inv.args];
+  return ['create', ...words, ...extra, ...(inv.flags.dashdash ? ['--'] : []), inv.image, ...inv.args];
 }
 
 /** An item's words for create: as written, or without the run-only flags of a cluster (`-itd` -> `--interactive --tty`). */
