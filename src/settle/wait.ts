@@ -25,7 +25,7 @@ export interface SettleRequest {
   readonly gone?: (ref: string) => Verdict;
   /** True once the wait should end at once (Ctrl-C: compose stops the containers, which then have not failed). */
   readonly stop?: () => boolean;
-  /** True once the wait should end after one more look (compose in the foreground ended: what exited is still judged). */
+  /** True once the wait should end soon (compose in the foreground ended): what is open is looked at for ENDING_MS more. */
   readonly ending?: () => boolean;
   /** Told of each failure as soon as it is seen (compose in the foreground says it at once). */
   readonly onFailed?: (watched: Watched) => Promise<void>;
@@ -33,6 +33,8 @@ export interface SettleRequest {
 
 /** A container not yet started when first seen (compose waiting on a dependency) gets this long past the window. */
 const GRACE_MS = 5000;
+/** How long the containers are still looked at once compose in the foreground has ended. */
+const ENDING_MS = 3000;
 
 export async function settle(request: SettleRequest): Promise<Watched[]> {
   const { inspector, windowMs, since } = request;
@@ -42,8 +44,11 @@ export async function settle(request: SettleRequest): Promise<Watched[]> {
   // Each container gets the window from when it is first seen: compose may build or pull for
   // minutes before it creates the next one. With none seen yet, only `stop` ends the wait.
   let deadline = Number.POSITIVE_INFINITY;
+  // compose ends as the container's output ends, before the engine has recorded its exit.
+  let endBy = Number.POSITIVE_INFINITY;
+  const wake = (): boolean => request.stop?.() === true || (request.ending?.() === true && !Number.isFinite(endBy));
   for (;;) {
-    const lastLook = request.ending?.() === true;
+    if (request.ending?.() === true && !Number.isFinite(endBy)) endBy = Date.now() + ENDING_MS;
     const refs = await request.refs();
     if (refs.some((ref) => !firsts.has(ref) && !decided.has(ref))) deadline = Math.max(Number.isFinite(deadline) ? deadline : 0, Date.now() + windowMs + GRACE_MS);
     await Promise.all(refs.filter((ref) => !decided.has(ref)).map(async (ref) => {
@@ -57,10 +62,10 @@ export async function settle(request: SettleRequest): Promise<Watched[]> {
     }));
     const open = refs.filter((ref) => !decided.has(ref));
     const now = Date.now();
-    if ((open.length === 0 && refs.length > 0) || now >= deadline || lastLook || request.stop?.() === true) {
+    if ((open.length === 0 && refs.length > 0) || now >= deadline || now >= endBy || request.stop?.() === true) {
       return [...decided.values(), ...open.map((id) => ({ id, raw: last.get(id), gone: false, verdict: { kind: 'waiting' } as const }))];
     }
-    await pause(Math.min(inspector.pollMs, Math.max(0, nextDecision(open, last, windowMs, now) - now)), () => request.stop?.() === true || request.ending?.() === true);
+    await pause(Math.min(inspector.pollMs, Math.max(0, nextDecision(open, last, windowMs, now) - now)), wake);
   }
 }
 
