@@ -69,10 +69,10 @@ export interface Captured {
   readonly stderr: string;
 }
 
-/** Run a command and capture its output (no shell; never throws for a non-zero exit); `cwd`: its working directory; `env`: its whole environment. */
-export async function capture(file: string, args: readonly string[], input?: string | Uint8Array, cwd?: string, env?: NodeJS.ProcessEnv): Promise<Captured> {
+/** Run a command and capture its output (no shell; never throws for a non-zero exit); `cwd`: its working directory. */
+export async function capture(file: string, args: readonly string[], input?: string | Uint8Array, cwd?: string): Promise<Captured> {
   const { execa } = await import('execa');
-  const result = await execa(file, args, { reject: false, stripFinalNewline: true, ...(input === undefined ? {} : { input }), ...(cwd === undefined ? {} : { cwd }), ...(env === undefined ? {} : { env, extendEnv: false }) });
+  const result = await execa(file, args, { reject: false, stripFinalNewline: true, ...(input === undefined ? {} : { input }), ...(cwd === undefined ? {} : { cwd }) });
   if (result.failed && result.exitCode === undefined) {
     throw new SdockerError(`sdocker: could not run '${file}': ${result.shortMessage}`, 127);
   }
