@@ -124,10 +124,12 @@ test('docker global flags before an own command: compose gets them, --help=false
 test('v2 plugin: docker\'s global flags stay before compose, the model is hardened, the run comes last', (t) => {
   const run = runCompose(['--context', 'x', 'compose', '-p', 'proj', 'up', '-d'], { plugin: true });
   t.is(run.code, 0, run.stderr);
+  // Then the settle window lists what `up -d` started, on the engine --context chose.
   t.deepEqual(run.calls.slice(0, 2).map((c) => c.argv.slice(0, 3)), [['--context', 'x', 'compose'], ['--context', 'x', 'compose']]);
+  t.deepEqual(run.calls.at(-1)?.argv.slice(0, 3), ['--context', 'x', 'ps']);
   t.deepEqual(run.calls[1]?.argv.slice(3), ['-f', `${run.dir}/compose.yaml`, '-p', 'proj', 'config']);
   // The run itself talks to sdocker's judging socket, which forwards to the engine --context chose.
-  t.deepEqual(lastCall(run), ['-H', 'unix://JUDGE', 'compose', '-f', 'HARDENED', '--project-directory', run.dir, '-p', 'proj', 'up', '-d']);
+  t.deepEqual(lastCall(run), ['-H', 'unix://JUDGE', 'compose', '-f', 'HARDENED', '-f', 'LABELS', '--project-directory', run.dir, '-p', 'proj', 'up', '-d']);
 });
 
 test('v1: -H and --context become its own flags, --config its DOCKER_CONFIG', (t) => {
@@ -135,7 +137,7 @@ test('v1: -H and --context become its own flags, --config its DOCKER_CONFIG', (t
   t.is(run.code, 0, run.stderr);
   t.deepEqual(run.calls.map((c) => c.role), ['docker', 'docker-compose', 'docker-compose', 'docker-compose']);
   t.deepEqual(run.calls[2]?.argv.slice(0, 2), ['-H', 'unix:///x.sock'], 'the model is read from the engine the user named');
-  t.deepEqual(lastCall(run), ['-H', 'unix://JUDGE', '-f', 'HARDENED', '--project-directory', run.dir, 'up', '-d']);
+  t.deepEqual(lastCall(run), ['-H', 'unix://JUDGE', '-f', 'HARDENED', '-f', 'LABELS', '--project-directory', run.dir, 'up', '-d']);
   t.is(run.calls.at(-1)?.config, '/cfg');
 });
 
@@ -146,7 +148,7 @@ test('a refused one-off runs nothing; the same run without the danger runs on th
   t.deepEqual(refused.calls.map((c) => c.argv), [['compose', 'version'], ['version', '--short']], 'only asked which compose');
   const benign = runCompose(['compose', 'run', '--rm', '-p', '8080:80', 'svc', 'id', '-u']);
   t.is(benign.code, 0, benign.stderr);
-  t.deepEqual(lastCall(benign), ['-H', 'unix://JUDGE', '-f', 'HARDENED', '--project-directory', benign.dir, 'run', '--rm', '-p', '127.0.0.1:8080:80', 'svc', 'id', '-u']);
+  t.deepEqual(lastCall(benign), ['-H', 'unix://JUDGE', '-f', 'HARDENED', '-f', 'LABELS', '--project-directory', benign.dir, 'run', '--rm', '-p', '127.0.0.1:8080:80', 'svc', 'id', '-u']);
 });
 
 test('exec --privileged is refused; a plain exec and a known subcommand pass as written; an unknown one is refused', (t) => {

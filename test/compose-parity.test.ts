@@ -71,7 +71,7 @@ test('sdocker compose: refused, the hint names the real file; sdocker trust as p
   const allowed = runCompose(['compose', '--sd-allow', 'host-pid', '-p', 'x', 'up', '-d'], { plugin: true, dir: refused.dir });
   t.is(allowed.code, 0, allowed.stderr);
   t.regex(allowed.stderr, /allowed: pid: host/);
-  t.deepEqual(lastCall(allowed), ['-H', 'unix://JUDGE', 'compose', '-f', 'HARDENED', '--project-directory', refused.dir, '-p', 'x', 'up', '-d'], '--sd-allow is not given to compose');
+  t.deepEqual(lastCall(allowed), ['-H', 'unix://JUDGE', 'compose', '-f', 'HARDENED', '-f', 'LABELS', '--project-directory', refused.dir, '-p', 'x', 'up', '-d'], '--sd-allow is not given to compose');
   t.is(runCompose(['trust', './compose.yaml'], { dir: refused.dir }).code, 0);
   const trusted = runCompose(['compose', 'up', '-d'], { plugin: true, dir: refused.dir });
   t.is(trusted.code, 0, trusted.stderr);
@@ -90,7 +90,7 @@ test('sdocker compose: --sd-allow after the subcommand or naming no rule is a us
   t.regex(oneOff.stderr, /, or sdocker compose --sd-allow dangerous-cap:SYS_ADMIN \.\.\.$/m);
   const lifted = runCompose(['compose', '--sd-allow', 'dangerous-cap:SYS_ADMIN', 'run', '--cap-add', 'SYS_ADMIN', 'svc'], { plugin: true, dir: oneOff.dir });
   t.is(lifted.code, 0, lifted.stderr);
-  t.deepEqual(lastCall(lifted).slice(7), ['run', '--cap-add', 'SYS_ADMIN', 'svc']);
+  t.deepEqual(lastCall(lifted).slice(9), ['run', '--cap-add', 'SYS_ADMIN', 'svc']);
 });
 
 test('sdocker compose warns about an untrusted .sdocker.yml once, as run and harden do', (t) => {
@@ -120,7 +120,9 @@ test('v2 shapes: watch and up --scale run on the hardened model with their own w
   for (const words of [['watch', '--no-up'], ['up', '-d', '--scale', 's=2'], ['scale', 's=2']]) {
     const run = runCompose(['compose', ...words], { plugin: true });
     t.is(run.code, 0, run.stderr);
-    t.deepEqual(lastCall(run), ['-H', 'unix://JUDGE', 'compose', '-f', 'HARDENED', '--project-directory', run.dir, ...words]);
+    // What makes containers carries the label naming the user's files (a second -f).
+    const labels = words[0] === 'watch' ? [] : ['-f', 'LABELS'];
+    t.deepEqual(lastCall(run), ['-H', 'unix://JUDGE', 'compose', '-f', 'HARDENED', ...labels, '--project-directory', run.dir, ...words]);
   }
 });
 

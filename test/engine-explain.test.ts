@@ -10,7 +10,8 @@ const { named } = engineSuite(test);
 
 test('explain names the rule, the path from the log and the fix, for a container started with -d', async (t) => {
   const name = named('sdtest-explain');
-  const run = await runCli(['run', '-d', '--name', name, 'localhost/sdlearn/nginx:1'], env);
+  // The settle window off: this is explain's test (engine-settle.test.ts has the window's).
+  const run = await runCli(['run', '-d', '--name', name, 'localhost/sdlearn/nginx:1'], { ...env, SDOCKER_SETTLE: '0' });
   t.is(run.code, 0, run.stderr);
   await eventually('nginx fails once', async () => {
     const state = docker('inspect', '--format', '{{.RestartCount}} {{.State.Status}}', name);
@@ -29,7 +30,7 @@ test('explain names the rule, the path from the log and the fix, for a container
 
 test('explain: a permission failure names the owner and the user to run as', async (t) => {
   const name = named('sdtest-explain-redis');
-  const run = await runCli(['run', '-d', '--restart', 'no', '--name', name, 'localhost/sdlearn/redis:1'], env);
+  const run = await runCli(['run', '-d', '--restart', 'no', '--name', name, 'localhost/sdlearn/redis:1'], { ...env, SDOCKER_SETTLE: '0' });
   t.is(run.code, 0, run.stderr);
   await eventually('redis exits', async () => {
     if (docker('inspect', '--format', '{{.State.Status}}', name) !== 'exited') throw new Error('still running');

@@ -60,7 +60,7 @@ test('a mistyped --sd-* option names the nearest, exit 125, nothing reaches dock
   t.is(typo.stderr, 'sdocker: unknown option --sd-dryrun; did you mean --sd-dry-run?\n');
   t.is(typo.stdout, '', 'the stand-in docker was not run');
   const far = await runCli(['exec', '--sd-zzz', 'box', 'ls'], FAKE);
-  t.is(far.stderr, "sdocker: unknown option --sd-zzz; sdocker's own are --sd-dry-run, --sd-allow, --sd-profile\n");
+  t.is(far.stderr, "sdocker: unknown option --sd-zzz; sdocker's own are --sd-dry-run, --sd-allow, --sd-profile, --sd-settle\n");
   const right = await runCli(['run', '--sd-dry-run', 'img'], FAKE);
   t.is(right.code, 0, right.stderr);
   const docker = await runCli(['run', '--priviliged', 'img'], FAKE);

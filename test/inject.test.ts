@@ -260,14 +260,14 @@ test("the user's own --tmpfs is kept when the user set its owner, or sdocker did
   t.is(valuesOf(caps, '--tmpfs')[0], '/www');
 });
 
-test('a new named volume under the injected user: a notice saying how to make it writable', async (t) => {
+test('a new named volume under the injected user: a notice saying sdocker gives its root to that user', async (t) => {
   const args = ['run', '--sd-dry-run', '-v', 'data:/data', '-v', 'old:/old', '-v', '/host:/bind', '-v', 'ro:/ro:ro', '--mount', 'type=volume,src=cache,dst=/cache', 'alpine'];
   const result = await runMain(args, { volumes: { old: { driver: 'local', options: {} } } });
   t.deepEqual(result.engine.asked.filter((a) => a.startsWith('volume ')).sort(), ['volume cache', 'volume data', 'volume old', 'volume ro']);
   const notes = result.stdout.split('\n').filter((line) => line.includes('the new volume'));
   t.deepEqual(notes.map((line) => /volume '(\w+)'/.exec(line)?.[1]), ['data', 'cache']);
   t.true(notes[0]?.endsWith(
-    "sdocker: the new volume 'data' at /data is created with the owner of the image's /data (root if the image has none); if root owns it, user 65534:65534 cannot write there: run with --user set to its owner, or prepare the volume once: docker run --rm -v data:/data --user 0 --entrypoint chown alpine 65534:65534 /data",
+    "sdocker: the new volume 'data' at /data: sdocker gives the volume's root folder to user 65534:65534 between the container's create and its start (docker leaves it to the owner of the image's /data, root if the image has none)",
   ), notes[0]);
   const mine = await runMain(['run', '--sd-dry-run', '--user', '1000', '-v', 'data:/data', 'alpine']);
   t.notRegex(mine.stdout, /the new volume/);

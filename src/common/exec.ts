@@ -20,15 +20,24 @@ const RELAYED: readonly NodeJS.Signals[] = ['SIGTERM', ...TERMINAL_SIGNALS];
 export interface RunOptions {
   /** Send the child's stdout to our stderr (a pull's progress must not pollute `run`'s output). */
   readonly stdoutToStderr?: boolean;
+  /** Drop the child's stdout (docker create's id, where docker run prints none). */
+  readonly quiet?: boolean;
   readonly env?: NodeJS.ProcessEnv;
+  /** Also hand each piece of the child's stderr here (it still goes to ours): docker's error words decide an exit code. */
+  readonly onStderr?: (chunk: Buffer) => void;
 }
 
 /** Run a command with our stdio; resolves to its exit code, 128 + signal number when it was killed. */
 export function runInherit(file: string, args: readonly string[], options: RunOptions = {}): Promise<number> {
   return new Promise((resolvePromise, rejectPromise) => {
+    const tee = options.onStderr;
     const child = spawn(file, args, {
-      stdio: ['inherit', options.stdoutToStderr === true ? 2 : 'inherit', 'inherit'],
+      stdio: ['inherit', options.quiet === true ? 'ignore' : options.stdoutToStderr === true ? 2 : 'inherit', tee === undefined ? 'inherit' : 'pipe'],
       env: options.env ?? process.env,
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      process.stderr.write(chunk);
+      tee?.(chunk);
     });
     // isatty, not process.stdin.isTTY: the process.stdin getter builds a stream we never use.
     const fromTerminal = [0, 1, 2].some((fd) => isatty(fd));
@@ -61,7 +70,7 @@ export interface Captured {
 }
 
 /** Run a command and capture its output (no shell; never throws for a non-zero exit); `cwd`: its working directory. */
-export async function capture(file: string, args: readonly string[], input?: string, cwd?: string): Promise<Captured> {
+export async function capture(file: string, args: readonly string[], input?: string | Uint8Array, cwd?: string): Promise<Captured> {
   const { execa } = await import('execa');
   const result = await execa(file, args, { reject: false, stripFinalNewline: true, ...(input === undefined ? {} : { input }), ...(cwd === undefined ? {} : { cwd }) });
   if (result.failed && result.exitCode === undefined) {

@@ -1,6 +1,9 @@
 // Shell functions that send only the hardened subcommands (run, create, exec, compose, stack)
 // through sdocker: every other docker command runs docker directly, so `docker ps` costs nothing
 // extra. `stack` goes whole: sdocker hardens `stack deploy`/`up` and passes the rest to docker.
+// `docker-compose` (compose v1, the one Debian ships) goes whole to `sdocker compose`, told to run
+// docker-compose itself (SDOCKER_COMPOSE) even where the plugin is installed: its subcommand
+// comes after its own options and files, so the shell cannot pick out the hardened ones.
 export const SHELLS = ['bash', 'zsh', 'fish'] as const;
 export type Shell = (typeof SHELLS)[number];
 
@@ -17,6 +20,9 @@ docker() {
       esac ;;
     *) command docker "$@" ;;
   esac
+}
+docker-compose() {
+  SDOCKER_COMPOSE=docker-compose command sdocker compose "$@"
 }
 `;
 
@@ -36,6 +42,9 @@ function docker --wraps docker --description 'docker, hardened by sdocker'
         case '*'
             command docker $argv
     end
+end
+function docker-compose --wraps docker-compose --description 'docker-compose, hardened by sdocker'
+    SDOCKER_COMPOSE=docker-compose command sdocker compose $argv
 end
 `;
 

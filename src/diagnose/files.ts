@@ -8,7 +8,7 @@ import type { Symptom } from './symptoms.js';
 /** Path -> its first tar entries (the path itself, then what a folder holds); undefined: missing. */
 export type SymptomFiles = ReadonlyMap<string, TarEntry[] | undefined>;
 
-export async function readSymptomFiles(containers: Containers, ref: string, symptoms: readonly Symptom[]): Promise<SymptomFiles> {
+export async function readSymptomFiles(containers: Pick<Containers, 'files'>, ref: string, symptoms: readonly Symptom[]): Promise<SymptomFiles> {
   const paths = new Set(symptoms.flatMap((s) => (s.path === undefined ? [] : [s.path, dirname(s.path)])));
   const files = new Map<string, TarEntry[] | undefined>();
   await Promise.all([...paths].map(async (path) => files.set(path, await containers.files(ref, path, 16 * 1024))));

@@ -168,6 +168,7 @@ export const SDOCKER_FLAGS: readonly FlagRow[] = [
   ['sd-dry-run', '', 'bool'],
   ['sd-allow', '', 'list'],
   ['sd-profile', '', 'value'],
+  ['sd-settle', '', 'value'],
 ];
 
 // `sdocker learn`'s own options, read among docker run's flags (before the image).

@@ -15,7 +15,8 @@ export class SocketEngine implements Engine {
   async inspectImage(ref: string): Promise<ImageFacts | undefined> {
     const reply = await this.call('GET', `/images/${encodeURIComponent(ref)}/json`);
     if (reply.status === 404) return undefined;
-    return imageFacts(this.json<{ Config?: Parameters<typeof imageFacts>[0] }>(reply).Config);
+    const body = this.json<{ Id?: string; Config?: Parameters<typeof imageFacts>[0] }>(reply);
+    return imageFacts(body.Config, body.Id);
   }
 
   async info(): Promise<EngineInfo> {

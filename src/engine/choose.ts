@@ -17,3 +17,8 @@ export function chooseEngine(globals: readonly Item[], env: NodeJS.ProcessEnv, d
   // Remote, or a setting docker rejects (its own error message then comes from the first question).
   return new CliEngine(docker, globals.flatMap((item) => item.words), endpoint.kind === 'socket' ? endpoint.path : undefined);
 }
+
+/** One of sdocker's own engine clients (not a stand-in the argument-building tests pass): what runs on it can be watched and prepared. */
+export function isEngineClient(engine: Engine): engine is SocketEngine | CliEngine {
+  return engine instanceof SocketEngine || engine instanceof CliEngine;
+}

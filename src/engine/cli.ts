@@ -18,12 +18,13 @@ export class CliEngine implements Engine {
   }
 
   async inspectImage(ref: string): Promise<ImageFacts | undefined> {
-    const result = await this.docker_('image', 'inspect', '--format', '{{json .Config}}', ref);
+    const result = await this.docker_('image', 'inspect', '--format', '{"Id":{{json .Id}},"Config":{{json .Config}}}', ref);
     if (result.exitCode !== 0) {
       if (/no such image/i.test(result.stderr)) return undefined;
       throw this.failure(result.stderr);
     }
-    return imageFacts(JSON.parse(result.stdout) as Parameters<typeof imageFacts>[0]);
+    const body = JSON.parse(result.stdout) as { Id?: string; Config?: Parameters<typeof imageFacts>[0] };
+    return imageFacts(body.Config, body.Id);
   }
 
   async info(): Promise<EngineInfo> {

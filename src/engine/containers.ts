@@ -37,23 +37,37 @@ export interface ContainerInfo {
   readonly ips: readonly string[];
   /** What it runs: Path and Args. */
   readonly command: readonly string[];
+  /** Its labels (compose's name its service, project and files). */
+  readonly labels: Readonly<Record<string, string>>;
+  /** Its process ever started (StartedAt is not Go's zero time). */
+  readonly started: boolean;
   /** Where volumes, binds and tmpfs mounts sit in it. */
   readonly mounts: readonly string[];
+  /** Its named (and anonymous) volumes: name and where each is mounted. */
+  readonly volumes: readonly { readonly name: string; readonly target: string }[];
+  /** Where host folders are bound in it. */
+  readonly binds: readonly string[];
   readonly workdir: string;
 }
 
-interface RawInspect {
+/** `docker inspect` of a container (the engine's /containers/ID/json), as far as sdocker reads it. */
+export interface RawInspect {
   Name: string;
+  Id?: string;
   Image?: string;
+  Created?: string;
   Path?: string;
   Args?: string[] | null;
   RestartCount?: number;
-  State: { Running: boolean; Restarting: boolean; ExitCode: number; OOMKilled: boolean };
-  Config: { User?: string; Image: string; WorkingDir?: string };
-  HostConfig: { ReadonlyRootfs?: boolean; CapAdd?: string[] | null; Tmpfs?: Record<string, string> | null };
-  Mounts?: { Destination?: string }[] | null;
+  State: { Status?: string; Running: boolean; Restarting: boolean; ExitCode: number; OOMKilled: boolean; Error?: string; StartedAt?: string; FinishedAt?: string; Health?: { Status?: string } | null };
+  Config: { User?: string; Image: string; Labels?: Record<string, string> | null; Tty?: boolean; WorkingDir?: string };
+  HostConfig: { ReadonlyRootfs?: boolean; CapAdd?: string[] | null; AutoRemove?: boolean; Tmpfs?: Record<string, string> | null };
+  Mounts?: { Type?: string; Name?: string; Destination?: string }[] | null;
   NetworkSettings?: { Networks?: Record<string, { IPAddress?: string }> | null };
 }
+
+/** The label of a stand-in: a container sdocker creates from an image, never starts, and removes at once. */
+export const STANDIN_LABEL = 'io.sdocker.standin';
 
 export class Containers {
   constructor(
@@ -72,7 +86,7 @@ export class Containers {
     const result = await this.call('container', 'inspect', ref);
     if (result.exitCode !== 0) return undefined;
     const raw = (JSON.parse(result.stdout) as RawInspect[])[0];
-    return raw === undefined ? undefined : toInfo(raw);
+    return raw === undefined ? undefined : containerInfo(raw);
   }
 
   /** The container's output lines, stdout and stderr, at most the last `tail`. */
@@ -123,6 +137,28 @@ export class Containers {
     const result = await this.call('top', ref, '-eo', 'pid,uid');
     if (result.exitCode !== 0) return [];
     return result.stdout.split('\n').slice(1).map((line) => Number(line.trim().split(/\s+/)[1])).filter((uid) => Number.isInteger(uid));
+  }
+
+  /**
+   * A stand-in for `image` (its files, and the `mounts` given as -v words): created, never
+   * started (its entrypoint is never run), with no network, labelled with what it stands in for
+   * (`of`: a container's name); undefined when docker refused.
+   */
+  async createStandIn(image: string, mounts: readonly string[] = [], of = 'true'): Promise<string | undefined> {
+    const args = ['create', '--label', `${STANDIN_LABEL}=${of}`, '--network', 'none', '--entrypoint', '/sdocker-stand-in', ...mounts.flatMap((m) => ['-v', m]), image];
+    return (await this.runDetached(args)).id;
+  }
+
+  /** Extract a tar into the container's folder `dir` (`docker cp -`; a created, never started container too). */
+  async putArchive(ref: string, dir: string, tar: Uint8Array): Promise<string | undefined> {
+    const result = await capture(this.docker, [...this.globals, 'cp', '-', `${ref}:${dir}`], tar);
+    return result.exitCode === 0 ? undefined : lastLine(result.stderr);
+  }
+
+  /** When the engine created the volume (ms since the epoch), undefined when there is none. */
+  async volumeCreated(name: string): Promise<number | undefined> {
+    const result = await this.call('volume', 'inspect', '--format', '{{.CreatedAt}}', name);
+    return result.exitCode === 0 ? Date.parse(result.stdout.trim()) : undefined;
   }
 
   /** What the container changed in its image's file system (volumes and tmpfs mounts are not listed). */
@@ -193,7 +229,7 @@ function lastLine(text: string): string {
   return text.trim().split('\n').at(-1) ?? '';
 }
 
-function toInfo(raw: RawInspect): ContainerInfo {
+export function containerInfo(raw: RawInspect): ContainerInfo {
   const networks = raw.NetworkSettings?.Networks ?? {};
   return {
     name: raw.Name.replace(/^\//, ''),
@@ -209,7 +245,11 @@ function toInfo(raw: RawInspect): ContainerInfo {
     capAdd: raw.HostConfig.CapAdd ?? [],
     ips: Object.values(networks).map((n) => n.IPAddress ?? '').filter((ip) => ip !== ''),
     command: [raw.Path ?? '', ...(raw.Args ?? [])].filter((word) => word !== ''),
+    labels: raw.Config.Labels ?? {},
+    started: !/^0001-01-01/.test(raw.State.StartedAt ?? '0001-01-01'),
     mounts: [...(raw.Mounts ?? []).map((m) => m.Destination ?? ''), ...Object.keys(raw.HostConfig.Tmpfs ?? {})].filter((path) => path !== ''),
     workdir: raw.Config.WorkingDir || '/',
+    binds: (raw.Mounts ?? []).filter((m) => m.Type === 'bind').map((m) => m.Destination ?? '').filter((target) => target !== ''),
+    volumes: (raw.Mounts ?? []).filter((m) => m.Type === 'volume' && m.Name !== undefined && m.Destination !== undefined).map((m) => ({ name: m.Name as string, target: m.Destination as string })),
   };
 }

@@ -81,8 +81,8 @@ export function alreadyConnected(message: string): boolean {
   return /already exists in network/i.test(message);
 }
 
-export function imageFacts(config: { User?: string; ExposedPorts?: Record<string, unknown> | null } | null | undefined): ImageFacts {
-  return { user: config?.User ?? '', exposedPorts: Object.keys(config?.ExposedPorts ?? {}) };
+export function imageFacts(config: { User?: string; ExposedPorts?: Record<string, unknown> | null } | null | undefined, id?: string): ImageFacts {
+  return { user: config?.User ?? '', exposedPorts: Object.keys(config?.ExposedPorts ?? {}), ...(id ? { id } : {}) };
 }
 
 /** The parts of a container's inspect that `--volumes-from` and `container:` namespaces pass on. */

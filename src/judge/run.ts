@@ -39,17 +39,30 @@ const ENDPOINT_FLAGS = new Set(['host', 'context', 'tls', 'tlscacert', 'tlscert'
 /** What the environment says about the engine: the judging socket's -H decides instead. */
 const ENDPOINT_ENV = ['DOCKER_HOST', 'DOCKER_CONTEXT', 'DOCKER_TLS', 'DOCKER_TLS_VERIFY', 'DOCKER_CERT_PATH'];
 
+/** docker's words (after the globals) and environment that reach the judging socket. */
+export type JudgedDocker = (rest: readonly string[]) => { words: string[]; env: NodeJS.ProcessEnv };
+
 /** Run docker with `argv` (which starts with the globals' words), every container it makes judged first. */
 export async function runJudged(argv: readonly string[], judging: Judging): Promise<JudgedRun> {
+  const globalWords = judging.globals.reduce((n, item) => n + item.words.length, 0);
+  return withJudge(judging, (on) => {
+    const { words, env } = on(argv.slice(globalWords));
+    return judging.deps.run(judging.deps.docker, words, { env });
+  });
+}
+
+/**
+ * `use` runs docker (once or in steps, as volumes/run.ts does: create, then start) through one
+ * judging socket; its exit code, or 125 after a refusal, and what the judge let through.
+ */
+export async function withJudge(judging: Judging, use: (on: JudgedDocker) => Promise<number>): Promise<JudgedRun> {
   const { deps } = judging;
   const dial = dialFor(judging);
   const setting = settingOf(judging);
   const judge = new ContainerJudge(new EngineAsk(dial), async () => setting, deps.stderr);
   const socket = await serveJudgingSocket(dial, judge);
   try {
-    const globalWords = judging.globals.reduce((n, item) => n + item.words.length, 0);
-    const { words, env } = judgedArgv(argv.slice(globalWords), judging.globals, socket.host, deps.env);
-    const code = await deps.run(deps.docker, words, { env });
+    const code = await use((rest) => judgedArgv(rest, judging.globals, socket.host, deps.env));
     return { code: judge.refusals.length > 0 ? EXIT_REFUSED : code, admitted: judge.admitted };
   } finally {
     await socket.close();

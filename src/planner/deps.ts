@@ -11,7 +11,7 @@ export interface Deps {
   /** The docker client sdocker runs. */
   readonly docker: string;
   /** Run a command with inherited stdio (and `env` instead of ours, when given); resolves to its exit code. */
-  readonly run: (file: string, args: readonly string[], options?: { stdoutToStderr?: boolean; env?: NodeJS.ProcessEnv }) => Promise<number>;
+  readonly run: (file: string, args: readonly string[], options?: { stdoutToStderr?: boolean; quiet?: boolean; env?: NodeJS.ProcessEnv; onStderr?: (chunk: Buffer) => void }) => Promise<number>;
   /** Call `cleanUp` on Ctrl-C or SIGTERM (then exit 130/143); returns a function that stops listening. */
   readonly onInterrupt: (cleanUp: () => Promise<void>) => () => void;
   readonly engineFor: (inv: ContainerInvocation | ExecInvocation) => Promise<Engine>;

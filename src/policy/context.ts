@@ -13,6 +13,8 @@ export interface ImageFacts {
   readonly user: string;
   /** Config.ExposedPorts keys, e.g. `80/tcp`. */
   readonly exposedPorts: readonly string[];
+  /** The image's id (sha256:...), where the engine said it. */
+  readonly id?: string;
 }
 
 /** What the engine told us; `undefined` where it could not be asked (a dry run without an engine). */

@@ -4,6 +4,7 @@
 import type { ContainerInvocation, ExecInvocation } from '../docker/invocation.js';
 import { EXIT_REFUSED, EXIT_USAGE, SdockerError } from '../common/errors.js';
 import { ensureNetwork } from '../engine/network.js';
+import { isEngineClient } from '../engine/choose.js';
 import type { Engine } from '../engine/engine.js';
 import { namedVolumes } from '../docker/volumes.js';
 import { baseContext, gatherFacts, PullFailed } from '../planner/facts.js';
@@ -11,12 +12,16 @@ import { inheritAsk } from '../planner/inherited-facts.js';
 import { parseBool } from '../docker/parse.js';
 import type { Deps } from '../planner/deps.js';
 import { checkRefusals, planContainer, planExec, type Plan } from '../planner/plan.js';
-import { OptionView } from '../policy/context.js';
+import { OptionView, type RuleContext } from '../policy/context.js';
 import { loadPolicy, type LoadedPolicy } from '../policy/load.js';
 import { refusalMessage } from '../policy/refusals.js';
 import { splitAllow } from '../policy/allow.js';
 import { allowedWarning, renderDryRun } from '../planner/report.js';
 import { afterLinks, checkTargets, generateName, prepareLinks } from './links.js';
+import { watchRun } from '../settle/run.js';
+import { settleWindow } from '../settle/window.js';
+import { volumesToOwn } from '../volumes/plan.js';
+import { runOwningVolumes } from '../volumes/run.js';
 
 interface OwnOptions {
   readonly dryRun: boolean;
@@ -24,6 +29,8 @@ interface OwnOptions {
   readonly format: 'text' | 'json';
   readonly profile: string;
   readonly allow: string[];
+  /** --sd-settle as written (settle/window.ts reads it). */
+  readonly settle: string | undefined;
 }
 
 function ownOptions(view: OptionView, env: NodeJS.ProcessEnv): OwnOptions {
@@ -33,7 +40,16 @@ function ownOptions(view: OptionView, env: NodeJS.ProcessEnv): OwnOptions {
     format: dry === 'json' ? 'json' : 'text',
     profile: view.last('sd-profile') ?? (env['SDOCKER_PROFILE'] || 'default'),
     allow: splitAllow(view.values('sd-allow')),
+    settle: view.last('sd-settle'),
   };
+}
+
+/** --sd-settle watches what `run` starts: create and exec start nothing to watch. A bad value fails before anything runs. */
+function checkSettle(own: OwnOptions, inv: ContainerInvocation | ExecInvocation, env: NodeJS.ProcessEnv): void {
+  if (own.settle === undefined) return;
+  const sub = inv.kind === 'exec' ? 'exec' : inv.sub;
+  if (sub !== 'run') throw new SdockerError(`sdocker: --sd-settle watches the container a run starts; ${sub} starts none: drop it`, EXIT_USAGE);
+  settleWindow(own.settle, env);
 }
 
 /** A bool word (docker's own: true, 1, false, ...); anything else is a mistake, not a dry run. */
@@ -56,13 +72,14 @@ export async function runHardened(inv: ContainerInvocation | ExecInvocation, dep
 async function hardenOrThrow(inv: ContainerInvocation | ExecInvocation, deps: Deps): Promise<number> {
   const items = inv.flags.items;
   const own = ownOptions(new OptionView(items, true), deps.env);
+  checkSettle(own, inv, deps.env);
   const image = inv.kind === 'container' ? inv.image : undefined;
   const loaded = await loadPolicy({ profile: own.profile, env: deps.env, cwd: deps.cwd, cliAllow: own.allow, ...(image === undefined ? {} : { image }) });
   const engine = await deps.engineFor(inv);
   const base = baseContext(inv.kind === 'exec' ? 'exec' : inv.sub, items, loaded, engine, deps.cwd, image);
   const early = checkRefusals(base);
   if (early.refused.length > 0 && !own.dryRun) return refuse(early.refused.map(refusalMessage), deps);
-  const said = { deps, loaded, dryRun: own.dryRun, format: own.format, engine, launch: (argv: readonly string[]) => deps.run(deps.docker, argv) };
+  const said: Said = { deps, loaded, dryRun: own.dryRun, format: own.format, engine, launch: (argv) => deps.run(deps.docker, argv) };
   if (inv.kind === 'exec') return finish(planExec(inv, base), said, undefined, undefined);
   const view = new OptionView(items);
   // A linked container needs a name before it exists: its link network is named after it.
@@ -84,26 +101,31 @@ async function hardenOrThrow(inv: ContainerInvocation | ExecInvocation, deps: De
   if (plan.refused.length > 0 && !own.dryRun) return refuse(plan.refused.map(refusalMessage), deps);
   // plan.network, when set, is the policy's network: its state was asked for with the other facts.
   const networkExists = plan.network === undefined || gathered.unknown !== undefined ? undefined : await ensureNetwork(engine, plan.network, gathered.network, own.dryRun);
-  // The engine is the last judge: the container docker makes is read back and judged before it can start (src/judge/).
-  const judging = { deps, engine, globals: inv.globals, policy: loaded.policy, host: base.host, info: gathered.facts };
-  const code = await finish(plan, { ...said, launch: async (argv) => (await (await import('../judge/run.js')).runJudged(argv, judging)).code }, gathered.unknown, networkExists);
-  if (!own.dryRun && failedInForeground(inv, view, code)) await explainFailure(inv, view, named.generatedName, deps);
-  return code;
+  if (own.dryRun) return finish(plan, said, gathered.unknown, networkExists);
+  const judged = judgedLaunch(inv, view, { ...base, facts: gathered.facts }, said);
+  // settle/: the container is watched from before docker makes it; a failure is explained, and
+  // `run -d` of an image not yet seen running waits the settle window. A refused run starts nothing: nothing is said.
+  const watched = await watchRun({ inv, view, deps, engine, imageId: gathered.facts.image?.id, profiled: loaded.imageProfile !== undefined, generatedName: named.generatedName, settleOption: own.settle, admitted: judged.admitted });
+  return watched.after(() => finish({ ...plan, argv: watched.argv(plan.argv) }, { ...said, launch: judged.launch }, gathered.unknown, networkExists));
 }
 
-/** A foreground run whose container failed (not docker's own 125-127, not a signal), and is still there to read. */
-function failedInForeground(inv: ContainerInvocation, view: OptionView, code: number): boolean {
-  return inv.sub === 'run' && code > 0 && code < 125 && !view.isOn('detach') && !view.isOn('rm');
-}
-
-/** Why the hardening broke it, when its own log says so; nothing when it does not. */
-async function explainFailure(inv: ContainerInvocation, view: OptionView, generated: string | undefined, deps: Deps): Promise<void> {
-  const { Containers } = await import('../engine/containers.js');
-  const { diagnose, renderDiagnosis } = await import('../diagnose/explain.js');
-  const containers = new Containers(deps.docker, inv.globals.flatMap((item) => item.words));
-  const name = view.last('name') ?? generated ?? (await containers.latest(inv.image));
-  const diagnosis = name === undefined ? undefined : await diagnose(containers, name);
-  if (diagnosis !== undefined && diagnosis.findings.length > 0) deps.stderr(renderDiagnosis(diagnosis, "sdocker: failed under sdocker's hardening: "));
+/**
+ * docker through the engine's judge: the container it makes is read back and judged before it
+ * can start (src/judge/); a new named volume the injected user could not write is given to it
+ * between create and start (volumes/), both steps judged. `admitted`: what the judge let through.
+ */
+function judgedLaunch(inv: ContainerInvocation, view: OptionView, context: RuleContext, { deps, engine, loaded }: Said): { launch: (argv: readonly string[]) => Promise<number>; admitted: () => readonly string[] } {
+  const judging = { deps, engine, globals: inv.globals, policy: loaded.policy, host: context.host, info: context.facts };
+  const toOwn = volumesToOwn(view, context);
+  const owning = toOwn !== undefined && isEngineClient(engine) ? toOwn : undefined;
+  let admitted: readonly string[] = [];
+  const launch = async (argv: readonly string[]): Promise<number> => {
+    const { runJudged, withJudge } = await import('../judge/run.js');
+    const judged = owning === undefined ? await runJudged(argv, judging) : await withJudge(judging, (on) => runOwningVolumes(argv, owning, deps, on));
+    admitted = judged.admitted;
+    return judged.code;
+  };
+  return { launch, admitted: () => admitted };
 }
 
 interface Said {

@@ -30,6 +30,8 @@ export interface FakeCompose {
   readonly files?: Readonly<Record<string, string>>;
   /** Run again in the folder (and trust store) of an earlier run. */
   readonly dir?: string;
+  /** More environment for sdocker. */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 export const SERVICE = 'services:\n  svc:\n    image: sdocker-test/busybox:1\n';
@@ -55,15 +57,17 @@ export function runCompose(argv: readonly string[], fake: FakeCompose = {}): Com
     FAKE_COMPOSE_VERSION: fake.version ?? '1.29.2',
     XDG_CONFIG_HOME: join(dir, 'config'),
     XDG_DATA_HOME: join(dir, 'data'),
+    ...fake.env,
   };
   const result = spawnSync(process.execPath, [CLI, ...argv], { cwd: dir, env, encoding: 'utf8' });
   const calls = existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as ComposeCall) : [];
   return { code: result.status, stdout: result.stdout, stderr: result.stderr, calls, dir };
 }
 
-/** The call that ran compose's subcommand (the last one), with the private hardened file's path replaced by HARDENED and sdocker's judging socket (src/judge/) by unix://JUDGE. */
+/** The call that ran compose's subcommand (the last one), with the private hardened file's path replaced by HARDENED (the labels file beside it by LABELS) and sdocker's judging socket (src/judge/) by unix://JUDGE. */
 export function lastCall(run: ComposeRun): readonly string[] {
-  const call = run.calls.at(-1);
+  // After `up` sdocker lists the project's containers (`docker ps`, the settle window): not compose's call.
+  const call = run.calls.filter((c) => c.argv.some((word) => /sdocker-compose-[^/]+\/compose\.hardened\.yml$/.test(word))).at(-1) ?? run.calls.at(-1);
   if (call === undefined) throw new Error(`compose was not run; stderr: ${run.stderr}`);
-  return call.argv.map((word) => (/sdocker-compose-[^/]+\/compose\.hardened\.yml$/.test(word) ? 'HARDENED' : /^unix:\/\/.*\/sdocker-engine-[^/]+\/docker\.sock$/.test(word) ? 'unix://JUDGE' : word));
+  return call.argv.map((word) => (/sdocker-compose-[^/]+\/compose\.hardened\.yml$/.test(word) ? 'HARDENED' : /sdocker-compose-[^/]+\/sdocker\.labels\.yml$/.test(word) ? 'LABELS' : /^unix:\/\/.*\/sdocker-engine-[^/]+\/docker\.sock$/.test(word) ? 'unix://JUDGE' : word));
 }

@@ -20,11 +20,16 @@ export interface ComposeCommand {
   readonly name: string;
 }
 
-/** `docker [globals] compose` where the plugin answers, else docker-compose (v1 or a standalone v2). */
+/**
+ * `docker [globals] compose` where the plugin answers, else docker-compose (v1 or a standalone
+ * v2). SDOCKER_COMPOSE=docker-compose (shell-init's docker-compose function) asks for the latter.
+ */
 export async function findCompose(deps: Deps, globals: readonly Item[]): Promise<ComposeCommand> {
   const { capture } = await import('../../common/exec.js');
   const words = globals.flatMap((item) => item.words);
-  const plugin = await capture(deps.docker, [...words, 'compose', 'version']).catch(() => undefined);
+  const wanted = deps.env['SDOCKER_COMPOSE'];
+  if (wanted !== undefined && wanted !== '' && wanted !== 'docker-compose') throw new SdockerError(`sdocker: SDOCKER_COMPOSE names the compose to run: 'docker-compose' or unset (the plugin where docker has it), not '${wanted}'`, EXIT_USAGE);
+  const plugin = wanted === 'docker-compose' ? undefined : await capture(deps.docker, [...words, 'compose', 'version']).catch(() => undefined);
   if (plugin?.exitCode === 0) return { flavor: 'plugin', file: deps.docker, prefix: [...words, 'compose'], env: undefined, name: 'docker compose' };
   const standalone = await capture('docker-compose', ['version', '--short']).catch(() => undefined);
   if (standalone === undefined || standalone.exitCode !== 0) {

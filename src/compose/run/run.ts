@@ -32,11 +32,13 @@ import { configCall } from './portable-run.js';
 import { withPrivateFile } from './private-file.js';
 import { shownPath } from '../../common/quote.js';
 import { classify } from './subcommands.js';
+import { composeWatched } from '../../settle/compose.js';
+import { injectedUserVolumes } from './new-volumes.js';
 
 export async function runCompose(argv: readonly string[], deps: Deps, dockerGlobals: readonly Item[] = []): Promise<number> {
   const compose = await findCompose(deps, dockerGlobals);
   const run = (words: readonly string[]): Promise<number> => deps.run(compose.file, [...compose.prefix, ...words], compose.env === undefined ? {} : { env: compose.env });
-  const { allow, args } = takeOwnOptions(argv, compose.flavor, compose.name);
+  const { allow, settle, args } = takeOwnOptions(argv, compose.flavor, compose.name);
   const warn = sayOnce(deps);
   const parsed = parseComposeArgs(args, compose.flavor, compose.name);
   // No subcommand (compose prints its help), --help, --version: nothing is created.
@@ -63,7 +65,7 @@ export async function runCompose(argv: readonly string[], deps: Deps, dockerGlob
     const policy = await judgeFlags('run', flags, [deps.cwd, resolve(deps.cwd, parsed.projectDir ?? fileDir)], { deps, target, allow, warn });
     subArgs = [...bindOneOffPorts(flags, policy), ...(flags.dashdash ? ['--'] : []), ...flags.rest];
   }
-  const engine = { target, name: parsed.projectName, projectDir: resolve(deps.cwd, parsed.projectDir ?? fileDir), allow, warn, endpoint: [...dockerGlobals, ...parsed.endpoint], ownGlobals: parsed.ownGlobals };
+  const engine = { target, name: parsed.projectName, projectDir: resolve(deps.cwd, parsed.projectDir ?? fileDir), allow, warn, settle, endpoint: [...dockerGlobals, ...parsed.endpoint], ownGlobals: parsed.ownGlobals };
   const judged = (host: string, words: readonly string[]): Promise<number> => {
     const on = composeOn(compose, dockerGlobals, host, deps.env);
     return deps.run(on.file, [...on.prefix, ...words], on.env === undefined ? {} : { env: on.env });
@@ -95,6 +97,8 @@ interface EngineChoice {
   readonly allow: readonly string[];
   /** A warning, said once. */
   readonly warn: (line: string) => void;
+  /** --sd-settle as written (settle/window.ts). */
+  readonly settle: string | undefined;
   /** The global options that chose `target` (docker's, then compose's own -H, --context, --tls*). */
   readonly endpoint: readonly Item[];
   /** compose's global words without those: what it keeps on the judging socket. */
@@ -164,10 +168,17 @@ async function runHardened(compose: ComposeCommand, files: readonly string[], gl
   // Quiet on success: no notes (a read-only bind allowed); those are harden --check's.
   for (const f of result.findings.filter((x) => x.level !== 'change' && x.level !== 'note')) deps.stderr(`sdocker: service ${f.service}: ${f.message}\n`);
   if (refused.length > 0) return EXIT_REFUSED;
+  // volumes/: new volumes of a service whose user sdocker injected are given to that user before it starts.
+  const { parseYamlData } = await import('../../yaml/index.js');
+  const volumes = injectedUserVolumes(label, (parseYamlData(result.output, label) ?? {}) as Record<string, unknown>, result.edits, engine.project);
   // The engine is the last judge: compose talks to sdocker's socket, which judges each container it makes before it can start (src/judge/).
+  // Every compose call of the session (up --no-start, then up) goes through that one socket; settle/ watches what `up` starts.
   const judging = { deps, engine: target, globals: choice.endpoint, policy: project.policy, allows: result.allows };
-  const words = (hardened: string): string[] => ['-f', hardened, ...(projectDir === undefined ? [] : ['--project-directory', projectDir]), ...choice.ownGlobals, ...subWords];
-  return withPrivateFile('sdocker-compose-', 'compose.hardened.yml', result.output, (hardened) => composeJudged(judging, (host) => run(host, words(hardened))));
+  const watch = { deps, engine: target, globals: choice.endpoint.flatMap((item) => item.words), project: engine.project, files, model: result.output, sub: subWords[0] ?? '', subArgs: subWords.slice(1), settleOption: choice.settle, volumes };
+  const words = (hardened: string, extra: readonly string[], sub: readonly string[]): string[] => ['-f', hardened, ...extra.flatMap((file) => ['-f', file]), ...(projectDir === undefined ? [] : ['--project-directory', projectDir]), ...choice.ownGlobals, ...sub];
+  return withPrivateFile('sdocker-compose-', 'compose.hardened.yml', result.output, (hardened) =>
+    composeJudged(judging, (host) => composeWatched({ ...watch, hardened }, (extra, sub) => run(host, words(hardened, extra, sub)))),
+  );
 }
 
 /** `a.yml not trusted, b.yml changed since you trusted it`; files in one state share its words. */

@@ -63,13 +63,17 @@ const userTmpfs: Inject = (view, ctx, out) => {
   });
 };
 
-/** A new named volume's root takes the owner of the image folder under it (docker's copy-up), root when there is none. */
+/**
+ * A new named volume's root takes the owner of the image folder under it (docker's copy-up),
+ * root when there is none: sdocker gives it to the injected user between create and start
+ * (src/volumes/), which the dry run says.
+ */
 const newVolumes: Inject = (view, ctx, out) => {
   const { user: chosen, from } = runUser(view, ctx);
   if (from !== 'profile' || chosen === undefined) return;
   for (const { name, target } of namedVolumes(view.values('volume'), view.values('mount')).filter((v) => !v.readOnly)) {
     if (ctx.facts.volumes?.get(name) !== false) continue;
-    say(out, 'user', 'warning', `the new volume '${name}' at ${target} is created with the owner of the image's ${target} (root if the image has none); if root owns it, user ${chosen} cannot write there: run with --user set to its owner, or prepare the volume once: docker run --rm -v ${name}:${target} --user 0 --entrypoint chown ${ctx.image ?? 'IMAGE'} ${chosen} ${target}`);
+    say(out, 'user', 'notice', `the new volume '${name}' at ${target}: sdocker gives the volume's root folder to user ${chosen} between the container's create and its start (docker leaves it to the owner of the image's ${target}, root if the image has none)`);
   }
 };
 

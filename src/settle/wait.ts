@@ -1,0 +1,89 @@
+// The settle window: look at the containers a command started until each has come up or
+// failed, or the window has passed. Polled through the engine (a look every 200 ms on a local
+// socket); nothing sleeps longer than the next look.
+import type { RawInspect } from '../engine/containers.js';
+import type { Inspector } from './inspector.js';
+import { judge, look, type Look, type Verdict } from './state.js';
+
+export interface Watched {
+  readonly id: string;
+  /** The engine's last answer about it. */
+  readonly raw: RawInspect | undefined;
+  /** It was gone when last asked (removed by --rm). */
+  readonly gone: boolean;
+  readonly verdict: Verdict;
+}
+
+export interface SettleRequest {
+  readonly inspector: Inspector;
+  /** The containers to watch, asked at each look (compose starts them one after another). */
+  readonly refs: () => Promise<readonly string[]>;
+  readonly windowMs: number;
+  /** When the command that starts them began (ms since the epoch). */
+  readonly since: number;
+  /** What became of a container that is gone before it was judged (a --rm container that ended). */
+  readonly gone?: (ref: string) => Verdict;
+  /** True once the wait should end at once (Ctrl-C: compose stops the containers, which then have not failed). */
+  readonly stop?: () => boolean;
+  /** True once the wait should end soon (compose in the foreground ended): what is open is looked at for ENDING_MS more. */
+  readonly ending?: () => boolean;
+  /** Told of each failure as soon as it is seen (compose in the foreground says it at once). */
+  readonly onFailed?: (watched: Watched) => Promise<void>;
+}
+
+/** A container not yet started when first seen (compose waiting on a dependency) gets this long past the window. */
+const GRACE_MS = 5000;
+/** How long the containers are still looked at once compose in the foreground has ended. */
+const ENDING_MS = 3000;
+
+export async function settle(request: SettleRequest): Promise<Watched[]> {
+  const { inspector, windowMs, since } = request;
+  const firsts = new Map<string, Look>();
+  const decided = new Map<string, Watched>();
+  const last = new Map<string, RawInspect>();
+  // Each container gets the window from when it is first seen: compose may build or pull for
+  // minutes before it creates the next one. With none seen yet, only `stop` ends the wait.
+  let deadline = Number.POSITIVE_INFINITY;
+  // compose ends as the container's output ends, before the engine has recorded its exit.
+  let endBy = Number.POSITIVE_INFINITY;
+  const wake = (): boolean => request.stop?.() === true || (request.ending?.() === true && !Number.isFinite(endBy));
+  for (;;) {
+    if (request.ending?.() === true && !Number.isFinite(endBy)) endBy = Date.now() + ENDING_MS;
+    const refs = await request.refs();
+    if (refs.some((ref) => !firsts.has(ref) && !decided.has(ref))) deadline = Math.max(Number.isFinite(deadline) ? deadline : 0, Date.now() + windowMs + GRACE_MS);
+    await Promise.all(refs.filter((ref) => !decided.has(ref)).map(async (ref) => {
+      const raw = await inspector.inspect(ref).catch(() => undefined);
+      const verdict = raw === undefined ? (request.gone?.(ref) ?? { kind: 'settled', why: 'exited 0' } as const) : judgeOne(ref, raw, firsts, windowMs, since);
+      if (raw !== undefined) last.set(ref, raw);
+      if (verdict.kind === 'waiting') return;
+      const watched = { id: ref, raw: last.get(ref), gone: raw === undefined, verdict };
+      decided.set(ref, watched);
+      if (verdict.kind === 'failed') await request.onFailed?.(watched);
+    }));
+    const open = refs.filter((ref) => !decided.has(ref));
+    const now = Date.now();
+    if ((open.length === 0 && refs.length > 0) || now >= deadline || now >= endBy || request.stop?.() === true) {
+      return [...decided.values(), ...open.map((id) => ({ id, raw: last.get(id), gone: false, verdict: { kind: 'waiting' } as const }))];
+    }
+    await pause(Math.min(inspector.pollMs, Math.max(0, nextDecision(open, last, windowMs, now) - now)), wake);
+  }
+}
+
+function judgeOne(ref: string, raw: RawInspect, firsts: Map<string, Look>, windowMs: number, since: number): Verdict {
+  const now = look(raw);
+  const first = firsts.get(ref) ?? now;
+  firsts.set(ref, first);
+  return judge(now, first, Date.now(), windowMs, since);
+}
+
+/** The earliest moment an open container could be judged settled (its start plus the window). */
+function nextDecision(open: readonly string[], last: ReadonlyMap<string, RawInspect>, windowMs: number, now: number): number {
+  const starts = open.map((ref) => Date.parse(last.get(ref)?.State.StartedAt ?? '')).filter((t) => Number.isFinite(t) && t > 0);
+  return starts.length === 0 ? now + 1 : Math.min(...starts) + windowMs;
+}
+
+/** Wait `ms`, or less when `stop` turns true (checked every 50 ms). */
+async function pause(ms: number, stop: (() => boolean) | undefined): Promise<void> {
+  const end = Date.now() + Math.max(ms, 10);
+  while (Date.now() < end && stop?.() !== true) await new Promise((done) => setTimeout(done, Math.min(50, end - Date.now())));
+}
