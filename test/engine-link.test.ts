@@ -4,6 +4,12 @@
 // go, and one full run saw the isolation check pass a request while this file's other tests made
 // and removed networks at the same time (libnetwork's rule handling is not safe under
 // concurrency, moby/moby#25393). The check's answers are labelled to say which path let one in.
+// Measured on 20.10 under a full suite: a bridge's own `-i br ! -o br -j ACCEPT` left above the
+// FORWARD jump to DOCKER-ISOLATION-STAGE-1 while other files made networks, so traffic left that
+// bridge for any other. dockerd puts its jumps first again whenever it makes a network (measured:
+// an ACCEPT inserted above them is below them after a `network create`). So a leak seen while
+// the engine's own order is broken is the engine's: the check makes one network to have the
+// order restored and asks again. A leak with the order intact fails the test.
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
 import { CliEngine } from '../src/engine/cli.js';
@@ -11,7 +17,7 @@ import { SocketEngine } from '../src/engine/api.js';
 import type { Engine } from '../src/engine/engine.js';
 import { clearStale } from '../src/run/links.js';
 import { runCli } from './helpers/cli.js';
-import { IMAGE, docker, engineSuite, httpRequest, inspect, removeContainers } from './helpers/engine.js';
+import { IMAGE, LABEL_ARGS, docker, uniqueName, engineSuite, httpRequest, inspect, removeContainers } from './helpers/engine.js';
 
 // Containers go first, then the networks they were on (engineSuite's cleanup, also on a timeout).
 const { named, cleanup } = engineSuite(test);
@@ -59,6 +65,22 @@ function onlyOurs<E extends Engine>(engine: E): E {
   return Object.assign(engine, { listNetworks: async (label: string) => (await list(label)).filter((n) => networks.includes(n)) });
 }
 
+/** FORWARD ACCEPT rules above dockerd's isolation jump ([] where iptables cannot be read). */
+function acceptsAboveIsolation(): string[] {
+  const listed = spawnSync('iptables', ['-S', 'FORWARD'], { encoding: 'utf8' });
+  if (listed.status !== 0) return [];
+  const rules = listed.stdout.split('\n');
+  const jump = rules.indexOf('-A FORWARD -j DOCKER-ISOLATION-STAGE-1');
+  return jump === -1 ? [] : rules.slice(0, jump).filter((rule) => rule.endsWith('-j ACCEPT'));
+}
+
+/** A network of this run's, made and removed: dockerd puts its FORWARD jumps first again. */
+function restoreEngineOrder(): void {
+  const name = uniqueName('sdtest-order');
+  docker('network', 'create', ...LABEL_ARGS, name);
+  docker('network', 'rm', name);
+}
+
 const PAST_GRACE = 2 * 60 * 1000;
 
 test.serial('run --link: the pair talks over a network of its own; an unlinked container reaches neither', async (t) => {
@@ -79,9 +101,21 @@ test.serial('run --link: the pair talks over a network of its own; an unlinked c
   // Each answer labelled: a failure says which path let the stranger through.
   const targets = { 'server on the pair network': ip, 'server on sdocker': ipOn(server, 'sdocker'), 'client on the pair network': ipOn(client, network) };
   const script = Object.entries(targets).map(([what, address]) => `echo "${what} (${address}): $(${httpRequest(address)})"`).join('; ');
-  const stranger = await runCli(['run', '--rm', IMAGE, 'sh', '-c', script]);
-  t.is(stranger.code, 0, stranger.stderr);
-  t.deepEqual(stranger.stdout.split('\n').filter((line) => line !== ''), Object.entries(targets).map(([what, address]) => `${what} (${address}): `), 'not over the pair network, not over sdocker');
+  const expected = Object.entries(targets).map(([what, address]) => `${what} (${address}): `);
+  const ask = async (): Promise<string[]> => {
+    const stranger = await runCli(['run', '--rm', IMAGE, 'sh', '-c', script]);
+    t.is(stranger.code, 0, stranger.stderr);
+    return stranger.stdout.split('\n').filter((line) => line !== '');
+  };
+  let answers = await ask();
+  for (let tries = 0; tries < 3 && answers.join('\n') !== expected.join('\n'); tries += 1) {
+    const above = acceptsAboveIsolation();
+    if (above.length === 0) break; // the engine's order is intact: the leak is not the engine's
+    t.log(`dockerd's FORWARD order broken by concurrent network changes (${above.join('; ')}): restored by a new network, asked again`);
+    restoreEngineOrder();
+    answers = await ask();
+  }
+  t.deepEqual(answers, expected, 'not over the pair network, not over sdocker');
 
   // The client gone, the pair network is cleared once past the grace period, the server kept.
   removeContainers(client);
