@@ -8,6 +8,7 @@ import type { AppArmorHost } from '../src/policy/apparmor.js';
 import type { Check } from '../src/doctor/check.js';
 import { engineChecks } from '../src/doctor/engine-checks.js';
 import { configChecks } from '../src/doctor/host-checks.js';
+import { hostIsolation, isolationCheck } from '../src/doctor/isolation-check.js';
 import type { EngineProbe } from '../src/doctor/probe.js';
 import { loadPolicy } from '../src/policy/load.js';
 import type { Policy } from '../src/policy/schema.js';
@@ -104,4 +105,27 @@ test('doctor --format takes text or json only', async (t) => {
   const result = await runMain(['doctor', '--format', 'yaml']);
   t.is(result.code, 2);
   t.is(result.stderr, 'sdocker: doctor --format yaml: use text or json\n');
+});
+
+// iptables -S FORWARD as dockerd 20.10 writes it, and as a full test run once left it.
+const JUMPS = ['-P FORWARD DROP', '-A FORWARD -j DOCKER-USER', '-A FORWARD -j DOCKER-ISOLATION-STAGE-1'];
+const BRIDGE = ['-A FORWARD -o br-1 -j DOCKER', '-A FORWARD -i br-1 ! -o br-1 -j ACCEPT', '-A FORWARD -i br-1 -o br-1 -j DROP'];
+
+test("isolation: dockerd's jumps first is ok; a bridge's own ACCEPT above them is a warning naming it and the fix", (t) => {
+  t.like(isolationCheck([...JUMPS, ...BRIDGE].join('\n')), { item: 'isolation', level: 'ok' });
+  const broken = isolationCheck(['-P FORWARD DROP', '-A FORWARD -i br-2 ! -o br-2 -j ACCEPT', ...JUMPS.slice(1), ...BRIDGE].join('\n'));
+  t.is(broken.level, 'warn');
+  t.regex(broken.text, /lets br-2 out before dockerd's isolation .*'docker network create sdocker-order && docker network rm sdocker-order/);
+});
+
+test("isolation: a user's own rules above the jumps are theirs; no isolation jump at all is a warning", (t) => {
+  const user = ['-P FORWARD DROP', '-A FORWARD -j ufw-before-forward', '-A FORWARD -i eth0 -o wg0 -j ACCEPT', ...JUMPS.slice(1), ...BRIDGE];
+  t.like(isolationCheck(user.join('\n')), { level: 'ok' });
+  t.like(isolationCheck(['-P FORWARD ACCEPT', ...BRIDGE].join('\n')), { level: 'warn' });
+  t.regex(isolationCheck('-P FORWARD ACCEPT').text, /no jump to DOCKER-ISOLATION-STAGE-1/);
+});
+
+test('isolation: not read for an engine elsewhere (its kernel is not this one) or one that did not answer', async (t) => {
+  t.deepEqual(await hostIsolation({ ...ENGINE, local: false }), []);
+  t.deepEqual(await hostIsolation({ ...ENGINE, error: 'no answer' }), []);
 });

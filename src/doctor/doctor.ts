@@ -9,6 +9,7 @@ import type { Check } from './check.js';
 import { engineChecks } from './engine-checks.js';
 import { composeCheck, configChecks, shellCheck } from './host-checks.js';
 import { probeEngine } from './probe.js';
+import { hostIsolation } from './isolation-check.js';
 
 export async function runDoctor(options: { format: string }, deps: Deps, globals: readonly Item[]): Promise<number> {
   if (options.format !== 'text' && options.format !== 'json') throw new SdockerError(`sdocker: doctor --format ${options.format}: use text or json`, EXIT_USAGE);
@@ -17,7 +18,8 @@ export async function runDoctor(options: { format: string }, deps: Deps, globals
   // A config that does not load still leaves the engine worth checking: with the built-in profile.
   const policy = (loaded ?? (await loadPolicy({ profile: 'default', env: {}, cwd: '/', cliAllow: [] }))).policy;
   const [probe, compose] = await Promise.all([probeEngine(deps, globals, policy.network.name), composeCheck(deps, globals)]);
-  const checks: Check[] = [...engineChecks(probe, policy), ...configChecks(deps, loaded, error), compose, shellCheck(deps.env)];
+  const isolation = await hostIsolation(probe);
+  const checks: Check[] = [...engineChecks(probe, policy), ...isolation, ...configChecks(deps, loaded, error), compose, shellCheck(deps.env)];
   const failed = checks.some((c) => c.level === 'fail');
   if (options.format === 'json') deps.stdout(`${JSON.stringify({ profile, ok: !failed, checks }, null, 2)}\n`);
   else deps.stdout(renderChecks(checks));
