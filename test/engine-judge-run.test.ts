@@ -4,7 +4,7 @@
 import test from 'ava';
 import { once } from 'node:events';
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLI, finished, runCli, startCli, type Finished } from './helpers/cli.js';
 import { IMAGE, containerExists, docker, engineSuite, uniqueName } from './helpers/engine.js';
@@ -131,6 +131,18 @@ test('create through the judging socket prints the id; a refused create exits 12
   const refusedName = named();
   const refused = await runCli(['create', '--label', LABEL, '--name', refusedName, '-v', `${outer}:/outer`, '-v', `${outer}/inner:/inner`, IMAGE, 'true']);
   assertRefusedLeavingNothing(t, refused, refusedName, /swappable-source/);
+});
+
+test('a refused run -d says the refusal alone: no settle watch, nothing started, the image not remembered as seen', async (t) => {
+  const outer = join(work, 'detached');
+  mkdirSync(join(outer, 'inner'), { recursive: true });
+  const cache = mkdtempSync(join(work, 'cache-'));
+  const name = named();
+  const refused = await runCli(['run', '-d', '--sd-settle', '30', '--label', LABEL, '--name', name, '-v', `${outer}:/outer`, '-v', `${outer}/inner:/inner`, IMAGE, 'sleep', '600'], { XDG_CACHE_HOME: cache });
+  assertRefusedLeavingNothing(t, refused, name, /swappable-source/);
+  t.is(refused.stdout, '', 'no id: nothing was started');
+  t.notRegex(refused.stderr, /did not stay up|settle/, 'no watch of a container that never started');
+  t.false(existsSync(join(cache, 'sdocker', 'settled-images.json')), 'nothing remembered');
 });
 
 test('a source another container can write the folder of is refused; so is a writable bind above another container\'s source', async (t) => {
