@@ -1,7 +1,7 @@
 // The container checks of `sdocker audit` on containers made with typical misconfigurations by
 // plain docker (and one by sdocker run), judged from their real `docker inspect`. The warn sets
 // are the ones compared with docker-bench-security's §5 (test/helpers/audit-vs-bench.ts; the
-// differences are its documented bugs, README "Container checks and docker-bench-security").
+// differences are its documented bugs, docs/audit.md "Container checks and docker-bench-security").
 import test from 'ava';
 import { containerChecks } from '../src/audit/checks/containers.js';
 import type { Finding, Snapshot } from '../src/audit/types.js';

@@ -103,7 +103,7 @@ test('--rm in the foreground: a failed run is explained as one without --rm is, 
   t.false(containerExists(name), '--rm kept: the engine removed it');
   t.is(docker('ps', '-a', '--filter', `label=io.sdocker.standin=${name}`, '--quiet'), '', 'the stand-in that showed its files is gone');
   // Without a name, and with a TTY: the same, read from the attach. (A container that ends within
-  // milliseconds of its start can be gone before sdocker attaches on a loaded machine: README.)
+  // milliseconds of its start can be gone before sdocker attaches on a loaded machine.)
   const tty = await runCli(['run', '--rm', '-t', IMAGE, 'sh', '-c', 'sleep 1; touch /data; exit 4'], freshEnv());
   t.is(tty.code, 4);
   t.regex(tty.stderr, /rule read-only \(CIS 5\.13\): \/data: the root filesystem is read-only/);

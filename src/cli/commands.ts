@@ -49,7 +49,7 @@ export async function runOwn(args: readonly string[], deps: Deps, globals: reado
   program
     .command('rules')
     .option('--explain', 'the layers merged for a run here, and for each value the file that set it and what it replaced')
-    .option('--markdown', "as a Markdown table (the README's: the built-in profile, whatever this machine's config says)")
+    .option('--markdown', "as a Markdown table (docs/rules.md's: the built-in profile, whatever this machine's config says)")
     .option('--profile <name>', 'the profile (default: $SDOCKER_PROFILE, else "default")')
     .option('--image <ref>', "with the image profile that matches this image")
     .description('list every refusal and injected default with the value in force here (your config, the nearest .sdocker.yml), its CIS id and reason')

@@ -8,7 +8,7 @@ import { HARDENED, OWN_COMMANDS } from '../docker/words.js';
 
 const RUN_OWN_HELP = `sdocker's options, read by run, create and exec (before the image, removed before docker runs):
   --sd-dry-run         print the hardened docker command, each addition and refusal with its reason; run nothing
-  --sd-dry-run=json    the same plan as JSON on stdout, for scripts and editors (keys: README)
+  --sd-dry-run=json    the same plan as JSON on stdout, for scripts and editors (keys: docs/run.md)
   --sd-allow RULE      lift one refusal (RULE or RULE:ITEM, e.g. dangerous-cap:SYS_PTRACE); repeatable
   --sd-profile NAME    the profile to use (default: $SDOCKER_PROFILE, else "default")
 `;

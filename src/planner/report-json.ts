@@ -1,5 +1,5 @@
 // The dry run as JSON (`--sd-dry-run=json`), for scripts and editors. Keys are stable: new ones
-// may be added, none renamed or removed (README "Dry run as JSON" lists them).
+// may be added, none renamed or removed (docs/run.md lists them, at --sd-dry-run=json).
 import { refusalMessage, type Violation } from '../policy/refusals.js';
 import { ruleRow } from '../policy/rules.js';
 import { allowedWarning, networkState, stoppedBy, type ReportInput } from './report.js';

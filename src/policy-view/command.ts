@@ -1,6 +1,6 @@
 // `sdocker rules`: the effective policy for a run here (the user's config, the nearest
-// .sdocker.yml as far as it is trusted, $SDOCKER_PROFILE), or `--markdown`, the README's table,
-// from the built-in default profile alone so the README never depends on the machine.
+// .sdocker.yml as far as it is trusted, $SDOCKER_PROFILE), or `--markdown`, the table of docs/rules.md,
+// from the built-in default profile alone so the manual never depends on the machine.
 import type { Deps } from '../planner/deps.js';
 import { loadPolicy } from '../policy/load.js';
 

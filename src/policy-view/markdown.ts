@@ -1,5 +1,5 @@
-// The README's rules table (between its `<!-- rules:start -->` markers; test/readme.test.ts
-// keeps the two equal). Always the built-in default profile: the README must not depend on the
+// docs/rules.md's rule table (between its `<!-- rules:start -->` markers; test/readme.test.ts
+// keeps the two equal). Always the built-in default profile: the manual must not depend on the
 // machine it was generated on.
 import { REACHED_THROUGH } from '../policy/coverage.js';
 import type { Policy } from '../policy/schema.js';

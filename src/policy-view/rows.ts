@@ -1,5 +1,5 @@
 // One row per rule of the table (policy/rules.ts) with the value a profile gives it: shared by
-// `sdocker rules` (the effective policy) and `rules --markdown` (the README's table).
+// `sdocker rules` (the effective policy) and `rules --markdown` (docs/rules.md's table).
 import { INJECTIONS, REFUSALS, type InjectId, type RuleRow } from '../policy/rules.js';
 import type { Policy } from '../policy/schema.js';
 

@@ -1,5 +1,5 @@
 // What each refusal covers beyond its plain flag (issue 8): the spellings docker and compose
-// accept for it, and what a run or a service inherits. The README's rules table prints it, so
+// accept for it, and what a run or a service inherits. docs/rules.md's rule table prints it, so
 // "refused" says exactly what it holds against; each line is backed by a test that the engine
 // judges (test/engine-spellings, engine-inherit, engine-compose-inherit, engine-differential,
 // compose-oracle).

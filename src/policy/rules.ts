@@ -1,5 +1,5 @@
 // The one rule table. `run` (and later `harden` and `audit`) read these rows, so what is
-// refused, what is injected, and what the README and dry run say about it never drift.
+// refused, what is injected, and what docs/rules.md and the dry run say about it never drift.
 // CIS ids are from the CIS Docker Benchmark v1.6.0, whose §5 opens with swarm mode (5.1), as docker-bench-security
 // v1.6.1 numbers them: privileged is 5.5, the Docker socket 5.32.
 

@@ -15,7 +15,7 @@ function userBind(ctx: CaseContext): Piece {
     const words = valueFlag(rnd, ['volume'], 'v', `${source}:${ctx.dst()}${pick(rnd, ['', ':ro'])}`);
     return { words, kinds: [], tag: `near miss ${source}` };
   }
-  // Below a system folder, read-only: allowed (README "Host folders").
+  // Below a system folder, read-only: allowed (docs/run.md "Host folders").
   if (r < 0.5) {
     const source = pick(rnd, WRITABLE_ONLY.filter((p) => p !== '/usr/local'));
     return { ...bindWords(ctx, source, true), kinds: [], tag: `read-only ${source}` };

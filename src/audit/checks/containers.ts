@@ -1,7 +1,7 @@
 // Container checks (CIS Docker Benchmark v1.6.0 §5): every container of the snapshot, running
 // or not, against the rule table `run` and `harden` enforce, plus the §5 checks docker-bench-
 // security implements that the table has no rule for. Pure: a function of the snapshot and
-// the policy lists. Where these differ from docker-bench (its bugs), the README says why.
+// the policy lists. Where these differ from docker-bench (its bugs), docs/audit.md says why.
 import type { Finding, Snapshot } from '../types.js';
 import { defaultContainerEnv, type ContainerAuditEnv } from './container-env.js';
 import { INJECTION_CHECKS } from './container-injections.js';

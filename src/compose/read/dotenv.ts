@@ -13,7 +13,7 @@
 //   the file's own values winning; `:-` falls back only when NAME is missing, not when empty.
 // A KEY without `=` has no value (Python None): compose then interpolates `${KEY}` as "None";
 // it is left out here. compose v2 (compose-go's dotenv) differs: it expands `$NAME` too, never
-// inside single quotes, and supports nested defaults (README, Compose files).
+// inside single quotes, and supports nested defaults (docs/compose.md).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Env } from './interpolate.js';

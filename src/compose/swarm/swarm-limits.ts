@@ -6,7 +6,7 @@
 // not allowed"). There `cpus` is a string and
 // `pids` an integer; pids is in the schema from version 3.9 on, and docker 23+ reads a file
 // without `version` as the newest 3.x. docker-compose 1.29 reads limits.memory and limits.cpus
-// too, but rejects limits.pids (README: Deploying to a swarm).
+// too, but rejects limits.pids (docs/swarm.md).
 import { parseBytes, parseCpus } from '../../docker/units.js';
 import type { Path } from '../../yaml/index.js';
 import { CFS_KEYS, LIMITS, Plan, parseCount, profileOrReservation, resources, text, type LimitNote, type LimitRule, type Parse } from '../keys/limits.js';

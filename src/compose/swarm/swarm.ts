@@ -1,5 +1,5 @@
 // harden --target swarm: the defaults written in the form `docker stack deploy` carries to a task
-// (measured with docker 28.2.2 on engine 20.10, single-node swarm; README: Deploying to a swarm).
+// (measured with docker 28.2.2 on engine 20.10, single-node swarm; docs/swarm.md).
 // - Scratch space: a stack drops `tmpfs:` without a word, and a `type: tmpfs` mount is root 0755
 //   whatever `mode` says; a top-level `local` volume with driver_opts type=tmpfs mounts a tmpfs
 //   with the run user's uid/gid and sdocker's options (noexec,nosuid,nodev,size) on a swarm and
