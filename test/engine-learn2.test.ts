@@ -117,3 +117,14 @@ async function servesHardened(t: ExecutionContext, server: Server, detail: strin
   assertLearnedHardened(t, info, server.root, detail);
   t.is(docker('inspect', '--format', '{{.State.Running}}', container), 'true', `${server.name} still runs after serving`);
 }
+
+test.serial('a server booting slowly (a fifth of a core, as on a loaded machine) keeps its late port required, and the grant it needs', async (t) => {
+  t.timeout(300_000);
+  const own = uniqueName('sdtest-learn2-slow');
+  // RabbitMQ at --cpus 0.2 opens 5672 after ~25 s, long after its log went quiet; it is busy until then.
+  const learned = await finished(startCli(['learn', '--dry-run', '--cpus', '0.2', ...LABEL_ARGS, '--label', `sdtest.learn=${own}`, image('rabbitmq')], env));
+  t.is(learned.code, 0, learned.stderr);
+  t.regex(learned.stderr, /^sdocker learn: {3}ready after .*5672\/tcp open at \d+\.\d s/m, 'the broker port is watched while the broker is still busy');
+  t.notRegex(learned.stderr, /never opened .*5672\/tcp/);
+  t.regex(learned.stdout, /^ {4}- "\/var\/log\/rabbitmq"$/m, 'its log folder is kept: without it the broker exits');
+});

@@ -89,6 +89,13 @@ export class Containers {
     return raw === undefined ? undefined : containerInfo(raw);
   }
 
+  /** Its CPU use as `docker stats` samples it (percent of one core, over about a second); undefined when not running. */
+  async cpuPercent(ref: string): Promise<number | undefined> {
+    const result = await this.call('stats', '--no-stream', '--format', '{{.CPUPerc}}', ref);
+    const value = Number.parseFloat(result.stdout.trim());
+    return result.exitCode === 0 && Number.isFinite(value) ? value : undefined;
+  }
+
   /** The container's output lines, stdout and stderr, at most the last `tail`. */
   async logs(ref: string, tail = 400): Promise<string[]> {
     const result = await this.call('logs', '--tail', String(tail), ref);
