@@ -29,6 +29,8 @@ export async function runOwn(args: readonly string[], deps: Deps, globals: reado
   if (args[0] !== undefined && judgedOnTheWay(args[0], args[1])) return (await import('../judge/passthrough.js')).runJudgedOnTheWay(args, deps, globals);
   checkGlobals(args[0], globals);
   // learn takes docker run's own grammar: its words go to it untouched by commander.
+  // learn -f FILE: a compose file's services, learned inside their stack (compose-learn/).
+  if (args[0] === 'learn' && /^(-f|--file)(=|$)/.test(args[1] ?? '')) return (await import('../compose-learn/command.js')).runLearnFile(args.slice(1), deps);
   if (args[0] === 'learn') return (await import('../learn/learn.js')).runLearn(args.slice(1), deps, globals);
   // audit parses its own options (src/audit/options.ts).
   if (args[0] === 'audit') return (await import('../audit/audit.js')).runAudit(args.slice(1), deps, globals);
@@ -77,9 +79,12 @@ export async function runOwn(args: readonly string[], deps: Deps, globals: reado
     .option('--seccomp <path>', "the seccomp profile path to write, as given (default: the policy's, copied to ./.sdocker/seccomp/ beside the file)")
     .option('--segment', 'one network per pair of services that talk (depends_on, links); internal where neither publishes a port')
     .option('--target <target>', 'compose; swarm (docker stack deploy): write what a swarm honours and report what it does not; k8s: harden Kubernetes manifests, or write them for a compose file', 'compose')
-    .action(async (files: string[], flags: HardenFlags) => {
+    .option('--learn', "learn what each service without an image profile needs, inside its own stack, and write it as compose keys (with --write: in place)")
+    .action(async (files: string[], flags: HardenFlags & { learn?: boolean }) => {
+      // Learn for compose: a room of its own that reuses learn's search and harden's writer (compose-learn/).
+      if (flags.learn === true) exitCode = await (await import('../compose-learn/command.js')).runHardenLearn(files, flags, deps);
       // Kubernetes manifests are a room of their own that reuses harden's pieces (k8s/command.ts).
-      if (flags.target === 'k8s') exitCode = await (await import('../k8s/command.js')).runK8sHarden(files, flags, deps);
+      else if (flags.target === 'k8s') exitCode = await (await import('../k8s/command.js')).runK8sHarden(files, flags, deps);
       else exitCode = await (await import('../compose/edit/command.js')).runHarden(files, flags, deps);
     });
   program

@@ -96,6 +96,13 @@ export class Containers {
     return result.exitCode === 0 && Number.isFinite(value) ? value : undefined;
   }
 
+  /** Its health check's state (`starting`, `healthy`, `unhealthy`) and last output; undefined without one. */
+  async health(ref: string): Promise<{ status: string; output: string } | undefined> {
+    const result = await this.call('container', 'inspect', '--format', '{{json .State.Health}}', ref);
+    const health = result.exitCode === 0 ? (JSON.parse(result.stdout.trim() || 'null') as { Status?: string; Log?: { Output?: string }[] } | null) : null;
+    return health === null ? undefined : { status: health.Status ?? '', output: (health.Log?.at(-1)?.Output ?? '').trim() };
+  }
+
   /** The container's output lines, stdout and stderr, at most the last `tail`. */
   async logs(ref: string, tail = 400): Promise<string[]> {
     const result = await this.call('logs', '--tail', String(tail), ref);

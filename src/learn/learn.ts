@@ -17,7 +17,7 @@ import { parseLearn, type LearnOptions } from './options.js';
 import { prepare } from './prepare.js';
 import { renderProfile } from './profile.js';
 import { describeReference, notProven, proven } from './proof.js';
-import { observeReference } from './reference.js';
+import { observeReference, type Reference } from './reference.js';
 import { nextStep, uidOf, type Knowledge, type Step } from './steps.js';
 import { runTrial, type TrialResult, type TrialSetup } from './trial.js';
 
@@ -36,6 +36,10 @@ Learn options (among the docker flags, before the image):
   --max-trials N      give up after N trials (default 20)
   --output FILE       write the profile here (default: images/NAME@TAG.yml beside your config.yml)
   --dry-run           print the profile instead of writing it
+
+  sdocker learn -f FILE [--write] [SERVICE...] learns services of a compose file inside their own
+  stack and writes the grants into the file as compose keys (sdocker harden --learn FILE: every
+  service whose image has no profile).
 `;
 
 export async function runLearn(args: readonly string[], deps: Deps, globals: readonly Item[] = []): Promise<number> {
@@ -58,7 +62,7 @@ export async function runLearn(args: readonly string[], deps: Deps, globals: rea
   }
 }
 
-type Trial = (label: string, tried: Grants) => Promise<TrialResult>;
+export type Trial = (label: string, tried: Grants) => Promise<TrialResult>;
 
 async function learn(options: LearnOptions, prepared: Awaited<ReturnType<typeof prepare>>, live: Set<string>, deps: Deps, say: (line: string) => void): Promise<number> {
   const started = Date.now();
@@ -68,10 +72,9 @@ async function learn(options: LearnOptions, prepared: Awaited<ReturnType<typeof 
   for (const line of describeReference(reference)) say(`  ${line}`);
   const setup: TrialSetup = { containers: prepared.containers, options, base: prepared.base, live, reference };
   const userGiven = new OptionView(options.items).last('user') !== undefined;
-  const candidates = userCandidates(reference);
-  const known: Knowledge = { accounts: reference.accounts, userGiven, triedUsers: new Set([uidOf(prepared.defaultUser)]), candidates, written: reference.writes.folders };
-  let grants: Grants = { ...NO_GRANTS, tmpfs: writtenTmpfs(reference, prepared.base.policy.tmpfs.size), user: userGiven ? undefined : processUsers(reference)[0] };
-  if (grants.user !== undefined) known.triedUsers.add(uidOf(grants.user.value));
+  const start = startingPoint(reference, prepared.base.policy.tmpfs.size, userGiven, prepared.defaultUser);
+  const known = start.known;
+  let grants = start.grants;
   let trials = 0;
   const notes = new Map<string, readonly string[]>();
   const trial: Trial = async (label, tried) => {
@@ -97,8 +100,16 @@ async function learn(options: LearnOptions, prepared: Awaited<ReturnType<typeof 
   return write(text, options, deps, say);
 }
 
+/** Where the search starts: what the reference showed it needs (folders it wrote, the user its processes ran as), and what the steps know. */
+export function startingPoint(reference: Reference, tmpfsSize: string, userGiven: boolean, defaultUser: string): { grants: Grants; known: Knowledge } {
+  const known: Knowledge = { accounts: reference.accounts, userGiven, triedUsers: new Set([uidOf(defaultUser)]), candidates: userCandidates(reference), written: reference.writes.folders };
+  const grants: Grants = { ...NO_GRANTS, tmpfs: writtenTmpfs(reference, tmpfsSize), user: userGiven ? undefined : processUsers(reference)[0] };
+  if (grants.user !== undefined) known.triedUsers.add(uidOf(grants.user.value));
+  return { grants, known };
+}
+
 /** From the first trial's grants, one step per failed trial until one works; a string: why it cannot. */
-async function search(first: Grants, trial: Trial, known: Knowledge, exhausted: () => string | undefined): Promise<Grants | string> {
+export async function search(first: Grants, trial: Trial, known: Knowledge, exhausted: () => string | undefined): Promise<Grants | string> {
   let grants = first;
   let result = await trial(allGrants(grants).length === 0 ? 'the policy as it is (no capabilities)' : `what plain docker showed it needs (${describeGrants(grants)})`, grants);
   while (!result.passed) {
@@ -129,7 +140,7 @@ function applyStep(step: Exclude<Step, { kind: 'stuck' }>, grants: Grants, known
  * trials at a time (most trials wait for a server to settle, so they overlap well); the ones that
  * were not needed alone are then dropped together and proved once more, one at a time if that fails.
  */
-async function minimise(grants: Grants, trial: Trial, parallel: number): Promise<Grants> {
+export async function minimise(grants: Grants, trial: Trial, parallel: number): Promise<Grants> {
   const all = allGrants(grants);
   const alone = await mapLimit(all, parallel, async (grant) => (await trial(`minimise: without ${grantName(grants, grant)}`, without(grants, grant))).passed);
   const spare = all.filter((_, i) => alone[i] === true);

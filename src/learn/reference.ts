@@ -64,23 +64,8 @@ export async function observeReference(containers: Containers, spec: ContainerSp
     const startedAt = Date.now();
     const started = await containers.runDetached(['run', '-d', '--name', name, '--label', `${LEARN_LABEL}=reference`, ...spec.flags, '--', spec.image, ...spec.args]);
     if (started.id === undefined) return failed(`docker could not start it: ${started.error}`);
-    let lastOpen = 0;
-    const watched = await watchStart(containers, name, startedAt, {
-      ports: spec.ports,
-      capMs: spec.waitMs,
-      watchLog: true,
-      done: (s) => {
-        lastOpen = Math.max(0, ...s.opened.values());
-        if (s.elapsedMs < spec.settleMs) return false;
-        if (s.opened.size === spec.ports.length && spec.ports.length > 0) return true;
-        return (s.quietMs ?? 0) >= QUIET_MS && s.elapsedMs - lastOpen >= QUIET_MS;
-      },
-    });
-    if (watched.exited !== undefined && watched.exited.code !== 0) {
-      const log = await containers.logs(name);
-      return failed(`under plain docker it exits with code ${watched.exited.code}${watched.exited.oom ? ' (out of memory)' : ''} too${log.length > 0 ? `: ${log.at(-1)?.trim() ?? ''}` : ''}`);
-    }
-    const reference = await exercise(containers, name, spec, startedAt, watched);
+    const reference = await observeStarted(containers, name, spec, startedAt);
+    if (reference.failure !== undefined) return reference;
     const missing = spec.required.filter((port) => !reference.opened.has(port));
     if (missing.length > 0) return failed(`under plain docker it never opened ${missing.join(', ')} (--probe-port) within ${(reference.readyMs / 1000).toFixed(1)} s`);
     return reference;
@@ -88,6 +73,27 @@ export async function observeReference(containers: Containers, spec: ContainerSp
     await containers.remove(name);
     live.delete(name);
   }
+}
+
+/** A container already started at `startedAt` (a compose service's too), watched until ready and exercised as a reference. */
+export async function observeStarted(containers: Containers, name: string, spec: ContainerSpec, startedAt: number): Promise<Reference> {
+  let lastOpen = 0;
+  const watched = await watchStart(containers, name, startedAt, {
+    ports: spec.ports,
+    capMs: spec.waitMs,
+    watchLog: true,
+    done: (s) => {
+      lastOpen = Math.max(0, ...s.opened.values());
+      if (s.elapsedMs < spec.settleMs) return false;
+      if (s.opened.size === spec.ports.length && spec.ports.length > 0) return true;
+      return (s.quietMs ?? 0) >= QUIET_MS && s.elapsedMs - lastOpen >= QUIET_MS;
+    },
+  });
+  if (watched.exited !== undefined && watched.exited.code !== 0) {
+    const log = await containers.logs(name);
+    return failed(`under plain docker it exits with code ${watched.exited.code}${watched.exited.oom ? ' (out of memory)' : ''} too${log.length > 0 ? `: ${log.at(-1)?.trim() ?? ''}` : ''}`);
+  }
+  return exercise(containers, name, spec, startedAt, watched);
 }
 
 async function exercise(containers: Containers, name: string, spec: ContainerSpec, startedAt: number, watched: Awaited<ReturnType<typeof watchStart>>): Promise<Reference> {

@@ -13,7 +13,7 @@ import type { RuleContext } from '../policy/context.js';
 import { grantedPolicy, type Grants } from './grants.js';
 import { judge } from './judge.js';
 import { normalizeLine } from './loglines.js';
-import { observeTrial, symptomContext } from './observe.js';
+import { observeTrial, symptomContext, type TrialChecks } from './observe.js';
 import type { LearnOptions } from './options.js';
 import { LEARN_LABEL, type Reference } from './reference.js';
 
@@ -65,18 +65,23 @@ async function runOnce(setup: TrialSetup, grants: Grants): Promise<TrialResult &
     const startedAt = Date.now();
     const started = await containers.runDetached(plan.argv);
     if (started.id === undefined) return { passed: false, failure: `docker could not start it: ${started.error}`, symptoms: [], errors: [], notes: [], fresh: [], uids: [], files: new Map(), logOnly: false };
-    const { observed, uids } = await observeTrial(containers, name, startedAt, setup.reference, options);
-    const context = symptomContext(setup.reference);
-    const verdict = judge(setup.reference, observed, context);
-    const known = new Set(setup.reference.log.map(normalizeLine));
-    const fresh = observed.log.filter((line) => !known.has(normalizeLine(line)));
-    const symptoms = findSymptoms(fresh, context);
-    const files = await readSymptomFiles(containers, name, symptoms);
-    return { passed: verdict.failure === undefined, failure: verdict.failure, symptoms, errors: verdict.errors, notes: verdict.notes, fresh, uids, files, logOnly: verdict.logOnly };
+    return await judgeStarted(containers, name, startedAt, setup.reference, options);
   } finally {
     await containers.remove(name);
     setup.live.delete(name);
   }
+}
+
+/** A started container (a compose service's too) watched, exercised and judged against its reference. */
+export async function judgeStarted(containers: Containers, name: string, startedAt: number, reference: Reference, checks: TrialChecks): Promise<TrialResult & { logOnly: boolean }> {
+  const { observed, uids } = await observeTrial(containers, name, startedAt, reference, checks);
+  const context = symptomContext(reference);
+  const verdict = judge(reference, observed, context);
+  const known = new Set(reference.log.map(normalizeLine));
+  const fresh = observed.log.filter((line) => !known.has(normalizeLine(line)));
+  const symptoms = findSymptoms(fresh, context);
+  const files = await readSymptomFiles(containers, name, symptoms);
+  return { passed: verdict.failure === undefined, failure: verdict.failure, symptoms, errors: verdict.errors, notes: verdict.notes, fresh, uids, files, logOnly: verdict.logOnly };
 }
 
 function trialInvocation(options: LearnOptions, name: string): ContainerInvocation {

@@ -5,3 +5,4 @@ export * from './parse.js';
 export { ComposeDocument } from './document.js';
 export { ManifestStream } from './manifests.js';
 export { renderYaml } from './nodes.js';
+export { commentValues, type ValueComment } from './comments.js';

@@ -8,6 +8,7 @@ import { checkAllowList } from '../../policy/allow.js';
 import { isAllowed } from '../../policy/refusals.js';
 import type { HostFacts } from '../../policy/context.js';
 import { loadPolicy, type LoadedPolicy } from '../../policy/load.js';
+import type { Policy } from '../../policy/schema.js';
 import { resolveSeccomp } from '../../policy/seccomp.js';
 import { ComposeDocument, type Path } from '../../yaml/index.js';
 import { grantRefusals } from './grants.js';
@@ -55,6 +56,8 @@ export interface HardenOptions {
   readonly cwd?: string;
   /** What runs the file: compose (default) or a swarm (docker stack deploy: swarm.ts). */
   readonly target?: 'compose' | 'swarm';
+  /** A service's policy after its image's (compose learn: the grants proven for that service). */
+  readonly servicePolicy?: (service: string, policy: Policy) => Policy;
 }
 
 export interface HardenedFile {
@@ -103,7 +106,8 @@ export async function hardenCompose(text: string, file: string, options: HardenO
     if (!policies.has(image)) {
       policies.set(image, loadPolicy({ profile: options.profile, env: options.env, cwd: dirname(file), cliAllow: options.cliAllow, ...(options.cliAllowFlag === undefined ? {} : { cliAllowFlag: options.cliAllowFlag }), ...(image === '' ? {} : { image }) }));
     }
-    const { policy, warnings: said } = await (policies.get(image) as Promise<LoadedPolicy>);
+    const { policy: loaded, warnings: said } = await (policies.get(image) as Promise<LoadedPolicy>);
+    const policy = options.servicePolicy?.(name, loaded) ?? loaded;
     for (const line of said) warnings.add(line);
     const written = strings((ownView['x-sdocker'] as { allow?: unknown } | undefined)?.allow);
     checkAllowList(written, `x-sdocker.allow of service '${name}' in ${file}`);

@@ -1,0 +1,123 @@
+// `sdocker harden --learn [--write] FILE` and `sdocker learn -f FILE [SERVICE...]`: learn for a
+// compose project, inside its own stack. The whole project runs once as plain docker-compose runs
+// it (the reference: each service watched as learn watches an image); then each service to learn
+// is tried with the project hardened as harden writes it plus the grants proven or tried so far
+// (its dependencies running, as learned so far), judged against its own reference run, relaxed
+// one step at a time and minimised as learn does (learn/learn.ts). The grants are written into
+// the file as compose keys, each with a comment naming what proved it.
+import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import type { Deps } from '../planner/deps.js';
+import { Containers } from '../engine/containers.js';
+import { EXIT_USAGE, SdockerError } from '../common/errors.js';
+import type { HardenOptions } from '../compose/edit/harden.js';
+import { describeGrants, type Grants } from '../learn/grants.js';
+import { minimise, search, startingPoint, type Trial } from '../learn/learn.js';
+import { describeReference } from '../learn/proof.js';
+import { observeStarted, type Reference } from '../learn/reference.js';
+import { LearnProject } from './project.js';
+import { learnTargets, type Target } from './services.js';
+import { tryService, type ProjectTrials } from './trial.js';
+import { writeLearned } from './write.js';
+
+export interface ComposeLearnRequest {
+  readonly files: readonly string[];
+  /** Services to learn; none: every service whose image has no profile. */
+  readonly services: readonly string[];
+  readonly write: boolean;
+  readonly profile: string;
+  readonly maxTrials?: number;
+}
+
+export async function runComposeLearn(request: ComposeLearnRequest, deps: Deps): Promise<number> {
+  if (request.files.length !== 1) throw new SdockerError('sdocker learn: learn for compose takes one compose file (sdocker harden --learn FILE, or sdocker learn -f FILE SERVICE...)', EXIT_USAGE);
+  const file = resolve(deps.cwd, request.files[0] ?? '');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new SdockerError(`sdocker learn: ${file} cannot be read; name a compose file`, EXIT_USAGE);
+  }
+  const say = (line: string): void => deps.stderr(`sdocker learn: ${line}\n`);
+  const compose = deps.env['SDOCKER_COMPOSE'] || 'docker-compose';
+  const live = new Set<LearnProject>();
+  const stop = deps.onInterrupt(async () => {
+    say('interrupted: removing the reference or trial project');
+    await Promise.all([...live].map((project) => project.down()));
+  });
+  try {
+    const harden: HardenOptions = { profile: request.profile, env: deps.env, cliAllow: [], seccomp: undefined, cwd: deps.cwd };
+    const setup: ProjectTrials = { compose, containers: new Containers(deps.docker, []), file, text, harden, live };
+    const started = Date.now();
+    const references = await referenceRun(setup, request, deps, say);
+    if (typeof references === 'string') return giveUp(references, say);
+    if (references.size === 0) {
+      say(`every service of ${file} has an image profile: nothing to learn (name services with sdocker learn -f FILE SERVICE...)`);
+      return 0;
+    }
+    const grants = await learnServices(setup, references, request.maxTrials ?? 20, say);
+    if (typeof grants === 'string') return giveUp(grants, say);
+    say(`proved in ${Math.round((Date.now() - started) / 1000)} s: ${[...grants].map(([service, g]) => `${service}: ${describeGrants(g)}`).join('; ')}`);
+    return await writeLearned(setup, grants, request.write, deps, say);
+  } finally {
+    stop();
+  }
+}
+
+/** The project under plain docker-compose; each service to learn observed as learn's reference (a string: why it cannot be learned). */
+async function referenceRun(setup: ProjectTrials, request: ComposeLearnRequest, deps: Deps, say: (line: string) => void): Promise<Map<Target, Reference> | string> {
+  const project = new LearnProject(setup.compose, setup.file, 'sdlearnref');
+  say(`reference run: ${setup.file} as plain docker-compose runs it (project ${project.name}; docker's defaults, none of sdocker's hardening)`);
+  setup.live.add(project);
+  try {
+    const startedAt = Date.now();
+    const error = await project.up();
+    if (error !== undefined) return `under plain docker-compose the project does not start either: ${error}`;
+    const targets = await learnTargets({ compose: setup.compose, docker: deps.docker, file: setup.file, named: request.services, profile: request.profile, env: deps.env });
+    const observed = await Promise.all(targets.map(async (target) => {
+      const id = await project.container(target.service);
+      return { target, reference: id === undefined ? undefined : await observeStarted(setup.containers, id, target.spec, startedAt) };
+    }));
+    const references = new Map<Target, Reference>();
+    for (const { target, reference } of observed) {
+      if (reference === undefined) return `service ${target.service}: docker-compose made no container for it`;
+      if (reference.failure !== undefined) return `service ${target.service}: ${reference.failure}`;
+      for (const line of describeReference(reference)) say(`  ${target.service}: ${line}`);
+      references.set(target, reference);
+    }
+    return references;
+  } finally {
+    await project.down();
+    setup.live.delete(project);
+  }
+}
+
+/** Each service in the file's order: from what its reference showed, one step per failed trial, then minimised. */
+async function learnServices(setup: ProjectTrials, references: Map<Target, Reference>, maxTrials: number, say: (line: string) => void): Promise<Map<string, Grants> | string> {
+  const grants = new Map<string, Grants>();
+  const starts = new Map([...references].map(([target, reference]) => [target, startingPoint(reference, target.loaded.policy.tmpfs.size, false, target.loaded.policy.user || '0')]));
+  for (const [target, start] of starts) grants.set(target.service, start.grants);
+  let trials = 0;
+  for (const [target, reference] of references) {
+    const trial: Trial = async (label, tried) => {
+      trials += 1;
+      const number = trials;
+      const began = Date.now();
+      const result = await tryService(setup, target.service, reference, new Map([...grants, [target.service, tried]]));
+      say(`trial ${number} (${((Date.now() - began) / 1000).toFixed(1)} s): ${target.service}: ${label}: ${result.passed ? 'works' : `fails: ${result.failure ?? ''}`}`);
+      return result;
+    };
+    const start = starts.get(target);
+    if (start === undefined) continue;
+    const found = await search(start.grants, trial, start.known, () => (trials >= maxTrials * references.size ? `no proof after ${trials} trials` : undefined));
+    if (typeof found === 'string') return `service ${target.service}: ${found}`;
+    grants.set(target.service, found);
+    grants.set(target.service, await minimise(found, trial, 1));
+  }
+  return grants;
+}
+
+function giveUp(reason: string, say: (line: string) => void): number {
+  say(`cannot make it work hardened: ${reason}; the file is not changed`);
+  return 1;
+}

@@ -1,0 +1,73 @@
+// Which services compose learn learns, and how each is watched: the services as docker-compose
+// itself reads the file (`config`: interpolation, extends, merges), those named or, by default,
+// those whose image has no profile; the image's exposed TCP ports are watched as learn watches them.
+import { dirname } from 'node:path';
+import { capture } from '../common/exec.js';
+import { EXIT_USAGE, SdockerError } from '../common/errors.js';
+import { tmpfsPath } from '../policy/defaults.js';
+import { loadPolicy, type LoadedPolicy } from '../policy/load.js';
+import { parseYamlData } from '../yaml/index.js';
+import type { ContainerSpec } from '../learn/reference.js';
+
+interface Definition {
+  readonly image?: string;
+  readonly depends_on?: readonly string[] | Readonly<Record<string, unknown>>;
+}
+
+/** A service after what it depends on: it is tried with them running as learned so far. */
+function dependenciesFirst(services: Readonly<Record<string, Definition>>): string[] {
+  const order: string[] = [];
+  const visit = (name: string, path: readonly string[]): void => {
+    if (order.includes(name) || path.includes(name) || services[name] === undefined) return;
+    const needs = services[name]?.depends_on ?? [];
+    for (const need of Array.isArray(needs) ? needs : Object.keys(needs)) visit(need, [...path, name]);
+    order.push(name);
+  };
+  for (const name of Object.keys(services)) visit(name, []);
+  return order;
+}
+
+export interface Target {
+  readonly service: string;
+  readonly image: string;
+  readonly loaded: LoadedPolicy;
+  readonly spec: ContainerSpec;
+}
+
+export interface TargetRequest {
+  readonly compose: string;
+  readonly docker: string;
+  readonly file: string;
+  readonly named: readonly string[];
+  readonly profile: string;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+export async function learnTargets(request: TargetRequest): Promise<Target[]> {
+  const config = await capture(request.compose, ['-f', request.file, 'config'], undefined, dirname(request.file));
+  if (config.exitCode !== 0) throw new SdockerError(`sdocker learn: ${request.compose} cannot read ${request.file}: ${config.stderr.trim().split('\n').at(-1) ?? ''}`, EXIT_USAGE);
+  const services = ((parseYamlData(config.stdout, request.file) as { services?: Record<string, Definition> }).services ?? {});
+  const unknown = request.named.filter((name) => services[name] === undefined);
+  if (unknown.length > 0) throw new SdockerError(`sdocker learn: ${request.file} has no service ${unknown.join(', ')}; its services: ${Object.keys(services).join(', ')}`, EXIT_USAGE);
+  const targets: Target[] = [];
+  for (const service of dependenciesFirst(services)) {
+    const definition = services[service] ?? {};
+    if (request.named.length > 0 && !request.named.includes(service)) continue;
+    const image = definition.image;
+    if (image === undefined) continue;
+    const loaded = await loadPolicy({ profile: request.profile, env: request.env, cwd: dirname(request.file), cliAllow: [], image });
+    if (request.named.length === 0 && loaded.imageProfile !== undefined) continue;
+    targets.push({ service, image, loaded, spec: await specOf(request.docker, image, loaded) });
+  }
+  return targets;
+}
+
+async function specOf(docker: string, image: string, loaded: LoadedPolicy): Promise<ContainerSpec> {
+  const inspected = await capture(docker, ['image', 'inspect', '--format', '{{json .Config.ExposedPorts}}', image]);
+  const exposed = inspected.exitCode === 0 ? Object.keys((JSON.parse(inspected.stdout || 'null') as Record<string, unknown> | null) ?? {}) : [];
+  return {
+    image, args: [], flags: [], required: [], probeCmd: [], settleMs: 3000, waitMs: 60_000,
+    ports: exposed.filter((port) => port.endsWith('/tcp')),
+    writable: loaded.policy.tmpfs.paths.map(tmpfsPath),
+  };
+}

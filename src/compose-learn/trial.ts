@@ -1,0 +1,76 @@
+// One trial of a project: the file as harden writes it with the grants proven or tried so far
+// (each service's image profile plus its grants), written beside the user's file so relative
+// paths, build contexts and .env read the same, run with docker-compose under a private name;
+// the service tried is judged against its reference run (learn's judge), the project removed.
+import { randomBytes } from 'node:crypto';
+import { rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { Containers } from '../engine/containers.js';
+import { hardenCompose, type HardenOptions } from '../compose/edit/harden.js';
+import { grantedPolicy, type Grants } from '../learn/grants.js';
+import type { Reference } from '../learn/reference.js';
+import { judgeStarted, type TrialResult } from '../learn/trial.js';
+import { LearnProject } from './project.js';
+
+export interface ProjectTrials {
+  readonly compose: string;
+  readonly containers: Containers;
+  readonly file: string;
+  readonly text: string;
+  readonly harden: HardenOptions;
+  /** Projects alive right now, removed on Ctrl-C. */
+  readonly live: Set<LearnProject>;
+}
+
+/** The file with each service's grants as compose keys; `portable`: naming the seccomp copy beside it. */
+export async function grantedFile(setup: ProjectTrials, grants: ReadonlyMap<string, Grants>, portable: boolean): Promise<Awaited<ReturnType<typeof hardenCompose>>> {
+  const servicePolicy: HardenOptions['servicePolicy'] = (service, policy) => {
+    const own = grants.get(service);
+    return own === undefined ? policy : grantedPolicy(policy, own);
+  };
+  return hardenCompose(setup.text, setup.file, { ...setup.harden, portable, servicePolicy });
+}
+
+const failed = (failure: string): TrialResult => ({ passed: false, failure, symptoms: [], errors: [], notes: [], fresh: [], uids: [], files: new Map() });
+
+/** `service` tried with `grants` (the others as they stand); one repeat when only a log line differed, as learn does. */
+export async function tryService(setup: ProjectTrials, service: string, reference: Reference, grants: ReadonlyMap<string, Grants>): Promise<TrialResult> {
+  const first = await tryOnce(setup, service, reference, grants);
+  return 'logOnly' in first && first.logOnly === true ? tryOnce(setup, service, reference, grants) : first;
+}
+
+async function tryOnce(setup: ProjectTrials, service: string, reference: Reference, grants: ReadonlyMap<string, Grants>): Promise<TrialResult & { logOnly?: boolean }> {
+  const hardened = await grantedFile(setup, grants, false);
+  const refused = hardened.findings.filter((f) => f.level === 'error');
+  if (refused.length > 0) return failed(`refused: ${refused.map((f) => `[${f.service}] ${f.message}`).join('; ')}`);
+  const trialFile = join(dirname(setup.file), `.sdocker-learn-${randomBytes(4).toString('hex')}.yml`);
+  writeFileSync(trialFile, hardened.output);
+  const project = new LearnProject(setup.compose, trialFile, 'sdlearn');
+  setup.live.add(project);
+  try {
+    const startedAt = Date.now();
+    const error = await project.up();
+    if (error !== undefined) return failed(`docker-compose could not start it: ${error}`);
+    const id = await project.container(service);
+    if (id === undefined) return failed('docker-compose made no container for it');
+    const judged = await judgeStarted(setup.containers, id, startedAt, reference, { settleMs: 3000, probeCmd: [] });
+    if (!judged.passed) return judged;
+    const unhealthy = await healthFailure(setup.containers, id);
+    return unhealthy === undefined ? judged : { ...judged, passed: false, failure: unhealthy };
+  } finally {
+    await project.down();
+    setup.live.delete(project);
+    rmSync(trialFile, { force: true });
+  }
+}
+
+/** Where the service has a health check, it must pass (polled until healthy, unhealthy or 90 s). */
+async function healthFailure(containers: Containers, id: string): Promise<string | undefined> {
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    const health = await containers.health(id);
+    if (health === undefined || health.status === 'healthy') return undefined;
+    if (health.status === 'unhealthy' || Date.now() > deadline) return `its health check did not pass (${health.status}${health.output === '' ? '' : `: ${health.output.split('\n').at(-1) ?? ''}`})`;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
