@@ -16,7 +16,7 @@ import { minimise, search, startingPoint, type Trial } from '../learn/learn.js';
 import { describeReference } from '../learn/proof.js';
 import { observeStarted, type Reference } from '../learn/reference.js';
 import { LearnProject } from './project.js';
-import { learnTargets, type Target } from './services.js';
+import { learnTargets, readServices, type Target } from './services.js';
 import { tryService, type ProjectTrials } from './trial.js';
 import { writeLearned } from './write.js';
 
@@ -66,6 +66,8 @@ export async function runComposeLearn(request: ComposeLearnRequest, deps: Deps):
 
 /** The project under plain docker-compose; each service to learn observed as learn's reference (a string: why it cannot be learned). */
 async function referenceRun(setup: ProjectTrials, request: ComposeLearnRequest, deps: Deps, say: (line: string) => void): Promise<Map<Target, Reference> | string> {
+  const asked = { compose: setup.compose, docker: deps.docker, file: setup.file, named: request.services, profile: request.profile, env: deps.env };
+  const services = await readServices(asked);
   const project = new LearnProject(setup.compose, setup.file, 'sdlearnref');
   say(`reference run: ${setup.file} as plain docker-compose runs it (project ${project.name}; docker's defaults, none of sdocker's hardening)`);
   setup.live.add(project);
@@ -73,7 +75,7 @@ async function referenceRun(setup: ProjectTrials, request: ComposeLearnRequest, 
     const startedAt = Date.now();
     const error = await project.up();
     if (error !== undefined) return `under plain docker-compose the project does not start either: ${error}`;
-    const targets = await learnTargets({ compose: setup.compose, docker: deps.docker, file: setup.file, named: request.services, profile: request.profile, env: deps.env });
+    const targets = await learnTargets(asked, services);
     const observed = await Promise.all(targets.map(async (target) => {
       const id = await project.container(target.service);
       return { target, reference: id === undefined ? undefined : await observeStarted(setup.containers, id, target.spec, startedAt) };

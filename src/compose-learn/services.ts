@@ -9,7 +9,7 @@ import { loadPolicy, type LoadedPolicy } from '../policy/load.js';
 import { parseYamlData } from '../yaml/index.js';
 import type { ContainerSpec } from '../learn/reference.js';
 
-interface Definition {
+export interface Definition {
   readonly image?: string;
   readonly depends_on?: readonly string[] | Readonly<Record<string, unknown>>;
 }
@@ -43,15 +43,20 @@ export interface TargetRequest {
   readonly env: NodeJS.ProcessEnv;
 }
 
-export async function learnTargets(request: TargetRequest): Promise<Target[]> {
+/** The services as docker-compose reads the file, dependencies first; a named service it lacks is an error before anything runs. */
+export async function readServices(request: TargetRequest): Promise<[string, Definition][]> {
   const config = await capture(request.compose, ['-f', request.file, 'config'], undefined, dirname(request.file));
   if (config.exitCode !== 0) throw new SdockerError(`sdocker learn: ${request.compose} cannot read ${request.file}: ${config.stderr.trim().split('\n').at(-1) ?? ''}`, EXIT_USAGE);
   const services = ((parseYamlData(config.stdout, request.file) as { services?: Record<string, Definition> }).services ?? {});
   const unknown = request.named.filter((name) => services[name] === undefined);
   if (unknown.length > 0) throw new SdockerError(`sdocker learn: ${request.file} has no service ${unknown.join(', ')}; its services: ${Object.keys(services).join(', ')}`, EXIT_USAGE);
+  return dependenciesFirst(services).map((name) => [name, services[name] ?? {}]);
+}
+
+/** Those named, or those whose image has no profile; read once the reference run has the images here. */
+export async function learnTargets(request: TargetRequest, services: readonly [string, Definition][]): Promise<Target[]> {
   const targets: Target[] = [];
-  for (const service of dependenciesFirst(services)) {
-    const definition = services[service] ?? {};
+  for (const [service, definition] of services) {
     if (request.named.length > 0 && !request.named.includes(service)) continue;
     const image = definition.image;
     if (image === undefined) continue;
