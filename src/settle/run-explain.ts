@@ -3,7 +3,7 @@
 // it exited, and what the watch kept of it (its inspect, its output, its exit code) is read.
 import { Containers } from '../engine/containers.js';
 import { diagnose, renderDiagnosis } from '../diagnose/explain.js';
-import type { RunWatchPlan } from './run.js';
+import type { RunWatchPlan } from './run-plan.js';
 import { sourceFor } from './run-settle.js';
 
 const PREFIX = "sdocker: failed under sdocker's hardening: ";

@@ -6,7 +6,7 @@ import { Containers } from '../engine/containers.js';
 import type { DiagnoseSource } from '../diagnose/explain.js';
 import { goneSource } from './gone.js';
 import { reportFailure, settleSummary } from './report.js';
-import type { RunWatchPlan } from './run.js';
+import type { RunWatchPlan } from './run-plan.js';
 import { settle } from './wait.js';
 
 /** How long, after docker run -d returned, reading its --cidfile (written before the start) may take. */

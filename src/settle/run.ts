@@ -3,49 +3,21 @@
 // hardened waits the settle window (window.ts) and reports a container that did not stay up
 // (exit 1); a foreground run that failed is explained, --rm or not.
 import type { ContainerInvocation } from '../docker/invocation.js';
-import type { Deps } from '../planner/deps.js';
-import type { Engine } from '../engine/engine.js';
-import type { OptionView } from '../policy/context.js';
-import { inspectorFor, type Inspector } from './inspector.js';
+import { inspectorFor } from './inspector.js';
 import { rememberRunning, seenRunning } from './seen.js';
 import { resolve } from 'node:path';
 import { cidFile } from './cidfile.js';
 import { containerEvents, RunWatch } from './watch.js';
-import { settleWindow, type SettleWindow } from './window.js';
+import { settleWindow } from './window.js';
+import type { RunWatchPlan as Plan, RunWatchRequest } from './run-plan.js';
 
-export interface RunWatchRequest {
-  readonly inv: ContainerInvocation;
-  readonly view: OptionView;
-  readonly deps: Deps;
-  readonly engine: Engine;
-  /** The image's id (the engine's answer), when it is known. */
-  readonly imageId: string | undefined;
-  /** A profile (bundled or learned) covers the image. */
-  readonly profiled: boolean;
-  /** The name sdocker gave the container (a --link run), when the user gave none. */
-  readonly generatedName: string | undefined;
-  /** --sd-settle as written. */
-  readonly settleOption: string | undefined;
-  /** The containers the engine's judge let through, once docker has run (src/judge/run.ts). */
-  readonly admitted: () => readonly string[];
-}
+export type { RunWatchPlan, RunWatchRequest } from './run-plan.js';
 
 export interface AfterRun {
   /** The planned docker argv with what the watch needs (docker's --cidfile) before the image. */
   readonly argv: (argv: readonly string[]) => readonly string[];
   /** Run docker (`run`: its exit code); then what to return, once the container was watched and explained. */
   readonly after: (run: () => Promise<number>) => Promise<number>;
-}
-
-interface Plan {
-  readonly request: RunWatchRequest;
-  readonly window: SettleWindow;
-  /** undefined: an engine sdocker does not reach itself; only what the docker CLI shows is read. */
-  readonly inspector: Inspector | undefined;
-  readonly globals: readonly string[];
-  readonly name: string | undefined;
-  readonly since: number;
-  readonly watch: RunWatch | undefined;
 }
 
 /** Decide what to watch and start watching, before docker runs; docker's code goes to `after`. */
@@ -107,4 +79,3 @@ async function explainForeground(plan: Plan, code: number, rm: boolean): Promise
   await explainRun(plan, code, rm);
 }
 
-export type { Plan as RunWatchPlan };
