@@ -95,6 +95,12 @@ test('learn -f FILE SERVICE: an unknown service, a missing file, or harden --lea
   const mixed = await runCli(['harden', '--learn', '--check', 'compose.yaml'], env, undefined, dir);
   t.is(mixed.code, 2);
   t.regex(mixed.stderr, /does not go with --check/);
+  // What sdocker refuses is not run, not even as the reference.
+  writeFileSync(join(dir, 'refused.yaml'), 'services:\n  bad:\n    image: sdocker-test/busybox:1\n    privileged: true\n    command: ["sleep", "600"]\n');
+  const refused = await runCli(['harden', '--learn', 'refused.yaml'], env, undefined, dir);
+  t.is(refused.code, 125);
+  t.regex(refused.stderr, /^sdocker learn: refusing privileged: true: .*\[service bad\]$/m);
+  t.is(madeIn(dir), '', 'nothing was started');
 });
 
 test.serial('a service no harmless grant makes work: exit 1 with the reason, the file unchanged, nothing left', async (t) => {

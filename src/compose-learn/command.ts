@@ -10,7 +10,7 @@ export function runHardenLearn(files: readonly string[], flags: HardenFlags, dep
   const other = [flags.check && '--check', flags.diff && '--diff', flags.override !== undefined && '--override', flags.segment && '--segment', (flags.format ?? 'text') !== 'text' && '--format', (flags.target ?? 'compose') !== 'compose' && '--target'].filter(Boolean);
   if (other.length > 0) throw new SdockerError(`sdocker: harden --learn writes a file (or prints it); it does not go with ${other.join(', ')}: run harden ${other[0] ?? ''} on the learned file afterwards`, EXIT_USAGE);
   if (files.length !== 1) throw new SdockerError('sdocker: harden --learn takes one compose file: sdocker harden --learn --write FILE', EXIT_USAGE);
-  return runComposeLearn({ files, services: [], write: flags.write === true, profile: flags.profile }, deps);
+  return runComposeLearn({ files, services: [], write: flags.write === true, profile: flags.profile, allow: flags.allow ?? [] }, deps);
 }
 
 /** `learn -f FILE [-f FILE] [--write] [SERVICE...]`. */

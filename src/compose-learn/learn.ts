@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
 import type { Deps } from '../planner/deps.js';
 import { Containers } from '../engine/containers.js';
-import { EXIT_USAGE, SdockerError } from '../common/errors.js';
+import { EXIT_REFUSED, EXIT_USAGE, SdockerError } from '../common/errors.js';
 import type { HardenOptions } from '../compose/edit/harden.js';
 import { describeGrants, type Grants } from '../learn/grants.js';
 import { minimise, search, startingPoint, type Trial } from '../learn/learn.js';
@@ -17,7 +17,7 @@ import { describeReference } from '../learn/proof.js';
 import { observeStarted, type Reference } from '../learn/reference.js';
 import { LearnProject } from './project.js';
 import { learnTargets, readServices, type Target } from './services.js';
-import { tryService, type ProjectTrials } from './trial.js';
+import { grantedFile, tryService, type ProjectTrials } from './trial.js';
 import { writeLearned } from './write.js';
 
 export interface ComposeLearnRequest {
@@ -26,6 +26,8 @@ export interface ComposeLearnRequest {
   readonly services: readonly string[];
   readonly write: boolean;
   readonly profile: string;
+  /** harden's --allow: refusals lifted in every service. */
+  readonly allow?: readonly string[];
   readonly maxTrials?: number;
 }
 
@@ -43,11 +45,14 @@ export async function runComposeLearn(request: ComposeLearnRequest, deps: Deps):
   const live = new Set<LearnProject>();
   const stop = deps.onInterrupt(async () => {
     say('interrupted: removing the reference or trial project');
-    await Promise.all([...live].map((project) => project.down()));
+    await Promise.all([...live].map((project) => project.remove()));
   });
   try {
-    const harden: HardenOptions = { profile: request.profile, env: deps.env, cliAllow: [], seccomp: undefined, cwd: deps.cwd };
+    const harden: HardenOptions = { profile: request.profile, env: deps.env, cliAllow: request.allow ?? [], cliAllowFlag: '--allow', seccomp: undefined, cwd: deps.cwd };
     const setup: ProjectTrials = { compose, containers: new Containers(deps.docker, []), file, text, harden, live };
+    // What sdocker refuses is never run, not even as the reference: as learn checks a run's flags first.
+    const refused = (await grantedFile(setup, new Map(), false)).findings.filter((f) => f.level === 'error');
+    if (refused.length > 0) throw new SdockerError(refused.map((f) => `sdocker learn: ${f.message} [service ${f.service}]`).join('\n'), EXIT_REFUSED);
     const started = Date.now();
     const references = await referenceRun(setup, request, deps, say);
     if (typeof references === 'string') return giveUp(references, say);

@@ -2,7 +2,8 @@
 // reference), or a hardened trial file beside it, under a private project name, and removed with
 // its volumes afterwards. docker-compose runs in the file's folder, as v1 reads relative paths.
 import { randomBytes } from 'node:crypto';
-import { dirname } from 'node:path';
+import { rmSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import { capture } from '../common/exec.js';
 
 export class LearnProject {
@@ -27,6 +28,12 @@ export class LearnProject {
   /** Its containers, networks and volumes gone. */
   async down(): Promise<void> {
     await this.call('down', '-v', '--remove-orphans', '-t', '1');
+  }
+
+  /** Down, and a trial file of its own (`.sdocker-learn-*`) removed too: what Ctrl-C leaves is nothing. */
+  async remove(): Promise<void> {
+    await this.down();
+    if (basename(this.file).startsWith('.sdocker-learn-')) rmSync(this.file, { force: true });
   }
 
   private call(...args: string[]): ReturnType<typeof capture> {
