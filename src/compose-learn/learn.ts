@@ -57,8 +57,8 @@ export async function runComposeLearn(request: ComposeLearnRequest, deps: Deps):
     const references = await referenceRun(setup, request, deps, say);
     if (typeof references === 'string') return giveUp(references, say);
     if (references.size === 0) {
-      say(`every service of ${file} has an image profile: nothing to learn (name services with sdocker learn -f FILE SERVICE...)`);
-      return 0;
+      say(`every service of ${file} has an image profile: nothing to learn (name services with sdocker learn -f FILE SERVICE...); hardened as harden does`);
+      return await writeLearned(setup, new Map(), request.write, deps, say);
     }
     const grants = await learnServices(setup, references, request.maxTrials ?? 20, say);
     if (typeof grants === 'string') return giveUp(grants, say);
