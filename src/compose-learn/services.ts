@@ -4,6 +4,8 @@
 import { dirname } from 'node:path';
 import { capture } from '../common/exec.js';
 import { EXIT_USAGE, SdockerError } from '../common/errors.js';
+import { chooseEngine } from '../engine/choose.js';
+import type { Engine } from '../engine/engine.js';
 import { tmpfsPath } from '../policy/defaults.js';
 import { loadPolicy, type LoadedPolicy } from '../policy/load.js';
 import { parseYamlData } from '../yaml/index.js';
@@ -56,20 +58,20 @@ export async function readServices(request: TargetRequest): Promise<[string, Def
 /** Those named, or those whose image has no profile; read once the reference run has the images here. */
 export async function learnTargets(request: TargetRequest, services: readonly [string, Definition][]): Promise<Target[]> {
   const targets: Target[] = [];
+  const engine = chooseEngine([], request.env, request.docker, dirname(request.file));
   for (const [service, definition] of services) {
     if (request.named.length > 0 && !request.named.includes(service)) continue;
     const image = definition.image;
     if (image === undefined) continue;
     const loaded = await loadPolicy({ profile: request.profile, env: request.env, cwd: dirname(request.file), cliAllow: [], image });
     if (request.named.length === 0 && loaded.imageProfile !== undefined) continue;
-    targets.push({ service, image, loaded, spec: await specOf(request.docker, image, loaded) });
+    targets.push({ service, image, loaded, spec: await specOf(engine, image, loaded) });
   }
   return targets;
 }
 
-async function specOf(docker: string, image: string, loaded: LoadedPolicy): Promise<ContainerSpec> {
-  const inspected = await capture(docker, ['image', 'inspect', '--format', '{{json .Config.ExposedPorts}}', image]);
-  const exposed = inspected.exitCode === 0 ? Object.keys((JSON.parse(inspected.stdout || 'null') as Record<string, unknown> | null) ?? {}) : [];
+async function specOf(engine: Engine, image: string, loaded: LoadedPolicy): Promise<ContainerSpec> {
+  const exposed = (await engine.inspectImage(image))?.exposedPorts ?? [];
   return {
     image, args: [], flags: [], required: [], probeCmd: [], settleMs: 3000, waitMs: 60_000,
     ports: exposed.filter((port) => port.endsWith('/tcp')),

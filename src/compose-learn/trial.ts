@@ -9,7 +9,7 @@ import type { Containers } from '../engine/containers.js';
 import { hardenCompose, type HardenOptions } from '../compose/edit/harden.js';
 import { grantedPolicy, type Grants } from '../learn/grants.js';
 import type { Reference } from '../learn/reference.js';
-import { judgeStarted, type TrialResult } from '../learn/trial.js';
+import { failedTrial, judgeStarted, type TrialResult } from '../learn/trial.js';
 import { LearnProject } from './project.js';
 
 export interface ProjectTrials {
@@ -31,8 +31,6 @@ export async function grantedFile(setup: ProjectTrials, grants: ReadonlyMap<stri
   return hardenCompose(setup.text, setup.file, { ...setup.harden, portable, servicePolicy });
 }
 
-const failed = (failure: string): TrialResult => ({ passed: false, failure, symptoms: [], errors: [], notes: [], fresh: [], uids: [], files: new Map() });
-
 /** `service` tried with `grants` (the others as they stand); one repeat when only a log line differed, as learn does. */
 export async function tryService(setup: ProjectTrials, service: string, reference: Reference, grants: ReadonlyMap<string, Grants>): Promise<TrialResult> {
   const first = await tryOnce(setup, service, reference, grants);
@@ -42,7 +40,7 @@ export async function tryService(setup: ProjectTrials, service: string, referenc
 async function tryOnce(setup: ProjectTrials, service: string, reference: Reference, grants: ReadonlyMap<string, Grants>): Promise<TrialResult & { logOnly?: boolean }> {
   const hardened = await grantedFile(setup, grants, false);
   const refused = hardened.findings.filter((f) => f.level === 'error');
-  if (refused.length > 0) return failed(`refused: ${refused.map((f) => `[${f.service}] ${f.message}`).join('; ')}`);
+  if (refused.length > 0) return failedTrial(`refused: ${refused.map((f) => `[${f.service}] ${f.message}`).join('; ')}`);
   const trialFile = join(dirname(setup.file), `.sdocker-learn-${randomBytes(4).toString('hex')}.yml`);
   writeFileSync(trialFile, hardened.output);
   const project = new LearnProject(setup.compose, trialFile, 'sdlearn');
@@ -50,9 +48,9 @@ async function tryOnce(setup: ProjectTrials, service: string, reference: Referen
   try {
     const startedAt = Date.now();
     const error = await project.up();
-    if (error !== undefined) return failed(`docker-compose could not start it: ${error}`);
+    if (error !== undefined) return failedTrial(`docker-compose could not start it: ${error}`);
     const id = await project.container(service);
-    if (id === undefined) return failed('docker-compose made no container for it');
+    if (id === undefined) return failedTrial('docker-compose made no container for it');
     const judged = await judgeStarted(setup.containers, id, startedAt, reference, { settleMs: 3000, probeCmd: [] });
     if (!judged.passed) return judged;
     const unhealthy = await healthFailure(setup.containers, id);

@@ -64,12 +64,17 @@ async function runOnce(setup: TrialSetup, grants: Grants): Promise<TrialResult &
   try {
     const startedAt = Date.now();
     const started = await containers.runDetached(plan.argv);
-    if (started.id === undefined) return { passed: false, failure: `docker could not start it: ${started.error}`, symptoms: [], errors: [], notes: [], fresh: [], uids: [], files: new Map(), logOnly: false };
+    if (started.id === undefined) return { ...failedTrial(`docker could not start it: ${started.error}`), logOnly: false };
     return await judgeStarted(containers, name, startedAt, setup.reference, options);
   } finally {
     await containers.remove(name);
     setup.live.delete(name);
   }
+}
+
+/** A trial that failed before there was anything to watch (it did not start). */
+export function failedTrial(failure: string): TrialResult {
+  return { passed: false, failure, symptoms: [], errors: [], notes: [], fresh: [], uids: [], files: new Map() };
 }
 
 /** A started container (a compose service's too) watched, exercised and judged against its reference. */
