@@ -51,7 +51,7 @@ test.serial('a stack broken under sdocker compose up -d works under plain docker
   const learned = await runCli(['harden', '--learn', '--write', 'compose.yaml'], env, undefined, dir);
   t.is(learned.code, 0, learned.stderr);
   const trials = learned.stderr.match(/^sdocker learn: trial \d+/gm)?.length ?? 0;
-  t.log(`3 services: ${trials} trials, ${((Date.now() - began) / 1000).toFixed(0)} s: ${/proved in .*?: (.*)$/m.exec(learned.stderr)?.[1] ?? ''}`);
+  t.log(`3 services: ${trials} trials in ${learned.stderr.match(/^sdocker learn: project run \d+/gm)?.length ?? 0} project runs, ${((Date.now() - began) / 1000).toFixed(0)} s: ${/proved in .*?: (.*)$/m.exec(learned.stderr)?.[1] ?? ''}`);
   t.regex(learned.stderr, /^sdocker learn: reference run: .* as plain docker-compose runs it/m);
   t.is(madeIn(dir), '', 'no reference or trial container is left');
   t.deepEqual(readdirSync(dir).filter((f) => f.startsWith('.sdocker-learn-')), [], 'no trial file is left');
@@ -101,6 +101,40 @@ test('learn -f FILE SERVICE: an unknown service, a missing file, or harden --lea
   t.is(refused.code, 125);
   t.regex(refused.stderr, /^sdocker learn: refusing privileged: true: .*\[service bad\]$/m);
   t.is(madeIn(dir), '', 'nothing was started');
+});
+
+test.serial("a grant a dependency's own checks do not miss, but what depends on it does: kept, and the written file works as a whole", async (t) => {
+  t.timeout(300_000);
+  const dir = mkdtempSync(join(tmpdir(), 'sdtest-clearn-needs-'));
+  // files writes what it serves at start and serves on without it (a 404); reader's health check fetches it.
+  writeFileSync(join(dir, 'compose.yaml'), [
+    'services:',
+    '  files:',
+    '    image: sdocker-test/busybox:1',
+    '    command: ["sh", "-c", "{ mkdir -p /srv/www && echo ok > /srv/www/ping; } 2>/dev/null; exec httpd -f -p 8080 -h /"]',
+    '  reader:',
+    '    image: sdocker-test/busybox:1',
+    '    command: ["sleep", "600"]',
+    '    depends_on: [files]',
+    '    healthcheck: {test: ["CMD", "wget", "-qO-", "http://files:8080/srv/www/ping"], interval: 1s, timeout: 2s, retries: 3}',
+    '',
+  ].join('\n'));
+  const learned = await runCli(['harden', '--learn', '--write', 'compose.yaml'], { XDG_CONFIG_HOME: join(dir, '.config') }, undefined, dir);
+  t.is(learned.code, 0, learned.stderr);
+  t.regex(learned.stderr, /^sdocker learn: trial \d+ .*: files: minimise: without \/srv: works$/m, 'alone, files works without its folder');
+  t.regex(learned.stderr, /^sdocker learn: the learned file, every service at once: reader: its health check did not pass .*404.*; files keep the grants first proven/m);
+  const written = readFileSync(join(dir, 'compose.yaml'), 'utf8');
+  t.regex(written, /- "\/srv:[^"]*" {2}# learned: under plain docker it wrote \/srv/);
+  const project = uniqueName('sdclearnneeds').replace(/-/g, '');
+  down(dir, project);
+  const up = compose(dir, project, 'up', '-d');
+  t.is(up.status, 0, String(up.stderr));
+  await eventually('reader healthy', async () => {
+    const id = String(compose(dir, project, 'ps', '-q', 'reader').stdout).trim();
+    const health = docker('inspect', '--format', '{{.State.Health.Status}}', id);
+    if (health !== 'healthy') throw new Error(health);
+  }, 60);
+  t.is(madeIn(dir).split('\n').filter((name) => !name.startsWith(project)).join(''), '', 'no reference or trial container is left');
 });
 
 test.serial('a service no harmless grant makes work: exit 1 with the reason, the file unchanged, nothing left', async (t) => {

@@ -1,8 +1,8 @@
 // `sdocker harden --learn [--write] FILE` and `sdocker learn -f FILE [SERVICE...]`: learn for a
 // compose project, inside its own stack. The whole project runs once as plain docker-compose runs
-// it (the reference: each service watched as learn watches an image); then each service to learn
-// is tried with the project hardened as harden writes it plus the grants proven or tried so far
-// (its dependencies running, as learned so far), judged against its own reference run, relaxed
+// it (the reference: each service watched as learn watches an image); then the services to learn
+// are tried together, the project hardened as harden writes it plus each one's grants as they
+// stand (batch.ts: one project run per step), each judged against its own reference run, relaxed
 // one step at a time and minimised as learn does (learn/learn.ts). The grants are written into
 // the file as compose keys, each with a comment naming what proved it.
 import { resolve } from 'node:path';
@@ -12,12 +12,12 @@ import { Containers } from '../engine/containers.js';
 import { EXIT_REFUSED, EXIT_USAGE, SdockerError } from '../common/errors.js';
 import type { HardenOptions } from '../compose/edit/harden.js';
 import { describeGrants, type Grants } from '../learn/grants.js';
-import { minimise, search, startingPoint, type Trial } from '../learn/learn.js';
 import { describeReference } from '../learn/proof.js';
 import { observeStarted, type Reference } from '../learn/reference.js';
 import { LearnProject } from './project.js';
 import { learnTargets, readServices, type Target } from './services.js';
-import { grantedFile, tryService, type ProjectTrials } from './trial.js';
+import { learnServices } from './rounds.js';
+import { grantedFile, type ProjectTrials } from './trial.js';
 import { writeLearned } from './write.js';
 
 export interface ComposeLearnRequest {
@@ -97,31 +97,6 @@ async function referenceRun(setup: ProjectTrials, request: ComposeLearnRequest, 
     await project.down();
     setup.live.delete(project);
   }
-}
-
-/** Each service in the file's order: from what its reference showed, one step per failed trial, then minimised. */
-async function learnServices(setup: ProjectTrials, references: Map<Target, Reference>, maxTrials: number, say: (line: string) => void): Promise<Map<string, Grants> | string> {
-  const grants = new Map<string, Grants>();
-  const starts = new Map([...references].map(([target, reference]) => [target, startingPoint(reference, target.loaded.policy.tmpfs.size, false, target.loaded.policy.user || '0')]));
-  for (const [target, start] of starts) grants.set(target.service, start.grants);
-  let trials = 0;
-  for (const [target, reference] of references) {
-    const trial: Trial = async (label, tried) => {
-      trials += 1;
-      const number = trials;
-      const began = Date.now();
-      const result = await tryService(setup, target.service, reference, new Map([...grants, [target.service, tried]]));
-      say(`trial ${number} (${((Date.now() - began) / 1000).toFixed(1)} s): ${target.service}: ${label}: ${result.passed ? 'works' : `fails: ${result.failure ?? ''}`}`);
-      return result;
-    };
-    const start = starts.get(target);
-    if (start === undefined) continue;
-    const found = await search(start.grants, trial, start.known, () => (trials >= maxTrials * references.size ? `no proof after ${trials} trials` : undefined));
-    if (typeof found === 'string') return `service ${target.service}: ${found}`;
-    grants.set(target.service, found);
-    grants.set(target.service, await minimise(found, trial, 1));
-  }
-  return grants;
 }
 
 function giveUp(reason: string, say: (line: string) => void): number {

@@ -10,10 +10,16 @@ import { tmpfsPath } from '../policy/defaults.js';
 import { loadPolicy, type LoadedPolicy } from '../policy/load.js';
 import { parseYamlData } from '../yaml/index.js';
 import type { ContainerSpec } from '../learn/reference.js';
+import { allNeeds } from './batch.js';
 
 export interface Definition {
   readonly image?: string;
   readonly depends_on?: readonly string[] | Readonly<Record<string, unknown>>;
+}
+
+function directNeeds(definition: Definition | undefined): string[] {
+  const needs = definition?.depends_on ?? [];
+  return Array.isArray(needs) ? [...needs] : Object.keys(needs);
 }
 
 /** A service after what it depends on: it is tried with them running as learned so far. */
@@ -21,8 +27,7 @@ function dependenciesFirst(services: Readonly<Record<string, Definition>>): stri
   const order: string[] = [];
   const visit = (name: string, path: readonly string[]): void => {
     if (order.includes(name) || path.includes(name) || services[name] === undefined) return;
-    const needs = services[name]?.depends_on ?? [];
-    for (const need of Array.isArray(needs) ? needs : Object.keys(needs)) visit(need, [...path, name]);
+    for (const need of directNeeds(services[name])) visit(need, [...path, name]);
     order.push(name);
   };
   for (const name of Object.keys(services)) visit(name, []);
@@ -34,6 +39,8 @@ export interface Target {
   readonly image: string;
   readonly loaded: LoadedPolicy;
   readonly spec: ContainerSpec;
+  /** The services it depends on, directly or not. */
+  readonly needs: readonly string[];
 }
 
 export interface TargetRequest {
@@ -59,13 +66,14 @@ export async function readServices(request: TargetRequest): Promise<[string, Def
 export async function learnTargets(request: TargetRequest, services: readonly [string, Definition][]): Promise<Target[]> {
   const targets: Target[] = [];
   const engine = chooseEngine([], request.env, request.docker, dirname(request.file));
+  const needs = allNeeds(new Map(services.map(([name, definition]) => [name, directNeeds(definition)])));
   for (const [service, definition] of services) {
     if (request.named.length > 0 && !request.named.includes(service)) continue;
     const image = definition.image;
     if (image === undefined) continue;
     const loaded = await loadPolicy({ profile: request.profile, env: request.env, cwd: dirname(request.file), cliAllow: [], image });
     if (request.named.length === 0 && loaded.imageProfile !== undefined) continue;
-    targets.push({ service, image, loaded, spec: await specOf(engine, image, loaded) });
+    targets.push({ service, image, loaded, spec: await specOf(engine, image, loaded), needs: needs.get(service) ?? [] });
   }
   return targets;
 }

@@ -1,7 +1,7 @@
-// One trial of a project: the file as harden writes it with the grants proven or tried so far
+// One trial run of a project: the file as harden writes it with the grants proven or tried so far
 // (each service's image profile plus its grants), written beside the user's file so relative
 // paths, build contexts and .env read the same, run with docker-compose under a private name;
-// the service tried is judged against its reference run (learn's judge), the project removed.
+// each service tried is judged against its own reference run (learn's judge), the project removed.
 import { randomBytes } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -9,7 +9,8 @@ import type { Containers } from '../engine/containers.js';
 import { hardenCompose, type HardenOptions } from '../compose/edit/harden.js';
 import { grantedPolicy, type Grants } from '../learn/grants.js';
 import type { Reference } from '../learn/reference.js';
-import { failedTrial, judgeStarted, type TrialResult } from '../learn/trial.js';
+import { failedTrial, judgeStarted } from '../learn/trial.js';
+import type { BatchResult } from './batch.js';
 import { LearnProject } from './project.js';
 
 export interface ProjectTrials {
@@ -31,16 +32,15 @@ export async function grantedFile(setup: ProjectTrials, grants: ReadonlyMap<stri
   return hardenCompose(setup.text, setup.file, { ...setup.harden, portable, servicePolicy });
 }
 
-/** `service` tried with `grants` (the others as they stand); one repeat when only a log line differed, as learn does. */
-export async function tryService(setup: ProjectTrials, service: string, reference: Reference, grants: ReadonlyMap<string, Grants>): Promise<TrialResult> {
-  const first = await tryOnce(setup, service, reference, grants);
-  return 'logOnly' in first && first.logOnly === true ? tryOnce(setup, service, reference, grants) : first;
-}
-
-async function tryOnce(setup: ProjectTrials, service: string, reference: Reference, grants: ReadonlyMap<string, Grants>): Promise<TrialResult & { logOnly?: boolean }> {
-  const hardened = await grantedFile(setup, grants, false);
+/**
+ * One project run: the services asked for with their grants (the others with theirs so far), each
+ * judged against its own reference at once; a project that does not start fails them all.
+ */
+export async function tryServices(setup: ProjectTrials, references: ReadonlyMap<string, Reference>, settled: ReadonlyMap<string, Grants>, asked: ReadonlyMap<string, Grants>): Promise<Map<string, BatchResult>> {
+  const all = (result: BatchResult): Map<string, BatchResult> => new Map([...asked.keys()].map((service) => [service, result]));
+  const hardened = await grantedFile(setup, new Map([...settled, ...asked]), false);
   const refused = hardened.findings.filter((f) => f.level === 'error');
-  if (refused.length > 0) return failedTrial(`refused: ${refused.map((f) => `[${f.service}] ${f.message}`).join('; ')}`);
+  if (refused.length > 0) return all(failedTrial(`refused: ${refused.map((f) => `[${f.service}] ${f.message}`).join('; ')}`));
   const trialFile = join(dirname(setup.file), `.sdocker-learn-${randomBytes(4).toString('hex')}.yml`);
   writeFileSync(trialFile, hardened.output);
   const project = new LearnProject(setup.compose, trialFile, 'sdlearn');
@@ -48,18 +48,26 @@ async function tryOnce(setup: ProjectTrials, service: string, reference: Referen
   try {
     const startedAt = Date.now();
     const error = await project.up();
-    if (error !== undefined) return failedTrial(`docker-compose could not start it: ${error}`);
-    const id = await project.container(service);
-    if (id === undefined) return failedTrial('docker-compose made no container for it');
-    const judged = await judgeStarted(setup.containers, id, startedAt, reference, { settleMs: 3000, probeCmd: [] });
-    if (!judged.passed) return judged;
-    const unhealthy = await healthFailure(setup.containers, id);
-    return unhealthy === undefined ? judged : { ...judged, passed: false, failure: unhealthy };
+    if (error !== undefined) return all(failedTrial(`docker-compose could not start it: ${error}`));
+    const judged = await Promise.all([...asked.keys()].map(async (service): Promise<[string, BatchResult]> => {
+      const reference = references.get(service);
+      const id = await project.container(service);
+      if (reference === undefined || id === undefined) return [service, failedTrial('docker-compose made no container for it')];
+      return [service, await judgeService(setup.containers, id, startedAt, reference)];
+    }));
+    return new Map(judged);
   } finally {
     await project.down();
     setup.live.delete(project);
     rmSync(trialFile, { force: true });
   }
+}
+
+async function judgeService(containers: Containers, id: string, startedAt: number, reference: Reference): Promise<BatchResult> {
+  const judged = await judgeStarted(containers, id, startedAt, reference, { settleMs: 3000, probeCmd: [] });
+  if (!judged.passed) return judged;
+  const unhealthy = await healthFailure(containers, id);
+  return unhealthy === undefined ? judged : { ...judged, passed: false, failure: unhealthy };
 }
 
 /** Where the service has a health check, it must pass (polled until healthy, unhealthy or 90 s). */

@@ -108,10 +108,13 @@ export function startingPoint(reference: Reference, tmpfsSize: string, userGiven
   return { grants, known };
 }
 
-/** From the first trial's grants, one step per failed trial until one works; a string: why it cannot. */
-export async function search(first: Grants, trial: Trial, known: Knowledge, exhausted: () => string | undefined): Promise<Grants | string> {
+/**
+ * From the first trial's grants, one step per failed trial until one works; a string: why it
+ * cannot. `firstLabel`: what the first grants are, when not what the reference showed.
+ */
+export async function search(first: Grants, trial: Trial, known: Knowledge, exhausted: () => string | undefined, firstLabel?: string): Promise<Grants | string> {
   let grants = first;
-  let result = await trial(allGrants(grants).length === 0 ? 'the policy as it is (no capabilities)' : `what plain docker showed it needs (${describeGrants(grants)})`, grants);
+  let result = await trial(allGrants(grants).length === 0 ? 'the policy as it is (no capabilities)' : `${firstLabel ?? 'what plain docker showed it needs'} (${describeGrants(grants)})`, grants);
   while (!result.passed) {
     const limit = exhausted();
     if (limit !== undefined) return limit;
