@@ -34,7 +34,7 @@ export async function learnServices(setup: ProjectTrials, references: ReadonlyMa
   const runProject = async (asked: ReadonlyMap<string, Grants>, what: string): Promise<Map<string, BatchResult>> => {
     runs += 1;
     say(`project run ${runs}: ${what}`);
-    return tryServices(setup, byService, grants, asked);
+    return tryServices(setup, byService, grants, asked, needs);
   };
   let todo: Learning[] = [...references].map(([target, reference]) => {
     const start = startingPoint(reference, target.loaded.policy.tmpfs.size, false, target.loaded.policy.user || '0');

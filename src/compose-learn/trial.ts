@@ -34,9 +34,10 @@ export async function grantedFile(setup: ProjectTrials, grants: ReadonlyMap<stri
 
 /**
  * One project run: the services asked for with their grants (the others with theirs so far), each
- * judged against its own reference at once; a project that does not start fails them all.
+ * judged against its own reference at once; a project that does not start fails them all. A
+ * service whose dependency (`needs`) failed is not watched to its end: it would be asked again.
  */
-export async function tryServices(setup: ProjectTrials, references: ReadonlyMap<string, Reference>, settled: ReadonlyMap<string, Grants>, asked: ReadonlyMap<string, Grants>): Promise<Map<string, BatchResult>> {
+export async function tryServices(setup: ProjectTrials, references: ReadonlyMap<string, Reference>, settled: ReadonlyMap<string, Grants>, asked: ReadonlyMap<string, Grants>, needs: ReadonlyMap<string, readonly string[]>): Promise<Map<string, BatchResult>> {
   const all = (result: BatchResult): Map<string, BatchResult> => new Map([...asked.keys()].map((service) => [service, result]));
   const hardened = await grantedFile(setup, new Map([...settled, ...asked]), false);
   const refused = hardened.findings.filter((f) => f.level === 'error');
@@ -49,17 +50,46 @@ export async function tryServices(setup: ProjectTrials, references: ReadonlyMap<
     const startedAt = Date.now();
     const error = await project.up();
     if (error !== undefined) return all(failedTrial(`docker-compose could not start it: ${error}`));
+    const failures = new DependencyFailures(needs);
     const judged = await Promise.all([...asked.keys()].map(async (service): Promise<[string, BatchResult]> => {
       const reference = references.get(service);
       const id = await project.container(service);
-      if (reference === undefined || id === undefined) return [service, failedTrial('docker-compose made no container for it')];
-      return [service, await judgeService(setup.containers, id, startedAt, reference)];
+      const judging = reference === undefined || id === undefined
+        ? Promise.resolve(failedTrial('docker-compose made no container for it'))
+        : judgeService(setup.containers, id, startedAt, reference).catch((e: unknown) => failedTrial(`it could not be watched: ${(e as Error).message}`));
+      const result = await Promise.race([judging, failures.of(service)]);
+      if (!result.passed) failures.add(service);
+      return [service, result];
     }));
     return new Map(judged);
   } finally {
     await project.down();
     setup.live.delete(project);
     rmSync(trialFile, { force: true });
+  }
+}
+
+/** The services failed so far in one run; `of(service)` settles when one it depends on does. */
+class DependencyFailures {
+  private readonly failed = new Set<string>();
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(private readonly needs: ReadonlyMap<string, readonly string[]>) {}
+
+  add(service: string): void {
+    this.failed.add(service);
+    for (const check of this.waiting) check();
+  }
+
+  of(service: string): Promise<BatchResult> {
+    return new Promise((resolve) => {
+      const check = (): void => {
+        const need = (this.needs.get(service) ?? []).find((n) => this.failed.has(n));
+        if (need !== undefined) resolve(failedTrial(`${need}, which it depends on, failed`));
+      };
+      this.waiting.push(check);
+      check();
+    });
   }
 }
 
