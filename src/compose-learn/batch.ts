@@ -61,7 +61,7 @@ export class TrialBatches {
       const failed = new Set([...asked.keys()].filter((service) => results.get(service)?.passed !== true));
       for (const [service, ask] of asked) {
         const result: BatchResult = results.get(service) ?? failedTrial('it was not judged');
-        const blamed = !result.passed && (this.needs.get(service) ?? []).some((need) => failed.has(need));
+        const blamed = !result.passed && !ownFailure(service, failed, this.needs);
         const noise = !result.passed && result.logOnly === true && !ask.repeated;
         if (blamed || noise) {
           ask.repeated ||= noise;
@@ -76,6 +76,11 @@ export class TrialBatches {
       this.stop(error);
     });
   }
+}
+
+/** A failure its own grants may explain: no service it depends on failed in the same run. */
+export function ownFailure(service: string, failed: ReadonlySet<string>, needs: ReadonlyMap<string, readonly string[]>): boolean {
+  return !(needs.get(service) ?? []).some((need) => failed.has(need));
 }
 
 /** Each service's dependencies (depends_on), direct or not. */

@@ -9,7 +9,7 @@ import type { Grants } from '../learn/grants.js';
 import { minimise, search, startingPoint, type Trial } from '../learn/learn.js';
 import type { Reference } from '../learn/reference.js';
 import type { Knowledge } from '../learn/steps.js';
-import { TrialBatches, type BatchResult } from './batch.js';
+import { ownFailure, TrialBatches, type BatchResult } from './batch.js';
 import type { Target } from './services.js';
 import { tryServices, type ProjectTrials } from './trial.js';
 
@@ -105,7 +105,7 @@ async function checkTogether(grants: ReadonlyMap<string, Grants>, needs: Readonl
   const failing = (): [string, BatchResult][] => [...results].filter(([, result]) => !result.passed);
   if (failing().length > 0 && failing().every(([, result]) => result.logOnly === true)) results = await runProject(grants, 'the learned file again (only new log lines failed it)');
   const failed = new Set(failing().map(([service]) => service));
-  return new Map(failing().filter(([service]) => !(needs.get(service) ?? []).some((need) => failed.has(need))).map(([service, result]) => [service, result.failure ?? '']));
+  return new Map(failing().filter(([service]) => ownFailure(service, failed, needs)).map(([service, result]) => [service, result.failure ?? '']));
 }
 
 /** The dependencies of the broken services that minimising changed, given back their grants from before it; their names. */

@@ -22,7 +22,7 @@ function directNeeds(definition: Definition | undefined): string[] {
   return Array.isArray(needs) ? [...needs] : Object.keys(needs);
 }
 
-/** A service after what it depends on: it is tried with them running as learned so far. */
+/** A service after what it depends on: the order services are reported and tried in. */
 function dependenciesFirst(services: Readonly<Record<string, Definition>>): string[] {
   const order: string[] = [];
   const visit = (name: string, path: readonly string[]): void => {
