@@ -12,7 +12,7 @@ import type { Engine } from '../engine/engine.js';
 import { COMPOSE_FILES_LABEL } from '../diagnose/learn-command.js';
 import { createStep, ownComposeVolumes, startStep, stillNew, type ServiceVolumes } from '../volumes/compose.js';
 import { inspectorFor, type Inspector } from './inspector.js';
-import { reportFailure, settleSummary } from './report.js';
+import { reportFailure, settleSummary, unreadWarnings } from './report.js';
 import { settle, type Watched } from './wait.js';
 import { settleWindow } from './window.js';
 
@@ -131,6 +131,7 @@ async function watchProject(request: ComposeWatchRequest, inspector: Inspector, 
       else reports.push({ name: watched.raw?.Name ?? watched.id, text });
     },
   });
+  deps.stderr(unreadWarnings(results));
   const failed = results.filter((r) => r.verdict.kind === 'failed');
   if (failed.length === 0) return 0;
   reports.sort((a, b) => a.name.localeCompare(b.name));

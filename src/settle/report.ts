@@ -20,3 +20,8 @@ export function settleSummary(failed: number, total: number, windowMs: number, w
   const counted = total === 1 ? `the ${what}` : `${failed} of ${total} ${what}s`;
   return `sdocker: ${counted} did not stay up within ${windowMs / 1000} s of the start (exit 1); ${off} turns this watch off\n`;
 }
+
+/** One warning line for each container the engine never answered about to the end: unwatched, not failed. */
+export function unreadWarnings(results: readonly Watched[]): string {
+  return results.filter((r) => r.unread !== undefined).map((r) => `sdocker: warning: cannot watch ${r.raw?.Name.replace(/^\//, '') ?? r.id.slice(0, 12)} (${r.unread ?? ''})\n`).join('');
+}

@@ -5,7 +5,7 @@
 import { Containers } from '../engine/containers.js';
 import type { DiagnoseSource } from '../diagnose/explain.js';
 import { goneSource } from './gone.js';
-import { reportFailure, settleSummary } from './report.js';
+import { reportFailure, settleSummary, unreadWarnings } from './report.js';
 import type { RunWatchPlan } from './run-plan.js';
 import { settle } from './wait.js';
 
@@ -25,6 +25,7 @@ export async function settleRun(plan: RunWatchPlan, remember: (imageId: string, 
     // Removed by --rm as it ended: the engine's die event says how.
     gone: () => (watch?.exitCode === 0 ? { kind: 'settled', why: 'exited 0' } : { kind: 'failed', why: `exited with code ${watch?.exitCode ?? 'unknown'} and was removed (--rm)` }),
   });
+  if (result !== undefined) request.deps.stderr(unreadWarnings([result]));
   if (result === undefined || result.verdict.kind === 'waiting') return 0;
   if (result.verdict.kind === 'settled') {
     if (request.imageId !== undefined) remember(request.imageId, request.deps.env);

@@ -12,6 +12,8 @@ export interface Watched {
   /** It was gone when last asked (removed by --rm). */
   readonly gone: boolean;
   readonly verdict: Verdict;
+  /** Still open at the end because the engine did not answer about it: why. */
+  readonly unread?: string;
 }
 
 export interface SettleRequest {
@@ -47,6 +49,10 @@ export async function settle(request: SettleRequest): Promise<Watched[]> {
   const firsts = new Map<string, Look>();
   const decided = new Map<string, Watched>();
   const last = new Map<string, RawInspect>();
+  // Every container listed so far (each gets the window once, read or not), and why the engine
+  // could not be asked about one at the last look.
+  const met = new Set<string>();
+  const unread = new Map<string, string>();
   // Each container gets the window from when it is first seen: compose may build or pull for
   // minutes before it creates the next one. With none seen yet, only `stop` ends the wait.
   let deadline = Number.POSITIVE_INFINITY;
@@ -56,9 +62,20 @@ export async function settle(request: SettleRequest): Promise<Watched[]> {
   for (;;) {
     if (request.ending?.() === true && !Number.isFinite(endBy)) endBy = Date.now() + ENDING_MS;
     const refs = await request.refs();
-    if (refs.some((ref) => !firsts.has(ref) && !decided.has(ref))) deadline = Math.max(Number.isFinite(deadline) ? deadline : 0, Date.now() + windowMs + GRACE_MS);
+    const fresh = refs.filter((ref) => !met.has(ref));
+    for (const ref of fresh) met.add(ref);
+    if (fresh.length > 0) deadline = Math.max(Number.isFinite(deadline) ? deadline : 0, Date.now() + windowMs + GRACE_MS);
     await Promise.all(refs.filter((ref) => !decided.has(ref)).map(async (ref) => {
-      const raw = await inspector.inspect(ref).catch(() => undefined);
+      const read = await inspector.inspect(ref).then((raw) => ({ raw }), (error: unknown) => ({ error }));
+      // An engine that did not answer (a busy socket) says nothing of the container: asked again at the next look.
+      if ('error' in read) return void unread.set(ref, read.error instanceof Error ? read.error.message.replace(/^sdocker: /, '') : String(read.error));
+      unread.delete(ref);
+      const { raw } = read;
+      // Listed, then "no such container": the engine lists a container it is still creating (20.10's
+      // setHostConfig writes it to the view the list reads before Register adds it to the store
+      // inspect reads). Measured beside three CPU hogs: compose's container judged gone, so "exited 0",
+      // and `up` said nothing, exit 0. Only one read before, or one the caller knows ended (a --rm run), is gone.
+      if (raw === undefined && !last.has(ref) && request.gone === undefined) return;
       const verdict = raw === undefined ? (request.gone?.(ref) ?? { kind: 'settled', why: 'exited 0' } as const) : judgeOne(ref, raw, firsts, windowMs, since);
       if (raw !== undefined) last.set(ref, raw);
       if (verdict.kind === 'waiting') return;
@@ -69,7 +86,10 @@ export async function settle(request: SettleRequest): Promise<Watched[]> {
     const open = refs.filter((ref) => !decided.has(ref));
     const now = Date.now();
     if ((open.length === 0 && refs.length > 0) || now >= deadline || now >= endBy || request.stop?.() === true) {
-      return [...decided.values(), ...open.map((id) => ({ id, raw: last.get(id), gone: false, verdict: { kind: 'waiting' } as const }))];
+      return [...decided.values(), ...open.map((id): Watched => {
+        const why = unread.get(id);
+        return { id, raw: last.get(id), gone: false, verdict: { kind: 'waiting' }, ...(why === undefined ? {} : { unread: why }) };
+      })];
     }
     await pause(Math.min(inspector.pollMs, Math.max(0, nextDecision(open, last, windowMs, now) - now)), wake);
   }
