@@ -88,10 +88,13 @@ test('a shell, file work, loopback networking and a web server keep working unde
     'httpd -p 127.0.0.1:8080 -h /www && wget -q -O - http://127.0.0.1:8080/index.html',
     // The client retries until the listener accepts (for up to 60 s: a busy machine may be slow to start it); wait:
     // the listener has written what it got before it is read.
-    // The listener sends nothing: what the client would print back raced its own EOF under load.
-    'nc -l -p 9000 >got </dev/null & listener=$!',
+    // The listener sends nothing, and its input stays open (a fifo held by fd 3) until the client is
+    // done: busybox nc closes the connection as soon as its own input ends, so with </dev/null a
+    // client whose "ping" came late under load was accepted, then dropped (got stayed empty; measured
+    // with the client's data held back 0.8 s: empty every time; with the fifo: "ping").
+    'mkfifo open; nc -l -p 9000 >got <open & listener=$!; exec 3>open',
     'end=$(($(date +%s) + 60)); until echo ping | nc 127.0.0.1 9000 2>/dev/null; do [ "$(date +%s)" -lt "$end" ] || exit 9; usleep 50000; done',
-    'wait "$listener"; cat got',
+    'wait "$listener"; exec 3>&-; cat got',
     'sh -c "exit 4" || echo "child exit $?"',
   ].join('\n');
   const result = await runCli(['run', '--rm', IMAGE, 'sh', '-ec', script]);
