@@ -24,3 +24,8 @@ export async function exitCodeOf(work: () => Promise<number>, stderr: (text: str
     return error.exitCode;
   }
 }
+
+/** An error's message for inside another sentence: sdocker's own prefix dropped. */
+export function reasonOf(error: unknown): string {
+  return error instanceof Error ? error.message.replace(/^sdocker: /, '') : String(error);
+}

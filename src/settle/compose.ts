@@ -7,6 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Deps } from '../planner/deps.js';
+import { reasonOf } from '../common/errors.js';
 import { Containers } from '../engine/containers.js';
 import type { Engine } from '../engine/engine.js';
 import { COMPOSE_FILES_LABEL } from '../diagnose/learn-command.js';
@@ -143,7 +144,7 @@ async function watchProject(request: ComposeWatchRequest, inspector: Inspector, 
 /** compose did its part; an engine sdocker cannot ask afterwards only costs the watch, said in one line. */
 function cannotWatch(deps: Deps): (error: unknown) => number {
   return (error) => {
-    deps.stderr(`sdocker: warning: cannot watch what compose started (${error instanceof Error ? error.message.replace(/^sdocker: /, '') : String(error)})\n`);
+    deps.stderr(`sdocker: warning: cannot watch what compose started (${reasonOf(error)})\n`);
     return 0;
   };
 }

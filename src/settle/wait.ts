@@ -1,6 +1,7 @@
 // The settle window: look at the containers a command started until each has come up or
 // failed, or the window has passed. Polled through the engine (a look every 200 ms on a local
 // socket); nothing sleeps longer than the next look.
+import { reasonOf } from '../common/errors.js';
 import type { RawInspect } from '../engine/containers.js';
 import type { Inspector } from './inspector.js';
 import { judge, look, type Look, type Verdict } from './state.js';
@@ -68,7 +69,7 @@ export async function settle(request: SettleRequest): Promise<Watched[]> {
     await Promise.all(refs.filter((ref) => !decided.has(ref)).map(async (ref) => {
       const read = await inspector.inspect(ref).then((raw) => ({ raw }), (error: unknown) => ({ error }));
       // An engine that did not answer (a busy socket) says nothing of the container: asked again at the next look.
-      if ('error' in read) return void unread.set(ref, read.error instanceof Error ? read.error.message.replace(/^sdocker: /, '') : String(read.error));
+      if ('error' in read) return void unread.set(ref, reasonOf(read.error));
       unread.delete(ref);
       const { raw } = read;
       // Listed, then "no such container": the engine lists a container it is still creating (20.10's
