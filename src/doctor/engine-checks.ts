@@ -1,4 +1,5 @@
 // The engine side of doctor: reachable, AppArmor, seccomp, sdocker's network.
+import { reasonOf } from '../common/errors.js';
 import { appArmorState, type AppArmorHost, REAL_HOST } from '../policy/apparmor.js';
 import { hasAppArmor, MANAGED_LABEL, NETWORK_OPTIONS } from '../engine/engine.js';
 import type { Policy } from '../policy/schema.js';
@@ -47,7 +48,7 @@ function seccompFile(policy: Policy, engine = ''): Check[] {
   try {
     return [check('seccomp', 'ok', `${engine} sdocker's profile ${resolveSeccomp(policy.seccomp)} is there`.trim())];
   } catch (error) {
-    return [check('seccomp', 'fail', (error as Error).message.replace(/^sdocker: /, ''))];
+    return [check('seccomp', 'fail', reasonOf(error))];
   }
 }
 

@@ -2,6 +2,7 @@
 // way sdocker's other commands reach it (engine/choose.ts): the API over a local unix socket,
 // else the docker CLI with docker's global flags (remote, TLS, contexts).
 import type { Deps } from '../planner/deps.js';
+import { reasonOf } from '../common/errors.js';
 import type { Item } from '../docker/parse.js';
 import { SocketEngine } from '../engine/api.js';
 import { chooseEngine } from '../engine/choose.js';
@@ -38,7 +39,7 @@ export async function probeEngine(deps: Deps, globals: readonly Item[], networkN
     const [info, network] = await Promise.all([ask.info(), networkName === '' ? Promise.resolve(null) : ask.network(networkName)]);
     return { ...base, version, securityOptions: info.SecurityOptions ?? [], network };
   } catch (error) {
-    return { ...base, error: (error as Error).message.replace(/^sdocker: /, '') };
+    return { ...base, error: reasonOf(error) };
   }
 }
 
